@@ -1,0 +1,4 @@
+//! `assure`: certify a FHIR server against a declarative assurance checklist.
+
+pub mod results;
+pub mod suite;

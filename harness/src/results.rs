@@ -1,0 +1,197 @@
+//! The result model of a run: what the runner produces and every report renders.
+//!
+//! It serialises as `report.json` (schema version [`SCHEMA_VERSION`]); the HTML, JUnit and
+//! FHIR TestReport renderers read the same structure.
+
+use serde::Serialize;
+
+use crate::suite::Level;
+
+/// Version of the `report.json` schema; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunResult {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    /// RFC 3339 UTC start time.
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub target: TargetInfo,
+    pub suites: Vec<SuiteResult>,
+    pub summary: Summary,
+}
+
+/// The harness that produced the run.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+/// The server under test.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetInfo {
+    pub base_url: String,
+    /// True when the run used the embedded reference server.
+    pub embedded: bool,
+    /// From the CapabilityStatement, when the target served one.
+    pub fhir_version: Option<String>,
+    /// `CapabilityStatement.software.name` and version, when present.
+    pub software: Option<String>,
+}
+
+/// Results of one suite, tests in plan order.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuiteResult {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub sha256: String,
+    pub tests: Vec<TestResult>,
+}
+
+/// Verdict of one test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every assertion held.
+    Pass,
+    /// The server did something the checklist forbids.
+    Fail,
+    /// Not run: a prerequisite did not pass, or a filter left it out.
+    Skip,
+    /// The harness or the network failed; no verdict on the server.
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// One checklist item's outcome with its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestResult {
+    pub id: String,
+    pub title: String,
+    pub level: Level,
+    pub tags: Vec<String>,
+    pub requirement: Option<String>,
+    pub status: Status,
+    /// Why it failed, errored or was skipped, in one line.
+    pub message: Option<String>,
+    pub duration_ms: u64,
+    pub steps: Vec<StepResult>,
+}
+
+/// One step: its exchanges with the target and the assertions checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepResult {
+    /// e.g. `read Patient/123`.
+    pub name: String,
+    pub exchanges: Vec<Exchange>,
+    pub assertions: Vec<AssertionResult>,
+    /// Set when the step could not be carried out (transport error, bad interpolation).
+    pub error: Option<String>,
+}
+
+/// One assertion's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssertionResult {
+    /// e.g. `status is 200`.
+    pub description: String,
+    pub passed: bool,
+    pub expected: String,
+    pub actual: String,
+}
+
+/// One HTTP request/response pair (secrets already redacted).
+#[derive(Debug, Clone, Serialize)]
+pub struct Exchange {
+    pub request: RecordedRequest,
+    pub response: Option<RecordedResponse>,
+    /// Transport error, when there was no response.
+    pub error: Option<String>,
+    pub duration_ms: u64,
+    /// 1 for the first try; higher after retries of connection errors.
+    pub attempt: u32,
+}
+
+/// A request as sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+/// A response as received.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// Body as text (lossy UTF-8), trimmed to the evidence limit.
+    pub body: Option<String>,
+    /// True when `body` was cut to the evidence limit.
+    pub body_truncated: bool,
+}
+
+/// Counts of verdicts.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub skip: usize,
+    pub error: usize,
+}
+
+impl Counts {
+    /// Adds one verdict.
+    pub fn add(&mut self, status: Status) {
+        self.total += 1;
+        match status {
+            Status::Pass => self.pass += 1,
+            Status::Fail => self.fail += 1,
+            Status::Skip => self.skip += 1,
+            Status::Error => self.error += 1,
+        }
+    }
+}
+
+/// Totals overall and by requirement level.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub overall: Counts,
+    #[serde(rename = "SHALL")]
+    pub shall: Counts,
+    #[serde(rename = "SHOULD")]
+    pub should: Counts,
+    #[serde(rename = "MAY")]
+    pub may: Counts,
+}
+
+impl Summary {
+    /// Tallies every test of every suite.
+    pub fn of(suites: &[SuiteResult]) -> Summary {
+        let mut summary = Summary::default();
+        for test in suites.iter().flat_map(|s| &s.tests) {
+            summary.overall.add(test.status);
+            match test.level {
+                Level::Shall => summary.shall.add(test.status),
+                Level::Should => summary.should.add(test.status),
+                Level::May => summary.may.add(test.status),
+            }
+        }
+        summary
+    }
+}

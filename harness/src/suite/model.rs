@@ -1,0 +1,210 @@
+//! The in-memory form of a suite file: what checklist authors write, after loading.
+//!
+//! The loader (`load.rs`) turns YAML into these types and rejects anything malformed with a
+//! `file:line:column` error; the runner executes them.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+/// One suite file: a checklist of tests against a FHIR API.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    /// Stable identifier, e.g. `core`.
+    pub id: String,
+    pub title: String,
+    /// FHIR version the suite targets, e.g. `4.0.1`.
+    pub fhir_version: String,
+    pub description: Option<String>,
+    /// Default values for `{{ name }}` interpolation; captures add to them at run time.
+    pub variables: IndexMap<String, String>,
+    pub tests: Vec<TestCase>,
+    /// Where the suite came from and its content hash.
+    pub source: SuiteSource,
+}
+
+/// Provenance of a loaded suite.
+#[derive(Debug, Clone, Default)]
+pub struct SuiteSource {
+    /// Path as given (or `embedded:core/core.yaml` for built-in suites).
+    pub path: String,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// The requirement level of a checklist item (RFC 2119 keywords, as in the FHIR spec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Level {
+    Shall,
+    Should,
+    May,
+}
+
+impl Level {
+    /// The keyword as written in suites and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Shall => "SHALL",
+            Level::Should => "SHOULD",
+            Level::May => "MAY",
+        }
+    }
+}
+
+/// One checklist item.
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    /// Stable identifier, unique across every loaded suite, e.g. `CC-PAT-READ-01`.
+    pub id: String,
+    pub title: String,
+    pub level: Level,
+    pub tags: Vec<String>,
+    /// Traceability: requirement text or URL.
+    pub requirement: Option<String>,
+    pub description: Option<String>,
+    /// Ids of tests that must pass first; if one does not, this test is skipped.
+    pub needs: Vec<String>,
+    pub steps: Vec<Step>,
+}
+
+/// One interaction with the target plus what is expected of the response.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Optional human label; the runner derives one from the action when absent.
+    pub name: Option<String>,
+    pub action: Action,
+    /// Extra request headers (values interpolated).
+    pub headers: IndexMap<String, String>,
+    pub expect: Vec<Assertion>,
+    /// Variables to set from the response, by variable name.
+    pub capture: IndexMap<String, Capture>,
+}
+
+/// The FHIR interaction a step performs. Every string field may contain `{{ var }}`.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// `GET [base]/metadata`.
+    Capabilities,
+    /// `GET [base]/[type]/[id]`.
+    Read { resource_type: String, id: String },
+    /// `GET [base]/[type]/[id]/_history/[vid]`.
+    Vread { resource_type: String, id: String, version: String },
+    /// `GET [base]/[type]?params` or `POST [base]/[type]/_search` (form-encoded).
+    /// `resource_type: None` searches the whole system.
+    Search { resource_type: Option<String>, params: Vec<(String, String)>, method: SearchMethod },
+    /// `POST [base]/[type]`.
+    Create { resource_type: String, body: Body },
+    /// `PUT [base]/[type]/[id]`.
+    Update { resource_type: String, id: String, body: Body },
+    /// `DELETE [base]/[type]/[id]`.
+    Delete { resource_type: String, id: String },
+    /// `GET [base]/[type]/[id]/_history`, `[base]/[type]/_history` or `[base]/_history`.
+    History { resource_type: Option<String>, id: Option<String> },
+    /// Any request; `path` is relative to the base URL (may carry a query string).
+    Request { method: String, path: String, body: Option<Body> },
+}
+
+/// How a search is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchMethod {
+    #[default]
+    Get,
+    /// `POST [type]/_search` with `application/x-www-form-urlencoded` parameters.
+    Post,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// Inline JSON (strings inside are interpolated).
+    Json(serde_json::Value),
+    /// Raw text sent as is (after interpolation), e.g. deliberately broken JSON or XML.
+    Raw(String),
+}
+
+/// What is expected of a response. New kinds (FHIRPath, profile conformance) are added here.
+#[derive(Debug, Clone)]
+pub enum Assertion {
+    /// The HTTP status is one of the accepted ones.
+    Status(StatusMatch),
+    /// A response header's presence or value.
+    Header(HeaderMatch),
+    /// The media type of `Content-Type` (parameters such as charset ignored), e.g.
+    /// `application/fhir+json`.
+    ContentType(String),
+    /// The body is a resource of this type.
+    ResourceType(String),
+    /// The body is a Bundle of this `type` (searchset, history, ...).
+    BundleType(String),
+    /// Bounds on the number of `Bundle.entry` (optionally only those with `search.mode = match`).
+    EntryCount(CountBounds),
+    /// The body is an OperationOutcome with at least one issue.
+    OperationOutcome,
+    /// A JSON value at a dotted path (`entry.0.resource.id`).
+    Json(JsonMatch),
+}
+
+/// Accepted statuses: a set of codes and/or inclusive ranges (`2xx` is 200..=299).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMatch {
+    pub codes: Vec<u16>,
+    pub ranges: Vec<(u16, u16)>,
+}
+
+/// Expectation on one response header (name matched case-insensitively).
+#[derive(Debug, Clone)]
+pub struct HeaderMatch {
+    pub name: String,
+    /// `false` asserts the header is absent.
+    pub present: bool,
+    pub equals: Option<String>,
+    /// A regular expression the value must match (checked at load time).
+    pub matches: Option<String>,
+}
+
+/// Inclusive bounds on a count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CountBounds {
+    pub min: Option<usize>,
+    pub max: Option<usize>,
+    /// Count only entries whose `search.mode` is `match` (leave out `include`/`outcome`).
+    pub matches_only: bool,
+}
+
+/// Expectation on the JSON value at `path`.
+#[derive(Debug, Clone)]
+pub struct JsonMatch {
+    /// Dotted path; numeric segments index arrays; `*` means "any item" of an array.
+    pub path: String,
+    pub check: JsonCheck,
+}
+
+/// What is checked at a JSON path.
+#[derive(Debug, Clone)]
+pub enum JsonCheck {
+    /// The path resolves (`true`) or does not (`false`).
+    Exists(bool),
+    /// The value equals this JSON value (strings interpolated).
+    Equals(serde_json::Value),
+    /// The value is a string matching this regular expression.
+    Matches(String),
+    /// The value is an array containing this JSON value, or a string containing this text.
+    Contains(serde_json::Value),
+}
+
+/// Where a captured variable's value comes from.
+#[derive(Debug, Clone)]
+pub struct Capture {
+    pub source: CaptureSource,
+    /// Optional regex; the first capture group (or the whole match) becomes the value.
+    pub regex: Option<String>,
+}
+
+/// The part of the response a capture reads.
+#[derive(Debug, Clone)]
+pub enum CaptureSource {
+    /// A dotted JSON path into the body.
+    Json(String),
+    /// A response header.
+    Header(String),
+}
