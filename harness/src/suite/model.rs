@@ -78,6 +78,17 @@ pub struct Step {
     pub expect: Vec<Assertion>,
     /// Variables to set from the response, by variable name.
     pub capture: IndexMap<String, Capture>,
+    /// Repeat the step once per value of a list variable (a capture with `all: true`).
+    pub for_each: Option<ForEach>,
+}
+
+/// Repetition of a step over the values of a list variable.
+#[derive(Debug, Clone)]
+pub struct ForEach {
+    /// Name bound to the current value inside the step (`{{ type }}`).
+    pub var: String,
+    /// Name of the list variable to iterate.
+    pub over: String,
 }
 
 /// The FHIR interaction a step performs. Every string field may contain `{{ var }}`.
@@ -198,6 +209,8 @@ pub struct Capture {
     pub source: CaptureSource,
     /// Optional regex; the first capture group (or the whole match) becomes the value.
     pub regex: Option<String>,
+    /// Capture every value the JSON path resolves to, as a list (for `for_each`).
+    pub all: bool,
 }
 
 /// The part of the response a capture reads.
