@@ -1,0 +1,181 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Certify a FHIR server against an assurance checklist.
+#[derive(Debug, Parser)]
+#[command(name = "assure", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the checklist against a FHIR server (the embedded reference server if no --target).
+    Run(RunArgs),
+    /// Print the plan (every test id, level and title) without running anything.
+    List(ListArgs),
+    /// Run the embedded reference FHIR server alone, for manual poking.
+    Serve(ServeArgs),
+}
+
+/// Which suites and tests to use.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PlanArgs {
+    /// Suite file or directory to run instead of the built-in suites (repeatable).
+    #[arg(long = "suite", value_name = "PATH")]
+    pub suites: Vec<PathBuf>,
+    /// Run only tests with this tag (repeatable; any tag matches).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Run only this test id; a trailing `*` matches a prefix (repeatable).
+    #[arg(long = "id", value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Set a suite variable, overriding the suite's default (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+/// `assure run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Base URL of the FHIR server under test, e.g. https://example.org/fhir.
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Folder for report.html, junit.xml and report.json.
+    #[arg(long, value_name = "DIR", default_value = "assure-report")]
+    pub out: PathBuf,
+    /// Maximum number of tests in flight.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Per-request timeout, e.g. 30s, 500ms, 2m.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// Retries of a request that failed to connect (never after a response).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    /// Extra request header sent with every request, e.g. 'Authorization: Bearer …'
+    /// (repeatable; values are redacted in every report and log).
+    #[arg(long = "header", value_name = "'NAME: VALUE'", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+    /// Exit 1 when a test of this level or stricter fails.
+    #[arg(long, value_enum, default_value_t = FailOn::Shall)]
+    pub fail_on: FailOn,
+    /// Switch on a defect in the embedded reference server (only without --target; repeatable).
+    #[arg(long = "defect", value_name = "NAME")]
+    pub defects: Vec<String>,
+    /// Plain output lines instead of a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// The strictest level whose failure fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only SHALL failures fail the run.
+    Shall,
+    /// SHALL and SHOULD failures fail the run.
+    Should,
+    /// Any failure fails the run.
+    May,
+}
+
+/// `assure list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Format of `assure list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+/// `assure serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Serve the fixtures in this folder instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+    /// Switch on a named defect (repeatable); see --list-defects.
+    #[arg(long = "defect", value_name = "NAME")]
+    pub defects: Vec<String>,
+    /// Print the defects the server can switch on, and exit.
+    #[arg(long)]
+    pub list_defects: bool,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text)
+        .map_err(|e| format!("`{text}` is not a duration such as 30s or 500ms: {e}"))?;
+    if duration.is_zero() {
+        return Err("the timeout must be greater than zero".into());
+    }
+    Ok(duration)
+}
+
+fn parse_header(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not a header: expected 'Name: value'"))?;
+    let name = name.trim();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_!#$%&'*+.^`|~".contains(&b)) {
+        return Err(format!("`{name}` is not a valid header name"));
+    }
+    Ok((name.to_string(), value.trim().to_string()))
+}
+
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not a variable: expected NAME=VALUE"))?;
+    if name.trim().is_empty() {
+        return Err(format!("`{text}` has an empty variable name"));
+    }
+    Ok((name.trim().to_string(), value.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_split_on_the_first_colon() {
+        assert_eq!(
+            parse_header("Authorization: Bearer a:b").unwrap(),
+            ("Authorization".into(), "Bearer a:b".into())
+        );
+        assert!(parse_header("no colon").is_err());
+        assert!(parse_header("bad name: x").is_err());
+    }
+
+    #[test]
+    fn durations_need_units_and_must_be_positive() {
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert!(parse_duration("30").is_err());
+        assert!(parse_duration("0s").is_err());
+    }
+
+    #[test]
+    fn variables_need_a_name() {
+        assert_eq!(parse_var("a=b=c").unwrap(), ("a".into(), "b=c".into()));
+        assert!(parse_var("=x").is_err());
+        assert!(parse_var("x").is_err());
+    }
+}
