@@ -1,4 +1,5 @@
 //! `assure`: certify a FHIR server against a declarative assurance checklist.
 
+pub mod report;
 pub mod results;
 pub mod suite;

@@ -1,0 +1,126 @@
+//! `junit.xml`: one `<testsuite>` per suite, one `<testcase>` per checklist item, for CI UIs.
+//!
+//! A test case is named `ID title` with class name `suite.LEVEL` (e.g. `core.SHALL`), so CI
+//! tools group results by suite and requirement level. Failures carry a one-line message such
+//! as `[SHALL] expected status 201, got 200` and a body listing each step's exchanges and the
+//! assertions that did not hold.
+
+use std::fmt::Write as _;
+
+use anyhow::{Context, Result, anyhow};
+use junit_report::{Report, TestCase, TestCaseBuilder, TestSuite};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::evidence::{assertion_line, exchange_line};
+use crate::results::{RunResult, Status, SuiteResult, TestResult};
+
+/// Renders the run as a JUnit XML document.
+pub fn render(result: &RunResult) -> Result<String> {
+    let started = OffsetDateTime::parse(&result.started_at, &Rfc3339).with_context(|| {
+        format!(
+            "run start time {:?} is not an RFC 3339 timestamp",
+            result.started_at
+        )
+    })?;
+    let mut report = Report::new();
+    report.add_testsuites(result.suites.iter().map(|suite| test_suite(suite, started)));
+    let mut xml = Vec::new();
+    report
+        .write_xml(&mut xml)
+        .map_err(|error| anyhow!("cannot write JUnit XML: {error}"))?;
+    let mut text = String::from_utf8(xml).context("JUnit XML writer produced invalid UTF-8")?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn test_suite(suite: &SuiteResult, started: OffsetDateTime) -> TestSuite {
+    let mut junit_suite = TestSuite::new(&xml_safe(&suite.id));
+    junit_suite.set_timestamp(started);
+    junit_suite.add_testcases(suite.tests.iter().map(|test| test_case(&suite.id, test)));
+    junit_suite
+}
+
+fn test_case(suite_id: &str, test: &TestResult) -> TestCase {
+    let name = xml_safe(&format!("{} {}", test.id, test.title));
+    let time = time::Duration::milliseconds(i64::try_from(test.duration_ms).unwrap_or(i64::MAX));
+    let mut builder = match test.status {
+        Status::Pass => TestCaseBuilder::success(&name, time),
+        Status::Fail => {
+            let mut builder =
+                TestCaseBuilder::failure(&name, time, "assertion", &headline(test, "failed"));
+            builder.set_trace(&cdata_safe(&evidence(test)));
+            builder
+        }
+        Status::Error => {
+            let mut builder =
+                TestCaseBuilder::error(&name, time, "error", &headline(test, "error"));
+            builder.set_trace(&cdata_safe(&evidence(test)));
+            builder
+        }
+        Status::Skip => {
+            let reason = test.message.as_deref().unwrap_or("skipped");
+            TestCaseBuilder::skipped_with_cause(&name, "skipped", &one_line(reason))
+        }
+    };
+    builder.set_classname(&xml_safe(&format!("{suite_id}.{}", test.level.as_str())));
+    builder.build()
+}
+
+/// `[LEVEL] message`, on one line; the message falls back to the first failed assertion.
+fn headline(test: &TestResult, fallback: &str) -> String {
+    let detail = test
+        .message
+        .clone()
+        .or_else(|| {
+            test.steps
+                .iter()
+                .flat_map(|step| &step.assertions)
+                .find(|assertion| !assertion.passed)
+                .map(assertion_line)
+        })
+        .or_else(|| test.steps.iter().find_map(|step| step.error.clone()))
+        .unwrap_or_else(|| fallback.to_string());
+    one_line(&format!("[{}] {detail}", test.level.as_str()))
+}
+
+/// The failure body: requirement, then per step its exchanges, error and failed assertions.
+fn evidence(test: &TestResult) -> String {
+    let mut body = String::new();
+    if let Some(requirement) = &test.requirement {
+        let _ = writeln!(body, "Requirement: {requirement}");
+    }
+    for (number, step) in test.steps.iter().enumerate() {
+        let _ = writeln!(body, "Step {}: {}", number + 1, step.name);
+        for exchange in &step.exchanges {
+            let _ = writeln!(body, "  {}", exchange_line(exchange));
+        }
+        if let Some(error) = &step.error {
+            let _ = writeln!(body, "  error: {error}");
+        }
+        for assertion in step.assertions.iter().filter(|a| !a.passed) {
+            let _ = writeln!(body, "  FAILED {}", assertion_line(assertion));
+        }
+    }
+    body
+}
+
+fn one_line(text: &str) -> String {
+    xml_safe(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Replaces characters XML 1.0 cannot carry (most control characters) with U+FFFD.
+fn xml_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => '\u{fffd}',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Makes text safe inside one CDATA section: XML-safe, and `]]>` can no longer close it.
+fn cdata_safe(text: &str) -> String {
+    xml_safe(text).replace("]]>", "]] >")
+}

@@ -1,0 +1,63 @@
+//! Reports: renderers of one [`RunResult`] into the files users and CI read.
+//!
+//! Each sub-module is one renderer with a `render(&RunResult) -> Result<String>` function; none
+//! of them knows how the run was carried out. [`write_all`] writes every report into a folder.
+
+mod evidence;
+pub mod html;
+pub mod json;
+pub mod junit;
+pub mod testreport;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::results::RunResult;
+
+/// File name of the JSON report ([`json::render`]).
+pub const JSON_FILE: &str = "report.json";
+/// File name of the JUnit XML report ([`junit::render`]).
+pub const JUNIT_FILE: &str = "junit.xml";
+/// File name of the HTML report ([`html::render`]).
+pub const HTML_FILE: &str = "report.html";
+/// File name of the FHIR R4 TestReport resource ([`testreport::render`]).
+pub const TESTREPORT_FILE: &str = "testreport.json";
+
+/// Renders every report and writes them into `out_dir` (created if missing).
+///
+/// Each file is written to a temporary name in `out_dir` and then renamed, so a reader never
+/// sees a half-written report. Returns the paths written, in a fixed order.
+pub fn write_all(result: &RunResult, out_dir: &Path) -> Result<Vec<PathBuf>> {
+    fs::create_dir_all(out_dir)
+        .with_context(|| format!("cannot create report folder {}", out_dir.display()))?;
+    let rendered = [
+        (JSON_FILE, json::render(result)?),
+        (JUNIT_FILE, junit::render(result)?),
+        (HTML_FILE, html::render(result)?),
+        (TESTREPORT_FILE, testreport::render(result)?),
+    ];
+    rendered
+        .iter()
+        .map(|(name, text)| write_atomically(&out_dir.join(name), text))
+        .collect()
+}
+
+/// Writes `text` beside `path` under a temporary name, then renames it into place.
+fn write_atomically(path: &Path, text: &str) -> Result<PathBuf> {
+    let file_name = path
+        .file_name()
+        .with_context(|| format!("report path {} has no file name", path.display()))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(file_name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp_path = path.with_file_name(temp_name);
+    fs::write(&temp_path, text).with_context(|| format!("cannot write {}", temp_path.display()))?;
+    if let Err(error) = fs::rename(&temp_path, path) {
+        // Best effort: the rename error is the one worth reporting.
+        let _ = fs::remove_file(&temp_path);
+        return Err(error).with_context(|| format!("cannot move report into {}", path.display()));
+    }
+    Ok(path.to_path_buf())
+}

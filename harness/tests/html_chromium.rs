@@ -1,0 +1,161 @@
+//! Loads `report.html` in real headless Chromium and reads back the DOM it built.
+//!
+//! Proves the page parses in a browser the way the renderer intends: the summary numbers and
+//! the failing test are there, and markup hidden in a server's response body stayed text.
+//! Without Chromium the test fails under `CI=true` (install it with
+//! `.ci/install-chromium.sh`) and is skipped elsewhere.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assure::report::html;
+use assure::results::{
+    AssertionResult, Exchange, RecordedRequest, RecordedResponse, RunResult, SCHEMA_VERSION,
+    Status, StepResult, SuiteResult, Summary, TargetInfo, TestResult, ToolInfo,
+};
+use assure::suite::Level;
+
+/// Would mark the document if a browser ever ran it.
+const INJECTED: &str = r#"<script>document.documentElement.setAttribute("data-pwned","yes")</script><img src=x onerror="document.documentElement.setAttribute('data-pwned','img')">"#;
+
+fn find_chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+fn test_result(id: &str, status: Status, body: &str) -> TestResult {
+    TestResult {
+        id: id.into(),
+        title: format!("title of {id}"),
+        level: Level::Shall,
+        tags: Vec::new(),
+        requirement: None,
+        status,
+        message: (status == Status::Fail).then(|| "expected status 201, got 200".into()),
+        duration_ms: 5,
+        steps: vec![StepResult {
+            name: "create Patient".into(),
+            exchanges: vec![Exchange {
+                request: RecordedRequest {
+                    method: "POST".into(),
+                    url: "http://127.0.0.1:8080/Patient".into(),
+                    headers: vec![("Content-Type".into(), "application/fhir+json".into())],
+                    body: Some(r#"{"resourceType":"Patient"}"#.into()),
+                },
+                response: Some(RecordedResponse {
+                    status: 200,
+                    headers: vec![("X-Evil".into(), INJECTED.into())],
+                    body: Some(body.into()),
+                    body_truncated: false,
+                }),
+                error: None,
+                duration_ms: 3,
+                attempt: 1,
+            }],
+            assertions: vec![AssertionResult {
+                description: "status is 201".into(),
+                passed: status == Status::Pass,
+                expected: "201".into(),
+                actual: if status == Status::Pass { "201" } else { "200" }.into(),
+            }],
+            error: None,
+        }],
+    }
+}
+
+fn hostile_run() -> RunResult {
+    let suites = vec![SuiteResult {
+        id: "core".into(),
+        title: "Core".into(),
+        source: "embedded:core/core.yaml".into(),
+        sha256: "00".repeat(32),
+        tests: vec![
+            test_result("CORE-OK-01", Status::Pass, "{}"),
+            test_result("CORE-OK-02", Status::Pass, "{}"),
+            test_result("CORE-BAD-01", Status::Fail, INJECTED),
+        ],
+    }];
+    RunResult {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "assure".into(),
+            version: "0.1.0".into(),
+        },
+        started_at: "2026-11-26T20:00:00Z".into(),
+        duration_ms: 42,
+        target: TargetInfo {
+            base_url: "http://127.0.0.1:8080".into(),
+            embedded: true,
+            fhir_version: Some("4.0.1".into()),
+            software: Some(INJECTED.into()),
+        },
+        summary: Summary::of(&suites),
+        suites,
+    }
+}
+
+fn dump_dom(chromium: &Path, page: &Path, profile: &Path) -> String {
+    let output = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium starts");
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("DOM is UTF-8")
+}
+
+#[test]
+fn report_renders_in_headless_chromium_without_running_injected_markup() {
+    let Some(chromium) = find_chromium() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "chromium not found on PATH; CI must install it with .ci/install-chromium.sh"
+        );
+        println!("skipped: chromium not found");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, html::render(&hostile_run()).unwrap()).unwrap();
+    let dom = dump_dom(&chromium, &page, &dir.path().join("profile"));
+
+    assert!(
+        dom.contains(r#"<span class="number" id="count-total">3</span>"#),
+        "{dom}"
+    );
+    assert!(dom.contains(r#"<span class="number" id="count-pass">2</span>"#));
+    assert!(dom.contains(r#"<span class="number" id="count-fail">1</span>"#));
+    assert!(dom.contains(r#"<code class="test-id">CORE-BAD-01</code>"#));
+    assert!(dom.contains("expected status 201, got 200"));
+    assert!(
+        dom.contains("&lt;script&gt;document.documentElement"),
+        "the hostile body is shown as text"
+    );
+    assert!(
+        !dom.contains("data-pwned=\""),
+        "injected code ran in the browser"
+    );
+    assert!(
+        !dom.contains("<script"),
+        "injected <script> became an element"
+    );
+    assert!(!dom.contains("<img"), "injected <img> became an element");
+}
