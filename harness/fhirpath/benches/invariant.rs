@@ -1,0 +1,53 @@
+//! Times parsing and evaluating typical FHIR invariants on the example Patient.
+//! Run with `cargo bench -p assure-fhirpath`.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use assure_fhirpath::{EvalContext, Item, Node, StaticModel, parse};
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+
+const INVARIANTS: [(&str, &str); 3] = [
+    (
+        "pat-1",
+        "contact.all(name.exists() or telecom.exists() or address.exists() or organization.exists())",
+    ),
+    ("dom-6", "text.`div`.exists()"),
+    (
+        "ele-1",
+        "descendants().all(hasValue() or (children().count() > id.count()))",
+    ),
+];
+
+fn main() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    let package = shared.join("fhir-packages/hl7.fhir.r4.examples-4.0.1.tgz");
+    let patient_file = shared.join("fhirpath/patient-example.xml");
+    let (Ok(model), Ok(text)) = (
+        StaticModel::from_package(&package),
+        std::fs::read_to_string(&patient_file),
+    ) else {
+        println!("skipped: shared FHIR package or patient example not found");
+        return;
+    };
+    let patient = support::xml_tree::parse(&text).expect("patient example parses");
+    let ctx = EvalContext::new(&model).with_resource(&patient);
+    let focus = [Item::Node(Node::new(&patient))];
+    for (key, source) in INVARIANTS {
+        let iterations = 20_000;
+        let start = Instant::now();
+        for _ in 0..iterations {
+            black_box(parse(black_box(source)).expect("invariant parses"));
+        }
+        let parse_time = start.elapsed() / iterations;
+        let expr = parse(source).expect("invariant parses");
+        let start = Instant::now();
+        for _ in 0..iterations {
+            black_box(expr.evaluate(&ctx, &focus).expect("invariant evaluates"));
+        }
+        let eval_time = start.elapsed() / iterations;
+        println!("{key}: parse {parse_time:?}, evaluate {eval_time:?} per run");
+    }
+}

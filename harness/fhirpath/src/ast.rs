@@ -1,0 +1,67 @@
+//! The syntax tree of a parsed expression.
+
+use crate::value::Value;
+
+/// A binary operator, from `*` to `implies`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BinaryOp {
+    Multiply,
+    Divide,
+    Div,
+    Mod,
+    Add,
+    Subtract,
+    Concatenate,
+    Union,
+    Less,
+    Greater,
+    LessOrEqual,
+    GreaterOrEqual,
+    Equal,
+    Equivalent,
+    NotEqual,
+    NotEquivalent,
+    In,
+    Contains,
+    And,
+    Or,
+    Xor,
+    Implies,
+}
+
+/// A node of the syntax tree.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Ast {
+    /// `{}`.
+    Empty,
+    /// A literal value (`true`, `'text'`, `1.5`, `@2020`, `4 'mg'`).
+    Literal(Value),
+    /// An identifier at the start of a path: a member of the focus or a type name.
+    Identifier(String),
+    /// `$this`.
+    This,
+    /// `$index`.
+    Index,
+    /// `$total`.
+    Total,
+    /// `%name`.
+    External(String),
+    /// `target.name`.
+    Member(Box<Ast>, String),
+    /// `name(args)` or `target.name(args)`.
+    Call {
+        target: Option<Box<Ast>>,
+        name: String,
+        args: Vec<Ast>,
+    },
+    /// `target[index]`.
+    Indexer(Box<Ast>, Box<Ast>),
+    /// Unary `-`.
+    Negate(Box<Ast>),
+    /// `left op right`.
+    Binary(BinaryOp, Box<Ast>, Box<Ast>),
+    /// `operand is Type`.
+    Is(Box<Ast>, String),
+    /// `operand as Type`.
+    As(Box<Ast>, String),
+}

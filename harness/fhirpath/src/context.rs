@@ -1,0 +1,101 @@
+//! The environment an expression is evaluated in: model, variables and host callbacks.
+
+use crate::model::ModelInfo;
+use crate::value::{Collection, Item, Node};
+use assure_model::Element;
+use chrono::{DateTime, Local};
+use std::collections::HashMap;
+
+/// Resolves a reference string (`Patient/123`, a full URL) to a resource element.
+pub type Resolver<'a> = Box<dyn Fn(&str) -> Option<&'a Element> + 'a>;
+/// Answers `conformsTo(url)` / `memberOf(url)` for an item; `None` when unknown.
+pub type ItemCheck<'a> = Box<dyn Fn(&Item<'a>, &str) -> Option<bool> + 'a>;
+/// Receives `trace(name)` output.
+pub type Tracer<'a> = Box<dyn Fn(&str, &[Item<'a>]) + 'a>;
+
+/// Everything besides the focus that an evaluation may consult.
+pub struct EvalContext<'a> {
+    pub(crate) model: &'a dyn ModelInfo,
+    pub(crate) resource: Option<Item<'a>>,
+    pub(crate) root_resource: Option<Item<'a>>,
+    pub(crate) variables: HashMap<String, Collection<'a>>,
+    pub(crate) resolver: Option<Resolver<'a>>,
+    pub(crate) conforms_to: Option<ItemCheck<'a>>,
+    pub(crate) member_of: Option<ItemCheck<'a>>,
+    pub(crate) tracer: Option<Tracer<'a>>,
+    pub(crate) strict: bool,
+    pub(crate) now: DateTime<Local>,
+}
+
+impl<'a> EvalContext<'a> {
+    /// A context using `model` for types, with no resource, variables or callbacks.
+    pub fn new(model: &'a dyn ModelInfo) -> Self {
+        EvalContext {
+            model,
+            resource: None,
+            root_resource: None,
+            variables: HashMap::new(),
+            resolver: None,
+            conforms_to: None,
+            member_of: None,
+            tracer: None,
+            strict: false,
+            now: Local::now(),
+        }
+    }
+
+    /// Sets `%resource` and `%rootResource` to `resource`.
+    pub fn with_resource(mut self, resource: &'a Element) -> Self {
+        let item = Item::Node(Node::new(resource));
+        self.root_resource = Some(item.clone());
+        self.resource = Some(item);
+        self
+    }
+
+    /// Sets `%rootResource` separately (for a contained or bundled `%resource`).
+    pub fn with_root_resource(mut self, root: &'a Element) -> Self {
+        self.root_resource = Some(Item::Node(Node::new(root)));
+        self
+    }
+
+    /// Defines `%name`.
+    pub fn with_variable(mut self, name: &str, value: Collection<'a>) -> Self {
+        self.variables.insert(name.to_string(), value);
+        self
+    }
+
+    /// Installs the callback behind `resolve()` (contained `#id` references are resolved
+    /// without it).
+    pub fn with_resolver(mut self, resolver: impl Fn(&str) -> Option<&'a Element> + 'a) -> Self {
+        self.resolver = Some(Box::new(resolver));
+        self
+    }
+
+    /// Installs the callback behind `conformsTo(url)`.
+    pub fn with_conforms_to(
+        mut self,
+        check: impl Fn(&Item<'a>, &str) -> Option<bool> + 'a,
+    ) -> Self {
+        self.conforms_to = Some(Box::new(check));
+        self
+    }
+
+    /// Installs the callback behind `memberOf(valueSetUrl)`.
+    pub fn with_member_of(mut self, check: impl Fn(&Item<'a>, &str) -> Option<bool> + 'a) -> Self {
+        self.member_of = Some(Box::new(check));
+        self
+    }
+
+    /// Installs a receiver for `trace()` output (otherwise tracing is silent).
+    pub fn with_tracer(mut self, tracer: impl Fn(&str, &[Item<'a>]) + 'a) -> Self {
+        self.tracer = Some(Box::new(tracer));
+        self
+    }
+
+    /// In strict mode, navigating to an element the model does not define, or starting a
+    /// path with a type the focus is not, is an error instead of an empty result.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+}

@@ -1,0 +1,493 @@
+//! The tree-walking evaluator: paths, variables, operators and type tests.
+
+use crate::arithmetic;
+use crate::ast::{Ast, BinaryOp};
+use crate::compare::{collection_contains, items_equal, items_equivalent, order_items};
+use crate::context::EvalContext;
+use crate::error::{EvalError, EvalResult};
+use crate::functions;
+use crate::model::{capitalized, type_from_choice_suffix};
+use crate::value::{Collection, Item, Node, Value};
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+/// The FHIRPath System type names.
+const SYSTEM_TYPES: [&str; 8] = [
+    "Boolean", "Integer", "Decimal", "String", "Date", "DateTime", "Time", "Quantity",
+];
+
+/// The values of `$this`, `$index` and `$total` inside a function argument.
+#[derive(Clone)]
+pub(crate) struct Frame<'a> {
+    pub this: Collection<'a>,
+    pub index: Option<usize>,
+    pub total: Option<Collection<'a>>,
+}
+
+/// One evaluation of an expression against a focus.
+pub(crate) struct Evaluator<'c, 'a> {
+    pub ctx: &'c EvalContext<'a>,
+    /// `%context`: the focus the evaluation started from.
+    pub root: &'c [Item<'a>],
+}
+
+impl<'c, 'a> Evaluator<'c, 'a> {
+    /// Evaluates `ast` with `input` as the focus of its first path step.
+    pub fn eval(
+        &self,
+        ast: &Ast,
+        input: &[Item<'a>],
+        frame: &Frame<'a>,
+    ) -> EvalResult<Collection<'a>> {
+        match ast {
+            Ast::Empty => Ok(Vec::new()),
+            Ast::Literal(value) => Ok(vec![Item::Value(value.clone())]),
+            Ast::Identifier(name) => self.root_identifier(name, input),
+            Ast::This => Ok(frame.this.clone()),
+            Ast::Index => Ok(frame
+                .index
+                .map(|i| vec![Item::Value(Value::Integer(i as i64))])
+                .unwrap_or_default()),
+            Ast::Total => Ok(frame.total.clone().unwrap_or_default()),
+            Ast::External(name) => self.external(name),
+            Ast::Member(target, name) => {
+                let focus = self.eval(target, input, frame)?;
+                self.members(&focus, name)
+            }
+            Ast::Call { target, name, args } => {
+                let focus = match target {
+                    Some(target) => self.eval(target, input, frame)?,
+                    None => input.to_vec(),
+                };
+                functions::call(self, name, &focus, args, input, frame, target.is_some())
+            }
+            Ast::Indexer(target, index) => {
+                let focus = self.eval(target, input, frame)?;
+                let index = self.eval(index, input, frame)?;
+                let position = match single_value(&index)? {
+                    None => return Ok(Vec::new()),
+                    Some(Value::Integer(i)) => i,
+                    Some(other) => {
+                        return Err(EvalError::new(format!(
+                            "an index must be an Integer, not {}",
+                            other.type_name()
+                        )));
+                    }
+                };
+                Ok(usize::try_from(position)
+                    .ok()
+                    .and_then(|i| focus.get(i).cloned())
+                    .into_iter()
+                    .collect())
+            }
+            Ast::Negate(operand) => {
+                let value = self.eval(operand, input, frame)?;
+                match single_value(&value)? {
+                    None => Ok(Vec::new()),
+                    Some(v) => v
+                        .negated()
+                        .map(|n| vec![Item::Value(n)])
+                        .ok_or_else(|| EvalError::new(format!("cannot negate {}", v.type_name()))),
+                }
+            }
+            Ast::Binary(op, left, right) => self.binary(*op, left, right, input, frame),
+            Ast::Is(operand, type_name) => {
+                self.check_type_name(type_name)?;
+                let value = self.eval(operand, input, frame)?;
+                match value.as_slice() {
+                    [] => Ok(Vec::new()),
+                    [item] => Ok(vec![boolean(self.is_type(item, type_name))]),
+                    _ => Err(EvalError::new("'is' needs a single item")),
+                }
+            }
+            Ast::As(operand, type_name) => {
+                self.check_type_name(type_name)?;
+                let value = self.eval(operand, input, frame)?;
+                if value.len() > 1 {
+                    return Err(EvalError::new("'as' needs a single item"));
+                }
+                Ok(value
+                    .into_iter()
+                    .filter(|item| self.is_type(item, type_name))
+                    .collect())
+            }
+        }
+    }
+
+    /// An identifier starting a path: the focus itself when it names the focus's type
+    /// (`Patient.name` on a Patient), else a member of the focus.
+    fn root_identifier(&self, name: &str, input: &[Item<'a>]) -> EvalResult<Collection<'a>> {
+        if name.starts_with(|c: char| c.is_ascii_uppercase())
+            && let [Item::Node(node)] = input
+            && let Some(type_name) = node.type_name.as_deref()
+        {
+            if self.ctx.model.is_subtype(type_name, name) {
+                return Ok(input.to_vec());
+            }
+            if self.ctx.strict && node.element.resource_type.is_some() {
+                return Err(EvalError::new(format!(
+                    "the expression starts with type {name} but the focus is a {type_name}"
+                )));
+            }
+        }
+        self.members(input, name)
+    }
+
+    fn external(&self, name: &str) -> EvalResult<Collection<'a>> {
+        let text = |s: String| Ok(vec![Item::Value(Value::String(s))]);
+        if let Some(value) = self.ctx.variables.get(name) {
+            return Ok(value.clone());
+        }
+        match name {
+            "context" => Ok(self.root.to_vec()),
+            "resource" => Ok(self.ctx.resource.clone().into_iter().collect()),
+            "rootResource" => Ok(self.ctx.root_resource.clone().into_iter().collect()),
+            "ucum" => text("http://unitsofmeasure.org".into()),
+            "sct" => text("http://snomed.info/sct".into()),
+            "loinc" => text("http://loinc.org".into()),
+            _ => {
+                if let Some(id) = name.strip_prefix("vs-") {
+                    text(format!("http://hl7.org/fhir/ValueSet/{id}"))
+                } else if let Some(id) = name.strip_prefix("ext-") {
+                    text(format!("http://hl7.org/fhir/StructureDefinition/{id}"))
+                } else {
+                    Err(EvalError::new(format!("unknown external constant %{name}")))
+                }
+            }
+        }
+    }
+
+    /// The children called `name` of every node in `focus`, typed through the model.
+    pub fn members(&self, focus: &[Item<'a>], name: &str) -> EvalResult<Collection<'a>> {
+        let mut out = Vec::new();
+        let mut unknown_in: Option<String> = None;
+        let mut known_somewhere = false;
+        for item in focus {
+            if let Item::Node(node) = item {
+                match self.members_of(node, name, &mut out) {
+                    Ok(()) => known_somewhere = true,
+                    Err(error) => unknown_in = Some(error.message),
+                }
+            } else if let Item::Value(Value::TypeInfo {
+                namespace,
+                name: type_name,
+            }) = item
+            {
+                match name {
+                    "namespace" => out.push(Item::Value(Value::String(namespace.clone()))),
+                    "name" => out.push(Item::Value(Value::String(type_name.clone()))),
+                    _ => {}
+                }
+            }
+        }
+        match unknown_in {
+            Some(message) if !known_somewhere => Err(EvalError::new(message)),
+            _ => Ok(out),
+        }
+    }
+
+    fn members_of(&self, node: &Node<'a>, name: &str, out: &mut Collection<'a>) -> EvalResult<()> {
+        let element = node.element;
+        let parent_type = node.type_name.as_deref();
+        let info = parent_type.and_then(|t| self.ctx.model.element_type(t, name));
+        match info {
+            Some(info) if info.is_choice => {
+                for child in &element.children {
+                    let Some(suffix) = child.name.strip_prefix(name) else {
+                        continue;
+                    };
+                    if let Some(t) = info.types.iter().find(|t| capitalized(t) == suffix) {
+                        out.push(Item::Node(typed(child, Some(t.clone()))));
+                    }
+                }
+            }
+            Some(info) => {
+                let type_name = info.types.first().cloned();
+                for child in element.children.iter().filter(|c| c.name == name) {
+                    out.push(Item::Node(typed(child, type_name.clone())));
+                }
+            }
+            None => {
+                if self.ctx.strict
+                    && let Some(parent) = parent_type
+                    && self.ctx.model.element_type(parent, "id").is_some()
+                {
+                    return Err(EvalError::new(format!("{parent} has no element '{name}'")));
+                }
+                for child in &element.children {
+                    if child.name == name {
+                        out.push(Item::Node(self.child_node(node, child)));
+                    } else if let Some(suffix) = child.name.strip_prefix(name)
+                        && suffix.starts_with(|c: char| c.is_ascii_uppercase())
+                        && parent_type.is_none()
+                    {
+                        out.push(Item::Node(typed(
+                            child,
+                            Some(type_from_choice_suffix(suffix)),
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Types a child found without a name-based lookup (for `children()`, choices named
+    /// `valueQuantity`).
+    pub fn child_node(&self, parent: &Node<'a>, child: &'a assure_model::Element) -> Node<'a> {
+        let Some(parent_type) = parent.type_name.as_deref() else {
+            return typed(child, None);
+        };
+        let model = self.ctx.model;
+        if let Some(info) = model.element_type(parent_type, &child.name) {
+            return typed(child, info.types.first().cloned());
+        }
+        for (at, c) in child.name.char_indices().skip(1) {
+            if !c.is_ascii_uppercase() {
+                continue;
+            }
+            let (base, suffix) = child.name.split_at(at);
+            if let Some(info) = model.element_type(parent_type, base)
+                && info.is_choice
+                && let Some(t) = info.types.iter().find(|t| capitalized(t) == suffix)
+            {
+                return typed(child, Some(t.clone()));
+            }
+        }
+        typed(child, None)
+    }
+
+    /// Whether `item` is of the (possibly `FHIR.`/`System.`-qualified) type.
+    pub fn is_type(&self, item: &Item<'a>, type_name: &str) -> bool {
+        let (namespace, name) = match type_name.split_once('.') {
+            Some((ns @ ("FHIR" | "System"), rest)) => (Some(ns), rest),
+            _ => (None, type_name),
+        };
+        match item {
+            Item::Value(value) => namespace != Some("FHIR") && value.type_name() == name,
+            Item::Node(node) => {
+                let model = self.ctx.model;
+                namespace != Some("System")
+                    && node.type_name.as_deref().is_some_and(|t| {
+                        t == name || (!model.is_primitive(t) && model.is_subtype(t, name))
+                    })
+            }
+        }
+    }
+
+    /// In strict mode, fails for a type name that is neither a System type nor known to
+    /// the model.
+    pub fn check_type_name(&self, type_name: &str) -> EvalResult<()> {
+        if !self.ctx.strict {
+            return Ok(());
+        }
+        let name = type_name
+            .strip_prefix("FHIR.")
+            .or_else(|| type_name.strip_prefix("System."))
+            .unwrap_or(type_name);
+        let model = self.ctx.model;
+        let known = SYSTEM_TYPES.contains(&name)
+            || model.is_subtype(name, "Element")
+            || model.is_subtype(name, "Resource")
+            || model.element_type(name, "id").is_some();
+        if known {
+            Ok(())
+        } else {
+            Err(EvalError::new(format!("unknown type {type_name}")))
+        }
+    }
+
+    fn binary(
+        &self,
+        op: BinaryOp,
+        left: &Ast,
+        right: &Ast,
+        input: &[Item<'a>],
+        frame: &Frame<'a>,
+    ) -> EvalResult<Collection<'a>> {
+        if matches!(
+            op,
+            BinaryOp::And | BinaryOp::Or | BinaryOp::Xor | BinaryOp::Implies
+        ) {
+            return self.logical(op, left, right, input, frame);
+        }
+        let a = self.eval(left, input, frame)?;
+        let b = self.eval(right, input, frame)?;
+        match op {
+            BinaryOp::Union => Ok(union(a, b)),
+            BinaryOp::Equal | BinaryOp::NotEqual => {
+                let equal = collections_equal(&a, &b);
+                let negate = op == BinaryOp::NotEqual;
+                Ok(equal.map(|e| boolean(e != negate)).into_iter().collect())
+            }
+            BinaryOp::Equivalent | BinaryOp::NotEquivalent => {
+                let equivalent = collections_equivalent(&a, &b);
+                Ok(vec![boolean(equivalent != (op == BinaryOp::NotEquivalent))])
+            }
+            BinaryOp::In | BinaryOp::Contains => {
+                let (element, container) = if op == BinaryOp::In {
+                    (&a, &b)
+                } else {
+                    (&b, &a)
+                };
+                match element.as_slice() {
+                    [] => Ok(Vec::new()),
+                    [item] => Ok(vec![boolean(collection_contains(container, item))]),
+                    _ => Err(EvalError::new("membership test needs a single item")),
+                }
+            }
+            BinaryOp::Less
+            | BinaryOp::Greater
+            | BinaryOp::LessOrEqual
+            | BinaryOp::GreaterOrEqual => {
+                let (x, y) = match (single(&a)?, single(&b)?) {
+                    (Some(x), Some(y)) => (x, y),
+                    _ => return Ok(Vec::new()),
+                };
+                let Some(ordering) = order_items(x, y)? else {
+                    return Ok(Vec::new());
+                };
+                let result = match op {
+                    BinaryOp::Less => ordering == Ordering::Less,
+                    BinaryOp::Greater => ordering == Ordering::Greater,
+                    BinaryOp::LessOrEqual => ordering != Ordering::Greater,
+                    _ => ordering != Ordering::Less,
+                };
+                Ok(vec![boolean(result)])
+            }
+            BinaryOp::Concatenate => {
+                let text = |c: &Collection<'a>| -> EvalResult<String> {
+                    Ok(single_value(c)?.map(|v| v.to_string()).unwrap_or_default())
+                };
+                Ok(vec![Item::Value(Value::String(text(&a)? + &text(&b)?))])
+            }
+            _ => {
+                let (Some(x), Some(y)) = (single_value(&a)?, single_value(&b)?) else {
+                    return Ok(Vec::new());
+                };
+                Ok(arithmetic::apply(op, &x, &y)?
+                    .map(Item::Value)
+                    .into_iter()
+                    .collect())
+            }
+        }
+    }
+
+    /// Three-valued `and`, `or`, `xor`, `implies`.
+    fn logical(
+        &self,
+        op: BinaryOp,
+        left: &Ast,
+        right: &Ast,
+        input: &[Item<'a>],
+        frame: &Frame<'a>,
+    ) -> EvalResult<Collection<'a>> {
+        let a = to_boolean(&self.eval(left, input, frame)?)?;
+        let short_circuit = match (op, a) {
+            (BinaryOp::And, Some(false)) => Some(false),
+            (BinaryOp::Or, Some(true)) => Some(true),
+            (BinaryOp::Implies, Some(false)) => Some(true),
+            _ => None,
+        };
+        if let Some(result) = short_circuit {
+            return Ok(vec![boolean(result)]);
+        }
+        let b = to_boolean(&self.eval(right, input, frame)?)?;
+        let result = match op {
+            BinaryOp::And => match (a, b) {
+                (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            },
+            BinaryOp::Or => match (a, b) {
+                (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            },
+            BinaryOp::Xor => a.zip(b).map(|(x, y)| x != y),
+            _ => match (a, b) {
+                (_, Some(true)) => Some(true),
+                (Some(true), Some(false)) => Some(false),
+                _ => None,
+            },
+        };
+        Ok(result.map(boolean).into_iter().collect())
+    }
+}
+
+fn typed<'a>(element: &'a assure_model::Element, type_name: Option<Arc<str>>) -> Node<'a> {
+    Node {
+        element,
+        type_name: element
+            .resource_type
+            .as_deref()
+            .map(Arc::from)
+            .or(type_name),
+    }
+}
+
+pub(crate) fn boolean<'a>(value: bool) -> Item<'a> {
+    Item::Value(Value::Boolean(value))
+}
+
+/// The only item of a collection; `None` when empty, an error when there are several.
+pub(crate) fn single<'c, 'a>(collection: &'c [Item<'a>]) -> EvalResult<Option<&'c Item<'a>>> {
+    match collection {
+        [] => Ok(None),
+        [item] => Ok(Some(item)),
+        _ => Err(EvalError::new(format!(
+            "expected a single item but found {}",
+            collection.len()
+        ))),
+    }
+}
+
+/// The only item as a system value.
+pub(crate) fn single_value(collection: &[Item]) -> EvalResult<Option<Value>> {
+    Ok(single(collection)?.and_then(Item::to_value))
+}
+
+/// Singleton evaluation of a collection as a Boolean: empty is unknown, a single Boolean
+/// is itself, any other single item is `true`.
+pub(crate) fn to_boolean(collection: &[Item]) -> EvalResult<Option<bool>> {
+    match single(collection)? {
+        None => Ok(None),
+        Some(item) => match item.to_value() {
+            Some(Value::Boolean(b)) => Ok(Some(b)),
+            _ => Ok(Some(true)),
+        },
+    }
+}
+
+/// `|`: the items of both collections without duplicates.
+pub(crate) fn union<'a>(a: Collection<'a>, b: Collection<'a>) -> Collection<'a> {
+    let mut out: Collection<'a> = Vec::with_capacity(a.len() + b.len());
+    for item in a.into_iter().chain(b) {
+        if !collection_contains(&out, &item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn collections_equal(a: &[Item], b: &[Item]) -> Option<bool> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    if a.len() != b.len() {
+        return Some(false);
+    }
+    let mut result = Some(true);
+    for (x, y) in a.iter().zip(b) {
+        match items_equal(x, y) {
+            Some(false) => return Some(false),
+            None => result = None,
+            Some(true) => {}
+        }
+    }
+    result
+}
+
+fn collections_equivalent(a: &[Item], b: &[Item]) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| items_equivalent(x, y)))
+}

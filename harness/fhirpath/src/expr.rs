@@ -1,0 +1,56 @@
+//! A parsed expression, ready to be evaluated many times.
+
+use crate::ast::Ast;
+use crate::context::EvalContext;
+use crate::error::{EvalError, ParseError};
+use crate::eval::{Evaluator, Frame};
+use crate::parser::parse_ast;
+use crate::value::{Collection, Item};
+
+/// A parsed FHIRPath expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    source: String,
+    ast: Ast,
+}
+
+/// Parses a FHIRPath expression.
+pub fn parse(source: &str) -> Result<Expr, ParseError> {
+    Ok(Expr {
+        source: source.to_string(),
+        ast: parse_ast(source)?,
+    })
+}
+
+impl Expr {
+    /// The expression text as given to [`parse`].
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Evaluates against `focus` (also `%context` and the initial `$this`).
+    pub fn evaluate<'a>(
+        &self,
+        ctx: &EvalContext<'a>,
+        focus: &[Item<'a>],
+    ) -> Result<Collection<'a>, EvalError> {
+        let evaluator = Evaluator { ctx, root: focus };
+        let frame = Frame {
+            this: focus.to_vec(),
+            index: None,
+            total: None,
+        };
+        evaluator.eval(&self.ast, focus, &frame)
+    }
+
+    /// Evaluates and reduces the result to a Boolean by singleton evaluation: `None` for
+    /// an empty result, the value of a single Boolean, `true` for any other single item,
+    /// an error for several items.
+    pub fn evaluate_boolean<'a>(
+        &self,
+        ctx: &EvalContext<'a>,
+        focus: &[Item<'a>],
+    ) -> Result<Option<bool>, EvalError> {
+        crate::eval::to_boolean(&self.evaluate(ctx, focus)?)
+    }
+}

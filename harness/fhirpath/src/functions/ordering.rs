@@ -1,0 +1,63 @@
+//! `sort()` and `sort(key, -key, ...)`: a stable sort, descending for negated keys.
+
+use super::Call;
+use crate::ast::Ast;
+use crate::compare::order_items;
+use crate::error::EvalResult;
+use crate::value::{Collection, Item};
+use std::cmp::Ordering;
+
+pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
+    let mut keyed: Vec<(Vec<Collection<'a>>, Item<'a>)> = Vec::with_capacity(call.focus.len());
+    for (i, item) in call.focus.iter().enumerate() {
+        let mut keys = Vec::with_capacity(call.args.len().max(1));
+        if call.args.is_empty() {
+            keys.push(vec![item.clone()]);
+        }
+        for (index, arg) in call.args.iter().enumerate() {
+            let key = match arg {
+                Ast::Negate(inner) => {
+                    let this = vec![item.clone()];
+                    let frame = crate::eval::Frame {
+                        this: this.clone(),
+                        index: Some(i),
+                        total: None,
+                    };
+                    call.ev.eval(inner, &this, &frame)?
+                }
+                _ => call.arg_for(index, item, i, None)?,
+            };
+            keys.push(key);
+        }
+        keyed.push((keys, item.clone()));
+    }
+    let descending: Vec<bool> = call
+        .args
+        .iter()
+        .map(|arg| matches!(arg, Ast::Negate(_)))
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        for (position, (x, y)) in a.iter().zip(b).enumerate() {
+            let ordering = compare_keys(x, y);
+            if ordering != Ordering::Equal {
+                return if descending.get(position) == Some(&true) {
+                    ordering.reverse()
+                } else {
+                    ordering
+                };
+            }
+        }
+        Ordering::Equal
+    });
+    Ok(keyed.into_iter().map(|(_, item)| item).collect())
+}
+
+/// Empty keys sort first; keys that cannot be ordered count as equal.
+fn compare_keys(a: &[Item], b: &[Item]) -> Ordering {
+    match (a.first(), b.first()) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => order_items(x, y).ok().flatten().unwrap_or(Ordering::Equal),
+    }
+}

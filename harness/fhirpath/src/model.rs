@@ -1,0 +1,89 @@
+//! What the engine needs to know about FHIR types, supplied by the caller.
+
+use std::sync::Arc;
+
+/// The FHIR type(s) of one child element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElementTypeInfo {
+    /// Type codes (`HumanName`, `date`); backbone elements use their defining path
+    /// (`Patient.contact`). A choice element lists every allowed type.
+    pub types: Vec<Arc<str>>,
+    /// Whether the element is a choice (`value[x]`): instances are named `valueQuantity`.
+    pub is_choice: bool,
+}
+
+/// FHIR type information, typically derived from StructureDefinitions.
+pub trait ModelInfo {
+    /// The type(s) of the child `name` of a `parent_type` (`("Patient", "birthDate")` →
+    /// `date`; `("Observation", "value")` → the choice types). `None` when there is no such
+    /// element.
+    fn element_type(&self, parent_type: &str, name: &str) -> Option<ElementTypeInfo>;
+
+    /// Whether `type_name` is `base` or derives from it (`Age` → `Quantity`,
+    /// `Patient` → `DomainResource`, `Patient.contact` → `BackboneElement`).
+    fn is_subtype(&self, type_name: &str, base: &str) -> bool;
+
+    /// Whether `type_name` is a FHIR primitive type (`string`, `date`, ...).
+    fn is_primitive(&self, type_name: &str) -> bool;
+}
+
+/// A model that knows no types: navigation goes by element names only and resources are
+/// typed by their `resourceType`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoModel;
+
+impl ModelInfo for NoModel {
+    fn element_type(&self, _parent_type: &str, _name: &str) -> Option<ElementTypeInfo> {
+        None
+    }
+
+    fn is_subtype(&self, type_name: &str, base: &str) -> bool {
+        type_name == base
+    }
+
+    fn is_primitive(&self, _type_name: &str) -> bool {
+        false
+    }
+}
+
+/// FHIR primitive type codes, used to name the type behind a choice suffix
+/// (`valueDateTime` → `dateTime`) when no model is at hand.
+pub(crate) const PRIMITIVE_TYPES: [&str; 20] = [
+    "base64Binary",
+    "boolean",
+    "canonical",
+    "code",
+    "date",
+    "dateTime",
+    "decimal",
+    "id",
+    "instant",
+    "integer",
+    "integer64",
+    "markdown",
+    "oid",
+    "positiveInt",
+    "string",
+    "time",
+    "unsignedInt",
+    "uri",
+    "url",
+    "uuid",
+];
+
+/// The type named by a choice suffix (`Quantity` → `Quantity`, `DateTime` → `dateTime`).
+pub(crate) fn type_from_choice_suffix(suffix: &str) -> Arc<str> {
+    PRIMITIVE_TYPES
+        .iter()
+        .find(|p| capitalized(p) == suffix)
+        .map_or_else(|| Arc::from(suffix), |p| Arc::from(*p))
+}
+
+/// `dateTime` → `DateTime`.
+pub(crate) fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,210 @@
+//! [`ModelInfo`] built from the base StructureDefinitions of a FHIR package.
+
+use crate::model::{ElementTypeInfo, ModelInfo};
+use flate2::read::GzDecoder;
+use serde_json::Value as Json;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Type information for every FHIR type and resource defined in a package.
+#[derive(Debug, Default, Clone)]
+pub struct StaticModel {
+    /// Type (or backbone element path) → child name → types.
+    elements: HashMap<String, HashMap<String, ElementTypeInfo>>,
+    /// Type → the type it derives from.
+    bases: HashMap<String, String>,
+    primitives: HashSet<String>,
+}
+
+/// Why a package could not be read.
+#[derive(Debug)]
+pub struct StaticModelError(String);
+
+impl fmt::Display for StaticModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StaticModelError {}
+
+impl StaticModel {
+    /// Reads `package/StructureDefinition-*.json` from an npm-style FHIR package (`.tgz`).
+    pub fn from_package(path: &Path) -> Result<StaticModel, StaticModelError> {
+        let error = |e: std::io::Error| StaticModelError(format!("{}: {e}", path.display()));
+        let file = std::fs::File::open(path).map_err(error)?;
+        let mut archive = tar::Archive::new(GzDecoder::new(file));
+        let mut model = StaticModel::default();
+        for entry in archive.entries().map_err(error)? {
+            let mut entry = entry.map_err(error)?;
+            let name = entry.path().map_err(error)?.to_string_lossy().into_owned();
+            let Some(file_name) = name.strip_prefix("package/") else {
+                continue;
+            };
+            if !file_name.starts_with("StructureDefinition-") || !file_name.ends_with(".json") {
+                continue;
+            }
+            let mut text = String::new();
+            entry.read_to_string(&mut text).map_err(error)?;
+            let definition: Json = serde_json::from_str(&text)
+                .map_err(|e| StaticModelError(format!("{name}: {e}")))?;
+            model.add_structure_definition(&definition);
+        }
+        if model.elements.is_empty() {
+            return Err(StaticModelError(format!(
+                "{} holds no base StructureDefinitions",
+                path.display()
+            )));
+        }
+        Ok(model)
+    }
+
+    /// Adds one StructureDefinition. Base type and resource definitions (and constrained
+    /// datatypes such as `Age`) contribute; other profiles are ignored.
+    pub fn add_structure_definition(&mut self, definition: &Json) {
+        let text = |key: &str| definition.get(key).and_then(Json::as_str).unwrap_or("");
+        let (id, kind, derivation) = (text("id"), text("kind"), text("derivation"));
+        if !matches!(kind, "primitive-type" | "complex-type" | "resource") {
+            return;
+        }
+        let base = text("baseDefinition").rsplit('/').next().unwrap_or("");
+        if derivation == "constraint" {
+            let datatype = kind == "complex-type"
+                && id.starts_with(|c: char| c.is_ascii_uppercase())
+                && !id.contains('-');
+            if datatype {
+                self.bases.insert(id.to_string(), base.to_string());
+            }
+            return;
+        }
+        if !base.is_empty() {
+            self.bases.insert(id.to_string(), base.to_string());
+        }
+        if kind == "primitive-type" {
+            self.primitives.insert(id.to_string());
+        }
+        let elements = definition
+            .pointer("/snapshot/element")
+            .and_then(Json::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for element in elements {
+            self.add_element(element);
+        }
+    }
+
+    fn add_element(&mut self, element: &Json) {
+        let Some(path) = element.get("path").and_then(Json::as_str) else {
+            return;
+        };
+        let Some((parent, raw_name)) = path.rsplit_once('.') else {
+            return;
+        };
+        let (name, is_choice) = match raw_name.strip_suffix("[x]") {
+            Some(stem) => (stem, true),
+            None => (raw_name, false),
+        };
+        let types: Vec<Arc<str>> =
+            if let Some(reference) = element.get("contentReference").and_then(Json::as_str) {
+                vec![Arc::from(reference.trim_start_matches('#'))]
+            } else {
+                element
+                    .get("type")
+                    .and_then(Json::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|t| type_code(t, path))
+                    .collect()
+            };
+        if types.is_empty() {
+            return;
+        }
+        for t in &types {
+            if t.contains('.') {
+                let base = if element_code_is(element, "BackboneElement") {
+                    "BackboneElement"
+                } else {
+                    "Element"
+                };
+                self.bases.insert(t.to_string(), base.to_string());
+            }
+        }
+        self.elements
+            .entry(parent.to_string())
+            .or_default()
+            .insert(name.to_string(), ElementTypeInfo { types, is_choice });
+    }
+}
+
+fn element_code_is(element: &Json, code: &str) -> bool {
+    element
+        .pointer("/type/0/code")
+        .and_then(Json::as_str)
+        .is_some_and(|c| c == code)
+}
+
+/// The type code of one `ElementDefinition.type`: nested backbone elements are named by
+/// their path; FHIRPath system types map back to their FHIR primitive.
+fn type_code(t: &Json, path: &str) -> Option<Arc<str>> {
+    let code = t.get("code").and_then(Json::as_str)?;
+    if code == "BackboneElement" || (code == "Element" && path.contains('.')) {
+        return Some(Arc::from(path));
+    }
+    if let Some(system) = code.strip_prefix("http://hl7.org/fhirpath/System.") {
+        let declared = t
+            .get("extension")
+            .and_then(Json::as_array)
+            .and_then(|extensions| {
+                extensions.iter().find_map(|e| {
+                    e.get("valueUrl")
+                        .or_else(|| e.get("valueUri"))
+                        .and_then(Json::as_str)
+                })
+            });
+        let fhir = declared.map_or_else(|| system_to_fhir(system), str::to_string);
+        return Some(Arc::from(fhir.as_str()));
+    }
+    Some(Arc::from(code))
+}
+
+fn system_to_fhir(system: &str) -> String {
+    match system {
+        "DateTime" => "dateTime".into(),
+        other => other.to_lowercase(),
+    }
+}
+
+impl ModelInfo for StaticModel {
+    fn element_type(&self, parent_type: &str, name: &str) -> Option<ElementTypeInfo> {
+        let mut current = parent_type;
+        for _ in 0..32 {
+            if let Some(info) = self.elements.get(current).and_then(|e| e.get(name)) {
+                return Some(info.clone());
+            }
+            current = self.bases.get(current)?;
+        }
+        None
+    }
+
+    fn is_subtype(&self, type_name: &str, base: &str) -> bool {
+        let mut current = type_name;
+        for _ in 0..32 {
+            if current == base {
+                return true;
+            }
+            match self.bases.get(current) {
+                Some(next) => current = next,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    fn is_primitive(&self, type_name: &str) -> bool {
+        self.primitives.contains(type_name)
+    }
+}
