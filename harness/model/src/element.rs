@@ -37,6 +37,18 @@ pub struct Element {
 }
 
 impl Element {
+    /// An element with no value, children or resource type yet.
+    pub fn new(name: impl Into<String>, index: Option<usize>, pos: Pos) -> Element {
+        Element {
+            name: name.into(),
+            index,
+            value: None,
+            children: Vec::new(),
+            resource_type: None,
+            pos,
+        }
+    }
+
     /// Children with the given property name, in order.
     pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
         self.children.iter().filter(move |c| c.name == name)

@@ -4,7 +4,63 @@
 //! messages need: property names as they appear in JSON (`valueQuantity`), primitive values in
 //! their lexical form, primitive extensions (`_given` in JSON, `id`/`extension` on XML
 //! primitives) as ordinary children of the primitive, and the source position of every node.
+//!
+//! [`parse`] reads FHIR R4 JSON or XML into that tree. It fails with a [`ParseError`] only when
+//! the document is not well-formed (or not FHIR at all); the FHIR format rules it can check
+//! without the definitions are reported as [`ParseIssue`]s next to the tree. What needs the
+//! definitions is the validator's job, with help from this crate:
+//! - the JSON kind of a primitive is kept ([`Primitive::String`], [`Primitive::Number`],
+//!   [`Primitive::Bool`]; XML values are always strings, see [`Parsed::format`]) so that a
+//!   value of the wrong JSON type can be reported;
+//! - [`check_primitive`] checks lexical forms of primitive types;
+//! - [`check_xhtml`] checks narratives ([`Primitive::Xhtml`] values).
 
 mod element;
+mod format;
+mod issue;
+mod json;
+mod path;
+mod position;
+mod primitive;
+mod xhtml;
+mod xhtml_canonical;
+mod xml;
 
 pub use element::{Element, Pos, Primitive};
+pub use format::Format;
+pub use issue::{ParseError, ParseIssue, Severity};
+pub use primitive::{MAX_STRING_CHARS, check_primitive};
+pub use xhtml::{ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, check_xhtml};
+pub use xhtml_canonical::{XhtmlError, canonical_xhtml};
+
+/// The deepest nesting of objects/arrays (JSON) or elements (XML) the parsers accept; deeper
+/// documents are refused rather than risking the stack. Real resources nest a few dozen levels.
+pub const MAX_NESTING: usize = 256;
+
+/// The UTF-8 byte-order mark, tolerated at the start of a document.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A parsed resource with the non-fatal issues found while parsing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The resource: named after its type, with [`Element::resource_type`] set.
+    pub root: Element,
+    /// FHIR-format problems, in document order per kind.
+    pub issues: Vec<ParseIssue>,
+    /// The format the resource was read from.
+    pub format: Format,
+}
+
+/// Parses a FHIR resource in `format`. The document must be UTF-8 (a byte-order mark is
+/// allowed).
+pub fn parse(bytes: &[u8], format: Format) -> Result<Parsed, ParseError> {
+    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        let pos = position::PosTracker::new(bytes).pos(error.valid_up_to());
+        ParseError::new(pos, "the document is not valid UTF-8")
+    })?;
+    match format {
+        Format::Json => json::parse(text),
+        Format::Xml => xml::parse(text),
+    }
+}

@@ -1,0 +1,109 @@
+//! What the parsers report: fatal syntax errors and non-fatal FHIR-format issues.
+
+use std::fmt;
+
+use crate::Pos;
+
+/// How serious a [`ParseIssue`] is (the FHIR `OperationOutcome.issue.severity` levels that apply
+/// to parsing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The content breaks a FHIR format rule.
+    Error,
+    /// The content is legal but should be written differently.
+    Warning,
+    /// Informational only.
+    Information,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "information",
+        })
+    }
+}
+
+/// A non-fatal problem the parser could see without the FHIR definitions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseIssue {
+    pub severity: Severity,
+    /// Where the problem is in the source.
+    pub pos: Pos,
+    /// The element path, e.g. `Patient.name[0].given[1]`.
+    pub path: String,
+    pub message: String,
+}
+
+impl ParseIssue {
+    /// An issue of severity [`Severity::Error`].
+    pub fn error(pos: Pos, path: impl Into<String>, message: impl Into<String>) -> Self {
+        ParseIssue {
+            severity: Severity::Error,
+            pos,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An issue of severity [`Severity::Information`].
+    pub fn information(pos: Pos, path: impl Into<String>, message: impl Into<String>) -> Self {
+        ParseIssue {
+            severity: Severity::Information,
+            pos,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An issue of severity [`Severity::Warning`].
+    pub fn warning(pos: Pos, path: impl Into<String>, message: impl Into<String>) -> Self {
+        ParseIssue {
+            severity: Severity::Warning,
+            pos,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParseIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {}, column {} ({}): {}",
+            self.severity, self.pos.line, self.pos.col, self.path, self.message
+        )
+    }
+}
+
+/// A fatal error: the document is not well-formed JSON/XML, or not a FHIR document at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Where parsing stopped.
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl ParseError {
+    pub(crate) fn new(pos: Pos, message: impl Into<String>) -> Self {
+        ParseError {
+            pos,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.pos.line, self.pos.col, self.message
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
