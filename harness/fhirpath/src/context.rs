@@ -8,8 +8,10 @@ use std::collections::HashMap;
 
 /// Resolves a reference string (`Patient/123`, a full URL) to a resource element.
 pub type Resolver<'a> = Box<dyn Fn(&str) -> Option<&'a Element> + 'a>;
-/// Answers `conformsTo(url)` / `memberOf(url)` for an item; `None` when unknown.
-pub type ItemCheck<'a> = Box<dyn Fn(&Item<'a>, &str) -> Option<bool> + 'a>;
+/// Answers `conformsTo(url)` / `memberOf(url)` for an item: `Ok(None)` when the answer is
+/// unknown (empty result), `Err(reason)` when the question is invalid (unknown profile or
+/// value set), which fails the evaluation.
+pub type ItemCheck<'a> = Box<dyn Fn(&Item<'a>, &str) -> Result<Option<bool>, String> + 'a>;
 /// Receives `trace(name)` output.
 pub type Tracer<'a> = Box<dyn Fn(&str, &[Item<'a>]) + 'a>;
 
@@ -74,14 +76,17 @@ impl<'a> EvalContext<'a> {
     /// Installs the callback behind `conformsTo(url)`.
     pub fn with_conforms_to(
         mut self,
-        check: impl Fn(&Item<'a>, &str) -> Option<bool> + 'a,
+        check: impl Fn(&Item<'a>, &str) -> Result<Option<bool>, String> + 'a,
     ) -> Self {
         self.conforms_to = Some(Box::new(check));
         self
     }
 
     /// Installs the callback behind `memberOf(valueSetUrl)`.
-    pub fn with_member_of(mut self, check: impl Fn(&Item<'a>, &str) -> Option<bool> + 'a) -> Self {
+    pub fn with_member_of(
+        mut self,
+        check: impl Fn(&Item<'a>, &str) -> Result<Option<bool>, String> + 'a,
+    ) -> Self {
         self.member_of = Some(Box::new(check));
         self
     }

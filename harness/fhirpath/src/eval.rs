@@ -108,7 +108,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 }
                 Ok(value
                     .into_iter()
-                    .filter(|item| self.is_type(item, type_name))
+                    .filter(|item| self.casts_to(item, type_name))
                     .collect())
             }
         }
@@ -257,8 +257,19 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         typed(child, None)
     }
 
-    /// Whether `item` is of the (possibly `FHIR.`/`System.`-qualified) type.
+    /// Whether `item` is of the (possibly `FHIR.`/`System.`-qualified) type (`is`):
+    /// a derived type counts (`uuid` is a `uri`, `Age` is a `Quantity`).
     pub fn is_type(&self, item: &Item<'a>, type_name: &str) -> bool {
+        self.type_matches(item, type_name, false)
+    }
+
+    /// Whether `item` may be cast to the type (`as`, `ofType`): as [`Self::is_type`], but
+    /// FHIR primitives only cast to their own type (a `code` is not taken as a `string`).
+    pub fn casts_to(&self, item: &Item<'a>, type_name: &str) -> bool {
+        self.type_matches(item, type_name, true)
+    }
+
+    fn type_matches(&self, item: &Item<'a>, type_name: &str, exact_primitives: bool) -> bool {
         let (namespace, name) = match type_name.split_once('.') {
             Some((ns @ ("FHIR" | "System"), rest)) => (Some(ns), rest),
             _ => (None, type_name),
@@ -269,7 +280,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 let model = self.ctx.model;
                 namespace != Some("System")
                     && node.type_name.as_deref().is_some_and(|t| {
-                        t == name || (!model.is_primitive(t) && model.is_subtype(t, name))
+                        t == name
+                            || (!(exact_primitives && model.is_primitive(t))
+                                && model.is_subtype(t, name))
                     })
             }
         }

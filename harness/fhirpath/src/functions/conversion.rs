@@ -56,7 +56,14 @@ fn iif<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
     let argument = |index: usize| match (call.has_target, call.focus) {
         (false, _) => call.arg(index),
         (true, [item]) => call.arg_for(index, item, 0, None),
-        (true, []) => Ok(Vec::new()),
+        (true, []) => {
+            let frame = crate::eval::Frame {
+                this: Vec::new(),
+                index: None,
+                total: None,
+            };
+            call.ev.eval(&call.args[index], &[], &frame)
+        }
         (true, _) => Err(EvalError::new("iif() needs a single input item")),
     };
     let criterion = argument(0)?;

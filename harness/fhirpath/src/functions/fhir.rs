@@ -70,7 +70,10 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
             };
             match single(call.focus)? {
                 None => Ok(Vec::new()),
-                Some(item) => maybe(check(item, &url).map(Value::Boolean)),
+                Some(item) => {
+                    let answer = check(item, &url).map_err(EvalError::new)?;
+                    maybe(answer.map(Value::Boolean))
+                }
             }
         }
         _ => {

@@ -1,13 +1,15 @@
 //! Filtering and projection: `where`, `select`, `repeat`, `ofType`, `aggregate`.
+//! `repeat` tells nodes apart by identity and values by equality.
 
 use super::Call;
-use crate::compare::collection_contains;
 use crate::error::{EvalError, EvalResult};
 use crate::eval::to_boolean;
-use crate::value::Collection;
+use crate::value::{Collection, Item, Value};
+use assure_model::Element;
+use std::collections::HashSet;
 
 /// Upper bound on the items `repeat()` may produce, against runaway recursion.
-const REPEAT_LIMIT: usize = 100_000;
+const REPEAT_LIMIT: usize = 10_000;
 
 pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
     let focus = call.focus;
@@ -33,15 +35,22 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         "repeat" => {
             call.arity(1, 1)?;
             let mut out: Collection<'a> = Vec::new();
+            let mut seen_nodes: HashSet<*const Element> = HashSet::new();
+            let mut seen_values: HashSet<String> = HashSet::new();
             let mut pending: Collection<'a> = focus.to_vec();
             while !pending.is_empty() {
                 let mut next = Vec::new();
                 for (i, item) in pending.iter().enumerate() {
                     for produced in call.arg_for(0, item, i, None)? {
-                        if !collection_contains(&out, &produced) {
-                            out.push(produced.clone());
-                            next.push(produced);
+                        let new = match &produced {
+                            Item::Node(node) => seen_nodes.insert(node.element),
+                            Item::Value(value) => seen_values.insert(value_key(value)),
+                        };
+                        if !new {
+                            continue;
                         }
+                        out.push(produced.clone());
+                        next.push(produced);
                     }
                 }
                 if out.len() > REPEAT_LIMIT {
@@ -55,7 +64,7 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
             let type_name = call.type_argument()?;
             Ok(focus
                 .iter()
-                .filter(|item| call.ev.is_type(item, &type_name))
+                .filter(|item| call.ev.casts_to(item, &type_name))
                 .cloned()
                 .collect())
         }
@@ -71,5 +80,14 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
             }
             Ok(total)
         }
+    }
+}
+
+/// A key under which equal values coincide (`1` and `1.0` share one).
+fn value_key(value: &Value) -> String {
+    match value {
+        Value::Integer(i) => format!("number:{i}"),
+        Value::Decimal(d) => format!("number:{}", d.normalize()),
+        other => format!("{}:{other}", other.type_name()),
     }
 }

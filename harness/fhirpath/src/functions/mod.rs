@@ -1,6 +1,7 @@
 //! The function library: dispatch by name plus argument helpers shared by the groups.
 
 mod boundaries;
+mod codec;
 mod conversion;
 mod existence;
 mod fhir;
@@ -54,6 +55,7 @@ pub(crate) fn call<'a>(
         | "truncate" => math::call(&call),
         "children" | "descendants" => navigation::call(&call),
         "sort" => ordering::call(&call),
+        "encode" | "decode" | "escape" | "unescape" => codec::call(&call),
         "lowBoundary" | "highBoundary" | "precision" | "comparable" => boundaries::call(&call),
         "trace" | "now" | "today" | "timeOfDay" | "not" | "is" | "as" | "type" => {
             utility::call(&call)

@@ -1,4 +1,5 @@
-//! `sort()` and `sort(key, -key, ...)`: a stable sort, descending for negated keys.
+//! `sort()` and `sort(key, -key, ...)`: a stable sort, descending for negated keys; items
+//! with an empty key come first either way, keys that cannot be ordered count as equal.
 
 use super::Call;
 use crate::ast::Ast;
@@ -38,7 +39,12 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         .collect();
     keyed.sort_by(|(a, _), (b, _)| {
         for (position, (x, y)) in a.iter().zip(b).enumerate() {
-            let ordering = compare_keys(x, y);
+            let ordering = match (x.first(), y.first()) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => return Ordering::Less,
+                (Some(_), None) => return Ordering::Greater,
+                (Some(x), Some(y)) => order_items(x, y).ok().flatten().unwrap_or(Ordering::Equal),
+            };
             if ordering != Ordering::Equal {
                 return if descending.get(position) == Some(&true) {
                     ordering.reverse()
@@ -50,14 +56,4 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         Ordering::Equal
     });
     Ok(keyed.into_iter().map(|(_, item)| item).collect())
-}
-
-/// Empty keys sort first; keys that cannot be ordered count as equal.
-fn compare_keys(a: &[Item], b: &[Item]) -> Ordering {
-    match (a.first(), b.first()) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Less,
-        (Some(_), None) => Ordering::Greater,
-        (Some(x), Some(y)) => order_items(x, y).ok().flatten().unwrap_or(Ordering::Equal),
-    }
 }

@@ -65,7 +65,7 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
             Ok(call
                 .focus
                 .iter()
-                .filter(|item| call.ev.is_type(item, &type_name))
+                .filter(|item| call.ev.casts_to(item, &type_name))
                 .cloned()
                 .collect())
         }
