@@ -1,0 +1,100 @@
+//! Errors as FHIR OperationOutcome responses.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::response::fhir_json;
+
+/// A request the server refuses, rendered as an OperationOutcome with an HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FhirError {
+    status: StatusCode,
+    issue_code: &'static str,
+    diagnostics: String,
+}
+
+impl FhirError {
+    fn new(status: StatusCode, issue_code: &'static str, diagnostics: impl Into<String>) -> Self {
+        Self {
+            status,
+            issue_code,
+            diagnostics: diagnostics.into(),
+        }
+    }
+
+    /// 400: the request is malformed (bad JSON, wrong resource type, bad parameter value).
+    pub fn bad_request(diagnostics: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid", diagnostics)
+    }
+
+    /// 404: no such resource type, resource, version or route.
+    pub fn not_found(diagnostics: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", diagnostics)
+    }
+
+    /// 405: the route exists but not for this HTTP method.
+    pub fn method_not_allowed(diagnostics: impl Into<String>) -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "not-supported", diagnostics)
+    }
+
+    /// 406: the client accepts no format the server can produce.
+    pub fn not_acceptable(diagnostics: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_ACCEPTABLE, "not-supported", diagnostics)
+    }
+
+    /// 410: the resource existed and was deleted.
+    pub fn gone(diagnostics: impl Into<String>) -> Self {
+        Self::new(StatusCode::GONE, "deleted", diagnostics)
+    }
+
+    /// 412: an `If-Match` precondition does not hold.
+    pub fn precondition_failed(diagnostics: impl Into<String>) -> Self {
+        Self::new(StatusCode::PRECONDITION_FAILED, "conflict", diagnostics)
+    }
+
+    /// 413: the request body exceeds the server's limit.
+    pub fn payload_too_large(diagnostics: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too-costly", diagnostics)
+    }
+
+    /// 415: the request body is in a format the server does not read.
+    pub fn unsupported_media_type(diagnostics: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "not-supported",
+            diagnostics,
+        )
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The OperationOutcome describing the error.
+    pub fn to_operation_outcome(&self) -> Value {
+        json!({
+            "resourceType": "OperationOutcome",
+            "issue": [{
+                "severity": "error",
+                "code": self.issue_code,
+                "diagnostics": self.diagnostics,
+            }]
+        })
+    }
+}
+
+impl std::fmt::Display for FhirError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.status, self.diagnostics)
+    }
+}
+
+impl std::error::Error for FhirError {}
+
+impl IntoResponse for FhirError {
+    fn into_response(self) -> Response {
+        fhir_json(self.status(), &self.to_operation_outcome())
+    }
+}

@@ -1,0 +1,57 @@
+//! The HTTP routes under the FHIR base path, and the defects applied to every response.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::map_response_with_state;
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use super::defect::Defect;
+use super::interactions::{
+    create, delete, history_instance, history_type, metadata, method_not_allowed, read, search_get,
+    search_post, unknown_route, update, vread,
+};
+use super::state::ServerState;
+
+/// The path under which the FHIR API is served: the base URL is `http://<addr>/fhir`.
+pub const BASE_PATH: &str = "/fhir";
+
+/// The reference server's HTTP application over `state`.
+pub fn router(state: ServerState) -> Router {
+    let path = |tail: &str| format!("{BASE_PATH}{tail}");
+    Router::new()
+        .route(&path("/metadata"), get(metadata))
+        .route(&path("/{type}"), get(search_get).post(create))
+        .route(&path("/{type}/_search"), post(search_post))
+        .route(&path("/{type}/_history"), get(history_type))
+        .route(&path("/{type}/{id}"), get(read).put(update).delete(delete))
+        .route(&path("/{type}/{id}/_history"), get(history_instance))
+        .route(&path("/{type}/{id}/_history/{version}"), get(vread))
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(map_response_with_state(
+            state.clone(),
+            apply_response_defects,
+        ))
+        .with_state(state)
+}
+
+/// The defects that change every response of a kind: `bare-404` and `wrong-content-type`.
+async fn apply_response_defects(
+    State(state): State<ServerState>,
+    mut response: Response,
+) -> Response {
+    if state.has(Defect::Bare404) && response.status() == StatusCode::NOT_FOUND {
+        *response.body_mut() = Body::empty();
+        response.headers_mut().remove(header::CONTENT_TYPE);
+        response.headers_mut().remove(header::CONTENT_LENGTH);
+    }
+    if state.has(Defect::WrongContentType) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    }
+    response
+}
