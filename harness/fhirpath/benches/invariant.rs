@@ -1,9 +1,6 @@
 //! Times parsing and evaluating typical FHIR invariants on the example Patient.
 //! Run with `cargo bench -p assure-fhirpath`.
 
-#[path = "../tests/support/mod.rs"]
-mod support;
-
 use assure_fhirpath::{EvalContext, Item, Node, StaticModel, parse};
 use std::hint::black_box;
 use std::path::Path;
@@ -25,14 +22,16 @@ fn main() {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
     let package = shared.join("fhir-packages/hl7.fhir.r4.examples-4.0.1.tgz");
     let patient_file = shared.join("fhirpath/patient-example.xml");
-    let (Ok(model), Ok(text)) = (
+    let (Ok(model), Ok(bytes)) = (
         StaticModel::from_package(&package),
-        std::fs::read_to_string(&patient_file),
+        std::fs::read(&patient_file),
     ) else {
         println!("skipped: shared FHIR package or patient example not found");
         return;
     };
-    let patient = support::xml_tree::parse(&text).expect("patient example parses");
+    let patient = assure_model::parse(&bytes, assure_model::Format::Xml)
+        .expect("patient example parses")
+        .root;
     let ctx = EvalContext::new(&model).with_resource(&patient);
     let focus = [Item::Node(Node::new(&patient))];
     for (key, source) in INVARIANTS {

@@ -2,10 +2,8 @@
 //! guards the pass count. `cargo test -p assure-fhirpath --test conformance -- --nocapture`
 //! prints the failing test names.
 
-mod support;
-
 use assure_fhirpath::{EvalContext, Item, Node, StaticModel, Value, parse};
-use assure_model::Element;
+use assure_model::{Element, Format};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -60,13 +58,35 @@ fn load_cases(text: &str) -> Vec<Case> {
         .collect()
 }
 
-fn load_input(dir: &Path, file: &str) -> Option<Element> {
-    let text = std::fs::read_to_string(dir.join(file)).ok()?;
-    if file.ends_with(".json") {
-        support::json_tree::parse(&text).ok()
-    } else {
-        support::xml_tree::parse(&text).ok()
+/// Reads an input resource with the project's own JSON/XML parsers; an input missing beside
+/// the suite is taken from its JSON twin in the examples package (`codesystem-example.xml` →
+/// `package/CodeSystem-example.json`).
+fn load_input(dir: &Path, package: &Path, file: &str) -> Option<Element> {
+    let (bytes, name) = match std::fs::read(dir.join(file)) {
+        Ok(bytes) => (bytes, file.to_string()),
+        Err(_) => json_twin(package, file)?,
+    };
+    let format = Format::sniff(&bytes, Some(&name))?;
+    assure_model::parse(&bytes, format)
+        .ok()
+        .map(|parsed| parsed.root)
+}
+
+fn json_twin(package: &Path, file: &str) -> Option<(Vec<u8>, String)> {
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let wanted = format!("package/{stem}.json").to_lowercase();
+    let archive = std::fs::File::open(package).ok()?;
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(archive));
+    for entry in archive.entries().ok()? {
+        let mut entry = entry.ok()?;
+        let name = entry.path().ok()?.to_string_lossy().to_lowercase();
+        if name == wanted {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).ok()?;
+            return Some((bytes, name));
+        }
     }
+    None
 }
 
 /// The expected output as a value, parsed with the engine's own literal syntax.
@@ -192,7 +212,7 @@ fn official_r4_suite() {
         } else {
             let input = inputs
                 .entry(case.input_file.clone())
-                .or_insert_with(|| load_input(&suite_dir, &case.input_file));
+                .or_insert_with(|| load_input(&suite_dir, &package, &case.input_file));
             match input {
                 Some(root) => run_case(case, &model, Some(root)),
                 None => Err(format!("input file {} not available", case.input_file)),

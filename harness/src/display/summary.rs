@@ -1,0 +1,200 @@
+//! The summary printed after a run: verdict counts overall and by requirement level, then every
+//! failed or errored SHALL/SHOULD test with its message.
+
+use std::fmt::Write;
+
+use crate::results::{Counts, RunResult, Status};
+use crate::suite::Level;
+
+/// The summary of `run` as text (lines end with `\n`).
+pub fn render_summary(run: &RunResult) -> String {
+    let mut out = String::new();
+    let target = &run.target;
+    let mut about = Vec::new();
+    if let Some(version) = &target.fhir_version {
+        about.push(format!("FHIR {version}"));
+    }
+    if let Some(software) = &target.software {
+        about.push(software.clone());
+    }
+    let about = if about.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", about.join(", "))
+    };
+    let _ = writeln!(out, "Target: {}{about}", target.base_url);
+
+    let overall = run.summary.overall;
+    let _ = writeln!(
+        out,
+        "{} {} in {:.2}s: {} passed, {} failed, {} skipped, {} errored",
+        overall.total,
+        if overall.total == 1 { "test" } else { "tests" },
+        run.duration_ms as f64 / 1000.0,
+        overall.pass,
+        overall.fail,
+        overall.skip,
+        overall.error
+    );
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "{:<8}{:>6}{:>6}{:>6}{:>6}{:>6}",
+        "", "total", "pass", "fail", "skip", "error"
+    );
+    let rows = [
+        (Level::Shall.as_str(), run.summary.shall),
+        (Level::Should.as_str(), run.summary.should),
+        (Level::May.as_str(), run.summary.may),
+        ("all", overall),
+    ];
+    for (label, counts) in rows {
+        let Counts {
+            total,
+            pass,
+            fail,
+            skip,
+            error,
+        } = counts;
+        let _ = writeln!(
+            out,
+            "{label:<8}{total:>6}{pass:>6}{fail:>6}{skip:>6}{error:>6}"
+        );
+    }
+
+    let problems: Vec<_> = run
+        .suites
+        .iter()
+        .flat_map(|suite| &suite.tests)
+        .filter(|test| matches!(test.level, Level::Shall | Level::Should))
+        .filter(|test| matches!(test.status, Status::Fail | Status::Error))
+        .collect();
+    if !problems.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "Failed or errored SHALL/SHOULD tests:");
+        for test in problems {
+            let verdict = if test.status == Status::Fail {
+                "FAIL"
+            } else {
+                "ERROR"
+            };
+            let _ = writeln!(
+                out,
+                "  {verdict:<5} {:<6} {}  {}",
+                test.level.as_str(),
+                test.id,
+                test.title
+            );
+            if let Some(message) = &test.message {
+                let _ = writeln!(out, "        {message}");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::{SuiteResult, Summary, TargetInfo, TestResult, ToolInfo};
+
+    fn test(id: &str, level: Level, status: Status, message: Option<&str>) -> TestResult {
+        TestResult {
+            id: id.into(),
+            title: format!("Title of {id}"),
+            level,
+            tags: vec![],
+            requirement: None,
+            status,
+            message: message.map(str::to_string),
+            duration_ms: 5,
+            steps: vec![],
+        }
+    }
+
+    fn run(tests: Vec<TestResult>) -> RunResult {
+        let suites = vec![SuiteResult {
+            id: "core".into(),
+            title: "Core".into(),
+            source: "embedded:core/core.yaml".into(),
+            sha256: "00".into(),
+            tests,
+        }];
+        RunResult {
+            schema_version: 1,
+            tool: ToolInfo {
+                name: "assure".into(),
+                version: "0.1.0".into(),
+            },
+            started_at: "2026-01-01T00:00:00Z".into(),
+            duration_ms: 1234,
+            target: TargetInfo {
+                base_url: "http://localhost:8080/fhir".into(),
+                embedded: false,
+                fhir_version: Some("4.0.1".into()),
+                software: Some("Example FHIR 1.2".into()),
+            },
+            summary: Summary::of(&suites),
+            suites,
+        }
+    }
+
+    #[test]
+    fn lists_counts_by_level_and_shall_should_problems() {
+        let summary = render_summary(&run(vec![
+            test("CORE-CAP-01", Level::Shall, Status::Pass, None),
+            test(
+                "CORE-PAT-01",
+                Level::Shall,
+                Status::Fail,
+                Some("read Patient/1: expected status 200, got 404"),
+            ),
+            test(
+                "CORE-PAT-02",
+                Level::Shall,
+                Status::Skip,
+                Some("needs CORE-PAT-01 which failed"),
+            ),
+            test(
+                "CORE-HIS-01",
+                Level::Should,
+                Status::Error,
+                Some("history: timed out after 5s"),
+            ),
+            test(
+                "CORE-MAY-01",
+                Level::May,
+                Status::Fail,
+                Some("expected status 200, got 501"),
+            ),
+        ]));
+        insta::assert_snapshot!(summary, @r"
+        Target: http://localhost:8080/fhir (FHIR 4.0.1, Example FHIR 1.2)
+        5 tests in 1.23s: 1 passed, 2 failed, 1 skipped, 1 errored
+
+                 total  pass  fail  skip error
+        SHALL        3     1     1     1     0
+        SHOULD       1     0     0     0     1
+        MAY          1     0     1     0     0
+        all          5     1     2     1     1
+
+        Failed or errored SHALL/SHOULD tests:
+          FAIL  SHALL  CORE-PAT-01  Title of CORE-PAT-01
+                read Patient/1: expected status 200, got 404
+          ERROR SHOULD CORE-HIS-01  Title of CORE-HIS-01
+                history: timed out after 5s
+        ");
+    }
+
+    #[test]
+    fn a_clean_run_has_no_problem_list() {
+        let summary = render_summary(&run(vec![test(
+            "CORE-CAP-01",
+            Level::Shall,
+            Status::Pass,
+            None,
+        )]));
+        assert!(summary.contains("1 test in 1.23s: 1 passed, 0 failed, 0 skipped, 0 errored"));
+        assert!(!summary.contains("Failed or errored"));
+    }
+}

@@ -1,0 +1,388 @@
+//! The client: one base URL, default headers, a timeout, retries for connection failures.
+//!
+//! Retry policy: a request is retried only when the connection could not be established
+//! (refused, reset during the handshake, DNS or TLS failure, connect timeout) — the server has
+//! then certainly not seen it, so even a `POST` is safe to repeat. Once a request may have
+//! reached the server (any response, a timeout while waiting for one, a connection dropped
+//! mid-exchange) it is never repeated: the verdict must be about what the server did with that
+//! one request. Retries wait `backoff`, then twice that, and so on.
+//!
+//! Redirects are not followed: the evidence shows exactly what the server answered.
+
+use std::error::Error as _;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+
+use super::error::{ClientError, InvalidRequest};
+use super::request::{RequestSpec, Target};
+use crate::redact::Redactor;
+use crate::results::{Exchange, RecordedRequest, RecordedResponse};
+
+/// Retries of a connection failure unless configured otherwise.
+pub const DEFAULT_RETRIES: u32 = 2;
+/// Wait before the first retry; doubled for each further one.
+pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(200);
+/// Bodies recorded as evidence are cut to this many bytes.
+pub const DEFAULT_EVIDENCE_LIMIT: usize = 256 * 1024;
+/// A response body is read up to this many bytes; the rest is dropped (hostile servers).
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+const FHIR_JSON: &str = "application/fhir+json";
+
+/// An HTTP client bound to the target's base URL. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: Url,
+    timeout: Duration,
+    default_headers: Vec<(String, String)>,
+    retries: u32,
+    backoff: Duration,
+    evidence_limit: usize,
+    redactor: Redactor,
+}
+
+/// The outcome of [`Client::send`]: the redacted evidence and, when a complete response
+/// arrived, the response itself for assertions and captures.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub exchange: Exchange,
+    pub response: Option<Response>,
+}
+
+/// A complete response, unredacted and untrimmed (up to [`MAX_BODY_BYTES`]).
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    /// Header names lower-cased, in the order received.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// Every value of header `name` (case-insensitive).
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.header_values(name).into_iter().next()
+    }
+}
+
+impl Client {
+    /// A client for the FHIR base URL `base_url` (`http` or `https`).
+    ///
+    /// `timeout` bounds each attempt (connect, send, and reading the whole body);
+    /// `default_headers` go with every request (they are also the secrets to redact);
+    /// `retries` is how many times a connection failure is retried.
+    pub fn new(
+        base_url: &str,
+        timeout: Duration,
+        default_headers: Vec<(String, String)>,
+        retries: u32,
+    ) -> Result<Client, ClientError> {
+        let base = Url::parse(base_url).map_err(|e| ClientError::BaseUrl {
+            url: base_url.to_string(),
+            reason: e.to_string(),
+        })?;
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+            return Err(ClientError::BaseUrl {
+                url: base_url.to_string(),
+                reason: "expected an http:// or https:// URL".to_string(),
+            });
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(ClientError::BaseUrl {
+                url: base_url.to_string(),
+                reason: "a base URL has no query or fragment".to_string(),
+            });
+        }
+        for (name, value) in &default_headers {
+            header_pair(name, value).map_err(|reason| ClientError::Header {
+                name: name.clone(),
+                reason,
+            })?;
+        }
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("assure/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Build(error_chain(&e)))?;
+        let redactor = Redactor::new(&default_headers);
+        Ok(Client {
+            http,
+            base_url: base,
+            timeout,
+            default_headers,
+            retries,
+            backoff: DEFAULT_RETRY_BACKOFF,
+            evidence_limit: DEFAULT_EVIDENCE_LIMIT,
+            redactor,
+        })
+    }
+
+    /// The same client with another wait before the first retry.
+    pub fn with_retry_backoff(mut self, backoff: Duration) -> Client {
+        self.backoff = backoff;
+        self
+    }
+
+    /// The same client recording at most `limit` bytes of each body.
+    pub fn with_evidence_limit(mut self, limit: usize) -> Client {
+        self.evidence_limit = limit;
+        self
+    }
+
+    /// The base URL as configured.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// The redactor applied to everything this client records.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// The absolute URL of `target` with `query` appended.
+    pub fn url_for(
+        &self,
+        target: &Target,
+        query: &[(String, String)],
+    ) -> Result<Url, InvalidRequest> {
+        let mut url = match target {
+            Target::Segments(segments) => {
+                let mut url = self.base_url.clone();
+                url.path_segments_mut()
+                    .map_err(|()| InvalidRequest("the base URL cannot take a path".into()))?
+                    .pop_if_empty()
+                    .extend(segments);
+                url
+            }
+            Target::Path(path) => {
+                let joined = format!(
+                    "{}/{}",
+                    self.base_url.as_str().trim_end_matches('/'),
+                    path.trim_start_matches('/')
+                );
+                Url::parse(&joined)
+                    .map_err(|e| InvalidRequest(format!("invalid path `{path}`: {e}")))?
+            }
+        };
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+
+    /// Sends `spec`, retrying connection failures, and records the exchange (redacted).
+    ///
+    /// A transport failure is not an `Err`: it is recorded in the exchange and
+    /// [`Sent::response`] is `None`. `Err` means the request could not even be built.
+    pub async fn send(&self, spec: &RequestSpec) -> Result<Sent, InvalidRequest> {
+        let method = Method::from_bytes(spec.method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| InvalidRequest(format!("invalid HTTP method `{}`", spec.method)))?;
+        let url = self.url_for(&spec.target, &spec.query)?;
+        let headers = self.request_headers(&spec.headers);
+        let mut header_map = HeaderMap::new();
+        for (name, value) in &headers {
+            let (name, value) = header_pair(name, value).map_err(InvalidRequest)?;
+            header_map.append(name, value);
+        }
+        let redactor = self.redactor.with_request_headers(&spec.headers);
+        let recorded_request = RecordedRequest {
+            method: method.to_string(),
+            url: url.to_string(),
+            headers,
+            body: spec
+                .body
+                .as_deref()
+                .map(|b| self.trim_evidence(b.as_bytes()).0),
+        };
+
+        let mut attempt = 1;
+        loop {
+            let started = Instant::now();
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .headers(header_map.clone());
+            if let Some(body) = &spec.body {
+                request = request.body(body.clone());
+            }
+            let outcome = self.exchange(request).await;
+            let duration_ms = started.elapsed().as_millis() as u64;
+            let (recorded_response, response, error) = match outcome {
+                Err(error) if error.is_connect() && attempt <= self.retries => {
+                    tokio::time::sleep(self.backoff * 2u32.saturating_pow(attempt - 1)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(error) => (None, None, Some(self.describe(&error))),
+                Ok(Received::Complete(response)) => {
+                    (Some(self.record_response(&response)), Some(response), None)
+                }
+                Ok(Received::Broken(partial, error)) => (
+                    Some(self.record_response(&partial)),
+                    None,
+                    Some(format!(
+                        "response body incomplete: {}",
+                        self.describe(&error)
+                    )),
+                ),
+            };
+            let exchange = Exchange {
+                request: recorded_request,
+                response: recorded_response,
+                error,
+                duration_ms,
+                attempt,
+            };
+            return Ok(Sent {
+                exchange: redactor.redact_exchange(exchange),
+                response,
+            });
+        }
+    }
+
+    /// Defaults, an `Accept: application/fhir+json` unless one is set, then `overrides`
+    /// replacing defaults of the same name.
+    fn request_headers(&self, overrides: &[(String, String)]) -> Vec<(String, String)> {
+        let overridden = |name: &str| overrides.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+        let mut headers: Vec<(String, String)> = self
+            .default_headers
+            .iter()
+            .filter(|(name, _)| !overridden(name))
+            .cloned()
+            .collect();
+        let has_accept = headers
+            .iter()
+            .chain(overrides)
+            .any(|(n, _)| n.eq_ignore_ascii_case("accept"));
+        if !has_accept {
+            headers.push(("Accept".to_string(), FHIR_JSON.to_string()));
+        }
+        headers.extend(overrides.iter().cloned());
+        headers
+    }
+
+    /// One attempt: send and read the body up to [`MAX_BODY_BYTES`].
+    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<Received, reqwest::Error> {
+        let mut response = request.send().await?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_string(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut received = Response {
+            status,
+            headers,
+            body: Vec::new(),
+        };
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = MAX_BODY_BYTES - received.body.len();
+                    received
+                        .body
+                        .extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if chunk.len() >= room {
+                        return Ok(Received::Complete(received));
+                    }
+                }
+                Ok(None) => return Ok(Received::Complete(received)),
+                Err(error) => return Ok(Received::Broken(received, error)),
+            }
+        }
+    }
+
+    fn record_response(&self, response: &Response) -> RecordedResponse {
+        let (body, body_truncated) = self.trim_evidence(&response.body);
+        RecordedResponse {
+            status: response.status,
+            headers: response.headers.clone(),
+            body: (!response.body.is_empty()).then_some(body),
+            body_truncated,
+        }
+    }
+
+    /// Body text (lossy UTF-8) cut to the evidence limit on a character boundary.
+    fn trim_evidence(&self, body: &[u8]) -> (String, bool) {
+        let truncated = body.len() > self.evidence_limit;
+        let mut text =
+            String::from_utf8_lossy(&body[..body.len().min(self.evidence_limit)]).into_owned();
+        if truncated {
+            let mut end = text.len().min(self.evidence_limit);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+        }
+        (text, truncated)
+    }
+
+    /// A one-line description of a transport error.
+    pub(super) fn describe(&self, error: &reqwest::Error) -> String {
+        if error.is_timeout() {
+            format!(
+                "timed out after {}",
+                humantime::format_duration(self.timeout)
+            )
+        } else if error.is_connect() {
+            format!("connection failed: {}", root_cause(error))
+        } else {
+            format!("request failed: {}", root_cause(error))
+        }
+    }
+}
+
+/// What one attempt produced once the server answered.
+enum Received {
+    Complete(Response),
+    /// Status and headers arrived, then reading the body failed.
+    Broken(Response, reqwest::Error),
+}
+
+fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let header_value = HeaderValue::from_str(value).map_err(|_| {
+        format!("the value of `{name}` contains characters not allowed in a header")
+    })?;
+    Ok((header_name, header_value))
+}
+
+/// The innermost cause of an error, which names what really happened.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
+/// Every message in an error's chain, joined.
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut messages = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        messages.push(cause.to_string());
+        source = cause.source();
+    }
+    messages.join(": ")
+}

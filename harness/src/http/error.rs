@@ -1,0 +1,29 @@
+//! Errors of the HTTP layer.
+
+use thiserror::Error;
+
+/// The client could not be built.
+#[derive(Debug, Error)]
+pub enum ClientError {
+    #[error("invalid base URL `{url}`: {reason}")]
+    BaseUrl { url: String, reason: String },
+    #[error("invalid header `{name}`: {reason}")]
+    Header { name: String, reason: String },
+    #[error("cannot set up the HTTP client: {0}")]
+    Build(String),
+}
+
+/// A request that cannot be sent as specified (a suite or harness problem, not the server's).
+#[derive(Debug, Error)]
+#[error("cannot build the request: {0}")]
+pub struct InvalidRequest(pub String);
+
+/// The target did not answer the up-front probe: nothing else is worth trying.
+#[derive(Debug, Error)]
+#[error("target {url} is unreachable: {cause}")]
+pub struct TargetUnreachable {
+    /// The URL probed (secrets redacted).
+    pub url: String,
+    /// What went wrong: connection refused, DNS failure, TLS failure, timeout, ...
+    pub cause: String,
+}

@@ -1,0 +1,274 @@
+//! Redaction of secrets from recorded evidence.
+//!
+//! A [`Redactor`] knows which header names carry credentials and which values are secret (the
+//! credentials the user passed with `--header`). It is applied when an exchange is recorded, so
+//! no report, log or terminal line ever sees a secret.
+
+use crate::results::{Exchange, RecordedRequest, RecordedResponse};
+
+/// What a secret is replaced by.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// Values shorter than this are redacted in headers only: replacing a two-letter value in every
+/// body would destroy the evidence without protecting anything.
+const MIN_SECRET_LEN: usize = 4;
+
+/// Headers the user may pass that never carry credentials; any other user header is secret.
+const PUBLIC_HEADERS: &[&str] = &[
+    "accept",
+    "accept-charset",
+    "accept-encoding",
+    "accept-language",
+    "cache-control",
+    "content-type",
+    "if-match",
+    "if-modified-since",
+    "if-none-exist",
+    "if-none-match",
+    "prefer",
+    "user-agent",
+];
+
+/// Fragments of header names that always mark a credential-bearing header.
+const SECRET_NAME_FRAGMENTS: &[&str] = &[
+    "authorization",
+    "cookie",
+    "api-key",
+    "apikey",
+    "token",
+    "secret",
+    "password",
+    "session",
+];
+
+/// Replaces secret header values and every occurrence of a secret value by [`REDACTED`].
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    /// Lower-cased names of user headers whose values are secret.
+    secret_header_names: Vec<String>,
+    /// Secret values, longest first so that a whole value is replaced before its parts.
+    secret_values: Vec<String>,
+}
+
+impl Redactor {
+    /// Builds a redactor from the headers the user passed (`--header Name: value`).
+    ///
+    /// Every user header except well-known public ones (`Accept`, `Prefer`, ...) is treated as
+    /// secret, as is any header whose name looks like a credential (`Authorization`, `Cookie`,
+    /// `X-Api-Key`, ...).
+    pub fn new(user_headers: &[(String, String)]) -> Redactor {
+        let mut redactor = Redactor::default();
+        for (name, value) in user_headers {
+            let lower = name.to_ascii_lowercase();
+            if is_credential_header(&lower) || !PUBLIC_HEADERS.contains(&lower.as_str()) {
+                redactor.secret_header_names.push(lower);
+                redactor.add_secret_value(value);
+            }
+        }
+        redactor.sort_values();
+        redactor
+    }
+
+    /// A copy that also treats the values of credential headers among `headers` as secret
+    /// (e.g. an `Authorization` header a step sets itself).
+    pub fn with_request_headers(&self, headers: &[(String, String)]) -> Redactor {
+        let mut redactor = self.clone();
+        for (name, value) in headers {
+            if is_credential_header(&name.to_ascii_lowercase()) {
+                redactor.add_secret_value(value);
+            }
+        }
+        redactor.sort_values();
+        redactor
+    }
+
+    /// True when the value of header `name` must never be recorded.
+    pub fn is_secret_header(&self, name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        is_credential_header(&lower) || self.secret_header_names.contains(&lower)
+    }
+
+    /// Headers with secret values replaced.
+    pub fn redact_headers(&self, headers: &[(String, String)]) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(name, value)| {
+                let value = if self.is_secret_header(name) {
+                    REDACTED.to_string()
+                } else {
+                    self.redact_text(value)
+                };
+                (name.clone(), value)
+            })
+            .collect()
+    }
+
+    /// Text with every occurrence of a secret value replaced.
+    pub fn redact_text(&self, text: &str) -> String {
+        let mut redacted = text.to_string();
+        for secret in &self.secret_values {
+            if redacted.contains(secret.as_str()) {
+                redacted = redacted.replace(secret.as_str(), REDACTED);
+            }
+        }
+        redacted
+    }
+
+    /// An exchange with secrets removed from URL, headers, bodies and error text.
+    pub fn redact_exchange(&self, exchange: Exchange) -> Exchange {
+        let request = RecordedRequest {
+            method: exchange.request.method,
+            url: self.redact_text(&exchange.request.url),
+            headers: self.redact_headers(&exchange.request.headers),
+            body: exchange.request.body.map(|body| self.redact_text(&body)),
+        };
+        let response = exchange.response.map(|response| RecordedResponse {
+            status: response.status,
+            headers: self.redact_headers(&response.headers),
+            body: response.body.map(|body| self.redact_text(&body)),
+            body_truncated: response.body_truncated,
+        });
+        Exchange {
+            request,
+            response,
+            error: exchange.error.map(|error| self.redact_text(&error)),
+            duration_ms: exchange.duration_ms,
+            attempt: exchange.attempt,
+        }
+    }
+
+    /// Records `value`, its credential part (after an auth scheme such as `Bearer`), the values
+    /// of a cookie list, and their URL-encoded forms.
+    fn add_secret_value(&mut self, value: &str) {
+        let value = value.trim();
+        let mut candidates = vec![value.to_string()];
+        if let Some((_scheme, credential)) = value.split_once(' ') {
+            candidates.push(credential.trim().to_string());
+        }
+        for cookie in value.split(';') {
+            if let Some((_name, cookie_value)) = cookie.split_once('=') {
+                candidates.push(cookie_value.trim().to_string());
+            }
+        }
+        for candidate in candidates {
+            let encoded: String = form_urlencoded::byte_serialize(candidate.as_bytes()).collect();
+            for secret in [candidate, encoded] {
+                if secret.len() >= MIN_SECRET_LEN && !self.secret_values.contains(&secret) {
+                    self.secret_values.push(secret);
+                }
+            }
+        }
+    }
+
+    fn sort_values(&mut self) {
+        self.secret_values
+            .sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    }
+}
+
+/// True for header names that carry credentials whoever set them (`name` lower-cased).
+fn is_credential_header(lower_name: &str) -> bool {
+    SECRET_NAME_FRAGMENTS
+        .iter()
+        .any(|fragment| lower_name.contains(fragment))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn bearer_token_is_redacted_in_headers_urls_and_bodies() {
+        let redactor = Redactor::new(&headers(&[("Authorization", "Bearer s3cr3t-t0ken")]));
+        let redacted = redactor.redact_headers(&headers(&[
+            ("authorization", "Bearer s3cr3t-t0ken"),
+            ("accept", "application/fhir+json"),
+        ]));
+        assert_eq!(
+            redacted,
+            headers(&[
+                ("authorization", REDACTED),
+                ("accept", "application/fhir+json")
+            ])
+        );
+        assert_eq!(
+            redactor.redact_text("https://x/fhir?access_token=s3cr3t-t0ken&a=1"),
+            "https://x/fhir?access_token=[REDACTED]&a=1"
+        );
+        assert_eq!(
+            redactor.redact_text(r#"{"echo":"Bearer s3cr3t-t0ken"}"#),
+            r#"{"echo":"[REDACTED]"}"#
+        );
+    }
+
+    #[test]
+    fn credential_headers_are_redacted_even_when_the_user_did_not_pass_them() {
+        let redactor = Redactor::new(&[]);
+        for name in [
+            "Authorization",
+            "Proxy-Authorization",
+            "Cookie",
+            "Set-Cookie",
+            "X-Api-Key",
+            "X-Auth-Token",
+        ] {
+            assert!(redactor.is_secret_header(name), "{name}");
+        }
+        assert!(!redactor.is_secret_header("ETag"));
+    }
+
+    #[test]
+    fn custom_user_headers_are_secret_but_public_ones_are_not() {
+        let redactor = Redactor::new(&headers(&[
+            ("X-Tenant", "tenant-4711"),
+            ("Prefer", "return=representation"),
+        ]));
+        assert!(redactor.is_secret_header("x-tenant"));
+        assert!(!redactor.is_secret_header("Prefer"));
+        assert_eq!(
+            redactor.redact_text("tenant-4711 return=representation"),
+            "[REDACTED] return=representation"
+        );
+    }
+
+    #[test]
+    fn url_encoded_and_cookie_values_are_redacted() {
+        let redactor = Redactor::new(&headers(&[
+            ("X-Api-Key", "a+b/c=d"),
+            ("Cookie", "sid=abcdef123; lang=en"),
+        ]));
+        assert_eq!(
+            redactor.redact_text("/x?key=a%2Bb%2Fc%3Dd"),
+            "/x?key=[REDACTED]"
+        );
+        assert_eq!(
+            redactor.redact_text("session abcdef123 lang en"),
+            "session [REDACTED] lang en"
+        );
+    }
+
+    #[test]
+    fn step_credentials_are_added_per_request() {
+        let base = Redactor::new(&[]);
+        let redactor = base.with_request_headers(&headers(&[("Authorization", "Bearer forged-1")]));
+        assert_eq!(redactor.redact_text("got forged-1"), "got [REDACTED]");
+        assert_eq!(base.redact_text("got forged-1"), "got forged-1");
+    }
+
+    #[test]
+    fn short_values_are_left_in_text() {
+        let redactor = Redactor::new(&headers(&[("X-Api-Key", "ab")]));
+        assert_eq!(redactor.redact_text("about"), "about");
+        assert_eq!(
+            redactor.redact_headers(&headers(&[("x-api-key", "ab")])),
+            headers(&[("x-api-key", REDACTED)])
+        );
+    }
+}

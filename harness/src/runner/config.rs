@@ -1,0 +1,34 @@
+//! What a run needs besides its plan.
+
+use indexmap::IndexMap;
+
+use crate::http::Client;
+use crate::results::TargetInfo;
+
+/// Tests run at the same time unless configured otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// Settings of one run.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// The client bound to the target (timeout, retries, default headers, redaction).
+    pub client: Client,
+    /// What the probe learnt about the target; copied into the result.
+    pub target: TargetInfo,
+    /// At most this many tests run at once (0 is taken as 1).
+    pub concurrency: usize,
+    /// `--var name=value`: they override every suite's defaults; captures override them.
+    pub variables: IndexMap<String, String>,
+}
+
+impl RunConfig {
+    /// A configuration with the default concurrency and no variable overrides.
+    pub fn new(client: Client, target: TargetInfo) -> RunConfig {
+        RunConfig {
+            client,
+            target,
+            concurrency: DEFAULT_CONCURRENCY,
+            variables: IndexMap::new(),
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Runs one test: its steps in order (each `for_each` repetition recorded), assertions,
+//! captures, and the verdict.
+//!
+//! Verdicts: a failed assertion (or a capture that finds nothing) fails the test, with the
+//! first failure as its message; a transport error, a timeout or an unusable step (undefined
+//! variable, invalid regular expression) makes it an error. Either stops the test after the
+//! step (all repetitions of a `for_each` step still run when one fails, for the evidence).
+
+use std::time::Instant;
+
+use super::assert::{self, Checked};
+use super::capture::{self, Captured};
+use super::request;
+use super::response::ResponseView;
+use super::template;
+use super::variables::{Lookup, Scope, VarValue};
+use crate::http::Client;
+use crate::redact::Redactor;
+use crate::results::{Status, StepResult, TestResult};
+use crate::suite::{Action, Step, TestCase};
+
+/// What a test runs against: the client and the variables it does not capture itself.
+pub struct Context<'a> {
+    pub client: &'a Client,
+    /// The suite's `variables`.
+    pub defaults: &'a Scope,
+    /// `--var` values.
+    pub overrides: &'a Scope,
+}
+
+/// How a step (or test) ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Verdict {
+    Passed,
+    Failed(String),
+    Errored(String),
+}
+
+/// One step repetition's result, verdict and captured values.
+struct StepOutcome {
+    result: StepResult,
+    verdict: Verdict,
+    captured: Vec<(String, VarValue)>,
+}
+
+/// Runs `test` with `inherited` captures (from the tests it needs). Returns the result and the
+/// captures it passes on to tests that need it (inherited plus its own).
+pub async fn execute(
+    test: &TestCase,
+    context: &Context<'_>,
+    inherited: Scope,
+) -> (TestResult, Scope) {
+    let started = Instant::now();
+    let mut captures = inherited;
+    let mut steps = Vec::new();
+    let mut verdict = Verdict::Passed;
+    for step in &test.steps {
+        let bindings = match repetitions(step, context, &captures) {
+            Ok(bindings) => bindings,
+            Err(error) => {
+                let name = step
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| action_label(&step.action).to_string());
+                verdict = Verdict::Errored(format!("{name}: {error}"));
+                steps.push(StepResult {
+                    name,
+                    exchanges: vec![],
+                    assertions: vec![],
+                    error: Some(error),
+                });
+                break;
+            }
+        };
+        if let (Some(for_each), true) = (&step.for_each, bindings.is_empty()) {
+            let name = step
+                .name
+                .clone()
+                .unwrap_or_else(|| action_label(&step.action).to_string());
+            steps.push(StepResult {
+                name: format!("{name} (no values in `{}`, nothing sent)", for_each.over),
+                exchanges: vec![],
+                assertions: vec![],
+                error: None,
+            });
+        }
+        for binding in &bindings {
+            let lookup = Lookup {
+                binding: binding
+                    .as_ref()
+                    .map(|(var, value)| (var.as_str(), value.as_str())),
+                captures: &captures,
+                overrides: context.overrides,
+                defaults: context.defaults,
+            };
+            let outcome = run_step(step, &lookup, context.client).await;
+            for (name, value) in outcome.captured {
+                captures.set(&name, value);
+            }
+            let step_name = outcome.result.name.clone();
+            steps.push(outcome.result);
+            let errored = matches!(outcome.verdict, Verdict::Errored(_));
+            if verdict == Verdict::Passed {
+                verdict = match outcome.verdict {
+                    Verdict::Passed => Verdict::Passed,
+                    Verdict::Failed(message) => Verdict::Failed(format!("{step_name}: {message}")),
+                    Verdict::Errored(message) => {
+                        Verdict::Errored(format!("{step_name}: {message}"))
+                    }
+                };
+            }
+            if errored {
+                break;
+            }
+        }
+        if verdict != Verdict::Passed {
+            break;
+        }
+    }
+    let (status, message) = match verdict {
+        Verdict::Passed => (Status::Pass, None),
+        Verdict::Failed(message) => (Status::Fail, Some(message)),
+        Verdict::Errored(message) => (Status::Error, Some(message)),
+    };
+    let result = TestResult {
+        id: test.id.clone(),
+        title: test.title.clone(),
+        level: test.level,
+        tags: test.tags.clone(),
+        requirement: test.requirement.clone(),
+        status,
+        message,
+        duration_ms: started.elapsed().as_millis() as u64,
+        steps,
+    };
+    (result, captures)
+}
+
+/// The `for_each` bindings of a step (`(var, value)` pairs), or a single unbound run.
+fn repetitions(
+    step: &Step,
+    context: &Context<'_>,
+    captures: &Scope,
+) -> Result<Vec<Option<(String, String)>>, String> {
+    let Some(for_each) = &step.for_each else {
+        return Ok(vec![None]);
+    };
+    let lookup = Lookup {
+        binding: None,
+        captures,
+        overrides: context.overrides,
+        defaults: context.defaults,
+    };
+    match lookup.value(&for_each.over) {
+        Some(VarValue::List(items)) => Ok(items
+            .into_iter()
+            .map(|item| Some((for_each.var.clone(), item)))
+            .collect()),
+        Some(VarValue::Text(_)) => Err(format!(
+            "for_each over `{}`: not a list variable (capture it with `all: true`)",
+            for_each.over
+        )),
+        None => Err(format!(
+            "for_each over `{}`: undefined variable",
+            for_each.over
+        )),
+    }
+}
+
+/// Sends one request and checks the response.
+async fn run_step(step: &Step, lookup: &Lookup<'_>, client: &Client) -> StepOutcome {
+    let fallback_name = || {
+        step.name
+            .clone()
+            .unwrap_or_else(|| action_label(&step.action).to_string())
+    };
+    let built = match request::build(step, lookup) {
+        Ok(built) => built,
+        Err(error) => return errored(fallback_name(), vec![], vec![], client.redactor(), error),
+    };
+    let redactor = client.redactor().with_request_headers(&built.spec.headers);
+    let sent = match client.send(&built.spec).await {
+        Ok(sent) => sent,
+        Err(invalid) => return errored(built.name, vec![], vec![], &redactor, invalid.to_string()),
+    };
+    let exchanges = vec![sent.exchange];
+    let Some(response) = sent.response else {
+        let error = exchanges[0]
+            .error
+            .clone()
+            .unwrap_or_else(|| "no response".to_string());
+        return errored(built.name, exchanges, vec![], &redactor, error);
+    };
+    let view = ResponseView::new(&response);
+    let mut checks: Vec<Checked> = Vec::new();
+    for expectation in &step.expect {
+        let evaluated =
+            template::assertion(expectation, lookup).and_then(|a| assert::evaluate(&a, &view));
+        match evaluated {
+            Ok(checked) => checks.push(checked),
+            Err(error) => return errored(built.name, exchanges, checks, &redactor, error),
+        }
+    }
+    let mut captured = Vec::new();
+    for (name, capture) in &step.capture {
+        match capture::capture(name, capture, &view) {
+            Ok(Captured::Value(value)) => captured.push((name.clone(), value)),
+            Ok(Captured::Missing(checked)) => checks.push(checked),
+            Err(error) => return errored(built.name, exchanges, checks, &redactor, error),
+        }
+    }
+    let verdict = match checks.iter().find(|c| !c.result.passed) {
+        Some(failed) => Verdict::Failed(redactor.redact_text(&failed.failure)),
+        None => Verdict::Passed,
+    };
+    StepOutcome {
+        result: StepResult {
+            name: redactor.redact_text(&built.name),
+            exchanges,
+            assertions: checks
+                .into_iter()
+                .map(|c| redact_check(c, &redactor).result)
+                .collect(),
+            error: None,
+        },
+        verdict,
+        captured,
+    }
+}
+
+/// A step that could not be carried out.
+fn errored(
+    name: String,
+    exchanges: Vec<crate::results::Exchange>,
+    checks: Vec<Checked>,
+    redactor: &Redactor,
+    error: String,
+) -> StepOutcome {
+    let error = redactor.redact_text(&error);
+    StepOutcome {
+        result: StepResult {
+            name: redactor.redact_text(&name),
+            exchanges,
+            assertions: checks
+                .into_iter()
+                .map(|c| redact_check(c, redactor).result)
+                .collect(),
+            error: Some(error.clone()),
+        },
+        verdict: Verdict::Errored(error),
+        captured: Vec::new(),
+    }
+}
+
+/// An assertion with secrets removed from what it quotes of the response.
+fn redact_check(mut checked: Checked, redactor: &Redactor) -> Checked {
+    let result = &mut checked.result;
+    result.description = redactor.redact_text(&result.description);
+    result.expected = redactor.redact_text(&result.expected);
+    result.actual = redactor.redact_text(&result.actual);
+    checked.failure = redactor.redact_text(&checked.failure);
+    checked
+}
+
+/// The action's keyword, naming a step whose request could not be built.
+fn action_label(action: &Action) -> &'static str {
+    match action {
+        Action::Capabilities => "capabilities",
+        Action::Read { .. } => "read",
+        Action::Vread { .. } => "vread",
+        Action::Search { .. } => "search",
+        Action::Create { .. } => "create",
+        Action::Update { .. } => "update",
+        Action::Delete { .. } => "delete",
+        Action::History { .. } => "history",
+        Action::Request { .. } => "request",
+    }
+}

@@ -1,0 +1,21 @@
+//! The runner: plans the selected tests, runs them concurrently against the target while
+//! honouring `needs`, and produces the [`RunResult`](crate::results::RunResult), reporting
+//! progress as [`RunEvent`]s.
+
+mod assert;
+mod capture;
+mod config;
+mod events;
+mod execute;
+pub mod json_path;
+mod plan;
+mod request;
+mod response;
+mod run;
+mod template;
+mod variables;
+
+pub use config::{DEFAULT_CONCURRENCY, RunConfig};
+pub use events::{EventSink, RunEvent};
+pub use plan::{Filter, Plan, PlanError, plan};
+pub use run::run;

@@ -1,0 +1,349 @@
+//! The plan: which tests run, in which order.
+//!
+//! `--id` patterns and `--tag`s select tests; every test a selected test `needs` (directly or
+//! transitively) is pulled in, so its prerequisites and captures are there. Order is suite
+//! order, then file order within a suite.
+
+use std::collections::{HashMap, HashSet};
+
+use thiserror::Error;
+
+use crate::suite::{Suite, TestCase};
+
+/// Which tests to run. Empty lists select everything; when both are given a test must match
+/// an id pattern *and* carry one of the tags.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Exact ids or patterns with `*` (`CORE-PAT-*`), case-sensitive.
+    pub ids: Vec<String>,
+    /// Tags, exact.
+    pub tags: Vec<String>,
+}
+
+impl Filter {
+    /// True when `test` is selected by this filter (before `needs` are pulled in).
+    pub fn selects(&self, test: &TestCase) -> bool {
+        let id_ok = self.ids.is_empty() || self.ids.iter().any(|p| glob_matches(p, &test.id));
+        let tag_ok = self.tags.is_empty() || self.tags.iter().any(|t| test.tags.contains(t));
+        id_ok && tag_ok
+    }
+}
+
+/// The selected tests, grouped by suite in run order.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Suites with at least one planned test; each holds only its planned tests.
+    pub suites: Vec<Suite>,
+}
+
+impl Plan {
+    /// Number of planned tests.
+    pub fn len(&self) -> usize {
+        self.suites.iter().map(|s| s.tests.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Why no plan could be made.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error("no test matches the filter (ids: {ids:?}, tags: {tags:?})")]
+    NothingSelected { ids: Vec<String>, tags: Vec<String> },
+    #[error("test id `{0}` is used more than once")]
+    DuplicateId(String),
+    #[error("test `{test}` needs `{need}`, which is not a test")]
+    UnknownNeed { test: String, need: String },
+    #[error("tests need each other in a cycle: {}", .0.join(" -> "))]
+    Cycle(Vec<String>),
+}
+
+/// Plans the tests of `suites` that `filter` selects, plus everything they need.
+pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
+    let mut by_id: HashMap<&str, &TestCase> = HashMap::new();
+    for test in suites.iter().flat_map(|s| &s.tests) {
+        if by_id.insert(&test.id, test).is_some() {
+            return Err(PlanError::DuplicateId(test.id.clone()));
+        }
+    }
+    for test in by_id.values() {
+        if let Some(need) = test.needs.iter().find(|n| !by_id.contains_key(n.as_str())) {
+            return Err(PlanError::UnknownNeed {
+                test: test.id.clone(),
+                need: need.clone(),
+            });
+        }
+    }
+    let mut selected: HashSet<&str> = HashSet::new();
+    let mut pending: Vec<&str> = suites
+        .iter()
+        .flat_map(|s| &s.tests)
+        .filter(|t| filter.selects(t))
+        .map(|t| t.id.as_str())
+        .collect();
+    if pending.is_empty() {
+        return Err(PlanError::NothingSelected {
+            ids: filter.ids.clone(),
+            tags: filter.tags.clone(),
+        });
+    }
+    while let Some(id) = pending.pop() {
+        if selected.insert(id) {
+            pending.extend(by_id[id].needs.iter().map(String::as_str));
+        }
+    }
+    check_acyclic(&selected, &by_id)?;
+    let suites = suites
+        .iter()
+        .filter_map(|suite| {
+            let tests: Vec<TestCase> = suite
+                .tests
+                .iter()
+                .filter(|t| selected.contains(t.id.as_str()))
+                .cloned()
+                .collect();
+            (!tests.is_empty()).then(|| Suite {
+                tests,
+                ..suite.clone()
+            })
+        })
+        .collect();
+    Ok(Plan { suites })
+}
+
+/// Fails with the cycle when some selected tests need each other in a loop.
+fn check_acyclic(
+    selected: &HashSet<&str>,
+    by_id: &HashMap<&str, &TestCase>,
+) -> Result<(), PlanError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Visiting,
+        Done,
+    }
+    let mut marks: HashMap<&str, Mark> = HashMap::new();
+    let mut ids: Vec<&str> = selected.iter().copied().collect();
+    ids.sort_unstable();
+    for start in ids {
+        if marks.contains_key(start) {
+            continue;
+        }
+        // Depth-first walk with an explicit stack of (test, index of the next need to visit).
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        marks.insert(start, Mark::Visiting);
+        while let Some(&(id, next)) = stack.last() {
+            let test: &TestCase = by_id[id];
+            let Some(need) = test.needs.get(next) else {
+                marks.insert(id, Mark::Done);
+                stack.pop();
+                continue;
+            };
+            if let Some(top) = stack.last_mut() {
+                top.1 += 1;
+            }
+            match marks.get(need.as_str()) {
+                Some(Mark::Done) => {}
+                Some(Mark::Visiting) => {
+                    let from = stack.iter().position(|(i, _)| *i == need).unwrap_or(0);
+                    let mut cycle: Vec<String> =
+                        stack[from..].iter().map(|(i, _)| i.to_string()).collect();
+                    cycle.push(need.clone());
+                    return Err(PlanError::Cycle(cycle));
+                }
+                None => {
+                    marks.insert(need, Mark::Visiting);
+                    stack.push((need, 0));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `*` matches any run of characters (including none); everything else matches itself.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let middle: Vec<&str> = parts.collect();
+    let Some((last, inner)) = middle.split_last() else {
+        return rest.is_empty();
+    };
+    for part in inner {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::{Action, Level, Step, SuiteSource};
+    use indexmap::IndexMap;
+
+    fn test_case(id: &str, tags: &[&str], needs: &[&str]) -> TestCase {
+        TestCase {
+            id: id.into(),
+            title: format!("title of {id}"),
+            level: Level::Shall,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            requirement: None,
+            description: None,
+            needs: needs.iter().map(|n| n.to_string()).collect(),
+            steps: vec![Step {
+                name: None,
+                action: Action::Capabilities,
+                headers: IndexMap::new(),
+                expect: vec![],
+                capture: IndexMap::new(),
+                for_each: None,
+            }],
+        }
+    }
+
+    fn suite(id: &str, tests: Vec<TestCase>) -> Suite {
+        Suite {
+            id: id.into(),
+            title: id.into(),
+            fhir_version: "4.0.1".into(),
+            description: None,
+            variables: IndexMap::new(),
+            tests,
+            source: SuiteSource::default(),
+        }
+    }
+
+    fn ids(plan: &Plan) -> Vec<&str> {
+        plan.suites
+            .iter()
+            .flat_map(|s| &s.tests)
+            .map(|t| t.id.as_str())
+            .collect()
+    }
+
+    fn suites() -> Vec<Suite> {
+        vec![
+            suite(
+                "a",
+                vec![
+                    test_case("CORE-CAP-01", &["capabilities"], &[]),
+                    test_case("CORE-PAT-01", &["patient"], &["CORE-CAP-01"]),
+                    test_case("CORE-PAT-02", &["patient", "search"], &["CORE-PAT-01"]),
+                ],
+            ),
+            suite(
+                "b",
+                vec![
+                    test_case("SEC-01", &["security"], &[]),
+                    test_case("SEC-02", &["security"], &["CORE-PAT-02"]),
+                ],
+            ),
+        ]
+    }
+
+    #[test]
+    fn no_filter_plans_everything_in_suite_then_file_order() {
+        let plan = plan(&suites(), &Filter::default()).unwrap();
+        assert_eq!(
+            ids(&plan),
+            [
+                "CORE-CAP-01",
+                "CORE-PAT-01",
+                "CORE-PAT-02",
+                "SEC-01",
+                "SEC-02"
+            ]
+        );
+        assert_eq!(plan.len(), 5);
+    }
+
+    #[test]
+    fn needs_are_pulled_in_transitively_across_suites() {
+        let filter = Filter {
+            ids: vec!["SEC-02".into()],
+            tags: vec![],
+        };
+        let plan = plan(&suites(), &filter).unwrap();
+        assert_eq!(
+            ids(&plan),
+            ["CORE-CAP-01", "CORE-PAT-01", "CORE-PAT-02", "SEC-02"]
+        );
+        assert_eq!(plan.suites.len(), 2);
+    }
+
+    #[test]
+    fn id_patterns_and_tags_combine() {
+        let by_prefix = Filter {
+            ids: vec!["CORE-PAT-*".into()],
+            tags: vec![],
+        };
+        assert_eq!(
+            ids(&plan(&suites(), &by_prefix).unwrap()),
+            ["CORE-CAP-01", "CORE-PAT-01", "CORE-PAT-02"]
+        );
+        let by_tag = Filter {
+            ids: vec![],
+            tags: vec!["security".into()],
+        };
+        assert_eq!(ids(&plan(&suites(), &by_tag).unwrap()).len(), 5);
+        let both = Filter {
+            ids: vec!["SEC-0*".into()],
+            tags: vec!["capabilities".into()],
+        };
+        assert_eq!(
+            plan(&suites(), &both).unwrap_err(),
+            PlanError::NothingSelected {
+                ids: vec!["SEC-0*".into()],
+                tags: vec!["capabilities".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn glob_patterns() {
+        assert!(glob_matches("CORE-PAT-*", "CORE-PAT-01"));
+        assert!(glob_matches("CORE-PAT-01", "CORE-PAT-01"));
+        assert!(!glob_matches("CORE-PAT", "CORE-PAT-01"));
+        assert!(glob_matches("*-01", "CORE-PAT-01"));
+        assert!(glob_matches("C*PAT*1", "CORE-PAT-01"));
+        assert!(!glob_matches("C*PAT*2", "CORE-PAT-01"));
+        assert!(glob_matches("*", ""));
+        assert!(!glob_matches("A*A", "A"));
+    }
+
+    #[test]
+    fn unknown_needs_duplicates_and_cycles_are_errors() {
+        let unknown = vec![suite("a", vec![test_case("X", &[], &["NOPE"])])];
+        assert!(matches!(
+            plan(&unknown, &Filter::default()),
+            Err(PlanError::UnknownNeed { .. })
+        ));
+        let duplicate = vec![
+            suite("a", vec![test_case("X", &[], &[])]),
+            suite("b", vec![test_case("X", &[], &[])]),
+        ];
+        assert_eq!(
+            plan(&duplicate, &Filter::default()).unwrap_err(),
+            PlanError::DuplicateId("X".into())
+        );
+        let cycle = vec![suite(
+            "a",
+            vec![
+                test_case("X", &[], &["Y"]),
+                test_case("Y", &[], &["Z"]),
+                test_case("Z", &[], &["X"]),
+            ],
+        )];
+        assert_eq!(
+            plan(&cycle, &Filter::default()).unwrap_err(),
+            PlanError::Cycle(vec!["X".into(), "Y".into(), "Z".into(), "X".into()])
+        );
+    }
+}

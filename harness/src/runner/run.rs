@@ -1,0 +1,194 @@
+//! The scheduler: every planned test is a task; a test waits for the tests it needs, then for
+//! a slot among `concurrency`, then runs. Results come out in plan order whatever the order of
+//! completion.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tokio::sync::{Semaphore, watch};
+
+use super::config::RunConfig;
+use super::events::{EventSink, RunEvent};
+use super::execute::{Context, execute};
+use super::plan::Plan;
+use super::variables::Scope;
+use crate::results::{
+    RunResult, SCHEMA_VERSION, Status, SuiteResult, Summary, TestResult, ToolInfo,
+};
+use crate::suite::TestCase;
+
+/// What a finished test tells the tests that need it.
+#[derive(Debug)]
+struct Outcome {
+    status: Status,
+    /// Its captures, including those it inherited.
+    exports: Scope,
+}
+
+type OutcomeReceiver = watch::Receiver<Option<Arc<Outcome>>>;
+
+/// Runs every test of `plan` and returns the results in plan order. Progress goes to `sink`.
+pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> RunResult {
+    let started_at = OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default();
+    let clock = Instant::now();
+    sink.emit(&RunEvent::Started { total: plan.len() });
+
+    let semaphore = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    let overrides = Arc::new(Scope::from_text(&config.variables));
+    let client = Arc::new(config.client);
+
+    let mut senders = HashMap::new();
+    let mut receivers: HashMap<String, OutcomeReceiver> = HashMap::new();
+    for test in plan.suites.iter().flat_map(|s| &s.tests) {
+        let (sender, receiver) = watch::channel(None);
+        senders.insert(test.id.clone(), sender);
+        receivers.insert(test.id.clone(), receiver);
+    }
+
+    let mut handles = Vec::new();
+    for suite in &plan.suites {
+        let defaults = Arc::new(Scope::from_text(&suite.variables));
+        for test in &suite.tests {
+            let needs: Vec<(String, Option<OutcomeReceiver>)> = test
+                .needs
+                .iter()
+                .map(|need| (need.clone(), receivers.get(need).cloned()))
+                .collect();
+            let sender = senders.remove(&test.id);
+            let test = Arc::new(test.clone());
+            let task = {
+                let (test, semaphore, sink) = (test.clone(), semaphore.clone(), sink.clone());
+                let (client, defaults, overrides) =
+                    (client.clone(), defaults.clone(), overrides.clone());
+                async move {
+                    let (result, exports) = match inherit(&needs).await {
+                        Err(reason) => (skipped(&test, reason), Scope::default()),
+                        Ok(inherited) => {
+                            let _permit = semaphore.acquire_owned().await;
+                            sink.emit(&RunEvent::TestStarted {
+                                id: test.id.clone(),
+                                title: test.title.clone(),
+                            });
+                            let context = Context {
+                                client: &client,
+                                defaults: &defaults,
+                                overrides: &overrides,
+                            };
+                            execute(&test, &context, inherited).await
+                        }
+                    };
+                    if let Some(sender) = sender {
+                        sender.send_replace(Some(Arc::new(Outcome {
+                            status: result.status,
+                            exports,
+                        })));
+                    }
+                    sink.emit(&RunEvent::TestFinished {
+                        result: result.clone(),
+                    });
+                    result
+                }
+            };
+            handles.push((test, tokio::spawn(task)));
+        }
+    }
+    drop(receivers);
+
+    let mut results = Vec::with_capacity(handles.len());
+    for (test, handle) in handles {
+        let result = match handle.await {
+            Ok(result) => result,
+            Err(join_error) => errored(&test, format!("internal error: {join_error}")),
+        };
+        results.push(result);
+    }
+    let mut results = results.into_iter();
+    let suites: Vec<SuiteResult> = plan
+        .suites
+        .iter()
+        .map(|suite| SuiteResult {
+            id: suite.id.clone(),
+            title: suite.title.clone(),
+            source: suite.source.path.clone(),
+            sha256: suite.source.sha256.clone(),
+            tests: results.by_ref().take(suite.tests.len()).collect(),
+        })
+        .collect();
+    let summary = Summary::of(&suites);
+    let duration_ms = clock.elapsed().as_millis() as u64;
+    sink.emit(&RunEvent::Finished {
+        summary: summary.clone(),
+        duration_ms,
+    });
+    RunResult {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "assure".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        started_at,
+        duration_ms,
+        target: config.target,
+        suites,
+        summary,
+    }
+}
+
+/// Waits for every need; the captures they pass on, or why this test is skipped.
+async fn inherit(needs: &[(String, Option<OutcomeReceiver>)]) -> Result<Scope, String> {
+    let mut inherited = Scope::default();
+    for (need, receiver) in needs {
+        let outcome = match receiver {
+            Some(receiver) => {
+                let mut receiver = receiver.clone();
+                receiver
+                    .wait_for(Option::is_some)
+                    .await
+                    .ok()
+                    .and_then(|outcome| outcome.clone())
+            }
+            None => return Err(format!("needs {need} which is not in the plan")),
+        };
+        match outcome {
+            Some(outcome) if outcome.status == Status::Pass => inherited.extend(&outcome.exports),
+            Some(outcome) => {
+                let what = match outcome.status {
+                    Status::Fail => "failed",
+                    Status::Skip => "was skipped",
+                    Status::Error | Status::Pass => "errored",
+                };
+                return Err(format!("needs {need} which {what}"));
+            }
+            None => return Err(format!("needs {need} which did not finish")),
+        }
+    }
+    Ok(inherited)
+}
+
+fn skipped(test: &TestCase, reason: String) -> TestResult {
+    verdict_only(test, Status::Skip, reason)
+}
+
+fn errored(test: &TestCase, reason: String) -> TestResult {
+    verdict_only(test, Status::Error, reason)
+}
+
+/// A result without steps: the test did not run.
+fn verdict_only(test: &TestCase, status: Status, message: String) -> TestResult {
+    TestResult {
+        id: test.id.clone(),
+        title: test.title.clone(),
+        level: test.level,
+        tags: test.tags.clone(),
+        requirement: test.requirement.clone(),
+        status,
+        message: Some(message),
+        duration_ms: 0,
+        steps: Vec::new(),
+    }
+}

@@ -1,0 +1,108 @@
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::{CodeCheck, Terminology};
+use crate::Definitions;
+
+fn terminology() -> Terminology {
+    let mut defs = Definitions::new();
+    defs.add_json(
+        json!({"resourceType": "CodeSystem", "url": "http://cs/colour", "content": "complete",
+        "concept": [
+            {"code": "warm", "concept": [{"code": "red"}, {"code": "orange"}]},
+            {"code": "cold", "concept": [{"code": "blue",
+                "property": [{"code": "status", "valueCode": "retired"}]}]}
+        ]}),
+        "test",
+    );
+    defs.add_json(
+        json!({"resourceType": "ValueSet", "url": "http://vs/warm",
+            "compose": {"include": [{"system": "http://cs/colour",
+                "filter": [{"property": "concept", "op": "is-a", "value": "warm"}]}],
+                "exclude": [{"system": "http://cs/colour", "concept": [{"code": "orange"}]}]}}),
+        "test",
+    );
+    defs.add_json(
+        json!({"resourceType": "ValueSet", "url": "http://vs/all",
+            "compose": {"include": [{"system": "http://cs/colour"}]}}),
+        "test",
+    );
+    defs.add_json(
+        json!({"resourceType": "ValueSet", "url": "http://vs/mixed",
+            "compose": {"include": [{"valueSet": ["http://vs/warm"]},
+                {"system": "http://snomed.info/sct"}]}}),
+        "test",
+    );
+    defs.add_json(
+        json!({"resourceType": "ValueSet", "url": "http://vs/expanded",
+            "compose": {"include": [{"system": "http://loinc.org"}]},
+            "expansion": {"contains": [{"system": "http://loinc.org", "code": "1-8"}]}}),
+        "test",
+    );
+    Terminology::new(Arc::new(defs))
+}
+
+#[test]
+fn filters_and_excludes() {
+    let tx = terminology();
+    let colour = Some("http://cs/colour");
+    assert_eq!(
+        tx.validate_code("http://vs/warm", colour, "red"),
+        CodeCheck::InValueSet
+    );
+    assert_eq!(
+        tx.validate_code("http://vs/warm", colour, "warm"),
+        CodeCheck::InValueSet
+    );
+    assert_eq!(
+        tx.validate_code("http://vs/warm", colour, "orange"),
+        CodeCheck::NotInValueSet
+    );
+    assert_eq!(
+        tx.validate_code("http://vs/warm", colour, "blue"),
+        CodeCheck::NotInValueSet
+    );
+    assert_eq!(
+        tx.validate_code("http://vs/all", None, "blue"),
+        CodeCheck::InValueSet
+    );
+    assert_eq!(
+        tx.validate_code("http://vs/all", Some("http://other"), "blue"),
+        CodeCheck::NotInValueSet
+    );
+}
+
+#[test]
+fn missing_content_cannot_tell() {
+    let tx = terminology();
+    assert!(matches!(
+        tx.validate_code("http://vs/none", None, "x"),
+        CodeCheck::CannotTell(_)
+    ));
+    assert_eq!(
+        tx.validate_code("http://vs/mixed", Some("http://cs/colour"), "red"),
+        CodeCheck::InValueSet
+    );
+    assert_eq!(
+        tx.validate_code("http://vs/mixed", Some("http://cs/colour"), "blue"),
+        CodeCheck::NotInValueSet
+    );
+    assert!(matches!(
+        tx.validate_code("http://vs/mixed", Some("http://snomed.info/sct"), "123"),
+        CodeCheck::CannotTell(reason) if reason.contains("snomed")
+    ));
+}
+
+#[test]
+fn falls_back_to_stored_expansion() {
+    let tx = terminology();
+    assert_eq!(
+        tx.validate_code("http://vs/expanded", Some("http://loinc.org"), "1-8"),
+        CodeCheck::InValueSet
+    );
+    assert_eq!(
+        tx.validate_code("http://vs/expanded", Some("http://loinc.org"), "2-9"),
+        CodeCheck::NotInValueSet
+    );
+}
