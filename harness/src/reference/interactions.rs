@@ -65,7 +65,7 @@ pub async fn search_get(
     search(&state, &type_name, &headers, &params_of(query))
 }
 
-/// `POST /{type}/_search` with a form-encoded body (query parameters count too).
+/// `POST /{type}/_search` with a form-encoded body; query parameters count too.
 pub async fn search_post(
     State(state): State<ServerState>,
     Segments(type_name): Segments<String>,
@@ -74,7 +74,6 @@ pub async fn search_post(
     body: Body,
 ) -> Reply {
     let mut params = params_of(query);
-    negotiate(&state, &headers, &params)?;
     check_form_body(&headers)?;
     let form = read_body(body).await?;
     params.extend(form_urlencoded::parse(&form).into_owned());

@@ -175,7 +175,7 @@ pub const SERVED: &[ResourceType] = &[
             param(
                 "code",
                 ParamKind::Token,
-                definition!("medications-code"),
+                definition!("clinical-code"),
                 &["medicationCodeableConcept"],
             ),
             reference(

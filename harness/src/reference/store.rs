@@ -296,7 +296,7 @@ fn stamp(resource: Value, id: &str, version_id: u64, last_updated: OffsetDateTim
     let Value::Object(mut fields) = resource else {
         return resource;
     };
-    let mut meta = match fields.remove("meta") {
+    let mut meta = match fields.shift_remove("meta") {
         Some(Value::Object(meta)) => meta,
         _ => Map::new(),
     };
@@ -306,10 +306,10 @@ fn stamp(resource: Value, id: &str, version_id: u64, last_updated: OffsetDateTim
         Value::String(format_instant(last_updated)),
     );
     let mut stamped = Map::new();
-    if let Some(resource_type) = fields.remove("resourceType") {
+    if let Some(resource_type) = fields.shift_remove("resourceType") {
         stamped.insert("resourceType".into(), resource_type);
     }
-    fields.remove("id");
+    fields.shift_remove("id");
     stamped.insert("id".into(), Value::String(id.to_owned()));
     stamped.insert("meta".into(), Value::Object(meta));
     stamped.extend(fields);
@@ -398,11 +398,33 @@ mod tests {
         store
             .update("Patient", "1", patient("1", "Taken"), None, false)
             .unwrap();
-        let version = store.create("Patient", json!({"resourceType": "Patient", "id": "x"}));
+        let version = store.create(
+            "Patient",
+            json!({
+                "active": true,
+                "resourceType": "Patient",
+                "gender": "male",
+                "id": "x",
+                "meta": {"profile": ["http://example.org/p"], "versionId": "9"},
+                "birthDate": "2000"
+            }),
+        );
         assert_eq!(version.id, "2");
         let resource = version.resource.unwrap();
         let keys: Vec<_> = resource.as_object().unwrap().keys().cloned().collect();
-        assert_eq!(keys, ["resourceType", "id", "meta"]);
+        assert_eq!(
+            keys,
+            [
+                "resourceType",
+                "id",
+                "meta",
+                "active",
+                "gender",
+                "birthDate"
+            ]
+        );
+        assert_eq!(resource["meta"]["versionId"], "1");
+        assert_eq!(resource["meta"]["profile"][0], "http://example.org/p");
         assert_eq!(resource["id"], "2");
     }
 
