@@ -14,7 +14,7 @@ pub const CORE_SD_BASE: &str = "http://hl7.org/fhir/StructureDefinition/";
 
 /// Conformance resources from one or more packages. Later additions win over earlier ones for
 /// the same `url|version`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Definitions {
     by_url: HashMap<String, Vec<Arc<PackageResource>>>,
     packages: Vec<String>,
@@ -140,6 +140,11 @@ impl Definitions {
     /// Every CodeSystem.
     pub fn code_systems(&self) -> impl Iterator<Item = &Arc<PackageResource>> {
         self.of_type("CodeSystem")
+    }
+
+    /// Every indexed resource.
+    pub fn all(&self) -> impl Iterator<Item = &Arc<PackageResource>> {
+        self.by_url.values().flatten()
     }
 
     /// Number of indexed resources.

@@ -1,8 +1,12 @@
 //! FHIR definitions and profile validation: FHIR NPM packages, the definitions registry,
 //! local terminology, and validation of parsed resources against StructureDefinitions.
 
+pub mod corpus;
 pub mod definitions;
 pub mod package;
 
 pub use definitions::Definitions;
 pub mod terminology;
+pub mod validator;
+
+pub use validator::{Issue, Options, Outcome, Severity, Validator};

@@ -143,6 +143,14 @@ impl Package {
     }
 }
 
+/// The resource type of a JSON resource, read cheaply (`None` when it is not one).
+pub fn header_resource_type(bytes: &[u8]) -> Option<String> {
+    match sniff_resource_type(bytes) {
+        Some(kind) => Some(kind.to_owned()),
+        None => read_header(bytes).ok().map(|h| h.resource_type),
+    }
+}
+
 /// Reads every regular file of a package archive whose path satisfies `wanted`.
 pub fn archive_files(
     tarball: &Path,

@@ -1,0 +1,84 @@
+//! Terminology bindings: coded values checked against their value set.
+
+use assure_model::Element;
+
+use super::issue::Severity;
+use super::profile::Binding;
+use super::walk::Walk;
+use crate::terminology::CodeCheck;
+
+/// Checks `node` (of type `type_code`) against a required or extensible binding.
+pub fn check(
+    walk: &mut Walk<'_>,
+    node: &Element,
+    type_code: &str,
+    binding: &Binding,
+    location: &str,
+    rule: &str,
+) {
+    let failure_severity = match binding.strength.as_str() {
+        "required" => Severity::Error,
+        "extensible" => Severity::Warning,
+        _ => return,
+    };
+    let codings: Vec<(Option<&str>, &str)> = match type_code {
+        "code" | "string" | "uri" => node.text().map(|c| (None, c)).into_iter().collect(),
+        "Coding" | "Quantity" => coding_of(node).into_iter().collect(),
+        "CodeableConcept" => node
+            .children_named("coding")
+            .filter_map(coding_of)
+            .collect(),
+        _ => return,
+    };
+    if codings.is_empty() {
+        return;
+    }
+    let terminology = walk.validator.terminology();
+    let mut cannot_tell = None;
+    for (system, code) in &codings {
+        match terminology.validate_code(&binding.value_set, *system, code) {
+            CodeCheck::InValueSet => return,
+            CodeCheck::NotInValueSet => {}
+            CodeCheck::CannotTell(reason) => cannot_tell = Some(reason),
+        }
+    }
+    let shown: Vec<String> = codings
+        .iter()
+        .map(|(s, c)| match s {
+            Some(s) => format!("{s}#{c}"),
+            None => (*c).to_owned(),
+        })
+        .collect();
+    match cannot_tell {
+        Some(reason) => walk.report(
+            Severity::Warning,
+            node,
+            location,
+            rule,
+            format!(
+                "Could not check '{}' against the {} value set {}: {reason}",
+                shown.join(", "),
+                binding.strength,
+                binding.value_set
+            ),
+        ),
+        None => walk.report(
+            failure_severity,
+            node,
+            location,
+            rule,
+            format!(
+                "The value '{}' is not in the value set {}, which is bound {}",
+                shown.join(", "),
+                binding.value_set,
+                binding.strength
+            ),
+        ),
+    }
+}
+
+/// `(system, code)` of a Coding or Quantity, when it has a code.
+fn coding_of(node: &Element) -> Option<(Option<&str>, &str)> {
+    let code = node.child("code")?.text()?;
+    Some((node.child("system").and_then(Element::text), code))
+}

@@ -1,0 +1,91 @@
+//! Validation issues and their conversion to a FHIR OperationOutcome.
+
+use serde_json::{Value, json};
+
+/// How serious an issue is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+}
+
+impl Severity {
+    /// The OperationOutcome `issue.severity` code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Information => "information",
+        }
+    }
+}
+
+/// One finding about an instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub severity: Severity,
+    /// FHIRPath-style location, e.g. `Patient.name[0].given[1]`.
+    pub location: String,
+    /// Source line and column (1-based; 0 when unknown).
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+    /// The element definition id (or invariant key) behind the rule.
+    pub rule: String,
+}
+
+/// The result of validating one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub issues: Vec<Issue>,
+}
+
+impl Outcome {
+    /// Whether any issue is an error.
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(|i| i.severity == Severity::Error)
+    }
+
+    /// Issues of error severity.
+    pub fn errors(&self) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(|i| i.severity == Severity::Error)
+    }
+
+    /// The issues as a FHIR R4 OperationOutcome (an `information` "no issues" entry when
+    /// empty, as the resource needs at least one issue).
+    pub fn to_operation_outcome(&self) -> Value {
+        let issues: Vec<Value> = if self.issues.is_empty() {
+            vec![json!({"severity": "information", "code": "informational",
+                "details": {"text": "No issues detected"}})]
+        } else {
+            self.issues.iter().map(issue_json).collect()
+        };
+        json!({"resourceType": "OperationOutcome", "issue": issues})
+    }
+}
+
+fn issue_json(issue: &Issue) -> Value {
+    let code = match issue.severity {
+        Severity::Information => "informational",
+        _ => "invalid",
+    };
+    let mut value = json!({
+        "severity": issue.severity.code(),
+        "code": code,
+        "details": {"text": issue.message},
+        "expression": [issue.location],
+    });
+    if issue.line > 0 {
+        value["extension"] = json!([
+            {"url": "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line",
+             "valueInteger": issue.line},
+            {"url": "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-col",
+             "valueInteger": issue.col},
+        ]);
+    }
+    if !issue.rule.is_empty() {
+        value["diagnostics"] = json!(format!("rule: {}", issue.rule));
+    }
+    value
+}

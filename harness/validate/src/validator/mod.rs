@@ -1,0 +1,158 @@
+//! Validation of parsed resources against StructureDefinition snapshots.
+
+mod binding;
+mod issue;
+mod pattern;
+mod profile;
+mod reference;
+mod slicing;
+mod to_json;
+mod walk;
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use assure_fhirpath::StaticModel;
+use assure_model::{Element, Format};
+
+use crate::Definitions;
+use crate::terminology::Terminology;
+
+pub use issue::{Issue, Outcome, Severity};
+pub use profile::Profile;
+
+/// What to validate against besides the resource's own type and `meta.profile`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Extra profiles (canonical URLs) the resource must conform to.
+    pub profiles: Vec<String>,
+    /// The format the element was parsed from; JSON value kinds (string vs number vs
+    /// boolean) are checked only for JSON.
+    pub format: Option<Format>,
+}
+
+/// Validates resources against the definitions it was built with. It is `Sync`: share one
+/// validator across threads; compiled profiles and value set expansions are cached.
+#[derive(Debug)]
+pub struct Validator {
+    definitions: Arc<Definitions>,
+    terminology: Terminology,
+    profiles: RwLock<HashMap<String, Option<Arc<Profile>>>>,
+    model: OnceLock<StaticModel>,
+}
+
+impl Validator {
+    /// A validator over `definitions`.
+    pub fn new(definitions: Arc<Definitions>) -> Self {
+        Self {
+            terminology: Terminology::new(definitions.clone()),
+            definitions,
+            profiles: RwLock::new(HashMap::new()),
+            model: OnceLock::new(),
+        }
+    }
+
+    /// The definitions in use.
+    pub fn definitions(&self) -> &Arc<Definitions> {
+        &self.definitions
+    }
+
+    /// The terminology service in use.
+    pub fn terminology(&self) -> &Terminology {
+        &self.terminology
+    }
+
+    /// Validates one resource (the root of a parsed document).
+    pub fn validate(&self, resource: &Element, options: &Options) -> Vec<Issue> {
+        let mut walk = walk::Walk::new(self, options);
+        walk.resource(
+            resource,
+            resource,
+            &resource.name.clone(),
+            &options.profiles,
+        );
+        walk.finish()
+    }
+
+    /// Parses and validates a document; parse problems become issues.
+    pub fn validate_bytes(&self, bytes: &[u8], format: Format, options: &Options) -> Outcome {
+        match assure_model::parse(bytes, format) {
+            Err(error) => Outcome {
+                issues: vec![Issue {
+                    severity: Severity::Error,
+                    location: "(document)".into(),
+                    line: error.pos.line,
+                    col: error.pos.col,
+                    message: error.message,
+                    rule: "parse".into(),
+                }],
+            },
+            Ok(parsed) => {
+                let mut issues: Vec<Issue> = parsed
+                    .issues
+                    .iter()
+                    .map(|p| Issue {
+                        severity: match p.severity {
+                            assure_model::Severity::Error => Severity::Error,
+                            assure_model::Severity::Warning => Severity::Warning,
+                            _ => Severity::Information,
+                        },
+                        location: p.path.clone(),
+                        line: p.pos.line,
+                        col: p.pos.col,
+                        message: p.message.clone(),
+                        rule: "format".into(),
+                    })
+                    .collect();
+                let options = Options {
+                    format: Some(parsed.format),
+                    ..options.clone()
+                };
+                issues.extend(self.validate(&parsed.root, &options));
+                Outcome { issues }
+            }
+        }
+    }
+
+    /// The compiled profile for a canonical URL (`url` or `url|version`), cached.
+    pub fn profile(&self, canonical: &str) -> Option<Arc<Profile>> {
+        if let Some(found) = self
+            .profiles
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(canonical)
+        {
+            return found.clone();
+        }
+        let compiled = self
+            .definitions
+            .structure_definition(canonical)
+            .and_then(|sd| Profile::compile(&sd).ok());
+        self.profiles
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(canonical.to_owned(), compiled.clone());
+        compiled
+    }
+
+    /// The compiled core definition of a type name (`Patient`, `HumanName`, `string`).
+    pub fn type_profile(&self, type_name: &str) -> Option<Arc<Profile>> {
+        if type_name.contains(':') {
+            return self.profile(type_name);
+        }
+        self.profile(&format!("{}{type_name}", crate::definitions::CORE_SD_BASE))
+    }
+
+    /// FHIRPath type information from the loaded StructureDefinitions, built on first use.
+    fn model(&self) -> &StaticModel {
+        self.model.get_or_init(|| {
+            let mut model = StaticModel::default();
+            for sd in self.definitions.structure_definitions() {
+                if let Ok(json) = sd.json() {
+                    model.add_structure_definition(&json);
+                }
+            }
+            model
+        })
+    }
+}

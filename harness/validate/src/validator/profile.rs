@@ -1,0 +1,297 @@
+//! A StructureDefinition snapshot compiled for validation: element definitions with their
+//! children, slices, types and rules in a form that is cheap to walk.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use assure_fhirpath::Expr;
+use serde_json::Value;
+
+/// One `type` of an element definition.
+#[derive(Debug, Clone)]
+pub struct TypeRef {
+    /// Type code (`HumanName`, `string`, `Reference`); FHIRPath system types are mapped to
+    /// their FHIR primitive.
+    pub code: String,
+    /// `profile`: profiles the value must conform to (e.g. an extension definition).
+    pub profiles: Vec<String>,
+    /// `targetProfile`: for references and canonicals.
+    pub target_profiles: Vec<String>,
+}
+
+/// A binding to a value set.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub strength: String,
+    pub value_set: String,
+}
+
+/// One invariant, with its expression parsed (or why it could not be).
+#[derive(Debug)]
+pub struct Constraint {
+    pub key: String,
+    pub severity: String,
+    pub human: String,
+    pub expression: Result<Expr, String>,
+}
+
+/// How an element's repetitions are sliced.
+#[derive(Debug, Clone)]
+pub struct Slicing {
+    /// `(type, path)` pairs.
+    pub discriminators: Vec<(String, String)>,
+    pub rules: String,
+    pub ordered: bool,
+}
+
+/// One element definition of a snapshot.
+#[derive(Debug)]
+pub struct ElementDef {
+    pub id: String,
+    pub path: String,
+    /// The last path segment without `[x]` (`value` for `Observation.value[x]`).
+    pub name: String,
+    pub is_choice: bool,
+    pub slice_name: Option<String>,
+    pub min: u64,
+    /// `None` for `*`.
+    pub max: Option<u64>,
+    pub types: Vec<TypeRef>,
+    pub content_reference: Option<String>,
+    /// `(suffix, value)` of `fixed[x]`.
+    pub fixed: Option<Value>,
+    pub pattern: Option<Value>,
+    pub max_length: Option<u64>,
+    pub binding: Option<Binding>,
+    pub constraints: Vec<Constraint>,
+    pub slicing: Option<Slicing>,
+    /// Indices of child definitions (no slices), in snapshot order.
+    pub children: Vec<usize>,
+    /// Indices of the slices of this element (definitions with the same path and a
+    /// `sliceName`), in snapshot order.
+    pub slices: Vec<usize>,
+}
+
+/// A compiled StructureDefinition.
+#[derive(Debug)]
+pub struct Profile {
+    pub url: String,
+    pub version: Option<String>,
+    /// The type it constrains (`Patient`, `Extension`, `HumanName`).
+    pub type_name: String,
+    pub kind: String,
+    pub elements: Vec<ElementDef>,
+    /// Element id → index.
+    by_id: HashMap<String, usize>,
+    /// For extension definitions: the allowed contexts as `(type, expression)`.
+    pub contexts: Vec<(String, String)>,
+}
+
+impl Profile {
+    /// Compiles a StructureDefinition with a snapshot; errors say what is missing.
+    pub fn compile(sd: &Value) -> Result<Arc<Self>, String> {
+        let url = sd["url"].as_str().unwrap_or_default().to_owned();
+        let raw = sd["snapshot"]["element"]
+            .as_array()
+            .filter(|e| !e.is_empty())
+            .ok_or_else(|| format!("StructureDefinition {url} has no snapshot"))?;
+        let mut elements: Vec<ElementDef> = raw.iter().map(compile_element).collect();
+        link_children(&mut elements);
+        let by_id = elements
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        let contexts = sd["context"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| {
+                Some((
+                    c["type"].as_str()?.to_owned(),
+                    c["expression"].as_str()?.to_owned(),
+                ))
+            })
+            .collect();
+        Ok(Arc::new(Self {
+            url,
+            version: sd["version"].as_str().map(str::to_owned),
+            type_name: sd["type"].as_str().unwrap_or_default().to_owned(),
+            kind: sd["kind"].as_str().unwrap_or_default().to_owned(),
+            elements,
+            by_id,
+            contexts,
+        }))
+    }
+
+    /// The root element definition.
+    pub fn root(&self) -> usize {
+        0
+    }
+
+    /// An element definition by id (for `contentReference`: `#Questionnaire.item`).
+    pub fn by_id(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// `url|version` when versioned.
+    pub fn canonical(&self) -> String {
+        match &self.version {
+            Some(v) => format!("{}|{v}", self.url),
+            None => self.url.clone(),
+        }
+    }
+}
+
+fn compile_element(raw: &Value) -> ElementDef {
+    let path = raw["path"].as_str().unwrap_or_default().to_owned();
+    let last = path.rsplit('.').next().unwrap_or_default();
+    let (name, is_choice) = match last.strip_suffix("[x]") {
+        Some(stem) => (stem.to_owned(), true),
+        None => (last.to_owned(), false),
+    };
+    let object = raw.as_object();
+    let find_prefixed = |prefix: &str| {
+        object.and_then(|o| {
+            o.iter()
+                .find(|(k, _)| k.starts_with(prefix) && k.len() > prefix.len())
+                .map(|(_, v)| v.clone())
+        })
+    };
+    let max = match raw["max"].as_str() {
+        Some("*") | None => None,
+        Some(n) => n.parse().ok(),
+    };
+    ElementDef {
+        id: raw["id"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| path.clone()),
+        name,
+        is_choice,
+        slice_name: raw["sliceName"].as_str().map(str::to_owned),
+        min: raw["min"].as_u64().unwrap_or(0),
+        max,
+        types: raw["type"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(compile_type)
+            .collect(),
+        content_reference: raw["contentReference"].as_str().map(str::to_owned),
+        fixed: find_prefixed("fixed"),
+        pattern: find_prefixed("pattern"),
+        max_length: raw["maxLength"].as_u64(),
+        binding: raw["binding"]["valueSet"].as_str().map(|vs| Binding {
+            strength: raw["binding"]["strength"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            value_set: vs.to_owned(),
+        }),
+        constraints: raw["constraint"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(compile_constraint)
+            .collect(),
+        slicing: raw.get("slicing").map(|s| Slicing {
+            discriminators: s["discriminator"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|d| {
+                    let text = |k: &str| d[k].as_str().unwrap_or_default().to_owned();
+                    (text("type"), text("path"))
+                })
+                .collect(),
+            rules: s["rules"].as_str().unwrap_or("open").to_owned(),
+            ordered: s["ordered"].as_bool().unwrap_or(false),
+        }),
+        path,
+        children: Vec::new(),
+        slices: Vec::new(),
+    }
+}
+
+fn compile_type(raw: &Value) -> TypeRef {
+    let strings = |key: &str| -> Vec<String> {
+        raw[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    };
+    let code = raw["code"].as_str().unwrap_or_default();
+    let code = match code.strip_prefix("http://hl7.org/fhirpath/System.") {
+        Some(system) => raw["extension"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|e| e["valueUrl"].as_str().or(e["valueUri"].as_str()))
+            .map(str::to_owned)
+            .unwrap_or_else(|| match system {
+                "DateTime" => "dateTime".to_owned(),
+                other => other.to_lowercase(),
+            }),
+        None => code.to_owned(),
+    };
+    TypeRef {
+        code,
+        profiles: strings("profile"),
+        target_profiles: strings("targetProfile"),
+    }
+}
+
+fn compile_constraint(raw: &Value) -> Option<Constraint> {
+    let expression = raw["expression"].as_str()?;
+    Some(Constraint {
+        key: raw["key"].as_str().unwrap_or_default().to_owned(),
+        severity: raw["severity"].as_str().unwrap_or("error").to_owned(),
+        human: raw["human"].as_str().unwrap_or_default().to_owned(),
+        expression: assure_fhirpath::parse(expression).map_err(|e| e.to_string()),
+    })
+}
+
+/// Fills `children` and `slices`: a definition's subtree is the run of following definitions
+/// whose path lies below its own; slices share their base's path and carry a `sliceName`.
+fn link_children(elements: &mut [ElementDef]) {
+    let count = elements.len();
+    for i in 0..count {
+        let prefix = format!("{}.", elements[i].path);
+        let mut children = Vec::new();
+        let mut slices = Vec::new();
+        let own_slice = elements[i].slice_name.is_some();
+        let mut j = i + 1;
+        while j < count {
+            let path = &elements[j].path;
+            if path == &elements[i].path {
+                // A slice of this element (only the unsliced base collects them).
+                if own_slice {
+                    break;
+                }
+                if elements[j].slice_name.is_some() {
+                    slices.push(j);
+                }
+                j += 1;
+                continue;
+            }
+            if !path.starts_with(&prefix) {
+                break;
+            }
+            if !slices.is_empty() {
+                // Children of a slice belong to the slice.
+                j += 1;
+                continue;
+            }
+            if !path[prefix.len()..].contains('.') && elements[j].slice_name.is_none() {
+                children.push(j);
+            }
+            j += 1;
+        }
+        elements[i].children = children;
+        elements[i].slices = slices;
+    }
+}

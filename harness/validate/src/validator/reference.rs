@@ -1,0 +1,133 @@
+//! References: the literal reference's form, contained targets and target types.
+
+use assure_model::Element;
+
+use super::issue::Severity;
+use super::profile::ElementDef;
+use super::walk::{Scope, Walk};
+use crate::definitions::CORE_SD_BASE;
+
+/// Checks a `Reference` element.
+pub fn check(
+    walk: &mut Walk<'_>,
+    node: &Element,
+    def: &ElementDef,
+    location: &str,
+    scope: Scope<'_>,
+) {
+    let Some(reference) = node.child("reference").and_then(Element::text) else {
+        return;
+    };
+    let targets: Vec<&str> = def
+        .types
+        .iter()
+        .filter(|t| t.code == "Reference")
+        .flat_map(|t| t.target_profiles.iter().map(String::as_str))
+        .collect();
+    let target_type = if let Some(id) = reference.strip_prefix('#') {
+        if id.is_empty() {
+            // `#` points at the container itself.
+            scope.resource.resource_type.clone()
+        } else {
+            // Contained resources resolve within their container, which may be the root.
+            let found = [scope.resource, scope.root]
+                .into_iter()
+                .find_map(|container| {
+                    container
+                        .children_named("contained")
+                        .find(|c| c.child("id").and_then(Element::text) == Some(id))
+                });
+            match found {
+                Some(target) => target.resource_type.clone(),
+                None => {
+                    walk.report(
+                        Severity::Error,
+                        node,
+                        location,
+                        &def.id,
+                        format!(
+                            "The reference '{reference}' does not resolve to a contained resource"
+                        ),
+                    );
+                    return;
+                }
+            }
+        }
+    } else if reference.starts_with("urn:uuid:") || reference.starts_with("urn:oid:") {
+        None
+    } else {
+        literal_type(reference).map(str::to_owned)
+    };
+    let Some(target_type) = target_type else {
+        return;
+    };
+    if walk.validator.type_profile(&target_type).is_none() {
+        if !reference.contains("://") {
+            walk.report(
+                Severity::Error,
+                node,
+                location,
+                &def.id,
+                format!(
+                    "The reference '{reference}' names an unknown resource type '{target_type}'"
+                ),
+            );
+        }
+        return;
+    }
+    let allowed = targets.is_empty()
+        || targets.iter().any(|t| {
+            let base = t.split('|').next().unwrap_or_default();
+            base == format!("{CORE_SD_BASE}{target_type}")
+                || base == format!("{CORE_SD_BASE}Resource")
+                || walk
+                    .validator
+                    .profile(t)
+                    .is_some_and(|p| p.type_name == target_type)
+        });
+    if !allowed {
+        walk.report(
+            Severity::Error,
+            node,
+            location,
+            &def.id,
+            format!(
+                "The reference points to a {target_type}, which is not an allowed target ({})",
+                targets.join(", ")
+            ),
+        );
+    }
+}
+
+/// The resource type of a relative or absolute RESTful reference (`Patient/1`,
+/// `http://x/fhir/Patient/1/_history/2`).
+fn literal_type(reference: &str) -> Option<&str> {
+    let path = reference.split(['?', '#']).next()?;
+    let segments: Vec<&str> = path.split('/').collect();
+    let n = segments.len();
+    let type_at = if n >= 4 && segments[n - 2] == "_history" {
+        n.checked_sub(4)?
+    } else {
+        n.checked_sub(2)?
+    };
+    let candidate = segments.get(type_at)?;
+    candidate
+        .starts_with(|c: char| c.is_ascii_uppercase())
+        .then_some(*candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal_type;
+
+    #[test]
+    fn reads_the_type_of_literal_references() {
+        assert_eq!(literal_type("Patient/1"), Some("Patient"));
+        assert_eq!(
+            literal_type("http://x/fhir/Observation/2/_history/3"),
+            Some("Observation")
+        );
+        assert_eq!(literal_type("patient/1"), None);
+        assert_eq!(literal_type("1"), None);
+    }
+}

@@ -1,0 +1,316 @@
+//! Slicing: assigning repetitions to slices by their discriminators, then checking each
+//! slice's cardinality and each repetition against its slice.
+
+use std::sync::Arc;
+
+use assure_model::Element;
+use serde_json::Value;
+
+use super::issue::Severity;
+use super::pattern::matches;
+use super::profile::Profile;
+use super::walk::{Scope, Walk, capitalized, element_location};
+
+/// Checks the repetitions `items` of sliced element `base` (children of `parent`).
+pub fn check(
+    walk: &mut Walk<'_>,
+    parent: &Element,
+    items: &[&Element],
+    profile: &Arc<Profile>,
+    base: usize,
+    location: &str,
+    scope: Scope<'_>,
+) {
+    let base_def = &profile.elements[base];
+    let slices = base_def.slices.clone();
+    let mut counts = vec![0usize; slices.len()];
+    for item in items {
+        let loc = element_location(location, item);
+        let slot = slices
+            .iter()
+            .position(|&slice| in_slice(walk, item, profile, base, slice, scope));
+        match slot {
+            Some(n) => {
+                counts[n] += 1;
+                walk.element(item, profile, slices[n], &loc, scope);
+            }
+            None => {
+                let closed = base_def
+                    .slicing
+                    .as_ref()
+                    .is_some_and(|s| s.rules == "closed");
+                if closed {
+                    walk.report(
+                        Severity::Error,
+                        item,
+                        &loc,
+                        &base_def.id,
+                        format!("This element does not match any known slice of {} and the slicing is closed", base_def.path),
+                    );
+                }
+                walk.element(item, profile, base, &loc, scope);
+            }
+        }
+    }
+    for (n, &slice) in slices.iter().enumerate() {
+        let def = &profile.elements[slice];
+        walk.cardinality(parent, def, counts[n], location);
+    }
+}
+
+/// Whether `item` belongs to `slice` by every discriminator of the base's slicing.
+fn in_slice(
+    walk: &Walk<'_>,
+    item: &Element,
+    profile: &Profile,
+    base: usize,
+    slice: usize,
+    scope: Scope<'_>,
+) -> bool {
+    let Some(slicing) = &profile.elements[base].slicing else {
+        return false;
+    };
+    if slicing.discriminators.is_empty() {
+        return false;
+    }
+    slicing
+        .discriminators
+        .iter()
+        .all(|(kind, path)| discriminator_matches(walk, item, profile, slice, kind, path, scope))
+}
+
+fn discriminator_matches(
+    walk: &Walk<'_>,
+    item: &Element,
+    profile: &Profile,
+    slice: usize,
+    kind: &str,
+    path: &str,
+    scope: Scope<'_>,
+) -> bool {
+    // References are not followed: `x.resolve()` discriminates on `x` itself.
+    let path = path.trim();
+    let nav_path = match path.strip_suffix(".resolve()") {
+        Some(p) => p,
+        None if path == "resolve()" => "$this",
+        None => path,
+    };
+    let targets = navigate(item, nav_path);
+    match kind {
+        "value" | "pattern" => {
+            let expected = expected_value(profile, slice, nav_path);
+            match expected {
+                Some(expected) => targets
+                    .iter()
+                    .any(|t| matches(t, &expected, kind == "value")),
+                None => false,
+            }
+        }
+        "exists" => {
+            let required =
+                definition_at(profile, slice, nav_path).map(|i| profile.elements[i].min > 0);
+            match required {
+                Some(true) => !targets.is_empty(),
+                Some(false) => {
+                    let forbidden = definition_at(profile, slice, nav_path)
+                        .is_some_and(|i| profile.elements[i].max == Some(0));
+                    !forbidden || targets.is_empty()
+                }
+                None => false,
+            }
+        }
+        "type" => {
+            let def_index = definition_at(profile, slice, nav_path).unwrap_or(slice);
+            let allowed: Vec<&str> = profile.elements[def_index]
+                .types
+                .iter()
+                .map(|t| t.code.as_str())
+                .collect();
+            targets.iter().any(|t| {
+                let actual = t.resource_type.clone().or_else(|| {
+                    let def = &profile.elements[def_index];
+                    t.name
+                        .strip_prefix(def.name.as_str())
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                });
+                actual.is_some_and(|a| {
+                    allowed
+                        .iter()
+                        .any(|code| *code == a || capitalized(code) == a)
+                })
+            })
+        }
+        "profile" => {
+            let def_index = definition_at(profile, slice, nav_path).unwrap_or(slice);
+            let wanted: Vec<&String> = profile.elements[def_index]
+                .types
+                .iter()
+                .flat_map(|t| &t.profiles)
+                .collect();
+            !wanted.is_empty()
+                && targets.iter().any(|t| {
+                    wanted.iter().all(|p| match walk.validator.profile(p) {
+                        Some(target_profile) => {
+                            let mut trial = walk.trial();
+                            trial.against(
+                                t,
+                                &target_profile,
+                                &t.name,
+                                Scope {
+                                    resource: if t.resource_type.is_some() {
+                                        t
+                                    } else {
+                                        scope.resource
+                                    },
+                                    root: scope.root,
+                                },
+                            );
+                            !trial.has_errors()
+                        }
+                        None => false,
+                    })
+                })
+        }
+        _ => false,
+    }
+}
+
+/// The nodes reached from `item` by a simple dotted path (`$this`, `url`, `code.coding`,
+/// `extension('http://x').value`, `ofType(X)` steps are followed loosely).
+fn navigate<'e>(item: &'e Element, path: &str) -> Vec<&'e Element> {
+    let mut current = vec![item];
+    if path == "$this" || path.is_empty() {
+        return current;
+    }
+    for step in split_path(path) {
+        if step == "$this" {
+            continue;
+        }
+        if let Some(url) = step
+            .strip_prefix("extension('")
+            .and_then(|s| s.strip_suffix("')"))
+        {
+            current = current
+                .iter()
+                .flat_map(|n| n.children_named("extension"))
+                .filter(|e| e.child("url").and_then(Element::text) == Some(url))
+                .collect();
+            continue;
+        }
+        if step.starts_with("ofType(") {
+            continue;
+        }
+        current = current
+            .iter()
+            .flat_map(|n| {
+                n.children.iter().filter(move |c| {
+                    c.name == step
+                        || c.name
+                            .strip_prefix(step)
+                            .is_some_and(|s| s.starts_with(|ch: char| ch.is_ascii_uppercase()))
+                })
+            })
+            .collect();
+    }
+    current
+}
+
+/// Splits a path on dots outside parentheses and quotes.
+fn split_path(path: &str) -> Vec<&str> {
+    let mut steps = Vec::new();
+    let (mut depth, mut quoted, mut start) = (0, false, 0);
+    for (i, c) in path.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            '.' if !quoted && depth == 0 => {
+                steps.push(&path[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    steps.push(&path[start..]);
+    steps
+}
+
+/// The definition inside `slice` at the relative `path`.
+fn definition_at(profile: &Profile, slice: usize, path: &str) -> Option<usize> {
+    if path == "$this" {
+        return Some(slice);
+    }
+    let mut current = slice;
+    for step in split_path(path) {
+        let name = step
+            .strip_prefix("extension('")
+            .map(|_| "extension")
+            .unwrap_or(step);
+        if step.starts_with("ofType(") || step == "$this" {
+            continue;
+        }
+        let def = &profile.elements[current];
+        current = *def
+            .children
+            .iter()
+            .find(|&&c| profile.elements[c].name == name)?;
+        if let Some(url) = step
+            .strip_prefix("extension('")
+            .and_then(|s| s.strip_suffix("')"))
+        {
+            let slices = &profile.elements[current].slices;
+            current = *slices.iter().find(|&&s| {
+                profile.elements[s]
+                    .types
+                    .iter()
+                    .any(|t| t.profiles.iter().any(|p| p == url))
+            })?;
+        }
+    }
+    Some(current)
+}
+
+/// The fixed or pattern value a slice requires at `path`: from the definition at that path,
+/// or from a pattern on an ancestor navigated down the rest of the path. For extension
+/// slices discriminated by `url`, the extension's profile is the value.
+fn expected_value(profile: &Profile, slice: usize, path: &str) -> Option<Value> {
+    if let Some(index) = definition_at(profile, slice, path) {
+        let def = &profile.elements[index];
+        if let Some(v) = def.fixed.clone().or_else(|| def.pattern.clone()) {
+            return Some(v);
+        }
+    }
+    if path == "url"
+        && let Some(url) = profile.elements[slice]
+            .types
+            .iter()
+            .flat_map(|t| &t.profiles)
+            .next()
+    {
+        return Some(Value::String(url.clone()));
+    }
+    let steps = split_path(path);
+    for cut in (0..steps.len()).rev() {
+        let head = if cut == 0 {
+            "$this".to_owned()
+        } else {
+            steps[..cut].join(".")
+        };
+        let Some(index) = definition_at(profile, slice, &head) else {
+            continue;
+        };
+        let def = &profile.elements[index];
+        let Some(mut value) = def.fixed.clone().or_else(|| def.pattern.clone()) else {
+            continue;
+        };
+        for step in &steps[cut..] {
+            value = match value {
+                Value::Array(items) => items.into_iter().next()?.get(*step)?.clone(),
+                other => other.get(*step)?.clone(),
+            };
+        }
+        return Some(value);
+    }
+    None
+}

@@ -1,0 +1,115 @@
+//! Converting a parsed element tree back to FHIR JSON, using the definitions to tell arrays
+//! from single values and numbers/booleans from strings (needed for definitions read from
+//! XML).
+
+use assure_model::{Element, Primitive};
+use serde_json::{Map, Value};
+
+use super::Validator;
+use super::profile::Profile;
+use super::walk::{name_matches, node_type};
+use std::sync::Arc;
+
+impl Validator {
+    /// The JSON form of a resource element.
+    pub fn to_json(&self, resource: &Element) -> Value {
+        let type_name = resource.resource_type.clone().unwrap_or_default();
+        let mut object = Map::new();
+        object.insert("resourceType".into(), Value::String(type_name.clone()));
+        let profile = self.type_profile(&type_name);
+        self.fill(
+            resource,
+            profile.as_ref().map(|p| (p, p.root())),
+            &mut object,
+            0,
+        );
+        Value::Object(object)
+    }
+
+    fn fill(
+        &self,
+        node: &Element,
+        def: Option<(&Arc<Profile>, usize)>,
+        object: &mut Map<String, Value>,
+        depth: usize,
+    ) {
+        for child in &node.children {
+            let child_def = def.and_then(|(p, i)| self.child_def(p, i, &child.name));
+            let repeats = child_def
+                .as_ref()
+                .map(|(p, i)| p.elements[*i].max != Some(1) && p.elements[*i].path.contains('.'))
+                .unwrap_or(child.index.is_some());
+            let value = self.value_of(child, child_def.as_ref().map(|(p, i)| (p, *i)), depth + 1);
+            if repeats {
+                let slot = object
+                    .entry(child.name.clone())
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Some(items) = slot.as_array_mut() {
+                    items.push(value);
+                }
+            } else {
+                object.insert(child.name.clone(), value);
+            }
+        }
+    }
+
+    fn value_of(&self, node: &Element, def: Option<(&Arc<Profile>, usize)>, depth: usize) -> Value {
+        if node.resource_type.is_some() {
+            return self.to_json(node);
+        }
+        let type_code = def.and_then(|(p, i)| node_type(&p.elements[i], node));
+        if node.children.is_empty() || depth > 64 {
+            return primitive_json(node, type_code.as_deref());
+        }
+        let mut object = Map::new();
+        let inner = def.and_then(|(p, i)| {
+            if !p.elements[i].children.is_empty() {
+                return Some((p.clone(), i));
+            }
+            let code = type_code.as_deref()?;
+            self.type_profile(code).map(|t| (t.clone(), t.root()))
+        });
+        self.fill(
+            node,
+            inner.as_ref().map(|(p, i)| (p, *i)),
+            &mut object,
+            depth,
+        );
+        Value::Object(object)
+    }
+
+    fn child_def(
+        &self,
+        profile: &Arc<Profile>,
+        parent: usize,
+        name: &str,
+    ) -> Option<(Arc<Profile>, usize)> {
+        let def = &profile.elements[parent];
+        if let Some(reference) = &def.content_reference {
+            let target = profile.by_id(reference.rsplit('#').next()?)?;
+            return self.child_def(profile, target, name);
+        }
+        def.children
+            .iter()
+            .find(|&&c| name_matches(&profile.elements[c], name))
+            .map(|&c| (profile.clone(), c))
+    }
+}
+
+fn primitive_json(node: &Element, type_code: Option<&str>) -> Value {
+    match &node.value {
+        Some(Primitive::Bool(b)) => Value::Bool(*b),
+        Some(Primitive::Number(n)) => serde_json::from_str(n).unwrap_or(Value::String(n.clone())),
+        Some(Primitive::String(s)) | Some(Primitive::Xhtml(s)) => match type_code {
+            Some("boolean") => s
+                .parse()
+                .map(Value::Bool)
+                .unwrap_or(Value::String(s.clone())),
+            Some("integer" | "positiveInt" | "unsignedInt" | "decimal") => {
+                serde_json::from_str(s).unwrap_or(Value::String(s.clone()))
+            }
+            _ => Value::String(s.clone()),
+        },
+        None => Value::Object(Map::new()),
+    }
+}

@@ -1,0 +1,608 @@
+//! The walk over an instance: every node is matched to its element definition, and the
+//! structural rules (known elements, cardinality, types, primitive formats, fixed/pattern
+//! values, maximum length, bindings, invariants, slicing, extensions, references) are checked.
+
+use std::sync::Arc;
+
+use assure_fhirpath::{EvalContext, Item, Node};
+use assure_model::{Element, Format, Primitive};
+
+use super::issue::{Issue, Severity};
+use super::pattern::{describe, matches};
+use super::profile::{ElementDef, Profile};
+use super::{Options, Validator, binding, reference, slicing};
+
+/// Deepest resource nesting (contained, bundled) followed.
+const MAX_DEPTH: usize = 24;
+
+/// Where a node sits: the resource it belongs to and the document root.
+#[derive(Clone, Copy)]
+pub struct Scope<'e> {
+    pub resource: &'e Element,
+    pub root: &'e Element,
+}
+
+/// One validation run: collects issues.
+pub struct Walk<'v> {
+    pub validator: &'v Validator,
+    json: bool,
+    issues: Vec<Issue>,
+    unsupported_invariants: usize,
+    depth: usize,
+}
+
+impl<'v> Walk<'v> {
+    pub fn new(validator: &'v Validator, options: &Options) -> Self {
+        Self {
+            validator,
+            json: options.format == Some(Format::Json),
+            issues: Vec::new(),
+            unsupported_invariants: 0,
+            depth: 0,
+        }
+    }
+
+    /// A walk with the same settings and no issues (for trial validation in slicing).
+    pub fn trial(&self) -> Walk<'v> {
+        Walk {
+            validator: self.validator,
+            json: self.json,
+            issues: Vec::new(),
+            unsupported_invariants: 0,
+            depth: self.depth,
+        }
+    }
+
+    /// The issues, with a note on invariants that could not be evaluated.
+    pub fn finish(mut self) -> Vec<Issue> {
+        if self.unsupported_invariants > 0 {
+            self.issues.push(Issue {
+                severity: Severity::Information,
+                location: String::new(),
+                line: 0,
+                col: 0,
+                message: format!(
+                    "{} invariant evaluation(s) were skipped: the expression is not supported",
+                    self.unsupported_invariants
+                ),
+                rule: "invariants".into(),
+            });
+        }
+        self.issues
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(|i| i.severity == Severity::Error)
+    }
+
+    pub fn report(
+        &mut self,
+        severity: Severity,
+        node: &Element,
+        location: &str,
+        rule: &str,
+        message: String,
+    ) {
+        self.issues.push(Issue {
+            severity,
+            location: location.to_owned(),
+            line: node.pos.line,
+            col: node.pos.col,
+            message,
+            rule: rule.to_owned(),
+        });
+    }
+
+    /// Validates a resource against its type, its `meta.profile`s and `extra` profiles.
+    pub fn resource(
+        &mut self,
+        resource: &Element,
+        root: &Element,
+        location: &str,
+        extra: &[String],
+    ) {
+        let Some(type_name) = resource.resource_type.clone() else {
+            self.report(
+                Severity::Error,
+                resource,
+                location,
+                "resource",
+                "The element is not a resource (no resourceType)".into(),
+            );
+            return;
+        };
+        if self.depth >= MAX_DEPTH {
+            self.report(
+                Severity::Error,
+                resource,
+                location,
+                "resource",
+                "Resources are nested too deeply".into(),
+            );
+            return;
+        }
+        self.depth += 1;
+        let scope = Scope { resource, root };
+        match self.validator.type_profile(&type_name) {
+            Some(base) => self.against(resource, &base, location, scope),
+            None => self.report(
+                Severity::Error,
+                resource,
+                location,
+                "resource",
+                format!("Unknown resource type '{type_name}'"),
+            ),
+        }
+        let declared: Vec<String> = resource
+            .child("meta")
+            .into_iter()
+            .flat_map(|meta| meta.children_named("profile"))
+            .filter_map(|p| p.text().map(str::to_owned))
+            .collect();
+        for (canonical, is_extra) in declared
+            .iter()
+            .map(|p| (p, false))
+            .chain(extra.iter().map(|p| (p, true)))
+        {
+            match self.validator.profile(canonical) {
+                Some(profile) if profile.type_name == type_name || profile.kind == "logical" => {
+                    self.against(resource, &profile, location, scope)
+                }
+                Some(profile) => self.report(
+                    Severity::Error,
+                    resource,
+                    location,
+                    &profile.url,
+                    format!("Profile {canonical} is for {}, not {type_name}", profile.type_name),
+                ),
+                None => self.report(
+                    if is_extra { Severity::Error } else { Severity::Warning },
+                    resource,
+                    location,
+                    "meta.profile",
+                    format!("Profile {canonical} could not be found, so the resource was not checked against it"),
+                ),
+            }
+        }
+        self.depth -= 1;
+    }
+
+    /// Validates `node` against the root of `profile`.
+    pub fn against(
+        &mut self,
+        node: &Element,
+        profile: &Arc<Profile>,
+        location: &str,
+        scope: Scope<'_>,
+    ) {
+        self.element(node, profile, profile.root(), location, scope);
+    }
+
+    /// Validates `node` against element definition `index` of `profile`.
+    pub fn element(
+        &mut self,
+        node: &Element,
+        profile: &Arc<Profile>,
+        index: usize,
+        location: &str,
+        scope: Scope<'_>,
+    ) {
+        let def = &profile.elements[index];
+        let type_code = node_type(def, node);
+        if def.is_choice && type_code.is_none() {
+            let allowed: Vec<&str> = def.types.iter().map(|t| t.code.as_str()).collect();
+            self.report(
+                Severity::Error,
+                node,
+                location,
+                &def.id,
+                format!(
+                    "'{}' is not an allowed type for {} (allowed: {})",
+                    node.name,
+                    def.path,
+                    allowed.join(", ")
+                ),
+            );
+            return;
+        }
+        self.value_rules(node, def, type_code.as_deref(), location);
+        self.invariants(node, def, location, scope);
+        if let Some(code) = type_code.as_deref() {
+            if code == "Reference" {
+                reference::check(self, node, def, location, scope);
+            }
+            if let Some(b) = &def.binding {
+                binding::check(self, node, code, b, location, &def.id);
+            }
+        }
+        // Which definitions describe the children?
+        let (child_profile, child_parent) =
+            match self.children_source(node, profile, index, type_code.as_deref()) {
+                ChildSource::Definitions(p, i) => (p, i),
+                ChildSource::Resource => {
+                    // A nested resource (contained, Bundle.entry.resource, Parameters...).
+                    if node.resource_type.is_some() {
+                        let nested_scope_root = scope.root;
+                        self.resource(node, nested_scope_root, location, &[]);
+                    } else {
+                        self.report(
+                            Severity::Error,
+                            node,
+                            location,
+                            &def.id,
+                            "Expected a resource here".into(),
+                        );
+                    }
+                    return;
+                }
+                ChildSource::Unknown(why) => {
+                    if !node.children.is_empty() {
+                        self.report(Severity::Warning, node, location, &def.id, why);
+                    }
+                    return;
+                }
+            };
+        self.children(node, &child_profile, child_parent, location, scope);
+    }
+
+    fn children_source(
+        &mut self,
+        node: &Element,
+        profile: &Arc<Profile>,
+        index: usize,
+        type_code: Option<&str>,
+    ) -> ChildSource {
+        let def = &profile.elements[index];
+        if let Some(reference) = &def.content_reference {
+            let id = reference.rsplit('#').next().unwrap_or_default();
+            return match profile.by_id(id) {
+                Some(target) => ChildSource::Definitions(profile.clone(), target),
+                None => ChildSource::Unknown(format!("contentReference {reference} not found")),
+            };
+        }
+        if !def.children.is_empty() {
+            return ChildSource::Definitions(profile.clone(), index);
+        }
+        let Some(code) = type_code else {
+            return match def.types.len() {
+                0 if index == profile.root() => {
+                    ChildSource::Unknown(format!("{} has no type", def.path))
+                }
+                0 => ChildSource::Definitions(profile.clone(), index),
+                _ => ChildSource::Unknown(format!("Cannot tell the type of {}", def.path)),
+            };
+        };
+        let is_resource =
+            code == "Resource" || code == "DomainResource" || node.resource_type.is_some();
+        if is_resource && index != profile.root() {
+            return ChildSource::Resource;
+        }
+        // An extension with a known definition is checked against it.
+        if code == "Extension"
+            && let Some(url) = node.child("url").and_then(Element::text)
+        {
+            let declared = def
+                .types
+                .iter()
+                .find(|t| t.code == "Extension")
+                .and_then(|t| t.profiles.first());
+            if let Some(ext) = self
+                .validator
+                .profile(url)
+                .or_else(|| declared.and_then(|d| self.validator.profile(d)))
+                && ext.url != profile.url
+            {
+                return ChildSource::Definitions(ext.clone(), ext.root());
+            }
+        }
+        let type_profile = def
+            .types
+            .iter()
+            .find(|t| t.code == code)
+            .and_then(|t| t.profiles.first())
+            .filter(|_| code != "Extension")
+            .and_then(|p| self.validator.profile(p))
+            .or_else(|| self.validator.type_profile(code));
+        match type_profile {
+            Some(p) if !Arc::ptr_eq(&p, profile) || index != p.root() => {
+                ChildSource::Definitions(p.clone(), p.root())
+            }
+            Some(_) => ChildSource::Unknown(format!("{code} refers to itself")),
+            None => ChildSource::Unknown(format!("No definition for type {code}")),
+        }
+    }
+
+    /// Matches the children of `node` to the child definitions of `parent` in `profile`.
+    fn children(
+        &mut self,
+        node: &Element,
+        profile: &Arc<Profile>,
+        parent: usize,
+        location: &str,
+        scope: Scope<'_>,
+    ) {
+        let parent_def = &profile.elements[parent];
+        let mut claimed = vec![false; node.children.len()];
+        for &child_index in &parent_def.children {
+            let child_def = &profile.elements[child_index];
+            if child_def.name == "value" && node.value.is_some() && profile.kind == "primitive-type"
+            {
+                continue;
+            }
+            if child_def.name == "resourceType" && node.resource_type.is_some() {
+                // A property named `resourceType` (ExampleScenario.instance) is kept by the
+                // parser as the node's resource type.
+                continue;
+            }
+            let mut matched: Vec<&Element> = Vec::new();
+            for (i, child) in node.children.iter().enumerate() {
+                if !claimed[i] && name_matches(child_def, &child.name) {
+                    claimed[i] = true;
+                    matched.push(child);
+                }
+            }
+            let child_location = |e: &Element| element_location(location, e);
+            self.cardinality(node, child_def, matched.len(), location);
+            if child_def.slices.is_empty() {
+                for child in matched {
+                    let loc = child_location(child);
+                    self.element(child, profile, child_index, &loc, scope);
+                }
+            } else {
+                slicing::check(self, node, &matched, profile, child_index, location, scope);
+            }
+        }
+        for (i, child) in node.children.iter().enumerate() {
+            if claimed[i] || (child.name == "value" && node.value.is_some()) {
+                continue;
+            }
+            let loc = element_location(location, child);
+            let message = if parent_def.children.is_empty() && profile.kind != "primitive-type" {
+                format!(
+                    "Unexpected element '{}': {} has no children",
+                    child.name, parent_def.path
+                )
+            } else {
+                format!("Unrecognized element '{}'", child.name)
+            };
+            self.report(Severity::Error, child, &loc, &parent_def.id, message);
+        }
+    }
+
+    /// Checks a count of repetitions against `min..max`.
+    pub fn cardinality(
+        &mut self,
+        parent: &Element,
+        def: &ElementDef,
+        count: usize,
+        location: &str,
+    ) {
+        let count = count as u64;
+        if count < def.min {
+            let what = def
+                .slice_name
+                .as_ref()
+                .map(|s| format!(" (slice '{s}')"))
+                .unwrap_or_default();
+            self.report(
+                Severity::Error,
+                parent,
+                location,
+                &def.id,
+                format!(
+                    "{}{what}: minimum required = {}, but only found {count}",
+                    def.path, def.min
+                ),
+            );
+        }
+        if let Some(max) = def.max
+            && count > max
+        {
+            let what = def
+                .slice_name
+                .as_ref()
+                .map(|s| format!(" (slice '{s}')"))
+                .unwrap_or_default();
+            self.report(
+                Severity::Error,
+                parent,
+                location,
+                &def.id,
+                format!(
+                    "{}{what}: maximum allowed = {max}, but found {count}",
+                    def.path
+                ),
+            );
+        }
+    }
+
+    /// Primitive format, JSON kind, fixed/pattern and maxLength.
+    fn value_rules(
+        &mut self,
+        node: &Element,
+        def: &ElementDef,
+        type_code: Option<&str>,
+        location: &str,
+    ) {
+        if let (Some(code), Some(value)) = (type_code, &node.value)
+            && is_primitive_code(code)
+        {
+            self.primitive(node, code, value, location, &def.id);
+        }
+        if let Some(fixed) = &def.fixed
+            && !matches(node, fixed, true)
+        {
+            self.report(
+                Severity::Error,
+                node,
+                location,
+                &def.id,
+                format!("Value does not match the fixed value {}", describe(fixed)),
+            );
+        }
+        if let Some(pattern) = &def.pattern
+            && !matches(node, pattern, false)
+        {
+            self.report(
+                Severity::Error,
+                node,
+                location,
+                &def.id,
+                format!(
+                    "Value does not match the required pattern {}",
+                    describe(pattern)
+                ),
+            );
+        }
+        if let (Some(max), Some(text)) = (def.max_length, node.text())
+            && text.chars().count() as u64 > max
+        {
+            self.report(
+                Severity::Error,
+                node,
+                location,
+                &def.id,
+                format!("Value is longer than the maximum length of {max}"),
+            );
+        }
+    }
+
+    fn primitive(
+        &mut self,
+        node: &Element,
+        code: &str,
+        value: &Primitive,
+        location: &str,
+        rule: &str,
+    ) {
+        if self.json {
+            let expected = match code {
+                "boolean" => "boolean",
+                "integer" | "decimal" | "positiveInt" | "unsignedInt" => "number",
+                _ => "string",
+            };
+            let actual = match value {
+                Primitive::Bool(_) => "boolean",
+                Primitive::Number(_) => "number",
+                Primitive::String(_) | Primitive::Xhtml(_) => "string",
+            };
+            if code != "xhtml" && expected != actual {
+                self.report(
+                    Severity::Error,
+                    node,
+                    location,
+                    rule,
+                    format!("A {code} must be a JSON {expected}, not a {actual}"),
+                );
+                return;
+            }
+        }
+        if code == "xhtml" {
+            return;
+        }
+        if let Some(text) = node.text()
+            && let Err(why) = assure_model::check_primitive(code, text)
+        {
+            self.report(Severity::Error, node, location, rule, why);
+        }
+    }
+
+    fn invariants(&mut self, node: &Element, def: &ElementDef, location: &str, scope: Scope<'_>) {
+        if def.constraints.is_empty() {
+            return;
+        }
+        let model = self.validator.model();
+        for constraint in &def.constraints {
+            let Ok(expr) = &constraint.expression else {
+                self.unsupported_invariants += 1;
+                continue;
+            };
+            let ctx = EvalContext::new(model)
+                .with_resource(scope.resource)
+                .with_root_resource(scope.root);
+            let focus = [Item::Node(Node::new(node))];
+            match expr.evaluate_boolean(&ctx, &focus) {
+                Ok(Some(false)) => {
+                    let severity = if constraint.severity == "error" {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    };
+                    self.report(
+                        severity,
+                        node,
+                        location,
+                        &constraint.key,
+                        format!(
+                            "Constraint failed: {}: '{}'",
+                            constraint.key, constraint.human
+                        ),
+                    );
+                }
+                Ok(_) => {}
+                Err(_) => self.unsupported_invariants += 1,
+            }
+        }
+    }
+}
+
+/// Where the children of a node are defined.
+enum ChildSource {
+    Definitions(Arc<Profile>, usize),
+    Resource,
+    Unknown(String),
+}
+
+/// `Patient.name[0]`: the parent location plus the child's name and index.
+pub fn element_location(parent: &str, child: &Element) -> String {
+    match child.index {
+        Some(i) => format!("{parent}.{}[{i}]", child.name),
+        None => format!("{parent}.{}", child.name),
+    }
+}
+
+/// Whether an instance property name is described by `def` (`valueQuantity` by
+/// `value[x]`).
+pub fn name_matches(def: &ElementDef, name: &str) -> bool {
+    if def.is_choice {
+        name.strip_prefix(def.name.as_str())
+            .is_some_and(|suffix| suffix.starts_with(|c: char| c.is_ascii_uppercase()))
+    } else {
+        def.name == name
+    }
+}
+
+/// The type of a node under `def`: the single type, or the one named by a choice suffix.
+pub fn node_type(def: &ElementDef, node: &Element) -> Option<String> {
+    if def.is_choice {
+        let suffix = node.name.strip_prefix(def.name.as_str())?;
+        return def
+            .types
+            .iter()
+            .find(|t| capitalized(&t.code) == suffix)
+            .map(|t| t.code.clone());
+    }
+    match def.types.as_slice() {
+        [] => None,
+        [single] => Some(single.code.clone()),
+        several => node
+            .resource_type
+            .clone()
+            .filter(|rt| several.iter().any(|t| &t.code == rt))
+            .or_else(|| Some(several[0].code.clone())),
+    }
+}
+
+/// FHIR primitive types are spelled with a lower-case initial.
+pub fn is_primitive_code(code: &str) -> bool {
+    code.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
+/// `dateTime` → `DateTime`.
+pub fn capitalized(code: &str) -> String {
+    let mut chars = code.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,172 @@
+//! Validating instances against the R4 base definitions and simple profiles.
+
+mod common;
+
+use std::sync::{Arc, OnceLock};
+
+use assure_model::Format;
+use assure_validate::package::Package;
+use assure_validate::{Definitions, Options, Outcome, Severity, Validator};
+use common::shared_path;
+
+fn validator() -> Option<&'static Validator> {
+    static VALIDATOR: OnceLock<Option<Validator>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            let path = shared_path("fhir-packages/hl7.fhir.r4.examples-4.0.1.tgz")?;
+            let mut defs = Definitions::new();
+            defs.add_package(Package::from_tarball(&path).unwrap());
+            Some(Validator::new(Arc::new(defs)))
+        })
+        .as_ref()
+}
+
+fn check(json: &str) -> Option<Outcome> {
+    Some(validator()?.validate_bytes(json.as_bytes(), Format::Json, &Options::default()))
+}
+
+fn error_messages(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .errors()
+        .map(|i| format!("{}: {}", i.location, i.message))
+        .collect()
+}
+
+#[test]
+fn a_valid_patient_has_no_errors() {
+    let Some(outcome) = check(
+        r#"{"resourceType":"Patient","id":"p1","active":true,"gender":"female",
+            "name":[{"family":"Chalmers","given":["Peter","James"]}],"birthDate":"1974-12-25",
+            "contact":[{"name":{"family":"Du Marché"},"gender":"female"}]}"#,
+    ) else {
+        return;
+    };
+    assert!(!outcome.has_errors(), "{:?}", error_messages(&outcome));
+    assert_eq!(
+        outcome.to_operation_outcome()["resourceType"],
+        "OperationOutcome"
+    );
+}
+
+#[test]
+fn structural_errors_are_located() {
+    let Some(outcome) = check(
+        r#"{"resourceType":"Patient","active":"yes","gender":"robot","birthDate":"1974-13-45",
+            "name":[{"family":"A","given":["B"],"nickname":"x"}],"deceasedString":"no"}"#,
+    ) else {
+        return;
+    };
+    let errors = error_messages(&outcome);
+    let has = |needle: &str| errors.iter().any(|e| e.contains(needle));
+    assert!(
+        has("Patient.active: A boolean must be a JSON boolean"),
+        "{errors:?}"
+    );
+    assert!(
+        has("Patient.gender: The value 'robot' is not in the value set"),
+        "{errors:?}"
+    );
+    assert!(has("Patient.birthDate:"), "{errors:?}");
+    assert!(
+        has("Patient.name[0].nickname: Unrecognized element"),
+        "{errors:?}"
+    );
+    assert!(
+        has("Patient.deceasedString: 'deceasedString' is not an allowed type"),
+        "{errors:?}"
+    );
+    let gender = outcome
+        .issues
+        .iter()
+        .find(|i| i.location == "Patient.gender")
+        .unwrap();
+    assert_eq!((gender.line, gender.severity), (1, Severity::Error));
+}
+
+#[test]
+fn cardinality_invariants_and_references() {
+    let Some(outcome) = check(
+        r##"{"resourceType":"Observation","code":{"text":"x"},
+            "subject":{"reference":"#missing"},"performer":[{"reference":"Encounter/1"}],
+            "referenceRange":[{"text":"r"}],"component":[{"valueString":"v"}]}"##,
+    ) else {
+        return;
+    };
+    let errors = error_messages(&outcome);
+    let has = |needle: &str| errors.iter().any(|e| e.contains(needle));
+    assert!(
+        has("Observation: Observation.status: minimum required = 1"),
+        "{errors:?}"
+    );
+    assert!(
+        has("Observation.component[0]: Observation.component.code: minimum required = 1"),
+        "{errors:?}"
+    );
+    assert!(
+        has("does not resolve to a contained resource"),
+        "{errors:?}"
+    );
+    assert!(
+        has("Observation.performer[0]: The reference points to a Encounter"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn explicit_profiles_are_applied() {
+    let Some(base) = validator() else { return };
+    let mut defs = (**base.definitions()).clone();
+    let mut profile = (*defs
+        .structure_definition("http://hl7.org/fhir/StructureDefinition/Patient")
+        .unwrap())
+    .clone();
+    profile["url"] = "http://example.org/StructureDefinition/named-patient".into();
+    let elements = profile["snapshot"]["element"].as_array_mut().unwrap();
+    let name = elements
+        .iter_mut()
+        .find(|e| e["id"] == "Patient.name")
+        .unwrap();
+    name["min"] = 1.into();
+    defs.add_json(profile, "test");
+    let validator = Validator::new(Arc::new(defs));
+    let options = Options {
+        profiles: vec!["http://example.org/StructureDefinition/named-patient".into()],
+        ..Options::default()
+    };
+    let outcome =
+        validator.validate_bytes(br#"{"resourceType":"Patient"}"#, Format::Json, &options);
+    let errors = error_messages(&outcome);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("Patient.name: minimum required = 1")),
+        "{errors:?}"
+    );
+    let unknown = Options {
+        profiles: vec!["http://example.org/nope".into()],
+        ..Options::default()
+    };
+    let outcome =
+        validator.validate_bytes(br#"{"resourceType":"Patient"}"#, Format::Json, &unknown);
+    assert!(
+        error_messages(&outcome)
+            .iter()
+            .any(|e| e.contains("could not be found"))
+    );
+}
+
+#[test]
+fn bad_documents_become_issues() {
+    let Some(outcome) = check(r#"{"resourceType":"Patient", "#) else {
+        return;
+    };
+    assert!(outcome.has_errors());
+    let Some(outcome) = check(r#"{"resourceType":"NotAType"}"#) else {
+        return;
+    };
+    assert!(
+        error_messages(&outcome)
+            .iter()
+            .any(|e| e.contains("Unknown resource type"))
+    );
+}
