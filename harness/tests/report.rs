@@ -19,7 +19,7 @@ fn exchange(method: &str, path: &str, status: Option<u16>, body: Option<&str>) -
             url: format!("https://fhir.example.test/r4/{path}"),
             headers: vec![
                 ("Accept".into(), "application/fhir+json".into()),
-                ("Authorization".into(), "Bearer [redacted]".into()),
+                ("Authorization".into(), "Bearer [REDACTED]".into()),
             ],
             body: (method == "POST").then(|| r#"{"resourceType":"Patient"}"#.into()),
         },
@@ -480,7 +480,7 @@ fn html_collapses_only_long_bodies() {
         r#"<details class="payload" open>
 <summary>Request body (26 characters)</summary>"#
     ));
-    assert!(page.contains("<th>Authorization</th><td>Bearer [redacted]</td>"));
+    assert!(page.contains("<th>Authorization</th><td>Bearer [REDACTED]</td>"));
     assert!(page.contains("No response: connection refused"));
 }
 
@@ -597,4 +597,134 @@ fn write_all_explains_an_unusable_folder() {
         format!("{error:#}").contains("cannot create report folder"),
         "{error:#}"
     );
+}
+
+/// Checks `value` against the subset of JSON Schema (2020-12) that `reports/report.schema.json`
+/// uses, returning the first violation. Unknown keywords are violations too, so the schema
+/// cannot drift into features this check ignores.
+fn schema_violation(schema: &Value, root: &Value, value: &Value, path: &str) -> Option<String> {
+    let rules = schema.as_object().expect("schema node is an object");
+    if let Some(reference) = rules.get("$ref") {
+        let name = reference.as_str()?.strip_prefix("#/$defs/")?;
+        return schema_violation(&root["$defs"][name], root, value, path);
+    }
+    for (keyword, rule) in rules {
+        let broken = match keyword.as_str() {
+            "$schema" | "$id" | "$defs" | "title" | "description" | "format" => false,
+            "type" => {
+                let kind = match value {
+                    Value::Null => "null",
+                    Value::Bool(_) => "boolean",
+                    Value::Number(n) if n.is_u64() || n.is_i64() => "integer",
+                    Value::Number(_) => "number",
+                    Value::String(_) => "string",
+                    Value::Array(_) => "array",
+                    Value::Object(_) => "object",
+                };
+                match rule {
+                    Value::String(expected) => expected != kind,
+                    Value::Array(options) => !options.iter().any(|o| o == kind),
+                    _ => true,
+                }
+            }
+            "enum" => !rule.as_array()?.contains(value),
+            "minimum" => value.as_f64().is_some_and(|n| n < rule.as_f64().unwrap()),
+            "maximum" => value.as_f64().is_some_and(|n| n > rule.as_f64().unwrap()),
+            "minItems" => value
+                .as_array()
+                .is_some_and(|a| a.len() < rule.as_u64().unwrap() as usize),
+            "maxItems" => value
+                .as_array()
+                .is_some_and(|a| a.len() > rule.as_u64().unwrap() as usize),
+            "required" => value.as_object().is_some_and(|object| {
+                rule.as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|key| !object.contains_key(key.as_str().unwrap()))
+            }),
+            "additionalProperties" => value.as_object().is_some_and(|object| {
+                rule == &Value::Bool(false)
+                    && object
+                        .keys()
+                        .any(|key| rules["properties"].get(key).is_none())
+            }),
+            "properties" => {
+                if let Some(object) = value.as_object() {
+                    for (key, field) in object {
+                        if let Some(sub) = rule.get(key) {
+                            let found =
+                                schema_violation(sub, root, field, &format!("{path}.{key}"));
+                            if found.is_some() {
+                                return found;
+                            }
+                        }
+                    }
+                }
+                false
+            }
+            "items" | "prefixItems" => {
+                if let Some(items) = value.as_array() {
+                    for (index, item) in items.iter().enumerate() {
+                        let sub = if keyword == "items" {
+                            Some(rule)
+                        } else {
+                            rule.get(index)
+                        };
+                        let found = sub.and_then(|sub| {
+                            schema_violation(sub, root, item, &format!("{path}[{index}]"))
+                        });
+                        if found.is_some() {
+                            return found;
+                        }
+                    }
+                }
+                false
+            }
+            unknown => return Some(format!("schema uses unsupported keyword {unknown}")),
+        };
+        if broken {
+            return Some(format!("{path}: {value} breaks {keyword}: {rule}"));
+        }
+    }
+    None
+}
+
+fn report_schema() -> Value {
+    let text = include_str!("../../reports/report.schema.json");
+    serde_json::from_str(text).expect("report.schema.json is JSON")
+}
+
+#[test]
+fn json_report_matches_the_published_schema() {
+    let schema = report_schema();
+    let report: Value = serde_json::from_str(&json::render(&sample_run()).unwrap()).unwrap();
+    assert_eq!(schema_violation(&schema, &schema, &report, "report"), None);
+}
+
+#[test]
+fn schema_check_catches_drift() {
+    let schema = report_schema();
+    let valid: Value = serde_json::from_str(&json::render(&sample_run()).unwrap()).unwrap();
+    type Mutation = fn(&mut Value);
+    let mutations: [(&str, Mutation); 4] = [
+        ("uppercase status", |r| {
+            r["suites"][0]["tests"][0]["status"] = "PASS".into()
+        }),
+        ("unknown field", |r| r["target"]["extra"] = true.into()),
+        ("missing field", |r| {
+            r["suites"][0].as_object_mut().unwrap().remove("sha256");
+        }),
+        ("header not a pair", |r| {
+            r["suites"][0]["tests"][0]["steps"][0]["exchanges"][0]["request"]["headers"][0] =
+                serde_json::json!(["Accept"])
+        }),
+    ];
+    for (name, mutate) in mutations {
+        let mut report = valid.clone();
+        mutate(&mut report);
+        assert!(
+            schema_violation(&schema, &schema, &report, "report").is_some(),
+            "{name} went unnoticed"
+        );
+    }
 }
