@@ -1,5 +1,20 @@
 //! Suites: the declarative checklist, its model and its loader.
+//!
+//! [`load_paths`], [`load_embedded`] and [`load_str`] turn suite YAML (format: `suites/README.md`)
+//! into [`Suite`]s, or fail with a [`LoadError`] listing every problem as `file:line:column:
+//! message`. [`interpolate`] substitutes `{{ name }}` placeholders at run time.
 
+mod check;
+mod de;
+mod embedded;
+mod error;
+pub mod interpolate;
+mod load;
 mod model;
+mod positions;
 
+pub use embedded::load_embedded;
+pub use error::{Diagnostic, LoadError, Position};
+pub use interpolate::{UnknownVariable, interpolate, variables_in};
+pub use load::{load_paths, load_str};
 pub use model::*;

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 /// One suite file: a checklist of tests against a FHIR API.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Suite {
     /// Stable identifier, e.g. `core`.
     pub id: String,
@@ -15,7 +15,8 @@ pub struct Suite {
     /// FHIR version the suite targets, e.g. `4.0.1`.
     pub fhir_version: String,
     pub description: Option<String>,
-    /// Default values for `{{ name }}` interpolation; captures add to them at run time.
+    /// Values for `{{ name }}` interpolation: the suite's defaults with `--var` overrides
+    /// applied by the loader; captures add to them at run time.
     pub variables: IndexMap<String, String>,
     pub tests: Vec<TestCase>,
     /// Where the suite came from and its content hash.
@@ -23,9 +24,9 @@ pub struct Suite {
 }
 
 /// Provenance of a loaded suite.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SuiteSource {
-    /// Path as given (or `embedded:core/core.yaml` for built-in suites).
+    /// Path as given (or `suites/core/core.yaml` for built-in suites).
     pub path: String,
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
@@ -52,7 +53,7 @@ impl Level {
 }
 
 /// One checklist item.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestCase {
     /// Stable identifier, unique across every loaded suite, e.g. `CC-PAT-READ-01`.
     pub id: String,
@@ -68,7 +69,7 @@ pub struct TestCase {
 }
 
 /// One interaction with the target plus what is expected of the response.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     /// Optional human label; the runner derives one from the action when absent.
     pub name: Option<String>,
@@ -83,7 +84,7 @@ pub struct Step {
 }
 
 /// Repetition of a step over the values of a list variable.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ForEach {
     /// Name bound to the current value inside the step (`{{ type }}`).
     pub var: String,
@@ -92,27 +93,46 @@ pub struct ForEach {
 }
 
 /// The FHIR interaction a step performs. Every string field may contain `{{ var }}`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// `GET [base]/metadata`.
     Capabilities,
     /// `GET [base]/[type]/[id]`.
     Read { resource_type: String, id: String },
     /// `GET [base]/[type]/[id]/_history/[vid]`.
-    Vread { resource_type: String, id: String, version: String },
+    Vread {
+        resource_type: String,
+        id: String,
+        version: String,
+    },
     /// `GET [base]/[type]?params` or `POST [base]/[type]/_search` (form-encoded).
     /// `resource_type: None` searches the whole system.
-    Search { resource_type: Option<String>, params: Vec<(String, String)>, method: SearchMethod },
+    Search {
+        resource_type: Option<String>,
+        params: Vec<(String, String)>,
+        method: SearchMethod,
+    },
     /// `POST [base]/[type]`.
     Create { resource_type: String, body: Body },
     /// `PUT [base]/[type]/[id]`.
-    Update { resource_type: String, id: String, body: Body },
+    Update {
+        resource_type: String,
+        id: String,
+        body: Body,
+    },
     /// `DELETE [base]/[type]/[id]`.
     Delete { resource_type: String, id: String },
     /// `GET [base]/[type]/[id]/_history`, `[base]/[type]/_history` or `[base]/_history`.
-    History { resource_type: Option<String>, id: Option<String> },
+    History {
+        resource_type: Option<String>,
+        id: Option<String>,
+    },
     /// Any request; `path` is relative to the base URL (may carry a query string).
-    Request { method: String, path: String, body: Option<Body> },
+    Request {
+        method: String,
+        path: String,
+        body: Option<Body>,
+    },
 }
 
 /// How a search is sent.
@@ -125,7 +145,7 @@ pub enum SearchMethod {
 }
 
 /// A request body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     /// Inline JSON (strings inside are interpolated).
     Json(serde_json::Value),
@@ -134,7 +154,7 @@ pub enum Body {
 }
 
 /// What is expected of a response. New kinds (FHIRPath, profile conformance) are added here.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Assertion {
     /// The HTTP status is one of the accepted ones.
     Status(StatusMatch),
@@ -163,7 +183,7 @@ pub struct StatusMatch {
 }
 
 /// Expectation on one response header (name matched case-insensitively).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HeaderMatch {
     pub name: String,
     /// `false` asserts the header is absent.
@@ -183,7 +203,7 @@ pub struct CountBounds {
 }
 
 /// Expectation on the JSON value at `path`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JsonMatch {
     /// Dotted path; numeric segments index arrays; `*` means "any item" of an array.
     pub path: String,
@@ -191,7 +211,7 @@ pub struct JsonMatch {
 }
 
 /// What is checked at a JSON path.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum JsonCheck {
     /// The path resolves (`true`) or does not (`false`).
     Exists(bool),
@@ -204,7 +224,7 @@ pub enum JsonCheck {
 }
 
 /// Where a captured variable's value comes from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Capture {
     pub source: CaptureSource,
     /// Optional regex; the first capture group (or the whole match) becomes the value.
@@ -214,7 +234,7 @@ pub struct Capture {
 }
 
 /// The part of the response a capture reads.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CaptureSource {
     /// A dotted JSON path into the body.
     Json(String),

@@ -1,0 +1,81 @@
+//! Regular expressions (`header.matches`, `json.matches`, capture `regex`) must compile.
+//!
+//! `matches` is interpolated, so it is checked with each `{{ name }}` standing for a plain
+//! word; capture regexes are used as written.
+
+use super::{Report, test_path};
+use crate::suite::interpolate::interpolate;
+use crate::suite::model::{Assertion, JsonCheck};
+
+pub(crate) fn check(report: &mut Report<'_>) {
+    for (test, case) in report.tests() {
+        for (step_index, step) in case.steps.iter().enumerate() {
+            let step_path = format!("{}.steps[{step_index}]", test_path(test));
+            for (index, assertion) in step.expect.iter().enumerate() {
+                let (path, pattern) = match assertion {
+                    Assertion::Header(header) => match &header.matches {
+                        Some(pattern) => ("header.matches", pattern),
+                        None => continue,
+                    },
+                    Assertion::Json(json) => match &json.check {
+                        JsonCheck::Matches(pattern) => ("json.matches", pattern),
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                let template = interpolate(pattern, |_| Some("x".to_owned()))
+                    .unwrap_or_else(|_| pattern.clone());
+                if let Some(problem) = regex_problem(&template) {
+                    report.error(
+                        test.suite,
+                        &format!("{step_path}.expect[{index}].{path}"),
+                        format!("invalid regular expression `{pattern}`: {problem}"),
+                    );
+                }
+            }
+            for (name, capture) in &step.capture {
+                let Some(pattern) = &capture.regex else {
+                    continue;
+                };
+                if let Some(problem) = regex_problem(pattern) {
+                    report.error(
+                        test.suite,
+                        &format!("{step_path}.capture.{name}.regex"),
+                        format!("invalid regular expression `{pattern}`: {problem}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Why `pattern` does not compile, on one line.
+fn regex_problem(pattern: &str) -> Option<String> {
+    let error = regex::Regex::new(pattern).err()?;
+    let text = error.to_string();
+    // Syntax errors span several lines (pattern, caret, "error: ..."); keep the last one.
+    let reason = text
+        .lines()
+        .rev()
+        .find_map(|line| line.strip_prefix("error: "))
+        .map_or_else(
+            || text.split_whitespace().collect::<Vec<_>>().join(" "),
+            str::to_owned,
+        );
+    Some(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regex_problem;
+
+    #[test]
+    fn valid_patterns_have_no_problem() {
+        assert_eq!(regex_problem(r#"^W/"\d+"$"#), None);
+    }
+
+    #[test]
+    fn syntax_errors_are_one_line() {
+        assert_eq!(regex_problem("(a").as_deref(), Some("unclosed group"));
+    }
+}
