@@ -1,6 +1,10 @@
 //! `assure`: certify a FHIR server against a declarative assurance checklist.
 
+pub mod display;
+pub mod http;
+pub mod redact;
 pub mod reference;
 pub mod report;
 pub mod results;
+pub mod runner;
 pub mod suite;

@@ -512,6 +512,95 @@ async fn for_each_repeats_a_step_over_a_list_capture() {
 }
 
 #[tokio::test]
+async fn misused_for_each_errors_and_a_missing_capture_fails() {
+    let base = serve().await;
+    let mut over_text = step(
+        Action::Read {
+            resource_type: "Patient".into(),
+            id: "{{ id }}".into(),
+        },
+        vec![status(200)],
+    );
+    over_text.for_each = Some(ForEach {
+        var: "id".into(),
+        over: "family".into(),
+    });
+    let mut capture_missing = step(request("Patient/1"), vec![status(200)]);
+    capture_missing.capture.insert(
+        "etag".into(),
+        Capture {
+            source: CaptureSource::Header("ETag".into()),
+            regex: None,
+            all: false,
+        },
+    );
+    let mut cases = suite(vec![
+        test_case("FOR-TEXT", &[], vec![over_text]),
+        test_case("NO-ETAG", &[], vec![capture_missing]),
+    ]);
+    cases.variables.insert("family".into(), "Smith".into());
+    let (result, _) = run_suite(client(&base), cases).await;
+
+    let for_text = find(&result, "FOR-TEXT");
+    assert_eq!(for_text.status, Status::Error);
+    assert_eq!(
+        for_text.message.as_deref(),
+        Some("read: for_each over `family`: not a list variable (capture it with `all: true`)")
+    );
+    let no_etag = find(&result, "NO-ETAG");
+    assert_eq!(no_etag.status, Status::Fail);
+    assert_eq!(
+        no_etag.message.as_deref(),
+        Some("GET /Patient/1: expected a value for etag from header ETag, got nothing")
+    );
+    assert_eq!(no_etag.steps[0].assertions.len(), 2);
+}
+
+#[tokio::test]
+async fn post_search_sends_form_encoded_parameters() {
+    let base = serve().await;
+    let search = step(
+        Action::Search {
+            resource_type: Some("Patient".into()),
+            params: vec![
+                ("name".into(), "O'Brien & Co".into()),
+                ("birthdate".into(), "ge1980-01-01".into()),
+            ],
+            method: SearchMethod::Post,
+        },
+        vec![status(405)],
+    );
+    let (result, _) = run_suite(
+        client(&base),
+        suite(vec![test_case("POST", &[], vec![search])]),
+    )
+    .await;
+    let request = &find(&result, "POST").steps[0].exchanges[0].request;
+    assert_eq!(request.method, "POST");
+    assert!(
+        request.url.ends_with("/fhir/Patient/_search"),
+        "{}",
+        request.url
+    );
+    assert_eq!(
+        request.body.as_deref(),
+        Some("name=O%27Brien+%26+Co&birthdate=ge1980-01-01")
+    );
+    assert!(
+        request
+            .headers
+            .iter()
+            .any(|(n, v)| n == "Content-Type" && v == "application/x-www-form-urlencoded")
+    );
+    assert!(
+        request
+            .headers
+            .iter()
+            .any(|(n, v)| n == "Accept" && v == "application/fhir+json")
+    );
+}
+
+#[tokio::test]
 async fn connection_refused_is_retried_until_the_server_is_up() {
     let port = closed_port().await;
     let base = format!("http://127.0.0.1:{port}/fhir");

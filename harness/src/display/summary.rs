@@ -23,6 +23,9 @@ pub fn render_summary(run: &RunResult) -> String {
         format!(" ({})", about.join(", "))
     };
     let _ = writeln!(out, "Target: {}{about}", target.base_url);
+    if let Some(reason) = &run.aborted {
+        let _ = writeln!(out, "Run aborted before any test: {reason}");
+    }
 
     let overall = run.summary.overall;
     let _ = writeln!(
@@ -134,6 +137,7 @@ mod tests {
                 fhir_version: Some("4.0.1".into()),
                 software: Some("Example FHIR 1.2".into()),
             },
+            aborted: None,
             summary: Summary::of(&suites),
             suites,
         }
@@ -184,6 +188,17 @@ mod tests {
           ERROR SHOULD CORE-HIS-01  Title of CORE-HIS-01
                 history: timed out after 5s
         ");
+    }
+
+    #[test]
+    fn an_aborted_run_says_why() {
+        let mut aborted = run(vec![]);
+        aborted.aborted = Some("target http://x is unreachable: connection failed".into());
+        let summary = render_summary(&aborted);
+        assert!(summary.contains(
+            "Run aborted before any test: target http://x is unreachable: connection failed"
+        ));
+        assert!(summary.contains("0 tests in"));
     }
 
     #[test]

@@ -58,10 +58,7 @@ pub async fn execute(
         let bindings = match repetitions(step, context, &captures) {
             Ok(bindings) => bindings,
             Err(error) => {
-                let name = step
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| action_label(&step.action).to_string());
+                let name = fallback_name(step);
                 verdict = Verdict::Errored(format!("{name}: {error}"));
                 steps.push(StepResult {
                     name,
@@ -73,10 +70,7 @@ pub async fn execute(
             }
         };
         if let (Some(for_each), true) = (&step.for_each, bindings.is_empty()) {
-            let name = step
-                .name
-                .clone()
-                .unwrap_or_else(|| action_label(&step.action).to_string());
+            let name = fallback_name(step);
             steps.push(StepResult {
                 name: format!("{name} (no values in `{}`, nothing sent)", for_each.over),
                 exchanges: vec![],
@@ -169,14 +163,17 @@ fn repetitions(
 
 /// Sends one request and checks the response.
 async fn run_step(step: &Step, lookup: &Lookup<'_>, client: &Client) -> StepOutcome {
-    let fallback_name = || {
-        step.name
-            .clone()
-            .unwrap_or_else(|| action_label(&step.action).to_string())
-    };
     let built = match request::build(step, lookup) {
         Ok(built) => built,
-        Err(error) => return errored(fallback_name(), vec![], vec![], client.redactor(), error),
+        Err(error) => {
+            return errored(
+                fallback_name(step),
+                vec![],
+                vec![],
+                client.redactor(),
+                error,
+            );
+        }
     };
     let redactor = client.redactor().with_request_headers(&built.spec.headers);
     let sent = match client.send(&built.spec).await {
@@ -262,7 +259,14 @@ fn redact_check(mut checked: Checked, redactor: &Redactor) -> Checked {
     checked
 }
 
-/// The action's keyword, naming a step whose request could not be built.
+/// The name of a step whose request could not be built: its own, or its action's keyword.
+fn fallback_name(step: &Step) -> String {
+    step.name
+        .clone()
+        .unwrap_or_else(|| action_label(&step.action).to_string())
+}
+
+/// The action's keyword.
 fn action_label(action: &Action) -> &'static str {
     match action {
         Action::Capabilities => "capabilities",

@@ -134,6 +134,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         started_at,
         duration_ms,
         target: config.target,
+        aborted: None,
         suites,
         summary,
     }
