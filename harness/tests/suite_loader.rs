@@ -497,7 +497,7 @@ fn wrong_type() {
 fn invalid_test_id() {
     assert_eq!(
         error_of("  - id: my test\n"),
-        "s.yaml:4:9: invalid a test id `my test`: use only letters, digits, `.`, `_` and `-`"
+        "s.yaml:4:9: expected a test id (letters, digits, `.`, `_` and `-`), found `my test`"
     );
 }
 
@@ -621,6 +621,97 @@ fn a_body_is_json_or_raw() {
         error_of(&with_steps("      - create: { type: Patient }\n")),
         "s.yaml:8:17: create needs `body` (a mapping sent as JSON) or `raw` (text sent as is)"
     );
+}
+
+#[test]
+fn other_malformed_values() {
+    let cases = [
+        (
+            "      - history: { id: x }\n",
+            "s.yaml:8:18: history of one resource needs `type` with `id`",
+        ),
+        (
+            "      - request: { method: 'GE T', path: x }\n",
+            "s.yaml:8:28: invalid HTTP method `GE T`, expected a method such as GET or POST",
+        ),
+        (
+            "      - search: { method: put }\n",
+            "s.yaml:8:27: unknown search method `put`, expected `get` or `post`",
+        ),
+        (
+            "      - search: { params: { a: { b: c } } }\n",
+            "s.yaml:8:32: invalid type: map, expected a search parameter value or a list of values",
+        ),
+        (
+            "      - search: { params: { a: [] } }\n",
+            "s.yaml:8:32: expected at least one search parameter value, found an empty list",
+        ),
+        (
+            "      - capabilities: {}\n        capture: { x: { header: L, all: true } }\n",
+            "s.yaml:9:23: `all: true` only applies to `json` captures",
+        ),
+        (
+            "      - capabilities: {}\n        capture: { 'bad name': { json: a } }\n",
+            "s.yaml:9:20: expected a variable name (letters, digits, `.`, `_` and `-`), found \
+             `bad name`",
+        ),
+        (
+            "      - capabilities: {}\n        for_each: { var: x }\n",
+            "s.yaml:9:19: missing key `over` in for_each",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - header: { name: E, present: false, equals: x }\n",
+            "s.yaml:10:21: `present: false` asserts the header is absent: drop `equals`/`matches`",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - json: { path: x }\n",
+            "s.yaml:10:19: a json assertion needs one of `equals`, `exists`, `matches`, `contains`",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - json: { path: x, exists: true, equals: 1 }\n",
+            "s.yaml:10:44: a json assertion checks one thing, found `exists` and `equals`",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - operation_outcome: false\n",
+            "s.yaml:10:32: invalid value: boolean `false`, expected `true` (`operation_outcome` \
+             takes no other value)",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - {}\n",
+            "s.yaml:10:13: an assertion needs one key (`status`, `header`, `content_type`, \
+             `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, `json`), found none",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - status\n",
+            "s.yaml:10:13: invalid type: string \"status\", expected an assertion: a single-key \
+             mapping such as `status: 200`",
+        ),
+    ];
+    for (steps, expected) in cases {
+        assert_eq!(error_of(&with_steps(steps)), expected, "for {steps:?}");
+    }
+}
+
+#[test]
+fn several_documents_in_one_file() {
+    let yaml = format!(
+        "{HEAD}{}---\nid: other\n",
+        with_steps("      - capabilities: {}\n")
+    );
+    let error = load_str("s.yaml", &yaml, &no_overrides()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "s.yaml:1:1: deserializing from YAML containing more than one document is not supported"
+    );
+}
+
+#[test]
+fn aliases_repeat_steps_and_their_captures() {
+    let yaml = with_steps(
+        "      - &probe { capabilities: {}, capture: { v: { json: a } } }\n      - *probe\n      - read: { type: P, id: '{{ v }}' }\n",
+    );
+    let suite = load_str("s.yaml", &format!("{HEAD}{yaml}"), &no_overrides()).unwrap();
+    assert_eq!(suite[0].tests[0].steps[0], suite[0].tests[0].steps[1]);
 }
 
 #[test]

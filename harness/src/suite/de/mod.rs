@@ -37,15 +37,10 @@ fn message_of(error: &serde_yaml_ng::Error) -> String {
         let suffix = format!(" at line {} column {}", location.line(), location.column());
         message = message.replacen(&suffix, "", 1);
     }
-    let message = match message.split_once(": ") {
+    match message.split_once(": ") {
         Some((path, rest)) if is_node_path(path) => rest.to_owned(),
         _ => message,
-    };
-    if message == "EOF while parsing a value" {
-        return "the file is empty: expected a suite, a mapping with `id`, `title` and `tests`"
-            .to_owned();
     }
-    message
 }
 
 /// Whether `text` looks like a node path the library prefixes to messages

@@ -59,7 +59,7 @@ impl Text {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
             .then(|| {
-                format!("invalid {what} `{text}`: use only letters, digits, `.`, `_` and `-`")
+                format!("expected {what} (letters, digits, `.`, `_` and `-`), found `{text}`")
             }),
         }
     }
