@@ -849,7 +849,37 @@ fn undefined_variables_follow_the_scoping_rule() {
 }
 
 #[test]
-fn for_each_needs_a_list_in_scope() {
+fn names_keys_and_paths_are_checked_for_variables_too() {
+    let yaml = with_steps(
+        "      - name: \"step {{ a }}\"
+        search: { params: { \"{{ b }}\": x } }
+        expect:
+          - json: { path: \"entry.{{ c }}\", exists: true }
+          - header: { name: \"X-{{ d }}\" }
+      - create: { type: Patient, body: { \"{{ e }}\": 1 } }
+",
+    );
+    let undefined = |name: &str, at: &str| {
+        format!(
+            "s.yaml:{at}: undefined variable `{name}`: not a suite variable, a `--var`, nor a \
+             capture of an earlier step or of a needed test"
+        )
+    };
+    assert_eq!(
+        error_of(&yaml),
+        [
+            undefined("a", "8:15"),
+            undefined("b", "9:40"),
+            undefined("c", "11:27"),
+            undefined("d", "12:29"),
+            undefined("e", "13:53"),
+        ]
+        .join("\n")
+    );
+}
+
+#[test]
+fn for_each_needs_a_list_in_scope_and_lists_interpolate_as_text() {
     let yaml = "  - id: A
     title: a
     level: SHALL
@@ -870,8 +900,6 @@ fn for_each_needs_a_list_in_scope() {
          `all: true`)\n\
          s.yaml:14:38: `for_each.over` names `nothing`, which no earlier step or needed test \
          captures (capture a list with `all: true`)\n\
-         s.yaml:15:36: variable `many` is a list (captured with `all: true`): iterate over it \
-         with `for_each`\n\
          s.yaml:16:36: undefined variable `item`: not a suite variable, a `--var`, nor a \
          capture of an earlier step or of a needed test"
     );

@@ -1,6 +1,7 @@
 //! The strings of a step that `{{ name }}` placeholders are replaced in, with their node paths:
-//! the action's fields (search parameter values, body strings included), header values and the
-//! text of expectations. Names, capture definitions and `for_each` are not interpolated.
+//! the step name, the action's fields (search parameter names and values, body keys and
+//! strings), header values and the text of expectations (JSON paths and header names included).
+//! Capture definitions, header names and `for_each` are used as written.
 
 use crate::suite::model::{Action, Assertion, Body, JsonCheck, Step};
 
@@ -13,6 +14,9 @@ pub(crate) struct Interpolated<'a> {
 /// Every interpolated string of `step`, whose node path is `step_path`.
 pub(crate) fn interpolated<'a>(step: &'a Step, step_path: &str) -> Vec<Interpolated<'a>> {
     let mut strings = Strings(Vec::new());
+    if let Some(name) = &step.name {
+        strings.add(format!("{step_path}.name"), name);
+    }
     action_strings(&mut strings, &step.action, step_path);
     for (name, value) in &step.headers {
         strings.add(format!("{step_path}.headers.{name}"), value);
@@ -21,6 +25,7 @@ pub(crate) fn interpolated<'a>(step: &'a Step, step_path: &str) -> Vec<Interpola
         let path = format!("{step_path}.expect[{index}]");
         match assertion {
             Assertion::Header(header) => {
+                strings.add(format!("{path}.header.name"), &header.name);
                 if let Some(equals) = &header.equals {
                     strings.add(format!("{path}.header.equals"), equals);
                 }
@@ -31,12 +36,17 @@ pub(crate) fn interpolated<'a>(step: &'a Step, step_path: &str) -> Vec<Interpola
             Assertion::ContentType(text) => strings.add(format!("{path}.content_type"), text),
             Assertion::ResourceType(text) => strings.add(format!("{path}.resource_type"), text),
             Assertion::BundleType(text) => strings.add(format!("{path}.bundle_type"), text),
-            Assertion::Json(json) => match &json.check {
-                JsonCheck::Equals(value) => strings.json(format!("{path}.json.equals"), value),
-                JsonCheck::Contains(value) => strings.json(format!("{path}.json.contains"), value),
-                JsonCheck::Matches(regex) => strings.add(format!("{path}.json.matches"), regex),
-                JsonCheck::Exists(_) => {}
-            },
+            Assertion::Json(json) => {
+                strings.add(format!("{path}.json.path"), &json.path);
+                match &json.check {
+                    JsonCheck::Equals(value) => strings.json(format!("{path}.json.equals"), value),
+                    JsonCheck::Contains(value) => {
+                        strings.json(format!("{path}.json.contains"), value)
+                    }
+                    JsonCheck::Matches(regex) => strings.add(format!("{path}.json.matches"), regex),
+                    JsonCheck::Exists(_) => {}
+                }
+            }
             Assertion::Status(_) | Assertion::EntryCount(_) | Assertion::OperationOutcome => {}
         }
     }
@@ -50,7 +60,7 @@ impl<'a> Strings<'a> {
         self.0.push(Interpolated { path, text });
     }
 
-    /// Every string inside a JSON value.
+    /// Every string inside a JSON value, object keys included (a key is reported at its value).
     fn json(&mut self, path: String, value: &'a serde_json::Value) {
         match value {
             serde_json::Value::String(text) => self.add(path, text),
@@ -61,7 +71,9 @@ impl<'a> Strings<'a> {
             }
             serde_json::Value::Object(members) => {
                 for (name, member) in members {
-                    self.json(format!("{path}.{name}"), member);
+                    let member_path = format!("{path}.{name}");
+                    self.add(member_path.clone(), name);
+                    self.json(member_path, member);
                 }
             }
             serde_json::Value::Null | serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
@@ -108,6 +120,7 @@ fn action_strings<'a>(strings: &mut Strings<'a>, action: &'a Action, step_path: 
             }
             for (index, (name, value)) in params.iter().enumerate() {
                 let repeat = params[..index].iter().filter(|(n, _)| n == name).count();
+                strings.add(format!("{step_path}.search.params.{name}"), name);
                 strings.add(format!("{step_path}.search.params.{name}[{repeat}]"), value);
             }
         }

@@ -2,7 +2,8 @@
 //!
 //! In scope for a step: the suite's variables (with `--var` overrides), the captures of the
 //! earlier steps of its test, the captures of every test its test needs (directly or through
-//! other tests), and the step's own `for_each.var`.
+//! other tests), and the step's own `for_each.var`. A list variable (a capture with `all: true`)
+//! may be interpolated too: its values are joined with commas, FHIR search's "any of".
 
 use super::needs::NeedsGraph;
 use super::strings::interpolated;
@@ -15,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Holds {
     Text,
-    /// A capture with `all: true`: usable only through `for_each`.
+    /// A capture with `all: true`: what `for_each` iterates over.
     List,
 }
 
@@ -81,21 +82,17 @@ fn check_step<'a>(
     for string in interpolated(step, &step_path) {
         let mut reported = HashSet::new();
         for name in variables_in(string.text) {
-            if !reported.insert(name) {
+            if step_scope.contains_key(name) || !reported.insert(name) {
                 continue;
             }
-            let message = match step_scope.get(name) {
-                Some(Holds::Text) => continue,
-                Some(Holds::List) => format!(
-                    "variable `{name}` is a list (captured with `all: true`): iterate over it \
-                     with `for_each`"
-                ),
-                None => format!(
+            report.error(
+                test.suite,
+                &string.path,
+                format!(
                     "undefined variable `{name}`: not a suite variable, a `--var`, nor a capture \
                      of an earlier step or of a needed test"
                 ),
-            };
-            report.error(test.suite, &string.path, message);
+            );
         }
     }
 }
