@@ -168,20 +168,37 @@ impl Client {
                     .extend(segments);
                 url
             }
-            Target::Path(path) => {
-                let joined = format!(
-                    "{}/{}",
-                    self.base_url.as_str().trim_end_matches('/'),
-                    path.trim_start_matches('/')
-                );
-                Url::parse(&joined)
-                    .map_err(|e| InvalidRequest(format!("invalid path `{path}`: {e}")))?
-            }
+            Target::Path(path) => match Url::parse(path) {
+                Ok(absolute) => self.same_origin(absolute)?,
+                Err(_) => {
+                    let joined = format!(
+                        "{}/{}",
+                        self.base_url.as_str().trim_end_matches('/'),
+                        path.trim_start_matches('/')
+                    );
+                    Url::parse(&joined)
+                        .map_err(|e| InvalidRequest(format!("invalid path `{path}`: {e}")))?
+                }
+            },
         };
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
         Ok(url)
+    }
+
+    /// `url` when it is on the target's origin (scheme, host and port): a URL the server handed
+    /// out (a paging link, a `Location`) may be followed, but the credentials in the default
+    /// headers are never sent to another origin.
+    fn same_origin(&self, url: Url) -> Result<Url, InvalidRequest> {
+        if url.origin() == self.base_url.origin() {
+            Ok(url)
+        } else {
+            Err(InvalidRequest(format!(
+                "`{url}` is not on the target's origin ({}); refusing to send the request there",
+                self.base_url.origin().ascii_serialization()
+            )))
+        }
     }
 
     /// Sends `spec`, retrying connection failures, and records the exchange (redacted).
@@ -385,4 +402,107 @@ fn error_chain(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     messages.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> Client {
+        Client::new(
+            "http://example.org:8080/fhir/",
+            Duration::from_secs(1),
+            vec![],
+            0,
+        )
+        .unwrap()
+    }
+
+    fn url(target: Target, query: &[(&str, &str)]) -> Result<String, String> {
+        let query: Vec<(String, String)> = query
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        client()
+            .url_for(&target, &query)
+            .map(|url| url.to_string())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn segments_are_encoded_and_queries_appended() {
+        let segments = Target::Segments(vec!["Patient".into(), "a/b?c".into()]);
+        assert_eq!(
+            url(segments, &[("name:exact", "Ann Lee")]).unwrap(),
+            "http://example.org:8080/fhir/Patient/a%2Fb%3Fc?name%3Aexact=Ann+Lee"
+        );
+        assert_eq!(
+            url(Target::Segments(vec![]), &[]).unwrap(),
+            "http://example.org:8080/fhir"
+        );
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_base_unless_absolute_on_the_same_origin() {
+        assert_eq!(
+            url(Target::Path("/Patient?_count=2".into()), &[]).unwrap(),
+            "http://example.org:8080/fhir/Patient?_count=2"
+        );
+        assert_eq!(
+            url(
+                Target::Path("http://example.org:8080/fhir?_page=2".into()),
+                &[]
+            )
+            .unwrap(),
+            "http://example.org:8080/fhir?_page=2"
+        );
+        let elsewhere = url(Target::Path("http://evil.example/steal".into()), &[]).unwrap_err();
+        assert!(elsewhere.contains("refusing"), "{elsewhere}");
+        let other_port = url(Target::Path("http://example.org:9090/fhir".into()), &[]);
+        assert!(other_port.is_err());
+    }
+
+    #[test]
+    fn bad_base_urls_and_headers_are_refused() {
+        let new = |base: &str, headers: Vec<(String, String)>| {
+            Client::new(base, Duration::from_secs(1), headers, 0).map(|_| ())
+        };
+        assert!(matches!(
+            new("example.org/fhir", vec![]),
+            Err(ClientError::BaseUrl { .. })
+        ));
+        assert!(matches!(
+            new("ftp://example.org", vec![]),
+            Err(ClientError::BaseUrl { .. })
+        ));
+        assert!(matches!(
+            new("http://example.org/fhir?x=1", vec![]),
+            Err(ClientError::BaseUrl { .. })
+        ));
+        assert!(matches!(
+            new("http://example.org", vec![("Bad Name".into(), "v".into())]),
+            Err(ClientError::Header { .. })
+        ));
+        assert!(matches!(
+            new(
+                "http://example.org",
+                vec![("X-Ok".into(), "line\nbreak".into())]
+            ),
+            Err(ClientError::Header { .. })
+        ));
+    }
+
+    #[test]
+    fn evidence_is_cut_on_a_character_boundary() {
+        let client = client().with_evidence_limit(4);
+        assert_eq!(
+            client.trim_evidence("abcdef".as_bytes()),
+            ("abcd".into(), true)
+        );
+        assert_eq!(client.trim_evidence("aé€".as_bytes()), ("aé".into(), true));
+        assert_eq!(
+            client.trim_evidence("abc".as_bytes()),
+            ("abc".into(), false)
+        );
+    }
 }

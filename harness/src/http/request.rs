@@ -6,7 +6,8 @@ pub enum Target {
     /// Path segments, each percent-encoded as needed (`["Patient", "123"]`); an id containing
     /// `/` or `?` stays inside its segment.
     Segments(Vec<String>),
-    /// A literal path relative to the base URL, possibly with a query string, sent as written.
+    /// A literal path relative to the base URL, possibly with a query string, sent as written;
+    /// or an absolute URL on the target's origin (e.g. a paging link the server returned).
     Path(String),
 }
 

@@ -272,8 +272,9 @@ fn operation_outcome(view: &ResponseView<'_>) -> Checked {
     )
 }
 
-/// A JSON path check. With a `*` in the path, the path must reach at least one value and every
-/// value must pass; `actual` then shows the first value that does not.
+/// A JSON path check: the path must reach at least one value and every value it reaches must
+/// pass. `actual` shows the first value that does not (and, when the path may reach several
+/// values through `*` or `[key=value]`, how many there were).
 fn json(expectation: &JsonMatch, view: &ResponseView<'_>) -> Result<Checked, String> {
     let path = expectation.path.as_str();
     let document = match view.json() {
@@ -290,7 +291,7 @@ fn json(expectation: &JsonMatch, view: &ResponseView<'_>) -> Result<Checked, Str
         }
     };
     let values = json_path::resolve(document, path);
-    let several = json_path::has_wildcard(path) && values.len() > 1;
+    let several = json_path::may_reach_several(path) && values.len() > 1;
     let (claim, expected) = describe_json_check(&expectation.check);
     let predicate: Box<dyn Fn(&Value) -> bool> = match &expectation.check {
         JsonCheck::Exists(exists) => {

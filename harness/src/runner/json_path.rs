@@ -1,8 +1,11 @@
-//! Dotted JSON paths as written in suites: `entry.0.resource.id`, `entry.*.resource.gender`.
+//! Dotted JSON paths as written in suites: `entry.0.resource.id`, `entry.*.resource.gender`,
+//! `link.[relation=next].url`.
 //!
 //! A segment that is a number indexes an array (on an object it is an ordinary key); `*` takes
-//! every item of an array; any other segment is an object key. A JSON `null` counts as absent,
-//! as FHIR never sends `null` for a value. The empty path is the whole document.
+//! every item of an array; `[key=value]` keeps the items of an array (or the object itself)
+//! whose `key` is `value` (dots inside the brackets belong to the value); any other segment is
+//! an object key. A JSON `null` counts as absent, as FHIR never sends `null` for a value. The
+//! empty path is the whole document.
 
 use serde_json::Value;
 
@@ -13,7 +16,7 @@ const EVERY_ITEM: &str = "*";
 pub fn resolve<'a>(root: &'a Value, path: &str) -> Vec<&'a Value> {
     let mut current = vec![root];
     if !path.is_empty() {
-        for segment in path.split('.') {
+        for segment in segments(path) {
             current = current
                 .into_iter()
                 .flat_map(|value| step(value, segment))
@@ -24,12 +27,64 @@ pub fn resolve<'a>(root: &'a Value, path: &str) -> Vec<&'a Value> {
     current
 }
 
-/// True when `path` has a `*` segment, i.e. may reach several values.
-pub fn has_wildcard(path: &str) -> bool {
-    path.split('.').any(|segment| segment == EVERY_ITEM)
+/// True when `path` has a `*` or `[key=value]` segment, i.e. may reach several values.
+pub fn may_reach_several(path: &str) -> bool {
+    segments(path)
+        .into_iter()
+        .any(|segment| segment == EVERY_ITEM || filter(segment).is_some())
+}
+
+/// The segments of `path`: split on dots, except inside `[...]`.
+fn segments(path: &str) -> Vec<&str> {
+    let mut segments = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (at, character) in path.char_indices() {
+        match character {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => {
+                segments.push(&path[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    segments.push(&path[start..]);
+    segments
+}
+
+/// The key and value of a `[key=value]` segment.
+fn filter(segment: &str) -> Option<(&str, &str)> {
+    segment
+        .strip_prefix('[')?
+        .strip_suffix(']')?
+        .split_once('=')
+}
+
+/// True when `item` is an object whose `key` holds `wanted` (a string, or a number or boolean
+/// written that way).
+fn has_field(item: &Value, key: &str, wanted: &str) -> bool {
+    match item.get(key) {
+        Some(Value::String(text)) => text == wanted,
+        Some(scalar @ (Value::Number(_) | Value::Bool(_))) => {
+            serde_json::from_str::<Value>(wanted).is_ok_and(|parsed| parsed == *scalar)
+        }
+        _ => false,
+    }
 }
 
 fn step<'a>(value: &'a Value, segment: &str) -> Vec<&'a Value> {
+    if let Some((key, wanted)) = filter(segment) {
+        return match value {
+            Value::Array(items) => items
+                .iter()
+                .filter(|item| has_field(item, key, wanted))
+                .collect(),
+            single if has_field(single, key, wanted) => vec![single],
+            _ => Vec::new(),
+        };
+    }
     match value {
         Value::Array(items) if segment == EVERY_ITEM => items.iter().collect(),
         Value::Array(items) => segment
@@ -77,9 +132,40 @@ mod tests {
             resolve(&doc, "entry.*.resource.gender"),
             vec![&json!("male"), &json!("female")]
         );
-        assert!(has_wildcard("entry.*.resource"));
-        assert!(!has_wildcard("entry.0.resource"));
+        assert!(may_reach_several("entry.*.resource"));
+        assert!(may_reach_several("link.[relation=next].url"));
+        assert!(!may_reach_several("entry.0.resource"));
         assert!(resolve(&doc, "meta.*").is_empty());
+    }
+
+    #[test]
+    fn filters_keep_matching_items_even_with_dots_in_the_value() {
+        let doc = json!({
+            "link": [{"relation": "self", "url": "s"}, {"relation": "next", "url": "n"}],
+            "identifier": [
+                {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9990000018"},
+                {"system": "urn:other", "value": "x"},
+                {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9990000026"}
+            ],
+            "rank": [{"n": 1, "v": "one"}, {"n": 2, "v": "two"}],
+            "meta": {"versionId": "3", "source": "a"}
+        });
+        assert_eq!(resolve(&doc, "link.[relation=next].url"), vec![&json!("n")]);
+        assert_eq!(
+            resolve(
+                &doc,
+                "identifier.[system=https://fhir.nhs.uk/Id/nhs-number].value"
+            ),
+            vec![&json!("9990000018"), &json!("9990000026")]
+        );
+        assert_eq!(resolve(&doc, "rank.[n=2].v"), vec![&json!("two")]);
+        assert_eq!(
+            resolve(&doc, "meta.[versionId=3].source"),
+            vec![&json!("a")]
+        );
+        assert!(resolve(&doc, "link.[relation=previous].url").is_empty());
+        assert!(resolve(&doc, "link.[relation].url").is_empty());
+        assert!(resolve(&doc, "link.[relation=next.url").is_empty());
     }
 
     #[test]

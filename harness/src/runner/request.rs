@@ -197,11 +197,12 @@ fn draft(step: &Step, lookup: &Lookup<'_>) -> Result<Draft, String> {
         }
         Action::Request { method, path, body } => {
             let path = text(path)?;
-            let label = format!(
-                "{} /{}",
-                method.to_ascii_uppercase(),
-                path.trim_start_matches('/')
-            );
+            let shown = if path.contains("://") {
+                path.clone()
+            } else {
+                format!("/{}", path.trim_start_matches('/'))
+            };
+            let label = format!("{} {shown}", method.to_ascii_uppercase());
             let draft = Draft::new(method, Target::Path(path), label);
             match body {
                 Some(body) => draft.with_body(body_text(body)?),
