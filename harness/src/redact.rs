@@ -4,6 +4,8 @@
 //! credentials the user passed with `--header`). It is applied when an exchange is recorded, so
 //! no report, log or terminal line ever sees a secret.
 
+use std::fmt;
+
 use crate::results::{Exchange, RecordedRequest, RecordedResponse};
 
 /// What a secret is replaced by.
@@ -42,7 +44,9 @@ const SECRET_NAME_FRAGMENTS: &[&str] = &[
 ];
 
 /// Replaces secret header values and every occurrence of a secret value by [`REDACTED`].
-#[derive(Debug, Clone, Default)]
+/// Its `Debug` output shows the secret header names and how many secret values there are,
+/// never the values.
+#[derive(Clone, Default)]
 pub struct Redactor {
     /// Lower-cased names of user headers whose values are secret.
     secret_header_names: Vec<String>,
@@ -80,6 +84,12 @@ impl Redactor {
         }
         redactor.sort_values();
         redactor
+    }
+
+    /// Treats `value` as secret too (e.g. the password of a base URL's `user:password@`).
+    pub fn add_secret(&mut self, value: &str) {
+        self.add_secret_value(value);
+        self.sort_values();
     }
 
     /// True when the value of header `name` must never be recorded.
@@ -163,6 +173,15 @@ impl Redactor {
     fn sort_values(&mut self) {
         self.secret_values
             .sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    }
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redactor")
+            .field("secret_header_names", &self.secret_header_names)
+            .field("secret_values", &self.secret_values.len())
+            .finish()
     }
 }
 
@@ -260,6 +279,14 @@ mod tests {
         let redactor = base.with_request_headers(&headers(&[("Authorization", "Bearer forged-1")]));
         assert_eq!(redactor.redact_text("got forged-1"), "got [REDACTED]");
         assert_eq!(base.redact_text("got forged-1"), "got forged-1");
+    }
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let redactor = Redactor::new(&headers(&[("Authorization", "Bearer s3cr3t-t0ken")]));
+        let debug = format!("{redactor:?}");
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+        assert!(debug.contains("authorization"), "{debug}");
     }
 
     #[test]

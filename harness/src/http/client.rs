@@ -10,6 +10,7 @@
 //! Redirects are not followed: the evidence shows exactly what the server answered.
 
 use std::error::Error as _;
+use std::fmt;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -31,8 +32,9 @@ pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 const FHIR_JSON: &str = "application/fhir+json";
 
-/// An HTTP client bound to the target's base URL. Cheap to clone.
-#[derive(Debug, Clone)]
+/// An HTTP client bound to the target's base URL. Cheap to clone. Its `Debug` output redacts
+/// the default headers.
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base_url: Url,
@@ -42,6 +44,25 @@ pub struct Client {
     backoff: Duration,
     evidence_limit: usize,
     redactor: Redactor,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field(
+                "base_url",
+                &self.redactor.redact_text(self.base_url.as_str()),
+            )
+            .field("timeout", &self.timeout)
+            .field(
+                "default_headers",
+                &self.redactor.redact_headers(&self.default_headers),
+            )
+            .field("retries", &self.retries)
+            .field("backoff", &self.backoff)
+            .field("evidence_limit", &self.evidence_limit)
+            .finish()
+    }
 }
 
 /// The outcome of [`Client::send`]: the redacted evidence and, when a complete response
@@ -118,7 +139,10 @@ impl Client {
             .user_agent(concat!("assure/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Build(error_chain(&e)))?;
-        let redactor = Redactor::new(&default_headers);
+        let mut redactor = Redactor::new(&default_headers);
+        if let Some(password) = base.password() {
+            redactor.add_secret(password);
+        }
         Ok(Client {
             http,
             base_url: base,
@@ -490,6 +514,35 @@ mod tests {
             ),
             Err(ClientError::Header { .. })
         ));
+    }
+
+    #[test]
+    fn debug_output_redacts_default_headers() {
+        let client = Client::new(
+            "http://example.org/fhir",
+            Duration::from_secs(1),
+            vec![("Authorization".into(), "Bearer abc-secret".into())],
+            0,
+        )
+        .unwrap();
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("abc-secret"), "{debug}");
+        assert!(debug.contains("[REDACTED]"), "{debug}");
+    }
+
+    #[test]
+    fn a_password_in_the_base_url_is_a_secret() {
+        let client = Client::new(
+            "https://user:pa55word@example.org/fhir",
+            Duration::from_secs(1),
+            vec![],
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            client.redactor().redact_text(client.base_url().as_str()),
+            "https://user:[REDACTED]@example.org/fhir"
+        );
     }
 
     #[test]
