@@ -92,6 +92,7 @@ fn hostile_run() -> RunResult {
             fhir_version: Some("4.0.1".into()),
             software: Some(INJECTED.into()),
         },
+        aborted: None,
         summary: Summary::of(&suites),
         suites,
     }

@@ -142,6 +142,7 @@ fn sample_run() -> RunResult {
             fhir_version: Some("4.0.1".into()),
             software: Some("Example FHIR Server 2.3".into()),
         },
+        aborted: None,
         summary: Summary::of(&suites),
         suites,
     }
@@ -168,6 +169,7 @@ fn json_report_has_every_documented_field() {
             "started_at",
             "duration_ms",
             "target",
+            "aborted",
             "suites",
             "summary"
         ]
@@ -727,4 +729,61 @@ fn schema_check_catches_drift() {
             "{name} went unnoticed"
         );
     }
+}
+
+/// A run that stopped before any test because the target could not be reached.
+fn aborted_run() -> RunResult {
+    let mut run = sample_run();
+    run.aborted =
+        Some("target https://fhir.example.test/r4 is unreachable: <connection refused>".into());
+    run.suites.clear();
+    run.summary = Summary::default();
+    run
+}
+
+#[test]
+fn aborted_run_is_an_error_in_junit() {
+    let xml = junit::render(&aborted_run()).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(suite.attribute("name"), Some("run"));
+    assert_eq!(suite.attribute("errors"), Some("1"));
+    let case = suite
+        .children()
+        .find(|n| n.has_tag_name("testcase"))
+        .unwrap();
+    assert_eq!(case.attribute("name"), Some("run aborted"));
+    let error = case.children().find(|n| n.has_tag_name("error")).unwrap();
+    assert_eq!(
+        error.attribute("message"),
+        Some("target https://fhir.example.test/r4 is unreachable: <connection refused>")
+    );
+}
+
+#[test]
+fn aborted_run_says_why_in_html_json_and_testreport() {
+    let run = aborted_run();
+    let page = html::render(&run).unwrap();
+    assert!(page.contains(
+        "Run aborted before any test: target https://fhir.example.test/r4 is unreachable: &lt;connection refused&gt;"
+    ));
+    assert!(page.contains(r#"<span class="number" id="count-total">0</span>"#));
+    assert!(!html::render(&sample_run()).unwrap().contains("Run aborted"));
+
+    let report: Value = serde_json::from_str(&json::render(&run).unwrap()).unwrap();
+    let schema = report_schema();
+    assert_eq!(schema_violation(&schema, &schema, &report, "report"), None);
+    assert!(report["aborted"].as_str().unwrap().contains("unreachable"));
+
+    let resource: Value = serde_json::from_str(&testreport::render(&run).unwrap()).unwrap();
+    assert_eq!(resource["status"], "stopped");
+    assert_eq!(resource["result"], "fail");
+    assert!(resource.get("score").is_none() && resource.get("test").is_none());
+    assert_eq!(
+        resource["testScript"]["display"],
+        "run aborted: target https://fhir.example.test/r4 is unreachable: <connection refused>"
+    );
 }

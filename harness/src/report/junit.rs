@@ -3,7 +3,8 @@
 //! A test case is named `ID title` with class name `suite.LEVEL` (e.g. `core.SHALL`), so CI
 //! tools group results by suite and requirement level. Failures carry a one-line message such
 //! as `[SHALL] expected status 201, got 200` and a body listing each step's exchanges and the
-//! assertions that did not hold.
+//! assertions that did not hold. A run aborted before any test (e.g. an unreachable target)
+//! becomes a `run` suite with one `<error>` test case, so CI shows it as broken, not empty.
 
 use std::fmt::Write as _;
 
@@ -25,6 +26,9 @@ pub fn render(result: &RunResult) -> Result<String> {
     })?;
     let mut report = Report::new();
     report.add_testsuites(result.suites.iter().map(|suite| test_suite(suite, started)));
+    if let Some(reason) = &result.aborted {
+        report.add_testsuite(aborted_suite(reason, result.duration_ms, started));
+    }
     let mut xml = Vec::new();
     report
         .write_xml(&mut xml)
@@ -41,9 +45,27 @@ fn test_suite(suite: &SuiteResult, started: OffsetDateTime) -> TestSuite {
     junit_suite
 }
 
+fn aborted_suite(reason: &str, duration_ms: u64, started: OffsetDateTime) -> TestSuite {
+    let mut suite = TestSuite::new("run");
+    suite.set_timestamp(started);
+    let mut case = TestCaseBuilder::error(
+        "run aborted",
+        milliseconds(duration_ms),
+        "aborted",
+        &one_line(reason),
+    );
+    case.set_classname("run");
+    suite.add_testcase(case.build());
+    suite
+}
+
+fn milliseconds(ms: u64) -> time::Duration {
+    time::Duration::milliseconds(i64::try_from(ms).unwrap_or(i64::MAX))
+}
+
 fn test_case(suite_id: &str, test: &TestResult) -> TestCase {
     let name = xml_safe(&format!("{} {}", test.id, test.title));
-    let time = time::Duration::milliseconds(i64::try_from(test.duration_ms).unwrap_or(i64::MAX));
+    let time = milliseconds(test.duration_ms);
     let mut builder = match test.status {
         Status::Pass => TestCaseBuilder::success(&name, time),
         Status::Fail => {

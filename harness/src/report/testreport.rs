@@ -6,7 +6,8 @@
 //! (a skipped test, a failure reported only as a message), a final `assert` carries it, with the
 //! verdict mapped to the R4 action result codes: pass→`pass`, fail→`fail`, skip→`skip`,
 //! error→`error`. The report's `result` is `pass` only when nothing failed or errored; `score`
-//! is the percentage of tests that passed.
+//! is the percentage of tests that passed. A run aborted before any test has status `stopped`
+//! and result `fail`, with the reason as the TestScript reference's display text.
 
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
@@ -27,7 +28,7 @@ pub fn render(result: &RunResult) -> Result<String> {
 
 fn test_report(run: &RunResult) -> Value {
     let overall = run.summary.overall;
-    let passed = overall.fail == 0 && overall.error == 0;
+    let passed = run.aborted.is_none() && overall.fail == 0 && overall.error == 0;
     let suites: Vec<String> = run
         .suites
         .iter()
@@ -42,11 +43,15 @@ fn test_report(run: &RunResult) -> Value {
             run.tool.name, run.target.base_url
         )),
     );
-    report.insert("status".into(), json!("completed"));
-    report.insert(
-        "testScript".into(),
-        json!({ "display": format!("{} checklist: {}", run.tool.name, suites.join(", ")) }),
-    );
+    let (status, script) = match &run.aborted {
+        Some(reason) => ("stopped", format!("run aborted: {reason}")),
+        None => (
+            "completed",
+            format!("{} checklist: {}", run.tool.name, suites.join(", ")),
+        ),
+    };
+    report.insert("status".into(), json!(status));
+    report.insert("testScript".into(), json!({ "display": script }));
     report.insert("result".into(), json!(if passed { "pass" } else { "fail" }));
     if overall.total > 0 {
         let score = (overall.pass as f64 * 10_000.0 / overall.total as f64).round() / 100.0;
