@@ -1,10 +1,11 @@
 //! `assure`: certify a FHIR server against a declarative assurance checklist.
 
+pub mod cli;
 pub mod display;
 pub mod http;
 pub mod redact;
-pub mod reference;
 pub mod report;
+pub mod reference;
 pub mod results;
 pub mod runner;
 pub mod suite;

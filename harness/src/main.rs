@@ -1,1 +1,7 @@
-fn main() {}
+//! The `assure` command.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    assure::cli::main()
+}

@@ -19,6 +19,9 @@ pub struct RunResult {
     pub started_at: String,
     pub duration_ms: u64,
     pub target: TargetInfo,
+    /// Why the run stopped before any test ran (e.g. the target was unreachable); `None` for
+    /// a run that went ahead.
+    pub aborted: Option<String>,
     pub suites: Vec<SuiteResult>,
     pub summary: Summary,
 }

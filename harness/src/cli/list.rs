@@ -1,0 +1,83 @@
+//! `assure list`: the plan, with nothing sent.
+
+use serde::Serialize;
+
+use crate::cli::args::{ListArgs, ListFormat};
+use crate::cli::exit;
+use crate::cli::suites::load_plan;
+use crate::runner::Plan;
+use crate::suite::Level;
+
+/// One planned test, as `--format json` prints it.
+#[derive(Serialize)]
+struct PlannedTest<'a> {
+    suite: &'a str,
+    id: &'a str,
+    level: Level,
+    title: &'a str,
+    tags: &'a [String],
+    needs: &'a [String],
+}
+
+/// Prints the plan and returns the exit code.
+pub fn list(args: ListArgs) -> u8 {
+    let plan = match load_plan(&args.plan) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::USAGE_ERROR;
+        }
+    };
+    match args.format {
+        ListFormat::Text => print!("{}", render_text(&plan)),
+        ListFormat::Json => {
+            let tests: Vec<PlannedTest> = plan
+                .suites
+                .iter()
+                .flat_map(|suite| {
+                    suite.tests.iter().map(move |test| PlannedTest {
+                        suite: &suite.id,
+                        id: &test.id,
+                        level: test.level,
+                        title: &test.title,
+                        tags: &test.tags,
+                        needs: &test.needs,
+                    })
+                })
+                .collect();
+            match serde_json::to_string_pretty(&tests) {
+                Ok(json) => println!("{json}"),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::TARGET_ERROR;
+                }
+            }
+        }
+    }
+    exit::PASSED
+}
+
+/// The plan as text: each suite, then one line per test.
+fn render_text(plan: &Plan) -> String {
+    let width = plan
+        .suites
+        .iter()
+        .flat_map(|s| &s.tests)
+        .map(|t| t.id.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for suite in &plan.suites {
+        out.push_str(&format!("{} — {} ({})\n", suite.id, suite.title, suite.source.path));
+        for test in &suite.tests {
+            out.push_str(&format!(
+                "  {:width$}  {:<6}  {}\n",
+                test.id,
+                test.level.as_str(),
+                test.title
+            ));
+        }
+    }
+    out.push_str(&format!("{} tests in {} suites\n", plan.len(), plan.suites.len()));
+    out
+}
