@@ -5,8 +5,10 @@
 //! Without Chromium the test fails under `CI=true` (install it with
 //! `.ci/install-chromium.sh`) and is skipped elsewhere.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use assure::report::html;
 use assure::results::{
@@ -98,8 +100,15 @@ fn hostile_run() -> RunResult {
     }
 }
 
-fn dump_dom(chromium: &Path, page: &Path, profile: &Path) -> String {
-    let output = Command::new(chromium)
+/// Longest a healthy Chromium takes to load a local page and print its DOM, with margin.
+const CHROMIUM_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Runs Chromium on `page` and returns the DOM it serialised; the output goes through a file so
+/// a large DOM cannot block on a full pipe, and a hung browser is killed at the deadline.
+fn dump_dom(chromium: &Path, page: &Path, work: &Path) -> String {
+    let dom_path = work.join("dom.html");
+    let log_path = work.join("chromium.log");
+    let mut child = Command::new(chromium)
         .args([
             "--headless",
             "--no-sandbox",
@@ -110,17 +119,35 @@ fn dump_dom(chromium: &Path, page: &Path, profile: &Path) -> String {
             "--disable-component-update",
             "--disable-sync",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!(
+            "--user-data-dir={}",
+            work.join("profile").display()
+        ))
         .arg("--dump-dom")
         .arg(format!("file://{}", page.display()))
-        .output()
+        .stdin(Stdio::null())
+        .stdout(File::create(&dom_path).unwrap())
+        .stderr(File::create(&log_path).unwrap())
+        .spawn()
         .expect("chromium starts");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > CHROMIUM_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish within {CHROMIUM_DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     assert!(
-        output.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+        status.success(),
+        "chromium failed ({status}): {}",
+        std::fs::read_to_string(&log_path).unwrap_or_default()
     );
-    String::from_utf8(output.stdout).expect("DOM is UTF-8")
+    std::fs::read_to_string(&dom_path).expect("DOM is UTF-8")
 }
 
 #[test]
@@ -136,7 +163,7 @@ fn report_renders_in_headless_chromium_without_running_injected_markup() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
     std::fs::write(&page, html::render(&hostile_run()).unwrap()).unwrap();
-    let dom = dump_dom(&chromium, &page, &dir.path().join("profile"));
+    let dom = dump_dom(&chromium, &page, dir.path());
 
     assert!(
         dom.contains(r#"<span class="number" id="count-total">3</span>"#),
