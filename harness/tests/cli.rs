@@ -1,0 +1,215 @@
+//! The command line end to end: exit codes, reports, redaction and the plan.
+
+use std::net::TcpListener;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn assure() -> Command {
+    Command::cargo_bin("assure").expect("assure binary")
+}
+
+/// A 127.0.0.1 URL on which nothing listens.
+fn dead_target() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}/fhir")
+}
+
+#[test]
+fn a_default_run_passes_and_writes_every_report() {
+    let out = tempfile::tempdir().expect("temp dir");
+    assure()
+        .args(["run", "--no-progress", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 failed"));
+    for file in ["report.html", "junit.xml", "report.json", "testreport.json"] {
+        let path = out.path().join(file);
+        assert!(
+            path.metadata().map(|m| m.len() > 0).unwrap_or(false),
+            "{file} written"
+        );
+    }
+}
+
+#[test]
+fn an_unreachable_target_is_one_error_with_exit_3_and_a_report() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = assure()
+        .args([
+            "run",
+            "--no-progress",
+            "--retries",
+            "0",
+            "--target",
+            &dead_target(),
+            "--out",
+        ])
+        .arg(out.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "exactly one error line:\n{stderr}");
+    assert!(errors[0].contains("unreachable"), "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).expect("report"))
+            .expect("json");
+    assert!(
+        report["aborted"]
+            .as_str()
+            .expect("aborted reason")
+            .contains("unreachable")
+    );
+}
+
+#[test]
+fn a_broken_suite_names_file_line_and_column_and_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let suite = dir.path().join("broken.yaml");
+    std::fs::write(
+        &suite,
+        "id: broken\ntitle: Broken\ntests:\n  - id: T-1\n    title: t\n    level: MUST\n    steps: []\n",
+    )
+    .expect("write");
+    assure()
+        .args(["run", "--suite"])
+        .arg(&suite)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("broken.yaml:6:").and(predicate::str::contains("SHALL")));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assure()
+        .args(["run", "--defect", "no-such-defect"])
+        .assert()
+        .code(2);
+    assure()
+        .args([
+            "run",
+            "--defect",
+            "bare-404",
+            "--target",
+            "http://127.0.0.1:9/fhir",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--target"));
+    assure().args(["run", "--timeout", "soon"]).assert().code(2);
+    assure()
+        .args(["run", "--id", "NO-SUCH-TEST"])
+        .assert()
+        .code(2);
+    assure()
+        .args(["run", "--target", "not a url"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_gated_failure_exits_1_and_should_failures_gate_only_when_asked() {
+    let out = tempfile::tempdir().expect("temp dir");
+    // update-keeps-version breaks a SHALL (history) and a SHOULD (vread) check.
+    assure()
+        .args([
+            "run",
+            "--no-progress",
+            "--defect",
+            "update-keeps-version",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(1);
+    // Only the SHOULD check, selected alone, fails: the default gate lets it through.
+    assure()
+        .args([
+            "run",
+            "--no-progress",
+            "--defect",
+            "update-keeps-version",
+            "--id",
+            "CORE-VREAD-02",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(0);
+    assure()
+        .args([
+            "run",
+            "--no-progress",
+            "--defect",
+            "update-keeps-version",
+            "--id",
+            "CORE-VREAD-02",
+            "--fail-on",
+            "should",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn secrets_given_as_headers_never_reach_a_report() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let secret = "s3cr3t-token-value-42";
+    let output = assure()
+        .args(["run", "--no-progress", "--header"])
+        .arg(format!("Authorization: Bearer {secret}"))
+        .args([
+            "--header",
+            &format!("X-Custom-Key: {secret}-custom"),
+            "--out",
+        ])
+        .arg(out.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let logs = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!logs.contains(secret), "secret in the terminal output");
+    let mut redacted_somewhere = false;
+    for entry in std::fs::read_dir(out.path()).expect("out dir") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("report text");
+        assert!(!text.contains(secret), "secret in a report");
+        redacted_somewhere |= text.contains("[REDACTED]");
+    }
+    assert!(redacted_somewhere, "the header is recorded, redacted");
+}
+
+#[test]
+fn list_prints_the_plan_without_a_server() {
+    assure()
+        .args(["list", "--tag", "capabilities"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("CORE-CAP-01").and(predicate::str::contains("SHALL")))
+        .stdout(predicate::str::contains("CORE-READ-PAT").not());
+    let output = assure()
+        .args(["list", "--format", "json"])
+        .output()
+        .expect("runs");
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json plan");
+    assert!(plan.as_array().expect("array").len() >= 40);
+}
+
+#[test]
+fn serve_lists_its_defects() {
+    assure()
+        .args(["serve", "--list-defects"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("bare-404").and(predicate::str::contains("no-next-link")));
+}
