@@ -929,3 +929,14 @@ fn every_problem_of_a_file_is_reported_in_order() {
         )
     );
 }
+
+#[test]
+fn truncated_and_mangled_files_never_panic() {
+    let full = std::fs::read_to_string(fixtures().join("good/full.yaml")).unwrap();
+    let cuts = full.char_indices().map(|(index, _)| index);
+    for cut in cuts.step_by(7) {
+        let _ = load_str("cut.yaml", &full[..cut], &no_overrides());
+        let mangled = format!("{}\t: [{{ *x\n{}", &full[..cut], &full[cut..]);
+        let _ = load_str("mangled.yaml", &mangled, &no_overrides());
+    }
+}

@@ -9,7 +9,7 @@ use super::needs::NeedsGraph;
 use super::strings::interpolated;
 use super::{Report, TestRef, test_path};
 use crate::suite::interpolate::variables_in;
-use crate::suite::model::Step;
+use crate::suite::model::{Capture, Step};
 use std::collections::{HashMap, HashSet};
 
 /// What a variable in scope holds.
@@ -20,50 +20,98 @@ enum Holds {
     List,
 }
 
-type Scope<'a> = HashMap<&'a str, Holds>;
-
-fn add_captures<'a>(scope: &mut Scope<'a>, step: &'a Step) {
-    for (name, capture) in &step.capture {
-        let holds = if capture.all {
-            Holds::List
-        } else {
-            Holds::Text
-        };
-        scope.insert(name, holds);
+fn holds(capture: &Capture) -> Holds {
+    if capture.all {
+        Holds::List
+    } else {
+        Holds::Text
     }
 }
 
 pub(crate) fn check(report: &mut Report<'_>, graph: &NeedsGraph) {
+    let mut captured_by: HashMap<&str, Vec<(TestRef, Holds)>> = HashMap::new();
     for (test, case) in report.tests() {
-        let mut scope: Scope<'_> = report.suites[test.suite]
-            .suite
-            .variables
-            .keys()
-            .map(|name| (name.as_str(), Holds::Text))
-            .collect();
-        for needed in graph.closure(test) {
-            for step in &report.test(needed).steps {
-                add_captures(&mut scope, step);
-            }
+        for (name, capture) in case.steps.iter().flat_map(|step| &step.capture) {
+            captured_by
+                .entry(name)
+                .or_default()
+                .push((test, holds(capture)));
         }
+    }
+    for (test, case) in report.tests() {
+        let mut scope = Scope {
+            suite_variables: report.suites[test.suite]
+                .suite
+                .variables
+                .keys()
+                .map(String::as_str)
+                .collect(),
+            own_captures: HashMap::new(),
+            captured_by: &captured_by,
+            graph,
+            test,
+            needed: None,
+        };
         for (index, step) in case.steps.iter().enumerate() {
-            check_step(report, test, index, step, &scope);
-            add_captures(&mut scope, step);
+            check_step(report, test, index, step, &mut scope);
+            for (name, capture) in &step.capture {
+                scope.own_captures.insert(name, holds(capture));
+            }
         }
     }
 }
 
-fn check_step<'a>(
+/// The variables visible to the steps of one test, resolved on demand: the tests it needs are
+/// only computed when a name is not defined closer.
+struct Scope<'a, 'g> {
+    suite_variables: HashSet<&'a str>,
+    /// Captures of the steps checked so far.
+    own_captures: HashMap<&'a str, Holds>,
+    /// For each captured name, the tests capturing it.
+    captured_by: &'g HashMap<&'a str, Vec<(TestRef, Holds)>>,
+    graph: &'g NeedsGraph,
+    test: TestRef,
+    /// Every test `test` needs, once computed.
+    needed: Option<HashSet<TestRef>>,
+}
+
+impl Scope<'_, '_> {
+    /// What `name` holds here, looked up as the runner does: captures (own, then inherited
+    /// through `needs`) before suite variables.
+    fn resolve(&mut self, name: &str) -> Option<Holds> {
+        if let Some(&holds) = self.own_captures.get(name) {
+            return Some(holds);
+        }
+        self.inherited(name)
+            .or_else(|| self.suite_variables.contains(name).then_some(Holds::Text))
+    }
+
+    /// What `name` holds if a needed test captures it.
+    fn inherited(&mut self, name: &str) -> Option<Holds> {
+        let capturers = self.captured_by.get(name)?;
+        let (graph, test) = (self.graph, self.test);
+        let needed = self
+            .needed
+            .get_or_insert_with(|| graph.closure(test).into_iter().collect());
+        capturers
+            .iter()
+            .rev()
+            .find(|(capturer, _)| needed.contains(capturer))
+            .map(|&(_, holds)| holds)
+    }
+}
+
+fn check_step(
     report: &mut Report<'_>,
     test: TestRef,
     index: usize,
-    step: &'a Step,
-    scope: &Scope<'a>,
+    step: &Step,
+    scope: &mut Scope,
 ) {
     let step_path = format!("{}.steps[{index}]", test_path(test));
-    let mut step_scope = scope.clone();
+    let bound = step.for_each.as_ref().map(|for_each| for_each.var.as_str());
     if let Some(for_each) = &step.for_each {
-        let problem = match scope.get(for_each.over.as_str()) {
+        let problem = match scope.resolve(&for_each.over) {
             Some(Holds::List) => None,
             Some(Holds::Text) => Some("which is not a list (capture it with `all: true`)"),
             None => Some(
@@ -77,12 +125,11 @@ fn check_step<'a>(
                 format!("`for_each.over` names `{}`, {problem}", for_each.over),
             );
         }
-        step_scope.insert(&for_each.var, Holds::Text);
     }
     for string in interpolated(step, &step_path) {
         let mut reported = HashSet::new();
         for name in variables_in(string.text) {
-            if step_scope.contains_key(name) || !reported.insert(name) {
+            if bound == Some(name) || scope.resolve(name).is_some() || !reported.insert(name) {
                 continue;
             }
             report.error(
