@@ -1,11 +1,13 @@
 //! Validation of parsed resources against StructureDefinition snapshots.
 
 mod binding;
+mod extension;
 mod issue;
 mod pattern;
 mod profile;
 mod reference;
 mod slicing;
+mod snapshot;
 mod to_json;
 mod walk;
 
@@ -14,6 +16,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use assure_fhirpath::StaticModel;
 use assure_model::{Element, Format};
+use serde_json::Value;
 
 use crate::Definitions;
 use crate::terminology::Terminology;
@@ -38,6 +41,7 @@ pub struct Validator {
     definitions: Arc<Definitions>,
     terminology: Terminology,
     profiles: RwLock<HashMap<String, Option<Arc<Profile>>>>,
+    snapshots: RwLock<HashMap<String, Option<Arc<Value>>>>,
     model: OnceLock<StaticModel>,
 }
 
@@ -48,6 +52,7 @@ impl Validator {
             terminology: Terminology::new(definitions.clone()),
             definitions,
             profiles: RwLock::new(HashMap::new()),
+            snapshots: RwLock::new(HashMap::new()),
             model: OnceLock::new(),
         }
     }
@@ -125,14 +130,51 @@ impl Validator {
             return found.clone();
         }
         let compiled = self
-            .definitions
-            .structure_definition(canonical)
+            .with_snapshot(canonical, 0)
             .and_then(|sd| Profile::compile(&sd).ok());
         self.profiles
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(canonical.to_owned(), compiled.clone());
         compiled
+    }
+
+    /// A StructureDefinition (by canonical URL, or core type name) with its snapshot,
+    /// generated from the differential when it has none; cached.
+    pub fn with_snapshot(&self, canonical: &str, depth: usize) -> Option<Arc<Value>> {
+        const MAX_BASE_CHAIN: usize = 16;
+        let sd = self.definitions.structure_definition(canonical)?;
+        if sd["snapshot"]["element"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty())
+        {
+            return Some(sd);
+        }
+        if let Some(found) = self
+            .snapshots
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(canonical)
+        {
+            return found.clone();
+        }
+        if depth > MAX_BASE_CHAIN {
+            return None;
+        }
+        let source = |url: &str| {
+            if url.contains(':') {
+                self.with_snapshot(url, depth + 1)
+            } else {
+                let core = format!("{}{url}", crate::definitions::CORE_SD_BASE);
+                self.with_snapshot(&core, depth + 1)
+            }
+        };
+        let generated = snapshot::generate(&sd, &source).ok().map(Arc::new);
+        self.snapshots
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(canonical.to_owned(), generated.clone());
+        generated
     }
 
     /// The compiled core definition of a type name (`Patient`, `HumanName`, `string`).
@@ -144,7 +186,7 @@ impl Validator {
     }
 
     /// FHIRPath type information from the loaded StructureDefinitions, built on first use.
-    fn model(&self) -> &StaticModel {
+    pub(crate) fn model(&self) -> &StaticModel {
         self.model.get_or_init(|| {
             let mut model = StaticModel::default();
             for sd in self.definitions.structure_definitions() {

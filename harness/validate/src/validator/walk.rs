@@ -7,6 +7,7 @@ use std::sync::Arc;
 use assure_fhirpath::{EvalContext, Item, Node};
 use assure_model::{Element, Format, Primitive};
 
+use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::profile::{ElementDef, Profile};
@@ -123,6 +124,19 @@ impl<'v> Walk<'v> {
         }
         self.depth += 1;
         let scope = Scope { resource, root };
+        if let Some(id) = resource.child("id")
+            && let Some(text) = id.text()
+            && let Err(why) = assure_model::check_primitive("id", text)
+        {
+            let loc = format!("{location}.id");
+            self.report(
+                Severity::Error,
+                id,
+                &loc,
+                "Resource.id",
+                format!("Invalid resource id: {why}"),
+            );
+        }
         match self.validator.type_profile(&type_name) {
             Some(base) => self.against(resource, &base, location, scope),
             None => self.report(
@@ -206,7 +220,7 @@ impl<'v> Walk<'v> {
             return;
         }
         self.value_rules(node, def, type_code.as_deref(), location);
-        self.invariants(node, def, location, scope);
+        self.invariants(node, def, type_code.as_deref(), location, scope);
         if let Some(code) = type_code.as_deref() {
             if code == "Reference" {
                 reference::check(self, node, def, location, scope);
@@ -242,7 +256,16 @@ impl<'v> Walk<'v> {
                     return;
                 }
             };
-        self.children(node, &child_profile, child_parent, location, scope);
+        if !Arc::ptr_eq(&child_profile, profile) && child_parent == child_profile.root() {
+            // The type's own invariants (per-1 on Period, ext-1 on Extension, ...).
+            let type_root = &child_profile.elements[child_parent];
+            self.invariants(node, type_root, type_code.as_deref(), location, scope);
+        }
+        let host = HostInfo {
+            path: &def.path,
+            type_name: type_code.as_deref().unwrap_or(&profile.type_name),
+        };
+        self.children(node, &child_profile, child_parent, location, &host, scope);
     }
 
     fn children_source(
@@ -286,9 +309,9 @@ impl<'v> Walk<'v> {
                 .iter()
                 .find(|t| t.code == "Extension")
                 .and_then(|t| t.profiles.first());
-            if let Some(ext) = self
-                .validator
-                .profile(url)
+            let absolute = url.contains(':').then_some(url);
+            if let Some(ext) = absolute
+                .and_then(|url| self.validator.profile(url))
                 .or_else(|| declared.and_then(|d| self.validator.profile(d)))
                 && ext.url != profile.url
             {
@@ -319,6 +342,7 @@ impl<'v> Walk<'v> {
         profile: &Arc<Profile>,
         parent: usize,
         location: &str,
+        host_info: &HostInfo<'_>,
         scope: Scope<'_>,
     ) {
         let parent_def = &profile.elements[parent];
@@ -343,6 +367,17 @@ impl<'v> Walk<'v> {
             }
             let child_location = |e: &Element| element_location(location, e);
             self.cardinality(node, child_def, matched.len(), location);
+            if matches!(child_def.name.as_str(), "extension" | "modifierExtension") {
+                let host = Host {
+                    node,
+                    path: host_info.path,
+                    type_name: host_info.type_name,
+                    location,
+                };
+                for child in &matched {
+                    extension::check(self, child, &child_location(child), &host, scope);
+                }
+            }
             if child_def.slices.is_empty() {
                 for child in matched {
                     let loc = child_location(child);
@@ -507,7 +542,14 @@ impl<'v> Walk<'v> {
         }
     }
 
-    fn invariants(&mut self, node: &Element, def: &ElementDef, location: &str, scope: Scope<'_>) {
+    fn invariants(
+        &mut self,
+        node: &Element,
+        def: &ElementDef,
+        type_code: Option<&str>,
+        location: &str,
+        scope: Scope<'_>,
+    ) {
         if def.constraints.is_empty() {
             return;
         }
@@ -520,7 +562,17 @@ impl<'v> Walk<'v> {
             let ctx = EvalContext::new(model)
                 .with_resource(scope.resource)
                 .with_root_resource(scope.root);
-            let focus = [Item::Node(Node::new(node))];
+            let mut focus_node = Node::new(node);
+            if focus_node.type_name.is_none() {
+                // Backbone elements are typed by their defining path.
+                focus_node.type_name = match type_code {
+                    Some("BackboneElement" | "Element") if def.path.contains('.') => {
+                        Some(Arc::from(def.path.as_str()))
+                    }
+                    other => other.map(Arc::from),
+                };
+            }
+            let focus = [Item::Node(focus_node)];
             match expr.evaluate_boolean(&ctx, &focus) {
                 Ok(Some(false)) => {
                     let severity = if constraint.severity == "error" {
@@ -544,6 +596,12 @@ impl<'v> Walk<'v> {
             }
         }
     }
+}
+
+/// The element definition path and type of a node whose children are being matched.
+struct HostInfo<'d> {
+    path: &'d str,
+    type_name: &'d str,
 }
 
 /// Where the children of a node are defined.

@@ -1,0 +1,40 @@
+//! Validates FHIR resource files against the R4 definitions and prints the issues.
+//! Run: `cargo run --release -p assure-validate --example validate_file -- <r4-package.tgz> <file>...`
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use assure_model::Format;
+use assure_validate::package::Package;
+use assure_validate::{Definitions, Options, Validator};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((package, files)) = args.split_first() else {
+        eprintln!("usage: validate_file <package.tgz> <resource file>...");
+        std::process::exit(2);
+    };
+    let mut defs = Definitions::new();
+    match Package::from_tarball(Path::new(package)) {
+        Ok(p) => defs.add_package(p),
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    }
+    let validator = Validator::new(Arc::new(defs));
+    for file in files {
+        let Ok(bytes) = std::fs::read(file) else {
+            eprintln!("{file}: cannot read");
+            continue;
+        };
+        let format = Format::sniff(&bytes, Some(file)).unwrap_or(Format::Json);
+        let started = Instant::now();
+        let outcome = validator.validate_bytes(&bytes, format, &Options::default());
+        println!("{file}: {} issue(s) in {:?}", outcome.issues.len(), started.elapsed());
+        for issue in &outcome.issues {
+            println!("  {:?} {} [{}:{}] {}", issue.severity, issue.location, issue.line, issue.col, issue.message);
+        }
+    }
+}

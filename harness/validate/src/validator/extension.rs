@@ -1,0 +1,156 @@
+//! Extensions: where an extension may be used (its definition's `context`), and extensions
+//! whose definition is not available.
+
+use assure_fhirpath::{EvalContext, Item, ModelInfo, Node};
+use assure_model::Element;
+
+use super::issue::Severity;
+use super::walk::{Scope, Walk};
+
+/// The element an extension is attached to.
+pub struct Host<'e> {
+    pub node: &'e Element,
+    /// Element definition path (`Patient.name`, `HumanName.family`).
+    pub path: &'e str,
+    /// The host's type (`HumanName`, `Patient`, `boolean`).
+    pub type_name: &'e str,
+    /// Instance location (`Patient.name[0]`).
+    pub location: &'e str,
+}
+
+/// Canonical base under which every extension definition is expected to be known.
+const CORE_EXTENSIONS: &str = "http://hl7.org/fhir/StructureDefinition/";
+
+/// Checks one `extension`/`modifierExtension` child of `host`.
+pub fn check(
+    walk: &mut Walk<'_>,
+    extension: &Element,
+    ext_location: &str,
+    host: &Host<'_>,
+    scope: Scope<'_>,
+) {
+    let Some(url) = extension.child("url").and_then(Element::text) else {
+        return;
+    };
+    if !url.contains(':') {
+        // A relative URL names a part of a complex extension, checked by its slicing.
+        return;
+    }
+    if url.contains('|') {
+        walk.report(
+            Severity::Error,
+            extension,
+            ext_location,
+            "Extension.url",
+            format!("Extension URLs must not carry a version: '{url}'"),
+        );
+        return;
+    }
+    let Some(definition) = walk.validator.profile(url) else {
+        let severity = if url.starts_with(CORE_EXTENSIONS) {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        walk.report(
+            severity,
+            extension,
+            ext_location,
+            "Extension.url",
+            format!("The extension {url} could not be found, so it was not checked"),
+        );
+        return;
+    };
+    if definition.contexts.is_empty() {
+        return;
+    }
+    let allowed = definition
+        .contexts
+        .iter()
+        .any(|(kind, expression)| context_allows(walk, kind, expression, host, scope));
+    if !allowed {
+        let contexts: Vec<&str> = definition
+            .contexts
+            .iter()
+            .map(|(_, e)| e.as_str())
+            .collect();
+        // The contexts of the core specification's own extensions have known errata (the
+        // specification uses some of them elsewhere), so those are only warned about.
+        let severity = if url.starts_with(CORE_EXTENSIONS) {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        walk.report(
+            severity,
+            host.node,
+            host.location,
+            &definition.url,
+            format!(
+                "The extension {url} is not allowed here ({}, {}); allowed contexts: {}",
+                host.path,
+                host.type_name,
+                contexts.join(", ")
+            ),
+        );
+    }
+}
+
+fn context_allows(
+    walk: &Walk<'_>,
+    kind: &str,
+    expression: &str,
+    host: &Host<'_>,
+    scope: Scope<'_>,
+) -> bool {
+    match kind {
+        "element" => {
+            let plain_location = strip_indices(host.location);
+            expression == host.path
+                || expression == plain_location
+                || expression == host.type_name
+                || walk
+                    .validator
+                    .model()
+                    .is_subtype(host.type_name, expression)
+                || matches!(expression, "Element" | "Base")
+        }
+        "extension" => {
+            host.type_name == "Extension"
+                && host.node.child("url").and_then(Element::text) == Some(expression)
+        }
+        "fhirpath" => {
+            let Ok(expr) = assure_fhirpath::parse(expression) else {
+                return true;
+            };
+            let model = walk.validator.model();
+            let ctx = EvalContext::new(model)
+                .with_resource(scope.resource)
+                .with_root_resource(scope.root);
+            let focus = [Item::Node(Node::new(scope.resource))];
+            match expr.evaluate(&ctx, &focus) {
+                Ok(items) => items.iter().any(|i| {
+                    i.as_node()
+                        .is_some_and(|n| std::ptr::eq(n.element, host.node))
+                }),
+                Err(_) => true,
+            }
+        }
+        _ => true,
+    }
+}
+
+/// `Patient.name[0].given[1]` → `Patient.name.given`.
+fn strip_indices(location: &str) -> String {
+    let mut out = String::with_capacity(location.len());
+    let mut depth = 0;
+    for c in location.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
