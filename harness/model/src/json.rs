@@ -28,6 +28,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
         path: PathStack::default(),
         issues: Vec::new(),
         depth: 0,
+        spare_key_sets: Vec::new(),
     };
     let mut root = parser.parse_root()?;
     let root_name = match &root.resource_type {
@@ -93,6 +94,16 @@ struct ObjectState<'a> {
     nulls: Vec<NullItem>,
 }
 
+impl<'a> ObjectState<'a> {
+    fn with_keys(keys: KeySet<'a>) -> Self {
+        ObjectState {
+            keys,
+            extensions: Vec::new(),
+            nulls: Vec::new(),
+        }
+    }
+}
+
 /// Property names seen in one object, to detect duplicates. Objects are usually small, so a
 /// vector is scanned until it grows past [`KeySet::SCAN_LIMIT`], then a hash set takes over.
 #[derive(Default)]
@@ -103,6 +114,11 @@ struct KeySet<'a> {
 
 impl<'a> KeySet<'a> {
     const SCAN_LIMIT: usize = 32;
+
+    fn clear(&mut self) {
+        self.few.clear();
+        self.many.clear();
+    }
 
     /// Records `key`; returns `false` if it was already there.
     fn insert(&mut self, key: Cow<'a, str>) -> bool {
@@ -131,6 +147,8 @@ struct JsonParser<'a> {
     issues: Vec<ParseIssue>,
     /// Current nesting of objects and arrays.
     depth: usize,
+    /// Key sets of finished objects, for reuse.
+    spare_key_sets: Vec<KeySet<'a>>,
 }
 
 impl<'a> JsonParser<'a> {
@@ -162,7 +180,10 @@ impl<'a> JsonParser<'a> {
             self.depth -= 1;
             return Ok(());
         }
-        let mut state = ObjectState::default();
+        // Key sets are recycled: most objects then need no allocation for them.
+        let mut keys = self.spare_key_sets.pop().unwrap_or_default();
+        keys.clear();
+        let mut state = ObjectState::with_keys(keys);
         loop {
             self.skip_whitespace();
             let key_start = self.at;
@@ -197,6 +218,7 @@ impl<'a> JsonParser<'a> {
             }
         }
         self.merge_extensions(element, state.extensions, state.nulls);
+        self.spare_key_sets.push(state.keys);
         self.depth -= 1;
         Ok(())
     }
@@ -257,17 +279,17 @@ impl<'a> JsonParser<'a> {
             _ => {
                 let value_pos = self.tracker.pos(self.at);
                 self.path.push(&key, None);
-                let scalar = self.parse_scalar();
-                let path = self.path.below_root().to_owned();
-                self.path.pop();
-                match self.primitive(&key, None, scalar?, key_pos, value_pos, path.clone()) {
+                // (A syntax error ends the whole parse: the path needs no clean-up then.)
+                let scalar = self.parse_scalar()?;
+                match self.primitive(&key, None, scalar, key_pos, value_pos) {
                     Some(child) => element.children.push(child),
                     None => self.issue(
                         value_pos,
-                        path,
+                        self.path.below_root().to_owned(),
                         "null is not allowed here (only as a placeholder in an array of primitives)",
                     ),
                 }
+                self.path.pop();
                 Ok(())
             }
         }
@@ -341,8 +363,7 @@ impl<'a> JsonParser<'a> {
             }
             _ => {
                 let scalar = self.parse_scalar()?;
-                let path = self.path.below_root().to_owned();
-                match self.primitive(key, Some(index), scalar, item_pos, item_pos, path) {
+                match self.primitive(key, Some(index), scalar, item_pos, item_pos) {
                     Some(child) => element.children.push(child),
                     None => state.nulls.push(NullItem {
                         name: key.to_owned(),
@@ -355,7 +376,8 @@ impl<'a> JsonParser<'a> {
         Ok(())
     }
 
-    /// The element for a primitive value (`None` for `null`); reports empty strings.
+    /// The element for a primitive value (`None` for `null`); reports empty strings. The path
+    /// must already include the element.
     fn primitive(
         &mut self,
         name: &str,
@@ -363,11 +385,11 @@ impl<'a> JsonParser<'a> {
         scalar: Scalar<'a>,
         pos: Pos,
         value_pos: Pos,
-        path: String,
     ) -> Option<Element> {
         let value = match scalar {
             Scalar::String(text) => {
                 if text.is_empty() {
+                    let path = self.path.below_root().to_owned();
                     self.issue(value_pos, path, "empty string: omit the property instead");
                 }
                 if name == "div" {

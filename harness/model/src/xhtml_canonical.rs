@@ -186,23 +186,27 @@ fn finish_tag(out: &mut String, tag_open: &mut bool) {
 }
 
 fn escape_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
+    escape(out, text, &['&', '<', '>']);
 }
 
 fn escape_attribute(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("&quot;"),
-            _ => escape_text(out, c.encode_utf8(&mut [0; 4])),
-        }
+    escape(out, text, &['&', '<', '>', '"']);
+}
+
+/// Appends `text` with the `special` characters replaced by their entity references.
+fn escape(out: &mut String, text: &str, special: &[char]) {
+    let mut rest = text;
+    while let Some(at) = rest.find(special) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
 }
 
 #[cfg(test)]

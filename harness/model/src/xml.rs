@@ -14,6 +14,8 @@
 //!
 //! DOCTYPE declarations are refused (no entity expansion: no XXE, no "billion laughs").
 
+use std::collections::HashMap;
+
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::{NsReader, XmlVersion};
@@ -81,6 +83,38 @@ struct Frame {
     /// Whether the current run of stray text in this element was already reported (a run
     /// ends at a child element).
     text_reported: bool,
+    /// The names of the child elements opened so far.
+    child_names: NameCounts,
+}
+
+/// How many times each name occurred, for the `[n]` of issue paths: a short list scanned
+/// while few names are seen, a hash map beyond.
+#[derive(Default)]
+struct NameCounts {
+    few: Vec<(String, usize)>,
+    many: HashMap<String, usize>,
+}
+
+impl NameCounts {
+    const SCAN_LIMIT: usize = 16;
+
+    /// Counts one more `name`; returns how many came before it.
+    fn next_occurrence(&mut self, name: &str) -> usize {
+        if self.many.is_empty() {
+            if let Some((_, count)) = self.few.iter_mut().find(|(seen, _)| seen == name) {
+                *count += 1;
+                return *count - 1;
+            }
+            if self.few.len() < Self::SCAN_LIMIT {
+                self.few.push((name.to_owned(), 1));
+                return 0;
+            }
+            self.many.extend(self.few.drain(..));
+        }
+        let count = self.many.entry(name.to_owned()).or_default();
+        *count += 1;
+        *count - 1
+    }
 }
 
 struct XmlParser<'a> {
@@ -219,14 +253,10 @@ impl<'a> XmlParser<'a> {
             ));
         }
         if !is_resource {
-            let occurrence = self.stack.last().map_or(0, |parent| {
-                parent
-                    .element
-                    .children
-                    .iter()
-                    .filter(|c| c.name == local)
-                    .count()
-            });
+            let occurrence = self
+                .stack
+                .last_mut()
+                .map_or(0, |parent| parent.child_names.next_occurrence(local));
             self.path
                 .push(local, (occurrence > 0).then_some(occurrence));
         }
@@ -236,6 +266,7 @@ impl<'a> XmlParser<'a> {
             element,
             is_resource,
             text_reported: false,
+            child_names: NameCounts::default(),
         });
         if empty {
             self.close();
@@ -365,8 +396,10 @@ impl<'a> XmlParser<'a> {
         }
         number_repeats(&mut element.children);
         if !is_resource {
-            let has_content =
-                element.value.is_some() || element.children.iter().any(|c| c.name != "id");
+            // A resource's `id` is content; elsewhere it is the element's `id` attribute.
+            let has_content = element.resource_type.is_some()
+                || element.value.is_some()
+                || element.children.iter().any(|c| c.name != "id");
             if !has_content {
                 let path = self.path.below_root().to_owned();
                 self.issues.push(ParseIssue::error(
@@ -473,7 +506,20 @@ fn classify(resolved: ResolveResult<'_>) -> Result<Namespace, ()> {
 
 /// Gives every occurrence of a repeated name among `children` its occurrence number.
 fn number_repeats(children: &mut [Element]) {
+    const FEW: usize = 8;
     if children.len() < 2 {
+        return;
+    }
+    if children.len() <= FEW {
+        // Few children: compare pairwise, no allocation.
+        for i in 0..children.len() {
+            let name = &children[i].name;
+            let before = children[..i].iter().filter(|c| &c.name == name).count();
+            let after = children[i + 1..].iter().filter(|c| &c.name == name).count();
+            if before + after > 0 {
+                children[i].index = Some(before);
+            }
+        }
         return;
     }
     // A stable sort by name keeps document order within each name.
