@@ -45,7 +45,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 pub struct Parsed {
     /// The resource: named after its type, with [`Element::resource_type`] set.
     pub root: Element,
-    /// FHIR-format problems, in document order per kind.
+    /// FHIR-format problems, ordered by position.
     pub issues: Vec<ParseIssue>,
     /// The format the resource was read from.
     pub format: Format,
@@ -59,8 +59,10 @@ pub fn parse(bytes: &[u8], format: Format) -> Result<Parsed, ParseError> {
         let pos = position::PosTracker::new(bytes).pos(error.valid_up_to());
         ParseError::new(pos, "the document is not valid UTF-8")
     })?;
-    match format {
+    let mut parsed = match format {
         Format::Json => json::parse(text),
         Format::Xml => xml::parse(text),
-    }
+    }?;
+    parsed.issues.sort_by_key(|issue| issue.pos);
+    Ok(parsed)
 }

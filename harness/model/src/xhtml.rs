@@ -2,7 +2,7 @@
 //!
 //! Source: FHIR R4 (4.0.1), narrative.html and the `Narrative` StructureDefinition in the R4
 //! package: invariant txt-1 ("only the basic html formatting elements and attributes described
-//! in chapters 7-11 (except section 4 of chapter 9) and 15 of the HTML 4.0 standard, <a>
+//! in chapters 7-11 (except section 4 of chapter 9) and 15 of the HTML 4.0 standard, `<a>`
 //! elements (either name or href), images and internally contained style attributes"), whose
 //! XPath lists the element and attribute names copied into [`ALLOWED_ELEMENTS`] and
 //! [`ALLOWED_ATTRIBUTES`]; invariant txt-2 ("The narrative SHALL have some non-whitespace
@@ -245,7 +245,7 @@ impl NarrativeCheck<'_> {
             if key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
             }
-            if key.len() > 2 && key[..2].eq_ignore_ascii_case("on") {
+            if key.len() > 2 && key.as_bytes()[..2].eq_ignore_ascii_case(b"on") {
                 self.error(format!(
                     "event attribute '{key}' on <{local}> is not allowed in a narrative"
                 ));

@@ -3,7 +3,8 @@
 //! - The root element's name is the resource type.
 //! - A `value` attribute is the primitive value (always [`Primitive::String`]: XML has no
 //!   JSON kinds); an `id` attribute becomes an `id` child, the `url` attribute of an
-//!   extension becomes a `url` child.
+//!   extension becomes a `url` child. Children made from attributes carry the position of
+//!   their element. Any other attribute (even `xsi:schemaLocation`) is reported.
 //! - Nested resources are wrapped (`<contained><Patient>…</Patient></contained>`): the wrapper
 //!   becomes one element with [`Element::resource_type`] set and the resource's children.
 //! - A `div` in the XHTML namespace becomes [`Primitive::Xhtml`], serialised by
@@ -261,7 +262,7 @@ impl<'a> XmlParser<'a> {
                 .push(local, (occurrence > 0).then_some(occurrence));
         }
         let mut element = Element::new(local, None, pos);
-        self.read_attributes(tag, start, &mut element)?;
+        self.read_attributes(tag, start, is_resource, &mut element)?;
         self.stack.push(Frame {
             element,
             is_resource,
@@ -275,10 +276,12 @@ impl<'a> XmlParser<'a> {
     }
 
     /// Turns the attributes of a FHIR element into its value and `id`/`url` children.
+    /// A resource element (`<Patient>`) has none: its id is an `<id>` child.
     fn read_attributes(
         &mut self,
         tag: &BytesStart<'a>,
         start: usize,
+        is_resource: bool,
         element: &mut Element,
     ) -> Result<(), ParseError> {
         for attribute in tag.attributes() {
@@ -312,7 +315,9 @@ impl<'a> XmlParser<'a> {
                 .into_owned();
             let is_extension = element.name == "extension" || element.name == "modifierExtension";
             match key {
-                "value" | "id" => self.check_attribute_value(element.pos, key, &value),
+                "value" | "id" if !is_resource => {
+                    self.check_attribute_value(element.pos, key, &value)
+                }
                 "url" if is_extension => self.check_attribute_value(element.pos, key, &value),
                 _ => {
                     let path = self.path.below_root().to_owned();

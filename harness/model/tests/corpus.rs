@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use assure_model::{Format, Severity, parse};
+use assure_model::{Element, Format, Primitive, Severity, check_primitive, check_xhtml, parse};
 
 #[test]
 fn every_r4_example_parses_without_fatal_errors() {
@@ -73,7 +73,7 @@ fn every_shared_test_file_parses() {
         return;
     }
     let mut unexpected = Vec::new();
-    let mut errors = 0;
+    let (mut errors, mut narrative_issues) = (0, 0);
     for path in &files {
         let content = std::fs::read(path).expect("readable file");
         let name = path
@@ -94,6 +94,14 @@ fn every_shared_test_file_parses() {
                     eprintln!("{name}: {issue}");
                     errors += 1;
                 }
+                visit(&parsed.root, &mut |element, _| {
+                    if let Some(Primitive::Xhtml(xhtml)) = &element.value {
+                        for issue in check_xhtml(xhtml, element.pos, "div") {
+                            eprintln!("{name}: narrative: {issue}");
+                            narrative_issues += 1;
+                        }
+                    }
+                });
             }
             Err(error) if expected_to_fail => eprintln!("{name} (malformed on purpose): {error}"),
             Ok(_) => unexpected.push(format!("{name}: parsed, but is malformed")),
@@ -101,8 +109,83 @@ fn every_shared_test_file_parses() {
         }
     }
     eprintln!(
-        "parsed {} shared files, {errors} error-level issues",
+        "parsed {} shared files: {errors} error-level issues, {narrative_issues} narrative issues",
         files.len()
     );
     assert_eq!(unexpected, Vec::<String>::new());
+}
+
+/// The narratives of the R4 examples pass the narrative rules, and values of a few
+/// unambiguously typed elements pass their primitive type's rules, except for the published
+/// examples' own defects (empty narratives, an id longer than 64 characters).
+#[test]
+fn r4_narratives_and_primitives_conform() {
+    let Some(files) = common::r4_examples() else {
+        return;
+    };
+    let mut problems: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut checked = (0, 0);
+    for (name, content) in &files {
+        let parsed = parse(content, Format::Json).expect("examples parse");
+        visit(&parsed.root, &mut |element, resource| {
+            if let Some(Primitive::Xhtml(xhtml)) = &element.value {
+                checked.0 += 1;
+                for issue in check_xhtml(xhtml, element.pos, "div") {
+                    problems
+                        .entry(issue.message)
+                        .or_default()
+                        .push(name.clone());
+                }
+            }
+            let type_code = match element.name.as_str() {
+                "id" if resource => "id",
+                "lastUpdated" => "instant",
+                "birthDate" => "date",
+                "versionId" | "status" | "gender" => "code",
+                "system" | "profile" => "uri",
+                _ => return,
+            };
+            if let Some(text) = element.text() {
+                checked.1 += 1;
+                if let Err(message) = check_primitive(type_code, text) {
+                    problems.entry(message).or_default().push(name.clone());
+                }
+            }
+        });
+    }
+    eprintln!(
+        "checked {} narratives and {} typed values",
+        checked.0, checked.1
+    );
+    let known_defects = BTreeMap::from([
+        (
+            "'questionnaireresponse-extensions-QuestionnaireResponse-item-subj…' is not a valid id"
+                .to_owned(),
+            vec![
+                "package/SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json"
+                    .to_owned(),
+            ],
+        ),
+        (
+            "the narrative SHALL have some non-whitespace content (txt-2)".to_owned(),
+            [
+                "ActivityDefinition-blood-tubes-supply",
+                "ActivityDefinition-heart-valve-replacement",
+                "EventDefinition-example",
+                "Questionnaire-zika-virus-exposure-assessment",
+            ]
+            .iter()
+            .map(|name| format!("package/{name}.json"))
+            .collect(),
+        ),
+    ]);
+    assert_eq!(problems, known_defects);
+}
+
+/// Calls `action` on every element, with whether its parent is a resource.
+fn visit(element: &Element, action: &mut impl FnMut(&Element, bool)) {
+    for child in &element.children {
+        action(child, element.resource_type.is_some());
+        visit(child, action);
+    }
 }

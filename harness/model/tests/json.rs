@@ -291,8 +291,11 @@ fn missing_or_invalid_resource_type() {
     assert_eq!(parsed.issues.len(), 1);
     assert!(parsed.issues[0].message.contains("no 'resourceType'"));
     let found = issues(r#"{"resourceType": 3, "id": "x"}"#);
-    assert_eq!(found[0].3, "'resourceType' must be a non-empty JSON string");
-    assert_eq!(found[0].1, 18);
+    // Sorted by position: the root's missing type first, then the bad value.
+    assert_eq!(found.len(), 2);
+    assert_eq!((found[0].1, found[1].1), (1, 18));
+    assert!(found[0].3.contains("no 'resourceType'"));
+    assert_eq!(found[1].3, "'resourceType' must be a non-empty JSON string");
 }
 
 #[test]

@@ -259,6 +259,26 @@ fn attribute_value_problems() {
 }
 
 #[test]
+fn resources_have_no_attributes() {
+    let found = issues(
+        "<Patient xmlns=\"http://hl7.org/fhir\" id=\"x\"><active value=\"true\"/></Patient>",
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].4, "unknown attribute 'id' on <Patient>");
+}
+
+#[test]
+fn issues_are_ordered_by_position() {
+    // <a> is found empty at its end, after the problem inside it.
+    let text = "<Basic xmlns=\"http://hl7.org/fhir\">\n  <a>\n    <x:b xmlns:x=\"urn:o\"/>\n  </a>\n</Basic>";
+    let found: Vec<(u32, String)> = issues(text).into_iter().map(|i| (i.1, i.3)).collect();
+    assert_eq!(
+        found,
+        [(2, "Basic.a".to_owned()), (3, "Basic.a.b".to_owned())]
+    );
+}
+
+#[test]
 fn schema_location_is_not_a_fhir_attribute() {
     let text = "<Basic xmlns=\"http://hl7.org/fhir\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"x\"><a value=\"1\"/></Basic>";
     let found = issues(text);
