@@ -546,7 +546,7 @@ fn unknown_assertion() {
         )),
         "s.yaml:10:13: unknown assertion `statos`, expected one of `status`, `header`, \
          `content_type`, `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, \
-         `json`"
+         `json`, `conforms`"
     );
 }
 
@@ -679,7 +679,7 @@ fn other_malformed_values() {
         (
             "      - capabilities: {}\n        expect:\n          - {}\n",
             "s.yaml:10:13: an assertion needs one key (`status`, `header`, `content_type`, \
-             `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, `json`), found none",
+             `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, `json`, `conforms`), found none",
         ),
         (
             "      - capabilities: {}\n        expect:\n          - status\n",

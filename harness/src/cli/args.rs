@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::profile::{DefinitionSources, PackageSpec};
+
 /// Certify a FHIR server against an assurance checklist.
 #[derive(Debug, Parser)]
 #[command(name = "assure", version, about, long_about = None)]
@@ -22,6 +24,103 @@ pub enum Command {
     List(ListArgs),
     /// Run the embedded reference FHIR server alone, for manual poking.
     Serve(ServeArgs),
+    /// Validate FHIR resources (JSON or XML files) against the base definitions and profiles.
+    Validate(ValidateArgs),
+    /// Manage the local FHIR package cache.
+    #[command(subcommand)]
+    Packages(PackagesCommand),
+}
+
+/// Where FHIR definitions come from (for profile validation).
+#[derive(Debug, Args, Clone, Default)]
+pub struct DefinitionArgs {
+    /// FHIR package to load: name@version from the cache, or a .tgz file or unpacked package
+    /// folder (repeatable). The R4 base comes from the cache when no package holds it.
+    #[arg(long = "package", value_name = "NAME@VERSION|PATH", value_parser = PackageSpec::parse)]
+    pub packages: Vec<PackageSpec>,
+    /// Package cache folder (default: $FHIR_PACKAGE_CACHE, else ~/.fhir/packages).
+    #[arg(long = "package-dir", value_name = "DIR")]
+    pub package_dir: Option<PathBuf>,
+}
+
+impl DefinitionArgs {
+    /// The definition sources these options name.
+    pub fn sources(&self) -> DefinitionSources {
+        DefinitionSources {
+            packages: self.packages.clone(),
+            cache_dir: self.package_dir.clone(),
+        }
+    }
+}
+
+/// `assure validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Resource files to validate (JSON or XML).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Profile (canonical URL) every resource must also conform to (repeatable).
+    #[arg(long = "profile", value_name = "URL")]
+    pub profiles: Vec<String>,
+    #[command(flatten)]
+    pub definitions: DefinitionArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+}
+
+/// Format of `assure validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// One line per issue: file:line:col  severity  location  message  [rule].
+    Text,
+    /// A JSON array with one object (file, issues) per file.
+    Json,
+    /// One FHIR OperationOutcome per file (a collection Bundle of them for several files).
+    #[value(name = "operationoutcome")]
+    OperationOutcome,
+}
+
+/// `assure packages`.
+#[derive(Debug, Subcommand)]
+pub enum PackagesCommand {
+    /// Download a package (and nothing else) from a FHIR package registry into the cache.
+    Install(InstallArgs),
+    /// Unpack a package tarball (.tgz) into the cache.
+    Import(ImportArgs),
+    /// List the packages in the cache.
+    List(CacheArgs),
+}
+
+/// The package cache a `packages` command works on.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// Package cache folder (default: $FHIR_PACKAGE_CACHE, else ~/.fhir/packages).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+}
+
+/// `assure packages install`.
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// The package as name@version (version may be `latest`).
+    #[arg(value_name = "NAME@VERSION")]
+    pub package: String,
+    /// Base URL of an npm-compatible FHIR package registry.
+    #[arg(long, value_name = "URL", env = "FHIR_PACKAGE_REGISTRY")]
+    pub registry: Option<String>,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// `assure packages import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Package tarball(s) to unpack into the cache.
+    #[arg(value_name = "FILE.tgz", required = true)]
+    pub tarballs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 /// Which suites and tests to use.
@@ -74,6 +173,9 @@ pub struct RunArgs {
     /// Plain output lines instead of a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Definitions for `conforms` assertions (read only if a selected test uses one).
+    #[command(flatten)]
+    pub definitions: DefinitionArgs,
 }
 
 /// The strictest level whose failure fails the run.
@@ -135,7 +237,11 @@ fn parse_header(text: &str) -> Result<(String, String), String> {
         .split_once(':')
         .ok_or_else(|| format!("`{text}` is not a header: expected 'Name: value'"))?;
     let name = name.trim();
-    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_!#$%&'*+.^`|~".contains(&b)) {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_!#$%&'*+.^`|~".contains(&b))
+    {
         return Err(format!("`{name}` is not a valid header name"));
     }
     Ok((name.to_string(), value.trim().to_string()))

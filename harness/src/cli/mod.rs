@@ -1,11 +1,14 @@
-//! The command line: argument parsing and the `run`, `list` and `serve` commands.
+//! The command line: argument parsing and the `run`, `list`, `serve`, `validate` and
+//! `packages` commands.
 
 pub mod args;
 pub mod exit;
 mod list;
+mod packages;
 mod run;
 mod serve;
 mod suites;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -16,7 +19,10 @@ use args::{Cli, Command};
 /// Parses the command line, runs the command and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -28,6 +34,8 @@ pub fn main() -> ExitCode {
             Command::Run(args) => run::run(args).await,
             Command::List(args) => list::list(args),
             Command::Serve(args) => serve::serve(args).await,
+            Command::Validate(args) => validate::validate(args),
+            Command::Packages(command) => packages::packages(command),
         }
     });
     ExitCode::from(code)

@@ -14,6 +14,7 @@ use crate::cli::serve::parse_defects;
 use crate::cli::suites::{load_plan, overrides};
 use crate::display::{TerminalDisplay, render_summary};
 use crate::http::Client;
+use crate::profile::Conformance;
 use crate::reference::{RunningServer, ServerOptions, start};
 use crate::report::write_all;
 use crate::results::{RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
@@ -36,7 +37,9 @@ pub async fn run(args: RunArgs) -> u8 {
         }
     };
     if args.target.is_some() && !defects.is_empty() {
-        eprintln!("error: --defect switches on defects of the embedded server; it cannot be used with --target");
+        eprintln!(
+            "error: --defect switches on defects of the embedded server; it cannot be used with --target"
+        );
         return exit::USAGE_ERROR;
     }
 
@@ -69,7 +72,12 @@ pub async fn run(args: RunArgs) -> u8 {
     code
 }
 
-async fn run_against(args: &RunArgs, plan: crate::runner::Plan, base_url: &str, embedded: bool) -> u8 {
+async fn run_against(
+    args: &RunArgs,
+    plan: crate::runner::Plan,
+    base_url: &str,
+    embedded: bool,
+) -> u8 {
     let client = match Client::new(base_url, args.timeout, args.headers.clone(), args.retries) {
         Ok(client) => client,
         Err(e) => {
@@ -78,7 +86,9 @@ async fn run_against(args: &RunArgs, plan: crate::runner::Plan, base_url: &str, 
         }
     };
     let started = Instant::now();
-    let started_at = OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
+    let started_at = OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default();
     let target = match client.probe().await {
         Ok(mut target) => {
             target.embedded = embedded;
@@ -96,12 +106,17 @@ async fn run_against(args: &RunArgs, plan: crate::runner::Plan, base_url: &str, 
         "running {} tests against {}{}",
         plan.len(),
         target.base_url,
-        if embedded { " (embedded reference server)" } else { "" }
+        if embedded {
+            " (embedded reference server)"
+        } else {
+            ""
+        }
     );
 
     let mut config = RunConfig::new(client, target);
     config.concurrency = usize::from(args.concurrency);
     config.variables = overrides(&args.plan);
+    config.conformance = Arc::new(Conformance::new(args.definitions.sources()));
     let display: Arc<dyn EventSink> = if args.no_progress {
         Arc::new(TerminalDisplay::lines(Box::new(std::io::stderr())))
     } else {
@@ -115,12 +130,22 @@ async fn run_against(args: &RunArgs, plan: crate::runner::Plan, base_url: &str, 
     }
     exit::for_run(
         args.fail_on,
-        result.suites.iter().flat_map(|s| &s.tests).map(|t| (t.level, t.status)),
+        result
+            .suites
+            .iter()
+            .flat_map(|s| &s.tests)
+            .map(|t| (t.level, t.status)),
     )
 }
 
 /// A run that stopped before any test: the reports say why.
-fn aborted_run(base_url: &str, embedded: bool, started_at: String, started: Instant, reason: String) -> RunResult {
+fn aborted_run(
+    base_url: &str,
+    embedded: bool,
+    started_at: String,
+    started: Instant,
+    reason: String,
+) -> RunResult {
     RunResult {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
@@ -150,7 +175,10 @@ fn write_reports(result: &RunResult, out: &Path) -> bool {
             true
         }
         Err(e) => {
-            eprintln!("error: cannot write the reports to {}: {e:#}", out.display());
+            eprintln!(
+                "error: cannot write the reports to {}: {e:#}",
+                out.display()
+            );
             false
         }
     }

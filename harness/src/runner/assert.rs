@@ -3,13 +3,17 @@
 //! `expected status 201, got 200`.
 //!
 //! Assertions arrive already interpolated. An `Err` means the assertion itself is unusable (an
-//! invalid regular expression after interpolation): a harness error, not a server failure.
+//! invalid regular expression after interpolation, no FHIR definitions for `conforms`): a
+//! harness error, not a server failure.
+
+mod conforms;
 
 use regex::Regex;
 use serde_json::Value;
 
 use super::json_path;
 use super::response::ResponseView;
+use crate::profile::Conformance;
 use crate::results::AssertionResult;
 use crate::suite::{Assertion, CountBounds, HeaderMatch, JsonCheck, JsonMatch, StatusMatch};
 
@@ -57,9 +61,16 @@ impl Checked {
     }
 }
 
-/// Evaluates one assertion against a response.
-pub fn evaluate(assertion: &Assertion, view: &ResponseView<'_>) -> Result<Checked, String> {
+/// Evaluates one assertion against a response; `conforms` validates with `conformance`.
+pub async fn evaluate(
+    assertion: &Assertion,
+    view: &ResponseView<'_>,
+    conformance: &Conformance,
+) -> Result<Checked, String> {
     match assertion {
+        Assertion::Conforms(expectation) => {
+            conforms::conforms(expectation, view.response, conformance).await
+        }
         Assertion::Status(accepted) => Ok(status(accepted, view)),
         Assertion::Header(header_match) => header(header_match, view),
         Assertion::ContentType(media_type) => Ok(content_type(media_type, view)),

@@ -1,8 +1,11 @@
 //! What a run needs besides its plan.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::http::Client;
+use crate::profile::Conformance;
 use crate::results::TargetInfo;
 
 /// Tests run at the same time unless configured otherwise.
@@ -19,16 +22,20 @@ pub struct RunConfig {
     pub concurrency: usize,
     /// `--var name=value`: they override every suite's defaults; captures override them.
     pub variables: IndexMap<String, String>,
+    /// Definitions for `conforms` assertions, loaded on first use.
+    pub conformance: Arc<Conformance>,
 }
 
 impl RunConfig {
-    /// A configuration with the default concurrency and no variable overrides.
+    /// A configuration with the default concurrency, no variable overrides, and definitions
+    /// from the default package cache.
     pub fn new(client: Client, target: TargetInfo) -> RunConfig {
         RunConfig {
             client,
             target,
             concurrency: DEFAULT_CONCURRENCY,
             variables: IndexMap::new(),
+            conformance: Arc::new(Conformance::default()),
         }
     }
 }

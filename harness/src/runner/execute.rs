@@ -15,6 +15,7 @@ use super::response::ResponseView;
 use super::template;
 use super::variables::{Lookup, Scope, VarValue};
 use crate::http::Client;
+use crate::profile::Conformance;
 use crate::redact::Redactor;
 use crate::results::{Status, StepResult, TestResult};
 use crate::suite::{Action, Step, TestCase};
@@ -26,6 +27,8 @@ pub struct Context<'a> {
     pub defaults: &'a Scope,
     /// `--var` values.
     pub overrides: &'a Scope,
+    /// Validates bodies for `conforms` assertions.
+    pub conformance: &'a Conformance,
 }
 
 /// How a step (or test) ended.
@@ -87,7 +90,7 @@ pub async fn execute(
                 overrides: context.overrides,
                 defaults: context.defaults,
             };
-            let outcome = run_step(step, &lookup, context.client).await;
+            let outcome = run_step(step, &lookup, context).await;
             for (name, value) in outcome.captured {
                 captures.set(&name, value);
             }
@@ -162,7 +165,8 @@ fn repetitions(
 }
 
 /// Sends one request and checks the response.
-async fn run_step(step: &Step, lookup: &Lookup<'_>, client: &Client) -> StepOutcome {
+async fn run_step(step: &Step, lookup: &Lookup<'_>, context: &Context<'_>) -> StepOutcome {
+    let client = context.client;
     let built = match request::build(step, lookup) {
         Ok(built) => built,
         Err(error) => {
@@ -191,8 +195,10 @@ async fn run_step(step: &Step, lookup: &Lookup<'_>, client: &Client) -> StepOutc
     let view = ResponseView::new(&response);
     let mut checks: Vec<Checked> = Vec::new();
     for expectation in &step.expect {
-        let evaluated =
-            template::assertion(expectation, lookup).and_then(|a| assert::evaluate(&a, &view));
+        let evaluated = match template::assertion(expectation, lookup) {
+            Ok(assertion) => assert::evaluate(&assertion, &view, context.conformance).await,
+            Err(error) => Err(error),
+        };
         match evaluated {
             Ok(checked) => checks.push(checked),
             Err(error) => return errored(built.name, exchanges, checks, &redactor, error),

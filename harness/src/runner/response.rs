@@ -1,7 +1,7 @@
 //! A response as assertions and captures see it: status, headers, and the body parsed as JSON
 //! at most once.
 
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -10,14 +10,14 @@ use crate::http::Response;
 /// A received response with its lazily parsed JSON body.
 pub struct ResponseView<'a> {
     pub response: &'a Response,
-    json: OnceCell<Result<Value, String>>,
+    json: OnceLock<Result<Value, String>>,
 }
 
 impl<'a> ResponseView<'a> {
     pub fn new(response: &'a Response) -> ResponseView<'a> {
         ResponseView {
             response,
-            json: OnceCell::new(),
+            json: OnceLock::new(),
         }
     }
 

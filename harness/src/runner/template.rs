@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::variables::Lookup;
-use crate::suite::{Assertion, HeaderMatch, JsonCheck, JsonMatch, interpolate};
+use crate::suite::{Assertion, ConformsTo, HeaderMatch, JsonCheck, JsonMatch, interpolate};
 
 /// `text` with its placeholders replaced; the error names the undefined variable.
 pub fn text(template: &str, lookup: &Lookup<'_>) -> Result<String, String> {
@@ -54,6 +54,9 @@ pub fn assertion(template: &Assertion, lookup: &Lookup<'_>) -> Result<Assertion,
                 JsonCheck::Matches(regex) => JsonCheck::Matches(text(regex, lookup)?),
                 JsonCheck::Contains(value) => JsonCheck::Contains(json(value, lookup)?),
             },
+        }),
+        Assertion::Conforms(conforms) => Assertion::Conforms(ConformsTo {
+            profile: optional(&conforms.profile)?,
         }),
         Assertion::Status(_) | Assertion::EntryCount(_) | Assertion::OperationOutcome => {
             template.clone()

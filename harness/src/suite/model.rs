@@ -173,6 +173,17 @@ pub enum Assertion {
     OperationOutcome,
     /// A JSON value at a dotted path (`entry.0.resource.id`).
     Json(JsonMatch),
+    /// The body validates against FHIR definitions (see [`ConformsTo`]).
+    Conforms(ConformsTo),
+}
+
+/// Profile conformance of the body: with `profile`, the resource (every `entry.resource` of a
+/// Bundle) must conform to it; without, the resource must conform to its base type and its own
+/// `meta.profile`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConformsTo {
+    /// Canonical URL of a StructureDefinition (interpolated).
+    pub profile: Option<String>,
 }
 
 /// Accepted statuses: a set of codes and/or inclusive ranges (`2xx` is 200..=299).

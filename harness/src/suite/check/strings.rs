@@ -47,6 +47,11 @@ pub(crate) fn interpolated<'a>(step: &'a Step, step_path: &str) -> Vec<Interpola
                     JsonCheck::Exists(_) => {}
                 }
             }
+            Assertion::Conforms(conforms) => {
+                if let Some(profile) = &conforms.profile {
+                    strings.add(format!("{path}.conforms.profile"), profile);
+                }
+            }
             Assertion::Status(_) | Assertion::EntryCount(_) | Assertion::OperationOutcome => {}
         }
     }

@@ -2,7 +2,9 @@
 
 use super::keys::Keys;
 use super::values::{Json, OnlyTrue, Text};
-use crate::suite::model::{Assertion, CountBounds, HeaderMatch, JsonCheck, JsonMatch, StatusMatch};
+use crate::suite::model::{
+    Assertion, ConformsTo, CountBounds, HeaderMatch, JsonCheck, JsonMatch, StatusMatch,
+};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -16,6 +18,7 @@ enum AssertionKey {
     EntryCount,
     OperationOutcome,
     Json,
+    Conforms,
 }
 
 const ALL_ASSERTIONS: &[AssertionKey] = &[
@@ -27,6 +30,7 @@ const ALL_ASSERTIONS: &[AssertionKey] = &[
     AssertionKey::EntryCount,
     AssertionKey::OperationOutcome,
     AssertionKey::Json,
+    AssertionKey::Conforms,
 ];
 
 fn unknown_assertion(_: &str, key: &str, expected: &str) -> String {
@@ -51,6 +55,7 @@ const ASSERTION_KEYS: Keys<AssertionKey> = Keys::new(
         ("entry_count", AssertionKey::EntryCount),
         ("operation_outcome", AssertionKey::OperationOutcome),
         ("json", AssertionKey::Json),
+        ("conforms", AssertionKey::Conforms),
     ],
 )
 .exclusive(ALL_ASSERTIONS, two_assertions)
@@ -95,6 +100,7 @@ impl<'de> Visitor<'de> for AssertionVisitor {
                     Assertion::OperationOutcome
                 }
                 AssertionKey::Json => Assertion::Json(map.next_value()?),
+                AssertionKey::Conforms => Assertion::Conforms(map.next_value()?),
             });
         }
         assertion.ok_or_else(|| {
@@ -429,5 +435,43 @@ impl<'de> Visitor<'de> for JsonVisitor {
             ))
         })?;
         Ok(JsonMatch { path, check })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ConformsKey {
+    Profile,
+}
+
+const CONFORMS_KEYS: Keys<ConformsKey> =
+    Keys::new("conforms assertion", &[("profile", ConformsKey::Profile)]);
+
+impl<'de> Deserialize<'de> for ConformsTo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ConformsVisitor)
+    }
+}
+
+struct ConformsVisitor;
+
+impl<'de> Visitor<'de> for ConformsVisitor {
+    type Value = ConformsTo;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping: `{}` or `{ profile: <canonical URL> }`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ConformsTo, A::Error> {
+        let mut seen = Vec::new();
+        let mut conforms = ConformsTo::default();
+        while let Some(key) = CONFORMS_KEYS.next(&mut map, &mut seen)? {
+            match key {
+                ConformsKey::Profile => {
+                    conforms.profile =
+                        Some(map.next_value_seed(Text::non_empty("a profile's canonical URL"))?)
+                }
+            }
+        }
+        Ok(conforms)
     }
 }

@@ -1,0 +1,212 @@
+//! `assure validate`: validates resource files against the base definitions, their
+//! `meta.profile` and `--profile`, in parallel, and prints the issues.
+
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use assure_model::Format;
+use assure_validate::{Issue, Options, Outcome, Severity, Validator};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::cli::args::{ValidateArgs, ValidateFormat};
+use crate::cli::exit;
+use crate::profile::{issue_line, summary, unknown_profile};
+
+/// No error-level issue in any file.
+const VALID: u8 = 0;
+/// At least one file has an error-level issue.
+const INVALID: u8 = 1;
+
+/// One file's validation result.
+struct FileOutcome {
+    path: PathBuf,
+    outcome: Outcome,
+}
+
+/// Validates the files and returns the exit code.
+pub fn validate(args: ValidateArgs) -> u8 {
+    let mut documents = Vec::new();
+    let mut unreadable = false;
+    for path in &args.files {
+        match std::fs::read(path) {
+            Ok(bytes) => documents.push((path.clone(), bytes)),
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                unreadable = true;
+            }
+        }
+    }
+    if unreadable {
+        return exit::USAGE_ERROR;
+    }
+
+    let loaded = match args.definitions.sources().load() {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE_ERROR;
+        }
+    };
+    for id in &loaded.missing {
+        eprintln!(
+            "warning: dependency {id} is not in the package cache; its definitions are not loaded"
+        );
+    }
+    let validator = Validator::new(Arc::new(loaded.definitions));
+    let unknown: Vec<String> = args
+        .profiles
+        .iter()
+        .filter(|url| validator.profile(url).is_none())
+        .map(|url| unknown_profile(url, &validator))
+        .collect();
+    if !unknown.is_empty() {
+        unknown.iter().for_each(|e| eprintln!("error: {e}"));
+        return exit::USAGE_ERROR;
+    }
+
+    let options = Options {
+        profiles: args.profiles.clone(),
+        format: None,
+    };
+    let results: Vec<Result<FileOutcome, String>> = documents
+        .into_par_iter()
+        .map(|(path, bytes)| validate_one(&validator, &options, path, &bytes))
+        .collect();
+    let mut outcomes = Vec::new();
+    for result in results {
+        match result {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::TARGET_ERROR;
+            }
+        }
+    }
+
+    let rendered = match args.format {
+        ValidateFormat::Text => render_text(&outcomes),
+        ValidateFormat::Json => pretty(&render_json(&outcomes)),
+        ValidateFormat::OperationOutcome => pretty(&render_operation_outcomes(&outcomes)),
+    };
+    if let Err(e) = std::io::stdout().lock().write_all(rendered.as_bytes()) {
+        eprintln!("error: cannot write the results: {e}");
+        return exit::TARGET_ERROR;
+    }
+    if outcomes.iter().any(|o| o.outcome.has_errors()) {
+        INVALID
+    } else {
+        VALID
+    }
+}
+
+/// Validates one document; a validator panic becomes a harness error naming the file.
+fn validate_one(
+    validator: &Validator,
+    options: &Options,
+    path: PathBuf,
+    bytes: &[u8],
+) -> Result<FileOutcome, String> {
+    let name = path.to_string_lossy();
+    let Some(format) = Format::sniff(bytes, Some(&name)) else {
+        let issue = Issue {
+            severity: Severity::Error,
+            location: "(document)".into(),
+            line: 0,
+            col: 0,
+            message: "The file is neither FHIR JSON nor FHIR XML".into(),
+            rule: "parse".into(),
+        };
+        return Ok(FileOutcome {
+            path,
+            outcome: Outcome {
+                issues: vec![issue],
+            },
+        });
+    };
+    catch_unwind(AssertUnwindSafe(|| {
+        validator.validate_bytes(bytes, format, options)
+    }))
+    .map(|outcome| FileOutcome {
+        path: path.clone(),
+        outcome,
+    })
+    .map_err(|_| format!("internal error while validating {}", path.display()))
+}
+
+/// Issue lines, then one summary line per file.
+fn render_text(outcomes: &[FileOutcome]) -> String {
+    let mut out = String::new();
+    for file in outcomes {
+        let name = file.path.display().to_string();
+        for issue in &file.outcome.issues {
+            out.push_str(&issue_line(&name, issue));
+            out.push('\n');
+        }
+        out.push_str(&format!("{name}: {}\n", summary(&file.outcome.issues)));
+    }
+    out
+}
+
+/// `[{"file", "valid", "issues": [{severity, location, line, col, message, rule}]}]`.
+fn render_json(outcomes: &[FileOutcome]) -> Value {
+    outcomes
+        .iter()
+        .map(|file| {
+            let issues: Vec<Value> = file
+                .outcome
+                .issues
+                .iter()
+                .map(|issue| {
+                    json!({
+                        "severity": issue.severity.code(),
+                        "location": issue.location,
+                        "line": issue.line,
+                        "col": issue.col,
+                        "message": issue.message,
+                        "rule": issue.rule,
+                    })
+                })
+                .collect();
+            json!({
+                "file": file.path.display().to_string(),
+                "valid": !file.outcome.has_errors(),
+                "issues": issues,
+            })
+        })
+        .collect()
+}
+
+/// One file: its OperationOutcome. Several: a `collection` Bundle with one OperationOutcome
+/// per file, each entry's `fullUrl` the file's `file:` URL.
+fn render_operation_outcomes(outcomes: &[FileOutcome]) -> Value {
+    if let [single] = outcomes {
+        return single.outcome.to_operation_outcome();
+    }
+    let entries: Vec<Value> = outcomes
+        .iter()
+        .map(|file| {
+            json!({
+                "fullUrl": file_url(&file.path),
+                "resource": file.outcome.to_operation_outcome(),
+            })
+        })
+        .collect();
+    json!({"resourceType": "Bundle", "type": "collection", "entry": entries})
+}
+
+/// The `file:` URL of a path (made absolute first).
+fn file_url(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    reqwest::Url::from_file_path(&absolute)
+        .map(String::from)
+        .unwrap_or_else(|()| format!("file://{}", absolute.display()))
+}
+
+fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}

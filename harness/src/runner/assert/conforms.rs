@@ -1,0 +1,53 @@
+//! `conforms`: the body validates against the FHIR definitions. Validation runs off the async
+//! runtime (see [`Conformance`]); every issue, with its position, goes into `actual`.
+
+use super::Checked;
+use crate::http::Response;
+use crate::profile::{Conformance, issue_line, summary};
+use crate::suite::ConformsTo;
+
+/// Most issues listed in `actual`; the rest are counted.
+const MAX_LISTED_ISSUES: usize = 50;
+
+/// Passes when validation finds no error-level issue. `Err` when validation could not run
+/// (no definitions, unknown profile): a harness error, never a failure of the server.
+pub async fn conforms(
+    expectation: &ConformsTo,
+    response: &Response,
+    conformance: &Conformance,
+) -> Result<Checked, String> {
+    let outcome = conformance
+        .check(response.body.clone(), expectation.profile.clone())
+        .await?;
+    let (claim, expected) = match &expectation.profile {
+        Some(profile) => (
+            format!("conforms to {profile}"),
+            format!("conformant to {profile}"),
+        ),
+        None => (
+            "conforms to its base type and meta.profile".to_owned(),
+            "conformant to its base type and meta.profile".to_owned(),
+        ),
+    };
+    let mut actual = summary(&outcome.issues);
+    for issue in outcome.issues.iter().take(MAX_LISTED_ISSUES) {
+        actual.push('\n');
+        actual.push_str(&issue_line("", issue));
+    }
+    if outcome.issues.len() > MAX_LISTED_ISSUES {
+        actual.push_str(&format!(
+            "\n… and {} more",
+            outcome.issues.len() - MAX_LISTED_ISSUES
+        ));
+    }
+    let mut checked = Checked::new("body", &claim, expected, actual, !outcome.has_errors());
+    if let Some(first) = outcome.errors().next() {
+        checked.failure = format!(
+            "body does not conform ({}): {} at {}",
+            summary(&outcome.issues),
+            first.message,
+            first.location
+        );
+    }
+    Ok(checked)
+}
