@@ -1,6 +1,7 @@
 //! Validation of parsed resources against StructureDefinition snapshots.
 
 mod binding;
+mod bundle;
 mod extension;
 mod issue;
 mod pattern;
@@ -71,6 +72,7 @@ impl Validator {
     pub fn validate(&self, resource: &Element, options: &Options) -> Vec<Issue> {
         let mut walk = walk::Walk::new(self, options);
         walk.resource(
+            resource,
             resource,
             resource,
             &resource.name.clone(),

@@ -53,7 +53,9 @@ pub fn check(
                 }
             }
         }
-    } else if reference.starts_with("urn:uuid:") || reference.starts_with("urn:oid:") {
+    } else if let Some(target) = in_bundle(reference, scope) {
+        target.resource_type.clone()
+    } else if reference.starts_with("urn:") {
         None
     } else {
         literal_type(reference).map(str::to_owned)
@@ -97,6 +99,23 @@ pub fn check(
             ),
         );
     }
+}
+
+/// The bundle entry resource a reference points to, when the document is a bundle.
+fn in_bundle<'e>(reference: &str, scope: Scope<'e>) -> Option<&'e Element> {
+    if scope.document.resource_type.as_deref() != Some("Bundle") {
+        return None;
+    }
+    let from = scope
+        .document
+        .children_named("entry")
+        .find(|e| {
+            e.child("resource")
+                .is_some_and(|r| std::ptr::eq(r, scope.resource))
+        })
+        .and_then(|e| e.child("fullUrl"))
+        .and_then(Element::text);
+    super::bundle::resolve(scope.document, reference, from)
 }
 
 /// The resource type of a relative or absolute RESTful reference (`Patient/1`,

@@ -164,6 +164,7 @@ fn discriminator_matches(
                                         scope.resource
                                     },
                                     root: scope.root,
+                                    document: scope.document,
                                 },
                             );
                             !trial.has_errors()

@@ -11,7 +11,7 @@ use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::profile::{ElementDef, Profile};
-use super::{Options, Validator, binding, reference, slicing};
+use super::{Options, Validator, binding, bundle, reference, slicing};
 
 /// Deepest resource nesting (contained, bundled) followed.
 const MAX_DEPTH: usize = 24;
@@ -20,7 +20,10 @@ const MAX_DEPTH: usize = 24;
 #[derive(Clone, Copy)]
 pub struct Scope<'e> {
     pub resource: &'e Element,
+    /// `%rootResource`: the container of a contained resource, else the resource itself.
     pub root: &'e Element,
+    /// The whole document (a Bundle's entries resolve references).
+    pub document: &'e Element,
 }
 
 /// One validation run: collects issues.
@@ -56,6 +59,10 @@ impl<'v> Walk<'v> {
 
     /// The issues, with a note on invariants that could not be evaluated.
     pub fn finish(mut self) -> Vec<Issue> {
+        // A rule reached through both the base type and a profile reports once.
+        let mut seen = std::collections::HashSet::new();
+        self.issues
+            .retain(|i| seen.insert((i.severity, i.location.clone(), i.message.clone())));
         if self.unsupported_invariants > 0 {
             self.issues.push(Issue {
                 severity: Severity::Information,
@@ -99,6 +106,7 @@ impl<'v> Walk<'v> {
         &mut self,
         resource: &Element,
         root: &Element,
+        document: &Element,
         location: &str,
         extra: &[String],
     ) {
@@ -123,7 +131,11 @@ impl<'v> Walk<'v> {
             return;
         }
         self.depth += 1;
-        let scope = Scope { resource, root };
+        let scope = Scope {
+            resource,
+            root,
+            document,
+        };
         if let Some(id) = resource.child("id")
             && let Some(text) = id.text()
             && let Err(why) = assure_model::check_primitive("id", text)
@@ -136,6 +148,9 @@ impl<'v> Walk<'v> {
                 "Resource.id",
                 format!("Invalid resource id: {why}"),
             );
+        }
+        if type_name == "Bundle" {
+            bundle::check(self, resource, location);
         }
         match self.validator.type_profile(&type_name) {
             Some(base) => self.against(resource, &base, location, scope),
@@ -236,8 +251,12 @@ impl<'v> Walk<'v> {
                 ChildSource::Resource => {
                     // A nested resource (contained, Bundle.entry.resource, Parameters...).
                     if node.resource_type.is_some() {
-                        let nested_scope_root = scope.root;
-                        self.resource(node, nested_scope_root, location, &[]);
+                        let root = if node.name == "contained" {
+                            scope.resource
+                        } else {
+                            node
+                        };
+                        self.resource(node, root, scope.document, location, &[]);
                     } else {
                         self.report(
                             Severity::Error,

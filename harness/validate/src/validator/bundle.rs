@@ -1,0 +1,149 @@
+//! Bundle rules: each entry's `fullUrl` agrees with its resource, search results carry ids,
+//! links are not repeated, and references resolve to entries.
+
+use std::collections::HashSet;
+
+use assure_model::Element;
+
+use super::issue::Severity;
+use super::walk::{Walk, element_location};
+
+/// Link relations that may occur only once in a bundle.
+const SINGLE_LINKS: &[&str] = &["self", "first", "previous", "next", "last"];
+
+/// Checks the bundle-level rules of `bundle` at `location`.
+pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
+    let kind = bundle
+        .child("type")
+        .and_then(Element::text)
+        .unwrap_or_default();
+    let mut relations = HashSet::new();
+    for link in bundle.children_named("link") {
+        let Some(relation) = link.child("relation").and_then(Element::text) else {
+            continue;
+        };
+        if SINGLE_LINKS.contains(&relation) && !relations.insert(relation) {
+            let loc = element_location(location, link);
+            walk.report(
+                Severity::Error,
+                link,
+                &loc,
+                "Bundle.link",
+                format!("The link relation '{relation}' can only occur once"),
+            );
+        }
+    }
+    for entry in bundle.children_named("entry") {
+        let entry_location = element_location(location, entry);
+        let Some(resource) = entry.child("resource") else {
+            continue;
+        };
+        let resource_type = resource.resource_type.as_deref().unwrap_or_default();
+        let id = resource.child("id").and_then(Element::text);
+        if let Some(full_url) = entry.child("fullUrl").and_then(Element::text)
+            && let Some((url_type, url_id)) = restful_tail(full_url)
+            && walk.validator.type_profile(url_type).is_some()
+            && (url_type != resource_type || id.is_some_and(|id| id != url_id))
+        {
+            walk.report(
+                Severity::Error,
+                entry,
+                &entry_location,
+                "Bundle.entry.fullUrl",
+                format!(
+                    "The fullUrl '{full_url}' does not match the resource ({resource_type}/{})",
+                    id.unwrap_or("no id")
+                ),
+            );
+        }
+        let mode = entry
+            .child("search")
+            .and_then(|s| s.child("mode"))
+            .and_then(Element::text);
+        if kind == "searchset"
+            && id.is_none()
+            && mode != Some("outcome")
+            && resource_type != "OperationOutcome"
+        {
+            walk.report(
+                Severity::Error,
+                resource,
+                &format!("{entry_location}.resource"),
+                "Bundle.entry.resource",
+                "Search results must have ids".into(),
+            );
+        }
+    }
+}
+
+/// `(type, id)` from the end of a RESTful URL (`.../Patient/1` or `.../Patient/1/_history/2`).
+fn restful_tail(url: &str) -> Option<(&str, &str)> {
+    if url.starts_with("urn:") {
+        return None;
+    }
+    let parts: Vec<&str> = url.split('/').collect();
+    let n = parts.len();
+    let (type_at, id_at) = if n >= 4 && parts[n - 2] == "_history" {
+        (n - 4, n - 3)
+    } else {
+        (n.checked_sub(2)?, n - 1)
+    };
+    let kind = parts.get(type_at)?;
+    kind.starts_with(|c: char| c.is_ascii_uppercase())
+        .then_some((*kind, parts[id_at]))
+}
+
+/// The entry resource of `bundle` that `reference` (made in the entry with `from_full_url`)
+/// points to: by `fullUrl`, or by type and id for relative references.
+pub fn resolve<'e>(
+    bundle: &'e Element,
+    reference: &str,
+    from_full_url: Option<&str>,
+) -> Option<&'e Element> {
+    let absolute = if reference.contains(':') {
+        reference.to_owned()
+    } else {
+        let base = from_full_url
+            .and_then(|url| {
+                restful_tail(url).map(|(t, i)| &url[..url.len() - t.len() - i.len() - 1])
+            })
+            .unwrap_or_default();
+        format!("{base}{reference}")
+    };
+    let entries = || bundle.children_named("entry");
+    let by_url =
+        entries().find(|e| e.child("fullUrl").and_then(Element::text) == Some(absolute.as_str()));
+    by_url
+        .or_else(|| {
+            let (kind, id) = restful_tail(reference).or_else(|| {
+                let (k, i) = reference.split_once('/')?;
+                Some((k, i))
+            })?;
+            entries().find(|e| {
+                e.child("resource").is_some_and(|r| {
+                    r.resource_type.as_deref() == Some(kind)
+                        && r.child("id").and_then(Element::text) == Some(id)
+                })
+            })
+        })
+        .and_then(|e| e.child("resource"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::restful_tail;
+
+    #[test]
+    fn reads_type_and_id_from_full_urls() {
+        assert_eq!(
+            restful_tail("http://x/fhir/Patient/1"),
+            Some(("Patient", "1"))
+        );
+        assert_eq!(
+            restful_tail("http://x/Patient/1/_history/2"),
+            Some(("Patient", "1"))
+        );
+        assert_eq!(restful_tail("urn:uuid:1234"), None);
+        assert_eq!(restful_tail("http://x/fhir/patient"), None);
+    }
+}
