@@ -53,6 +53,22 @@ pub struct Parsed {
 
 /// Parses a FHIR resource in `format`. The document must be UTF-8 (a byte-order mark is
 /// allowed).
+///
+/// ```
+/// use assure_model::{Format, Primitive, parse};
+///
+/// let json = br#"{"resourceType": "Patient", "birthDate": "1970", "_birthDate": {"id": "b"}}"#;
+/// let parsed = parse(json, Format::Json)?;
+/// let birth_date = parsed.root.child("birthDate").unwrap();
+/// assert_eq!(birth_date.value, Some(Primitive::String("1970".into())));
+/// assert_eq!(birth_date.child("id").and_then(|id| id.text()), Some("b"));
+/// assert_eq!((birth_date.pos.line, birth_date.pos.col), (1, 29));
+///
+/// let xml = br#"<Patient xmlns="http://hl7.org/fhir"><birthDate id="b" value="1970"/></Patient>"#;
+/// let parsed = parse(xml, Format::Xml)?;
+/// assert_eq!(parsed.root.child("birthDate").and_then(|e| e.text()), Some("1970"));
+/// # Ok::<(), assure_model::ParseError>(())
+/// ```
 pub fn parse(bytes: &[u8], format: Format) -> Result<Parsed, ParseError> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|error| {

@@ -253,11 +253,11 @@ impl<'a> XmlParser<'a> {
                 format!("the root element <{local}> is not a resource type"),
             ));
         }
-        if !is_resource {
-            let occurrence = self
-                .stack
-                .last_mut()
-                .map_or(0, |parent| parent.child_names.next_occurrence(local));
+        // Resources add no path step: their content belongs to the wrapper (or is the root).
+        if let Some(parent) = self.stack.last_mut()
+            && !is_resource
+        {
+            let occurrence = parent.child_names.next_occurrence(local);
             self.path
                 .push(local, (occurrence > 0).then_some(occurrence));
         }
@@ -416,7 +416,9 @@ impl<'a> XmlParser<'a> {
                     ),
                 ));
             }
-            self.path.pop();
+            if !self.stack.is_empty() {
+                self.path.pop();
+            }
         }
         match self.stack.last_mut() {
             None => {

@@ -340,8 +340,12 @@ fn root_must_be_a_fhir_resource() {
         error.message,
         "the root element <Patient> is not in the FHIR namespace http://hl7.org/fhir"
     );
-    let found = issues("<name xmlns=\"http://hl7.org/fhir\"><a value=\"1\"/></name>");
+    let found = issues("<name xmlns=\"http://hl7.org/fhir\"><a/></name>");
     assert_eq!(found[0].4, "the root element <name> is not a resource type");
+    assert_eq!(
+        (found[0].3.as_str(), found[1].3.as_str()),
+        ("name", "name.a")
+    );
 }
 
 #[test]
