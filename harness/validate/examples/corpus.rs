@@ -13,7 +13,15 @@ use assure_validate::{Definitions, Options, Validator};
 use rayon::prelude::*;
 
 fn main() {
-    let verbose = std::env::args().any(|a| a == "--verbose");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let verbose = args.iter().any(|a| a == "--verbose");
+    // Sections to run (`a`..`d`); all when none is named.
+    let chosen: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| ["a", "b", "c", "d"].contains(a))
+        .collect();
+    let run = |section: &str| chosen.is_empty() || chosen.contains(&section);
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
     let examples = shared.join("fhir-packages/hl7.fhir.r4.examples-4.0.1.tgz");
     if !examples.exists() {
@@ -31,8 +39,40 @@ fn main() {
     println!("definitions loaded in {:?}", started.elapsed());
 
     // (a) R4 examples against the base definitions.
+    if run("a") {
+        r4_examples(&examples, &base_defs, verbose);
+    }
+
+    // (b) Reference validator cases.
+    let cases_dir = shared.join("validator-cases");
+    if run("b") && cases_dir.exists() {
+        let results = corpus::run_cases(&cases_dir, &base_defs);
+        let agree = results.iter().filter(|r| r.agrees()).count();
+        println!(
+            "(b) validator cases: {agree}/{} verdicts agree",
+            results.len()
+        );
+        for r in results.iter().filter(|r| !r.agrees() || verbose) {
+            print_case(r, verbose);
+        }
+    }
+
+    // (c) IPS examples against their meta.profile.
+    let ips = shared.join("fhir-packages/hl7.fhir.uv.ips-2.0.0.tgz");
+    if run("c") && ips.exists() {
+        ips_examples(&ips, &base_defs, verbose);
+    }
+
+    // (d) UK Core examples against their differential-only profiles (snapshots generated).
+    let ukcore = shared.join("ukcore");
+    if run("d") && ukcore.exists() {
+        ukcore_examples(&ukcore, &base_defs, verbose);
+    }
+}
+
+fn r4_examples(examples: &Path, base_defs: &Arc<Definitions>, verbose: bool) {
     let validator = Validator::new(base_defs.clone());
-    let files = archive_files(&examples, |p| {
+    let files = archive_files(examples, |p| {
         p.starts_with("package/") && p.ends_with(".json")
     })
     .expect("archive");
@@ -68,25 +108,66 @@ fn main() {
             println!("      {e}");
         }
     }
+}
 
-    // (b) Reference validator cases.
-    let cases_dir = shared.join("validator-cases");
-    if cases_dir.exists() {
-        let results = corpus::run_cases(&cases_dir, &base_defs);
-        let agree = results.iter().filter(|r| r.agrees()).count();
-        println!(
-            "(b) validator cases: {agree}/{} verdicts agree",
-            results.len()
-        );
-        for r in results.iter().filter(|r| !r.agrees() || verbose) {
-            print_case(r, verbose);
-        }
+fn ukcore_examples(ukcore: &Path, base: &Arc<Definitions>, verbose: bool) {
+    let started = Instant::now();
+    let folders: Vec<PathBuf> = ["structuredefinitions", "valuesets", "codesystems"]
+        .iter()
+        .map(|f| ukcore.join(f))
+        .collect();
+    let defs = corpus::with_folders(base, &folders);
+    let validator = Validator::new(defs.clone());
+    let profiles: Vec<String> = defs
+        .structure_definitions()
+        .filter(|r| r.package().contains("ukcore"))
+        .filter_map(|r| r.url().map(str::to_owned))
+        .collect();
+    let broken: Vec<String> = profiles
+        .iter()
+        .filter(|url| validator.profile(url).is_none())
+        .map(|url| validator.profile_problem(url))
+        .collect();
+    println!(
+        "(d) UK Core: {} profiles, {} without a usable snapshot ({:?})",
+        profiles.len(),
+        broken.len(),
+        started.elapsed()
+    );
+    for problem in broken.iter().take(if verbose { 200 } else { 5 }) {
+        println!("      {problem}");
     }
-
-    // (c) IPS examples against their meta.profile.
-    let ips = shared.join("fhir-packages/hl7.fhir.uv.ips-2.0.0.tgz");
-    if ips.exists() {
-        ips_examples(&ips, &base_defs, verbose);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(ukcore.join("examples"))
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    let results: Vec<(String, Vec<String>)> = files
+        .par_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(path).ok()?;
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            let format = Format::sniff(&bytes, Some(&name))?;
+            let outcome = validator.validate_bytes(&bytes, format, &Options::default());
+            Some((
+                name,
+                outcome
+                    .errors()
+                    .map(|i| format!("{}: {}", i.location, i.message))
+                    .collect(),
+            ))
+        })
+        .collect();
+    let total: usize = results.iter().map(|(_, e)| e.len()).sum();
+    let failing = results.iter().filter(|(_, e)| !e.is_empty()).count();
+    println!(
+        "    UK Core examples: {} instances, {failing} with errors, {total} errors",
+        results.len()
+    );
+    for (name, errors) in results.iter().filter(|(_, e)| !e.is_empty()) {
+        println!("  {name}: {} error(s)", errors.len());
+        for e in errors.iter().take(if verbose { 20 } else { 2 }) {
+            println!("      {e}");
+        }
     }
 }
 

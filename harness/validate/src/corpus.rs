@@ -2,7 +2,7 @@
 //! is validated (against the base definitions plus its supporting files, and against its
 //! profile when it names one) and our verdict is compared with the recorded outcome.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use assure_model::Format;
@@ -111,6 +111,29 @@ fn render(outcome: &crate::Outcome) -> Vec<String> {
         .errors()
         .map(|i| format!("{} [{}] {}", i.location, i.rule, i.message))
         .collect()
+}
+
+/// `base` plus every conformance resource (JSON or XML) found in `folders`.
+pub fn with_folders(base: &Arc<Definitions>, folders: &[PathBuf]) -> Arc<Definitions> {
+    let reader = Validator::new(base.clone());
+    let mut defs = (**base).clone();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(json) = read_resource(folder, &name, &reader) {
+                defs.add_json(json, &path.display().to_string());
+            }
+        }
+    }
+    Arc::new(defs)
 }
 
 /// `base` plus the conformance resources in `files` (JSON or XML).

@@ -42,7 +42,7 @@ pub struct Validator {
     definitions: Arc<Definitions>,
     terminology: Terminology,
     profiles: RwLock<HashMap<String, Option<Arc<Profile>>>>,
-    snapshots: RwLock<HashMap<String, Option<Arc<Value>>>>,
+    snapshots: RwLock<HashMap<String, Result<Arc<Value>, String>>>,
     model: OnceLock<StaticModel>,
 }
 
@@ -132,7 +132,7 @@ impl Validator {
             return found.clone();
         }
         let compiled = self
-            .with_snapshot(canonical, 0)
+            .with_snapshot(canonical)
             .and_then(|sd| Profile::compile(&sd).ok());
         self.profiles
             .write()
@@ -141,16 +141,32 @@ impl Validator {
         compiled
     }
 
-    /// A StructureDefinition (by canonical URL, or core type name) with its snapshot,
-    /// generated from the differential when it has none; cached.
-    pub fn with_snapshot(&self, canonical: &str, depth: usize) -> Option<Arc<Value>> {
+    /// A StructureDefinition (by canonical URL) with its snapshot, generated from the
+    /// differential when it has none; cached.
+    pub fn with_snapshot(&self, canonical: &str) -> Option<Arc<Value>> {
+        self.snapshot_of(canonical, 0).ok()
+    }
+
+    /// Why a profile cannot be used, for messages: not loaded, or its snapshot could not be
+    /// generated (and why).
+    pub fn profile_problem(&self, canonical: &str) -> String {
+        match self.snapshot_of(canonical, 0) {
+            Ok(_) => format!("Profile {canonical} could not be compiled"),
+            Err(why) => why,
+        }
+    }
+
+    fn snapshot_of(&self, canonical: &str, depth: usize) -> Result<Arc<Value>, String> {
         const MAX_BASE_CHAIN: usize = 16;
-        let sd = self.definitions.structure_definition(canonical)?;
+        let sd = self
+            .definitions
+            .structure_definition(canonical)
+            .ok_or_else(|| format!("Profile {canonical} could not be found"))?;
         if sd["snapshot"]["element"]
             .as_array()
             .is_some_and(|e| !e.is_empty())
         {
-            return Some(sd);
+            return Ok(sd);
         }
         if let Some(found) = self
             .snapshots
@@ -161,17 +177,23 @@ impl Validator {
             return found.clone();
         }
         if depth > MAX_BASE_CHAIN {
-            return None;
+            return Err(format!(
+                "Profile {canonical}: its base definitions nest too deeply"
+            ));
         }
         let source = |url: &str| {
-            if url.contains(':') {
-                self.with_snapshot(url, depth + 1)
+            let url = if url.contains(':') {
+                url.to_owned()
             } else {
-                let core = format!("{}{url}", crate::definitions::CORE_SD_BASE);
-                self.with_snapshot(&core, depth + 1)
-            }
+                format!("{}{url}", crate::definitions::CORE_SD_BASE)
+            };
+            self.snapshot_of(&url, depth + 1).ok()
         };
-        let generated = snapshot::generate(&sd, &source).ok().map(Arc::new);
+        let generated = snapshot::generate(&sd, &source)
+            .map(Arc::new)
+            .map_err(|why| {
+                format!("Profile {canonical} has no snapshot and one could not be generated: {why}")
+            });
         self.snapshots
             .write()
             .unwrap_or_else(|p| p.into_inner())

@@ -182,14 +182,24 @@ impl<'v> Walk<'v> {
                     resource,
                     location,
                     &profile.url,
-                    format!("Profile {canonical} is for {}, not {type_name}", profile.type_name),
+                    format!(
+                        "Profile {canonical} is for {}, not {type_name}",
+                        profile.type_name
+                    ),
                 ),
                 None => self.report(
-                    if is_extra { Severity::Error } else { Severity::Warning },
+                    if is_extra {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
                     resource,
                     location,
                     "meta.profile",
-                    format!("Profile {canonical} could not be found, so the resource was not checked against it"),
+                    format!(
+                        "{}, so the resource was not checked against it",
+                        self.validator.profile_problem(canonical)
+                    ),
                 ),
             }
         }
