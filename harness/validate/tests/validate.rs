@@ -170,3 +170,20 @@ fn bad_documents_become_issues() {
             .any(|e| e.contains("Unknown resource type"))
     );
 }
+
+#[test]
+fn attachment_size_must_match_its_data() {
+    let Some(outcome) = check(
+        r#"{"resourceType":"DocumentReference","status":"current",
+            "content":[{"attachment":{"contentType":"text/plain","data":"aGVsbG8=","size":100}}]}"#,
+    ) else {
+        return;
+    };
+    let errors = error_messages(&outcome);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("content[0].attachment: The stated attachment size 100")),
+        "{errors:?}"
+    );
+}

@@ -1,5 +1,6 @@
 //! Validation of parsed resources against StructureDefinition snapshots.
 
+mod attachment;
 mod binding;
 mod bundle;
 mod extension;
@@ -44,6 +45,7 @@ pub struct Validator {
     profiles: RwLock<HashMap<String, Option<Arc<Profile>>>>,
     snapshots: RwLock<HashMap<String, Result<Arc<Value>, String>>>,
     model: OnceLock<StaticModel>,
+    global_profiles: OnceLock<HashMap<String, Vec<String>>>,
 }
 
 impl Validator {
@@ -55,6 +57,7 @@ impl Validator {
             profiles: RwLock::new(HashMap::new()),
             snapshots: RwLock::new(HashMap::new()),
             model: OnceLock::new(),
+            global_profiles: OnceLock::new(),
         }
     }
 
@@ -207,6 +210,30 @@ impl Validator {
             return self.profile(type_name);
         }
         self.profile(&format!("{}{type_name}", crate::definitions::CORE_SD_BASE))
+    }
+
+    /// Profiles that ImplementationGuides among the definitions declare `global` for a
+    /// resource type.
+    pub fn global_profiles(&self, resource_type: &str) -> &[String] {
+        let map = self.global_profiles.get_or_init(|| {
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            for guide in self.definitions.of_type("ImplementationGuide") {
+                let Ok(json) = guide.json() else { continue };
+                for global in json["global"].as_array().into_iter().flatten() {
+                    if let (Some(kind), Some(profile)) =
+                        (global["type"].as_str(), global["profile"].as_str())
+                    {
+                        map.entry(kind.to_owned())
+                            .or_default()
+                            .push(profile.to_owned());
+                    }
+                }
+            }
+            map
+        });
+        map.get(resource_type)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// FHIRPath type information from the loaded StructureDefinitions, built on first use.

@@ -7,6 +7,9 @@ use std::sync::Arc;
 use assure_fhirpath::Expr;
 use serde_json::Value;
 
+/// The extension that gives an element a minimum length.
+const MIN_LENGTH_EXTENSION: &str = "http://hl7.org/fhir/StructureDefinition/minLength";
+
 /// One `type` of an element definition.
 #[derive(Debug, Clone)]
 pub struct TypeRef {
@@ -62,6 +65,8 @@ pub struct ElementDef {
     pub fixed: Option<Value>,
     pub pattern: Option<Value>,
     pub max_length: Option<u64>,
+    /// From the `minLength` extension.
+    pub min_length: Option<u64>,
     pub binding: Option<Binding>,
     pub constraints: Vec<Constraint>,
     pub slicing: Option<Slicing>,
@@ -182,6 +187,12 @@ fn compile_element(raw: &Value) -> ElementDef {
         fixed: find_prefixed("fixed"),
         pattern: find_prefixed("pattern"),
         max_length: raw["maxLength"].as_u64(),
+        min_length: raw["extension"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["url"] == MIN_LENGTH_EXTENSION)
+            .and_then(|e| e["valueInteger"].as_u64()),
         binding: raw["binding"]["valueSet"].as_str().map(|vs| Binding {
             strength: raw["binding"]["strength"]
                 .as_str()

@@ -11,7 +11,7 @@ use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::profile::{ElementDef, Profile};
-use super::{Options, Validator, binding, bundle, reference, slicing};
+use super::{Options, Validator, attachment, binding, bundle, reference, slicing};
 
 /// Deepest resource nesting (contained, bundled) followed.
 const MAX_DEPTH: usize = 24;
@@ -162,11 +162,20 @@ impl<'v> Walk<'v> {
                 format!("Unknown resource type '{type_name}'"),
             ),
         }
+        // Declared profiles (a missing one is a warning: its package may not be loaded), and
+        // the loaded ones that ImplementationGuides make global for this type.
         let declared: Vec<String> = resource
             .child("meta")
             .into_iter()
             .flat_map(|meta| meta.children_named("profile"))
             .filter_map(|p| p.text().map(str::to_owned))
+            .chain(
+                self.validator
+                    .global_profiles(&type_name)
+                    .iter()
+                    .filter(|p| self.validator.profile(p).is_some())
+                    .cloned(),
+            )
             .collect();
         for (canonical, is_extra) in declared
             .iter()
@@ -247,6 +256,9 @@ impl<'v> Walk<'v> {
         self.value_rules(node, def, type_code.as_deref(), location);
         self.invariants(node, def, type_code.as_deref(), location, scope);
         if let Some(code) = type_code.as_deref() {
+            if code == "Attachment" {
+                attachment::check(self, node, location, &def.id);
+            }
             if code == "Reference" {
                 reference::check(self, node, def, location, scope);
             }
@@ -516,6 +528,17 @@ impl<'v> Walk<'v> {
                     "Value does not match the required pattern {}",
                     describe(pattern)
                 ),
+            );
+        }
+        if let (Some(min), Some(text)) = (def.min_length, node.text())
+            && (text.chars().count() as u64) < min
+        {
+            self.report(
+                Severity::Error,
+                node,
+                location,
+                &def.id,
+                format!("Value is shorter than the minimum length of {min}"),
             );
         }
         if let (Some(max), Some(text)) = (def.max_length, node.text())
