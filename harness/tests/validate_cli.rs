@@ -542,3 +542,98 @@ fn conforms_assertions_load_and_reject_unknown_keys() {
         assert!(error.contains("conformance.yaml:11:"), "{broken}: {error}");
     }
 }
+
+// ----- installing from a registry -----------------------------------------------------------
+
+/// A one-package npm-style registry serving `tarball` as `name@version`, with its sha512
+/// integrity. Returns the registry's base URL.
+async fn registry(name: &'static str, version: &'static str, tarball: Vec<u8>) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha512};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let integrity = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha512::digest(&tarball))
+    );
+    let metadata = json!({
+        "name": name,
+        "dist-tags": {"latest": version},
+        "versions": {version: {"dist": {
+            "tarball": format!("{base}/{name}/-/{name}-{version}.tgz"),
+            "integrity": integrity,
+        }}},
+    })
+    .to_string();
+    let router = Router::new()
+        .route(&format!("/{name}"), get(move || async move { metadata }))
+        .route(
+            &format!("/{name}/-/{name}-{version}.tgz"),
+            get(move || async move { tarball }),
+        );
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    base
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_installed_guide_profile_is_applied() {
+    let Some(r4_cache) = r4_cache() else {
+        return;
+    };
+    let ips = Path::new(SHARED_PACKAGES).join("hl7.fhir.uv.ips-2.0.0.tgz");
+    let registry = registry("hl7.fhir.uv.ips", "2.0.0", std::fs::read(&ips).unwrap()).await;
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        let install = assure()
+            .args(["packages", "install", "hl7.fhir.uv.ips@2.0.0", "--cache"])
+            .arg(&cache_dir)
+            .env("FHIR_PACKAGE_REGISTRY", &registry)
+            .output()
+            .unwrap();
+        assert_eq!(install.status.code(), Some(0), "{}", text(&install.stderr));
+        assert!(text(&install.stdout).starts_with("installed hl7.fhir.uv.ips#2.0.0"));
+
+        let file = write(
+            &cache_dir,
+            "p.json",
+            r#"{"resourceType":"Patient","name":[{"family":"Chalmers"}]}"#,
+        );
+        assure()
+            .arg("validate")
+            .arg(&file)
+            .args(["--package", "hl7.fhir.uv.ips@2.0.0", "--package-dir"])
+            .arg(&cache_dir)
+            .args([
+                "--package",
+                &format!("{}", r4_cache.join("hl7.fhir.r4.examples#4.0.1").display()),
+            ])
+            .args([
+                "--profile",
+                "http://hl7.org/fhir/uv/ips/StructureDefinition/Patient-uv-ips",
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{stdout}{}",
+        text(&output.stderr)
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("error") && l.contains("birthDate")),
+        "{stdout}"
+    );
+    assert!(
+        text(&output.stderr)
+            .contains("warning: dependency hl7.terminology.r4#6.5.0 is not in the package cache"),
+        "{}",
+        text(&output.stderr)
+    );
+}
