@@ -278,7 +278,25 @@ impl<'v> Walk<'v> {
                         } else {
                             node
                         };
-                        self.resource(node, root, scope.document, location, &[]);
+                        // Profiles the definition puts on the nested resource's type apply too.
+                        let mut profiles: Vec<String> = def
+                            .types
+                            .iter()
+                            .flat_map(|t| t.profiles.iter().cloned())
+                            .collect();
+                        // One that is not loaded is a warning, not a failure of the resource.
+                        let (usable, missing): (Vec<String>, Vec<String>) = profiles
+                            .drain(..)
+                            .partition(|p| self.validator.profile(p).is_some());
+                        for canonical in missing {
+                            let message = format!(
+                                "{}, so the resource was not checked against it",
+                                self.validator.profile_problem(&canonical)
+                            );
+                            self.report(Severity::Warning, node, location, &def.id, message);
+                        }
+                        let profiles = usable;
+                        self.resource(node, root, scope.document, location, &profiles);
                     } else {
                         self.report(
                             Severity::Error,
