@@ -1,6 +1,7 @@
 //! FHIR definitions and profile validation: FHIR NPM packages, the definitions registry,
 //! local terminology, and validation of parsed resources against StructureDefinitions.
 
+pub mod bundled;
 pub mod corpus;
 pub mod definitions;
 pub mod package;
