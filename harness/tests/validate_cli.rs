@@ -310,7 +310,7 @@ fn without_r4_definitions_the_error_says_how_to_get_them() {
     let empty = tempfile::tempdir().unwrap();
     let file = write(empty.path(), "p.json", r#"{"resourceType":"Patient"}"#);
     let cache = empty.path().join("cache");
-    let output = validate(&cache, &[&file], &[]);
+    let output = validate(&cache, &[&file], &["--no-builtin-core"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("no FHIR R4 base definitions"), "{stderr}");
@@ -321,6 +321,34 @@ fn without_r4_definitions_the_error_says_how_to_get_them() {
     assert!(
         stderr.contains("--package path/to/hl7.fhir.r4.examples-4.0.1.tgz"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn the_builtin_r4_core_needs_no_set_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty_cache = dir.path().join("cache");
+    let good = write(
+        dir.path(),
+        "good.json",
+        r#"{"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1974-12-25"}"#,
+    );
+    let output = validate(&empty_cache, &[&good], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let broken = write(
+        dir.path(),
+        "broken.json",
+        "{\"resourceType\":\"Patient\",\n \"gender\":\"robot\"}",
+    );
+    let output = validate(&empty_cache, &[&broken], &[]);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "{}:2:2  error    Patient.gender  ",
+            broken.display()
+        )),
+        "{stdout}"
     );
 }
 
@@ -461,8 +489,8 @@ async fn conforms_passes_on_a_valid_resource_and_fails_on_an_invalid_one() {
     };
     let base = serve(good).await;
     let sources = DefinitionSources {
-        packages: vec![],
         cache_dir: Some(cache),
+        ..DefinitionSources::default()
     };
     let result = run_conforms_suite(&base, sources).await;
 
@@ -505,6 +533,7 @@ async fn conforms_without_definitions_is_a_harness_error_not_a_failure() {
     let sources = DefinitionSources {
         packages: vec![],
         cache_dir: Some(empty.path().to_owned()),
+        builtin: false,
     };
     let result = run_conforms_suite(&base, sources).await;
     for test in &result.suites[0].tests {

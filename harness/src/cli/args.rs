@@ -35,12 +35,17 @@ pub enum Command {
 #[derive(Debug, Args, Clone, Default)]
 pub struct DefinitionArgs {
     /// FHIR package to load: name@version from the cache, or a .tgz file or unpacked package
-    /// folder (repeatable). The R4 base comes from the cache when no package holds it.
+    /// folder (repeatable). When none holds the R4 base, it comes from the cache's
+    /// hl7.fhir.r4.core, else from the R4 core definitions built into assure.
     #[arg(long = "package", value_name = "NAME@VERSION|PATH", value_parser = PackageSpec::parse)]
     pub packages: Vec<PackageSpec>,
     /// Package cache folder (default: $FHIR_PACKAGE_CACHE, else ~/.fhir/packages).
     #[arg(long = "package-dir", value_name = "DIR")]
     pub package_dir: Option<PathBuf>,
+    /// Do not fall back on the R4 core definitions built into assure: the R4 base must come
+    /// from --package or the cache.
+    #[arg(long = "no-builtin-core")]
+    pub no_builtin_core: bool,
 }
 
 impl DefinitionArgs {
@@ -49,6 +54,7 @@ impl DefinitionArgs {
         DefinitionSources {
             packages: self.packages.clone(),
             cache_dir: self.package_dir.clone(),
+            builtin: !self.no_builtin_core,
         }
     }
 }

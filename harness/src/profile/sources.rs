@@ -1,12 +1,13 @@
 //! Where FHIR definitions come from: explicit packages (`--package`), the package cache
-//! (`--package-dir`, else `$FHIR_PACKAGE_CACHE`, else `~/.fhir/packages`), and the R4 base
-//! definitions found in that cache when no explicit package provides them.
+//! (`--package-dir`, else `$FHIR_PACKAGE_CACHE`, else `~/.fhir/packages`), and, when no explicit
+//! package provides the R4 base definitions, the cache's R4 core package, else the R4 core
+//! bundle compiled into the binary.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use assure_validate::Definitions;
 use assure_validate::package::{Package, PackageCache, PackageError, default_cache_dir};
+use assure_validate::{Definitions, bundled};
 
 /// The package that holds the R4 base definitions.
 pub const R4_CORE: (&str, &str) = ("hl7.fhir.r4.core", "4.0.1");
@@ -70,12 +71,24 @@ impl fmt::Display for PackageSpec {
 }
 
 /// The definition sources of a command: explicit packages and the cache.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DefinitionSources {
     /// `--package` values, loaded in order.
     pub packages: Vec<PackageSpec>,
     /// `--package-dir`; `None` means the default cache location.
     pub cache_dir: Option<PathBuf>,
+    /// Fall back on the built-in R4 core bundle (`--no-builtin-core` turns it off).
+    pub builtin: bool,
+}
+
+impl Default for DefinitionSources {
+    fn default() -> Self {
+        DefinitionSources {
+            packages: Vec::new(),
+            cache_dir: None,
+            builtin: true,
+        }
+    }
 }
 
 /// Why the definitions could not be loaded.
@@ -162,9 +175,16 @@ impl DefinitionSources {
                 })?;
             definitions.add_package(package);
         }
+        let mut builtin_problem = None;
+        if !has_base(&definitions) && self.builtin {
+            match bundled::package() {
+                Ok(package) => definitions.add_package(package),
+                Err(e) => builtin_problem = Some(e.to_string()),
+            }
+        }
         if !has_base(&definitions) {
             return Err(SourceError::NoBase {
-                searched: self.searched(&cache),
+                searched: self.searched(&cache, builtin_problem),
             });
         }
         let base_ids: Vec<String> = R4_BASE_PACKAGES
@@ -181,7 +201,7 @@ impl DefinitionSources {
     }
 
     /// What was searched for the base, for the error message.
-    fn searched(&self, cache: &PackageCache) -> String {
+    fn searched(&self, cache: &PackageCache, builtin_problem: Option<String>) -> String {
         let wanted = R4_BASE_PACKAGES
             .iter()
             .map(|(name, version)| format!("{name}#{version}"))
@@ -192,8 +212,13 @@ impl DefinitionSources {
         } else {
             "none of the --package values holds them, and ".to_owned()
         };
+        let builtin = match builtin_problem {
+            Some(problem) => format!("; {problem}"),
+            None if self.builtin => "; the built-in R4 core bundle does not hold them".to_owned(),
+            None => "; the built-in R4 core bundle is off (--no-builtin-core)".to_owned(),
+        };
         format!(
-            "{from_packages}the package cache {} has neither {wanted}",
+            "{from_packages}the package cache {} has neither {wanted}{builtin}",
             cache.dir().display()
         )
     }
@@ -240,13 +265,15 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_cache_says_how_to_get_the_base() {
+    fn without_any_base_the_error_says_how_to_get_it() {
         let empty = tempfile::tempdir().unwrap();
         let sources = DefinitionSources {
             packages: vec![],
             cache_dir: Some(empty.path().to_owned()),
+            builtin: false,
         };
         let message = sources.load().unwrap_err().to_string();
+        assert!(message.contains("(--no-builtin-core)"), "{message}");
         assert!(
             message.contains("assure packages install hl7.fhir.r4.core@4.0.1"),
             "{message}"
@@ -262,11 +289,24 @@ mod tests {
     }
 
     #[test]
+    fn the_builtin_bundle_provides_the_base() {
+        let empty = tempfile::tempdir().unwrap();
+        let sources = DefinitionSources {
+            cache_dir: Some(empty.path().to_owned()),
+            ..DefinitionSources::default()
+        };
+        let loaded = sources.load().unwrap();
+        assert!(has_base(&loaded.definitions));
+        assert_eq!(loaded.definitions.packages(), ["hl7.fhir.r4.core#4.0.1"]);
+    }
+
+    #[test]
     fn an_uncached_package_is_named() {
         let empty = tempfile::tempdir().unwrap();
         let sources = DefinitionSources {
             packages: vec![PackageSpec::parse("example.pkg@1.0.0").unwrap()],
             cache_dir: Some(empty.path().to_owned()),
+            builtin: true,
         };
         let message = sources.load().unwrap_err().to_string();
         assert!(
