@@ -1142,6 +1142,15 @@ async fn defect_ignores_format() {
 }
 
 #[tokio::test]
+async fn defect_nonconformant_patients() {
+    let harness = Harness::start(&[Defect::NonconformantPatients]).await;
+    let patient = harness.get("/Patient/amelia-jones").await.json();
+    assert_eq!(patient["nickname"], "Nonconformant");
+    let practitioner = harness.get("/Practitioner/emma-wilson").await.json();
+    assert!(practitioner.get("nickname").is_none());
+}
+
+#[tokio::test]
 async fn defects_change_nothing_else() {
     let harness = Harness::start(Defect::all()).await;
     let reply = harness.get("/Patient/amelia-jones").await;

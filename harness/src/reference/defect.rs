@@ -36,9 +36,13 @@ pub enum Defect {
     /// `_count` is honoured but paged Bundles have no `next` link.
     /// Breaks: the check that paging reaches every result through `next` links.
     NoNextLink,
-    /// `_format` is ignored: `_format=xml` answers JSON 200 instead of 406.
-    /// Breaks: the check that unsupported formats are refused.
+    /// `_format` is ignored: `_format=xml` answers JSON 200 instead of 406, and `_format=json`
+    /// does not override an `Accept` asking for XML.
+    /// Breaks: the check that `_format` overrides the Accept header.
     IgnoresFormat,
+    /// Patients are served with `nickname`, an element FHIR R4 does not define.
+    /// Breaks: the check that a read Patient conforms to the R4 Patient definition.
+    NonconformantPatients,
 }
 
 impl Defect {
@@ -55,6 +59,7 @@ impl Defect {
             Self::DeleteNotEffective,
             Self::NoNextLink,
             Self::IgnoresFormat,
+            Self::NonconformantPatients,
         ]
     }
 
@@ -71,6 +76,7 @@ impl Defect {
             Self::DeleteNotEffective => "delete-not-effective",
             Self::NoNextLink => "no-next-link",
             Self::IgnoresFormat => "ignores-format",
+            Self::NonconformantPatients => "nonconformant-patients",
         }
     }
 
@@ -95,6 +101,9 @@ impl Defect {
             Self::DeleteNotEffective => "delete answers 204 but the resource remains readable",
             Self::NoNextLink => "_count is honoured but paged Bundles have no next link",
             Self::IgnoresFormat => "_format is ignored: _format=xml returns JSON 200, not 406",
+            Self::NonconformantPatients => {
+                "patients carry `nickname`, an element FHIR R4 does not define"
+            }
         }
     }
 }

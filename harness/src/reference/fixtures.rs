@@ -74,6 +74,19 @@ impl Fixtures {
         &self.resources
     }
 
+    /// The same fixtures with `nickname`, an element R4 does not define, added to every Patient.
+    pub(crate) fn with_nonconformant_patients(&self) -> Fixtures {
+        let mut resources = self.resources.clone();
+        for resource in &mut resources {
+            if resource["resourceType"] == "Patient"
+                && let Some(fields) = resource.as_object_mut()
+            {
+                fields.insert("nickname".into(), Value::String("Nonconformant".into()));
+            }
+        }
+        Fixtures { resources }
+    }
+
     /// Loads every resource into `store` as version 1; a resource without
     /// `meta.lastUpdated` gets `loaded_at`.
     pub(crate) fn load_into(&self, store: &Store, loaded_at: OffsetDateTime) -> anyhow::Result<()> {
