@@ -133,6 +133,7 @@ fn missing_bundle_type() {
         &[
             "CORE-CAP-06",
             "CORE-HIST-01",
+            "CORE-PROF-SEARCHSET",
             "CORE-SRCH-ALLERGY-PATIENT",
             "CORE-SRCH-COND-PATIENT",
             "CORE-SRCH-ENC-PATIENT",
@@ -216,4 +217,13 @@ fn no_next_link() {
 #[test]
 fn ignores_format() {
     assert_defect_breaks("ignores-format", &["CORE-FMT-02"], &[]);
+}
+
+#[test]
+fn nonconformant_patients() {
+    assert_defect_breaks(
+        "nonconformant-patients",
+        &["CORE-PROF-PAT", "CORE-PROF-SEARCHSET"],
+        &[],
+    );
 }
