@@ -68,7 +68,10 @@ fn render_text(plan: &Plan) -> String {
         .unwrap_or(0);
     let mut out = String::new();
     for suite in &plan.suites {
-        out.push_str(&format!("{} — {} ({})\n", suite.id, suite.title, suite.source.path));
+        out.push_str(&format!(
+            "{} — {} ({})\n",
+            suite.id, suite.title, suite.source.path
+        ));
         for test in &suite.tests {
             out.push_str(&format!(
                 "  {:width$}  {:<6}  {}\n",
@@ -78,6 +81,10 @@ fn render_text(plan: &Plan) -> String {
             ));
         }
     }
-    out.push_str(&format!("{} tests in {} suites\n", plan.len(), plan.suites.len()));
+    out.push_str(&format!(
+        "{} tests in {} suites\n",
+        plan.len(),
+        plan.suites.len()
+    ));
     out
 }

@@ -16,7 +16,11 @@ pub fn parse_defects(names: &[String]) -> Result<Vec<Defect>, String> {
 
 /// The defects, one per line, as `--list-defects` prints them.
 pub fn render_defects() -> String {
-    let width = Defect::all().iter().map(|d| d.name().len()).max().unwrap_or(0);
+    let width = Defect::all()
+        .iter()
+        .map(|d| d.name().len())
+        .max()
+        .unwrap_or(0);
     Defect::all()
         .iter()
         .map(|d| format!("{:width$}  {}\n", d.name(), d.description()))

@@ -34,7 +34,9 @@ impl ServerState {
         let started = now();
         let store = Store::default();
         if defects.contains(&Defect::NonconformantPatients) {
-            fixtures.with_nonconformant_patients().load_into(&store, started)?;
+            fixtures
+                .with_nonconformant_patients()
+                .load_into(&store, started)?;
         } else {
             fixtures.load_into(&store, started)?;
         }
