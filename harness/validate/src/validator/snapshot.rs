@@ -30,12 +30,16 @@ pub fn generate(sd: &Value, source: &SnapshotSource<'_>) -> Result<Value, String
             rename_prefix(element, &base_type, &own_type);
         }
     }
+    let mut previous: Vec<(String, String)> = Vec::new();
     for diff in sd["differential"]["element"]
         .as_array()
         .into_iter()
         .flatten()
     {
-        merge_differential(&mut elements, diff, source)?;
+        let diff = with_contextual_id(diff, &previous);
+        let path = diff["path"].as_str().unwrap_or_default().to_owned();
+        previous.push((path, id_of(&diff)));
+        merge_differential(&mut elements, &diff, source)?;
         if elements.len() > MAX_ELEMENTS {
             return Err(format!("{url}: generated snapshot is too large"));
         }
@@ -43,6 +47,28 @@ pub fn generate(sd: &Value, source: &SnapshotSource<'_>) -> Result<Value, String
     let mut result = sd.clone();
     result["snapshot"] = serde_json::json!({ "element": elements });
     Ok(result)
+}
+
+/// Gives an element without an `id` one that places it inside the slice an earlier element
+/// opened (older differentials rely on order: `Bundle.entry` with `sliceName` followed by
+/// `Bundle.entry.resource` means the slice's child).
+fn with_contextual_id(diff: &Value, previous: &[(String, String)]) -> Value {
+    if diff.get("id").is_some() {
+        return diff.clone();
+    }
+    let path = diff["path"].as_str().unwrap_or_default();
+    let own = id_of(diff);
+    let context = previous
+        .iter()
+        .rev()
+        .find(|(p, id)| path.starts_with(&format!("{p}.")) && id.contains(':'));
+    let mut with_id = diff.clone();
+    let id = match context {
+        Some((p, id)) => format!("{id}{}", &own[p.len()..]),
+        None => own,
+    };
+    with_id["id"] = Value::String(id);
+    with_id
 }
 
 fn id_of(element: &Value) -> String {
@@ -372,6 +398,33 @@ mod tests {
             generate(&broken, &source)
                 .unwrap_err()
                 .contains("Thing.nope")
+        );
+    }
+
+    #[test]
+    fn differentials_without_ids_follow_their_slice() {
+        let source = |url: &str| match url {
+            "http://b/Thing" => Some(base()),
+            "Coding" => Some(coding()),
+            _ => None,
+        };
+        let profile = json!({"url": "http://p", "type": "Thing", "baseDefinition": "http://b/Thing",
+        "differential": {"element": [
+            {"path": "Thing.code", "slicing": {"rules": "closed"}},
+            {"path": "Thing.code", "sliceName": "a"},
+            {"path": "Thing.code.system", "min": 1}
+        ]}});
+        let generated = generate(&profile, &source).unwrap();
+        let elements = generated["snapshot"]["element"].as_array().unwrap();
+        let system = elements
+            .iter()
+            .find(|e| e["id"] == "Thing.code:a.system")
+            .unwrap();
+        assert_eq!(system["min"], 1);
+        assert!(
+            elements
+                .iter()
+                .all(|e| e["id"] != "Thing.code.system" || e["min"] == 0)
         );
     }
 }
