@@ -74,7 +74,7 @@ fn main() {
     let tallies = run::tally(&verdicts);
     for (t, available) in tallies.iter().zip(&pool) {
         println!(
-            "{:<34} {available:>10} {:>9} {:>9} {:>7.1}% {:>8}",
+            "{:<34} {available:>10} {:>9} {:>9} {:>7.2}% {:>8}",
             t.kind.to_string(),
             t.generated,
             t.detected,
@@ -86,7 +86,7 @@ fn main() {
     let detected: usize = tallies.iter().map(|t| t.detected).sum();
     let at_site: usize = tallies.iter().map(|t| t.at_site).sum();
     println!(
-        "{:<34} {:>10} {generated:>9} {detected:>9} {:>7.1}% {at_site:>8}",
+        "{:<34} {:>10} {generated:>9} {detected:>9} {:>7.2}% {at_site:>8}",
         "all",
         pool.iter().sum::<usize>(),
         share(detected, generated)
