@@ -1,5 +1,6 @@
 //! The syntax tree of a parsed expression.
 
+use crate::pattern::LiteralPattern;
 use crate::value::Value;
 
 /// A binary operator, from `*` to `implies`.
@@ -36,6 +37,9 @@ pub(crate) enum Ast {
     Empty,
     /// A literal value (`true`, `'text'`, `1.5`, `@2020`, `4 'mg'`).
     Literal(Value),
+    /// A string literal given as the pattern of `matches()`, `matchesFull()` or
+    /// `replaceMatches()`, compiled once.
+    Pattern(LiteralPattern),
     /// An identifier at the start of a path: a member of the focus or a type name.
     Identifier(String),
     /// `$this`.

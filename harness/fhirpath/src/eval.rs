@@ -42,6 +42,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         match ast {
             Ast::Empty => Ok(Vec::new()),
             Ast::Literal(value) => Ok(vec![Item::Value(value.clone())]),
+            Ast::Pattern(pattern) => {
+                Ok(vec![Item::Value(Value::String(pattern.text().to_string()))])
+            }
             Ast::Identifier(name) => self.root_identifier(name, input),
             Ast::This => Ok(frame.this.clone()),
             Ast::Index => Ok(frame
@@ -96,7 +99,10 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 let value = self.eval(operand, input, frame)?;
                 match value.as_slice() {
                     [] => Ok(Vec::new()),
-                    [item] => Ok(vec![boolean(self.is_type(item, type_name))]),
+                    [item] => Ok(vec![boolean(
+                        self.is_type(item, type_name)
+                            || self.is_primitive_named_by_system_type(item, type_name),
+                    )]),
                     _ => Err(EvalError::new("'is' needs a single item")),
                 }
             }
@@ -261,6 +267,18 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     /// a derived type counts (`uuid` is a `uri`, `Age` is a `Quantity`).
     pub fn is_type(&self, item: &Item<'a>, type_name: &str) -> bool {
         self.type_matches(item, type_name, false)
+    }
+
+    /// The `is` operator's reading of an unqualified System type name on a FHIR primitive
+    /// of the same name in lower case (`answer is Boolean` on a `boolean`, as the R4
+    /// invariant que-7 is written): true, as the reference validator evaluates invariants.
+    /// `System.Boolean` and the function form `is(Boolean)` stay strict, as the official
+    /// tests require (`Patient.active.is(Boolean)` is false).
+    fn is_primitive_named_by_system_type(&self, item: &Item<'a>, type_name: &str) -> bool {
+        SYSTEM_TYPES.contains(&type_name)
+            && matches!(item, Item::Node(node) if node.type_name.as_deref().is_some_and(|t| {
+                self.ctx.model.is_primitive(t) && t.eq_ignore_ascii_case(type_name)
+            }))
     }
 
     /// Whether `item` may be cast to the type (`as`, `ofType`): as [`Self::is_type`], but

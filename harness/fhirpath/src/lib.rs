@@ -23,6 +23,7 @@ mod functions;
 mod lexer;
 mod model;
 mod parser;
+mod pattern;
 mod quantity;
 #[cfg(feature = "r4-model")]
 mod static_model;

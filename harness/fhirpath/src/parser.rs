@@ -3,6 +3,7 @@
 use crate::ast::{Ast, BinaryOp};
 use crate::error::ParseError;
 use crate::lexer::{Spanned, Token, tokenize};
+use crate::pattern::{LiteralPattern, PatternUse};
 use crate::quantity::Quantity;
 use crate::temporal;
 use crate::value::Value;
@@ -108,6 +109,18 @@ fn infix_for(token: &Token) -> Option<Infix> {
         },
         _ => None,
     }
+}
+
+/// A function call node; the string literal pattern of a regex function becomes an
+/// [`Ast::Pattern`] so that it is compiled once, not at every evaluation.
+fn call(target: Option<Box<Ast>>, name: String, mut args: Vec<Ast>) -> Ast {
+    if let Some(usage) = PatternUse::of_function(&name)
+        && let Some(first) = args.first_mut()
+        && let Ast::Literal(Value::String(text)) = first
+    {
+        *first = Ast::Pattern(LiteralPattern::new(std::mem::take(text), usage));
+    }
+    Ast::Call { target, name, args }
 }
 
 fn describe(token: &Token) -> String {
@@ -254,11 +267,7 @@ impl Parser {
                 let name = self.identifier()?;
                 if self.eat_symbol("(") {
                     let args = self.arguments()?;
-                    ast = Ast::Call {
-                        target: Some(Box::new(ast)),
-                        name,
-                        args,
-                    };
+                    ast = call(Some(Box::new(ast)), name, args);
                 } else {
                     ast = Ast::Member(Box::new(ast), name);
                 }
@@ -319,11 +328,7 @@ impl Parser {
                 }
                 if self.eat_symbol("(") {
                     let args = self.arguments()?;
-                    return Ok(Ast::Call {
-                        target: None,
-                        name,
-                        args,
-                    });
+                    return Ok(call(None, name, args));
                 }
                 Ok(Ast::Identifier(name))
             }

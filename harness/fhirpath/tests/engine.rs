@@ -273,3 +273,104 @@ fn hostile_input_fails_cleanly() {
         );
     }
 }
+
+#[test]
+fn regex_functions_give_the_same_answers_for_literal_and_computed_patterns() {
+    let obs = observation();
+    let ctx = EvalContext::new(&TinyModel).with_resource(&obs);
+    for _ in 0..3 {
+        yes(
+            &ctx,
+            &obs,
+            "status.matches('^fin') and status.matches('in')",
+        );
+        yes(
+            &ctx,
+            &obs,
+            "status.matches('^f' + 'in') and status.matches(status)",
+        );
+        yes(
+            &ctx,
+            &obs,
+            "status.matchesFull('f.*l') and status.matchesFull('fin').not()",
+        );
+        yes(
+            &ctx,
+            &obs,
+            "'a\nb'.matches('a.b') and 'a\nb'.matchesFull('a.b')",
+        );
+        yes(
+            &ctx,
+            &obs,
+            "status.replaceMatches('[aeiou]', '_') = 'f_n_l'",
+        );
+        yes(
+            &ctx,
+            &obs,
+            "status.replaceMatches('[ae' + 'iou]', '-') = 'f-n-l'",
+        );
+        yes(&ctx, &obs, "status.replaceMatches('', 'x') = 'final'");
+        yes(
+            &ctx,
+            &obs,
+            "status.matches({}).empty() and {}.matches('x').empty()",
+        );
+    }
+    let bad = parse("status.matches('(')").unwrap();
+    let focus = [Item::Node(Node::new(&obs))];
+    for _ in 0..2 {
+        let error = bad.evaluate(&ctx, &focus).unwrap_err();
+        assert!(
+            error.message.contains("invalid regular expression"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn one_parsed_pattern_serves_many_threads() {
+    let expr = parse("matches('^[A-Z][a-z]+$')").unwrap();
+    assert_eq!(expr, parse("matches('^[A-Z][a-z]+$')").unwrap());
+    std::thread::scope(|scope| {
+        for word in ["Peter", "james", "Jim", "X"] {
+            let expr = &expr;
+            scope.spawn(move || {
+                let ctx = EvalContext::new(&NoModel);
+                let focus = [Item::Value(Value::String(word.into()))];
+                for _ in 0..100 {
+                    let result = expr.evaluate_boolean(&ctx, &focus).unwrap();
+                    assert_eq!(result, Some(word == "Peter" || word == "Jim"), "{word}");
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn is_operator_reads_system_type_names_on_fhir_primitives() {
+    let obs = observation();
+    let ctx = EvalContext::new(&TinyModel).with_resource(&obs);
+    let no = |source: &str| {
+        assert_eq!(
+            eval(&ctx, &obs, source),
+            vec![Some(Value::Boolean(false))],
+            "{source}"
+        );
+    };
+    // A FHIR dateTime is `DateTime` for the operator, as FHIR invariants are written
+    // (R4 que-7: `answer is Boolean`), ...
+    yes(&ctx, &obs, "effective is DateTime");
+    yes(
+        &ctx,
+        &obs,
+        "effective is dateTime and effective is FHIR.dateTime",
+    );
+    yes(&ctx, &obs, "true is Boolean and @2020 is Date");
+    // ... but only under its own name, never qualified as a System type, and not in the
+    // function form, which the official suite keeps strict.
+    no("effective is Date");
+    no("effective is System.DateTime");
+    no("effective.is(DateTime)");
+    no("status is String");
+    no("Observation.value is Decimal");
+}

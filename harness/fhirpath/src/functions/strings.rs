@@ -1,12 +1,12 @@
 //! String functions: `indexOf`, `substring`, `startsWith`, `matches`, `replace`, ...
 
 use super::{Call, one};
-use crate::error::{EvalError, EvalResult};
+use crate::ast::Ast;
+use crate::error::EvalResult;
+use crate::pattern::PatternUse;
 use crate::value::{Collection, Item, Value};
 use regex::Regex;
-
-/// Largest compiled regular expression accepted, against hostile patterns.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+use std::borrow::Cow;
 
 pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
     if call.name == "join" {
@@ -115,26 +115,27 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         }
         "matches" | "matchesFull" => {
             call.arity(1, 1)?;
-            let Some(pattern) = call.arg_string(0)? else {
+            let usage = if call.name == "matches" {
+                PatternUse::Search
+            } else {
+                PatternUse::Full
+            };
+            let Some(regex) = pattern_argument(call, usage)? else {
                 return Ok(Vec::new());
             };
-            let anchored = if call.name == "matches" {
-                format!("(?s:{pattern})")
-            } else {
-                format!("^(?s:{pattern})$")
-            };
-            one(Value::Boolean(compile(&anchored)?.is_match(&text)))
+            one(Value::Boolean(regex.is_match(&text)))
         }
         "replaceMatches" => {
             call.arity(2, 2)?;
-            let (Some(pattern), Some(substitution)) = (call.arg_string(0)?, call.arg_string(1)?)
-            else {
+            let Some(substitution) = call.arg_string(1)? else {
                 return Ok(Vec::new());
             };
-            if pattern.is_empty() {
+            let Some(regex) = pattern_argument(call, PatternUse::Replace)? else {
+                return Ok(Vec::new());
+            };
+            if regex.as_str().is_empty() {
                 return string(text);
             }
-            let regex = compile(&pattern)?;
             string(regex.replace_all(&text, substitution.as_str()).into_owned())
         }
         _ => {
@@ -148,9 +149,17 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
     }
 }
 
-fn compile(pattern: &str) -> EvalResult<Regex> {
-    regex::RegexBuilder::new(pattern)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| EvalError::new(format!("invalid regular expression: {e}")))
+/// The compiled first argument of a regex function (`None` when it is empty): a literal
+/// pattern is compiled once per parsed expression, any other pattern at each call.
+fn pattern_argument<'e>(
+    call: &'e Call<'_, '_, '_>,
+    usage: PatternUse,
+) -> EvalResult<Option<Cow<'e, Regex>>> {
+    if let Ast::Pattern(pattern) = &call.args[0] {
+        return pattern.regex().map(|regex| Some(Cow::Borrowed(regex)));
+    }
+    match call.arg_string(0)? {
+        None => Ok(None),
+        Some(pattern) => Ok(Some(Cow::Owned(usage.compile(&pattern)?))),
+    }
 }
