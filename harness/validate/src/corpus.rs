@@ -9,7 +9,7 @@ use assure_model::Format;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::{Definitions, Options, Validator};
+use crate::{Definitions, Options, Policy, Validator};
 
 /// The result of one validation of one case.
 #[derive(Debug, Clone)]
@@ -70,8 +70,12 @@ fn run_case(dir: &Path, base: &Arc<Definitions>, case: &Value) -> Vec<CaseResult
     let mut supporting = strings(&case["supporting"]);
     supporting.extend(strings(&case["profiles"]));
     let defs = with_files(dir, base, &supporting);
+    let policy = Policy {
+        security_checks: case["security-checks"].as_bool() == Some(true),
+        no_html_in_markdown: case["noHtmlInMarkdown"].as_bool() == Some(true),
+    };
     if let Some(expected) = case["java"].as_str().and_then(|p| expected_errors(dir, p)) {
-        let validator = Validator::new(defs.clone());
+        let validator = Validator::new(defs.clone()).with_policy(policy);
         let outcome = validator.validate_bytes(&instance, format, &Options::default());
         results.push(CaseResult {
             name: name.clone(),
@@ -89,7 +93,7 @@ fn run_case(dir: &Path, base: &Arc<Definitions>, case: &Value) -> Vec<CaseResult
         let mut files = strings(&profile["supporting"]);
         files.push(source.to_owned());
         let defs = with_files(dir, &defs, &files);
-        let validator = Validator::new(defs);
+        let validator = Validator::new(defs).with_policy(policy);
         let url = read_resource(dir, source, &validator)
             .and_then(|json| json["url"].as_str().map(str::to_owned));
         let options = Options {

@@ -10,4 +10,4 @@ pub use definitions::Definitions;
 pub mod terminology;
 pub mod validator;
 
-pub use validator::{Issue, Options, Outcome, Severity, Validator};
+pub use validator::{Issue, Options, Outcome, Policy, Severity, Validator};

@@ -41,6 +41,16 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
         let resource_type = resource.resource_type.as_deref().unwrap_or_default();
         let id = resource.child("id").and_then(Element::text);
         if let Some(full_url) = entry.child("fullUrl").and_then(Element::text)
+            && !is_absolute_url(full_url)
+        {
+            walk.report(
+                Severity::Error,
+                entry,
+                &entry_location,
+                "Bundle.entry.fullUrl",
+                format!("The fullUrl must be an absolute URL (not '{full_url}')"),
+            );
+        } else if let Some(full_url) = entry.child("fullUrl").and_then(Element::text)
             && let Some((url_type, url_id)) = restful_tail(full_url)
             && walk.validator.type_profile(url_type).is_some()
             && (url_type != resource_type || id.is_some_and(|id| id != url_id))
@@ -74,6 +84,16 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
             );
         }
     }
+}
+
+/// Whether `url` starts with a scheme (`http:`, `urn:`, ...), as a `fullUrl` must.
+fn is_absolute_url(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
 /// `(type, id)` from the end of a RESTful URL (`.../Patient/1` or `.../Patient/1/_history/2`).
@@ -131,7 +151,15 @@ pub fn resolve<'e>(
 
 #[cfg(test)]
 mod tests {
-    use super::restful_tail;
+    use super::{is_absolute_url, restful_tail};
+
+    #[test]
+    fn full_urls_must_be_absolute() {
+        assert!(is_absolute_url("http://x/fhir/Patient/1"));
+        assert!(is_absolute_url("urn:uuid:1234"));
+        assert!(!is_absolute_url("Patient/1"));
+        assert!(!is_absolute_url("1:2"));
+    }
 
     #[test]
     fn reads_type_and_id_from_full_urls() {

@@ -3,9 +3,11 @@
 mod attachment;
 mod binding;
 mod bundle;
+mod differential;
 mod extension;
 mod issue;
 mod pattern;
+mod policy;
 mod profile;
 mod reference;
 mod slicing;
@@ -24,6 +26,7 @@ use crate::Definitions;
 use crate::terminology::Terminology;
 
 pub use issue::{Issue, Outcome, Severity};
+pub use policy::Policy;
 pub use profile::Profile;
 
 /// What to validate against besides the resource's own type and `meta.profile`.
@@ -46,6 +49,7 @@ pub struct Validator {
     snapshots: RwLock<HashMap<String, Result<Arc<Value>, String>>>,
     model: OnceLock<StaticModel>,
     global_profiles: OnceLock<HashMap<String, Vec<String>>>,
+    policy: Policy,
 }
 
 impl Validator {
@@ -58,7 +62,19 @@ impl Validator {
             snapshots: RwLock::new(HashMap::new()),
             model: OnceLock::new(),
             global_profiles: OnceLock::new(),
+            policy: Policy::default(),
         }
+    }
+
+    /// The same validator with the optional checks of `policy` switched on or off.
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The optional checks in force.
+    pub fn policy(&self) -> Policy {
+        self.policy
     }
 
     /// The definitions in use.

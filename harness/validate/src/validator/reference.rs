@@ -101,6 +101,43 @@ pub fn check(
     }
 }
 
+/// The resource type a literal reference points to: its contained or bundled target's type,
+/// else the type named in the reference. `None` when it cannot be told.
+pub fn target_type(reference: &str, scope: Scope<'_>) -> Option<String> {
+    if let Some(id) = reference.strip_prefix('#') {
+        if id.is_empty() {
+            return scope.resource.resource_type.clone();
+        }
+        return [scope.resource, scope.root]
+            .into_iter()
+            .find_map(|container| {
+                container
+                    .children_named("contained")
+                    .find(|c| c.child("id").and_then(Element::text) == Some(id))
+            })
+            .and_then(|target| target.resource_type.clone());
+    }
+    if let Some(target) = in_bundle(reference, scope) {
+        return target.resource_type.clone();
+    }
+    literal_type(reference).map(str::to_owned)
+}
+
+/// The resource types that `targetProfile` canonicals name (core types by their URL, other
+/// profiles by the type they constrain, when loaded).
+pub fn target_types(walk: &Walk<'_>, target_profiles: &[String]) -> Vec<String> {
+    target_profiles
+        .iter()
+        .filter_map(|t| {
+            let base = t.split('|').next().unwrap_or_default();
+            match base.strip_prefix(CORE_SD_BASE) {
+                Some(core) => Some(core.to_owned()),
+                None => walk.validator.profile(t).map(|p| p.type_name.clone()),
+            }
+        })
+        .collect()
+}
+
 /// The bundle entry resource a reference points to, when the document is a bundle.
 fn in_bundle<'e>(reference: &str, scope: Scope<'e>) -> Option<&'e Element> {
     if scope.document.resource_type.as_deref() != Some("Bundle") {

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::issue::Severity;
 use super::pattern::matches;
 use super::profile::Profile;
+use super::reference;
 use super::walk::{Scope, Walk, capitalized, element_location};
 
 /// Checks the repetitions `items` of sliced element `base` (children of `parent`).
@@ -88,14 +89,30 @@ fn discriminator_matches(
     path: &str,
     scope: Scope<'_>,
 ) -> bool {
-    // References are not followed: `x.resolve()` discriminates on `x` itself.
+    // `x.resolve()` discriminates on `x` itself, except that a type discriminator compares
+    // the type of the resource `x` points to with the slice's target types.
     let path = path.trim();
-    let nav_path = match path.strip_suffix(".resolve()") {
-        Some(p) => p,
-        None if path == "resolve()" => "$this",
-        None => path,
+    let (nav_path, resolves) = match path.strip_suffix(".resolve()") {
+        Some(p) => (p, true),
+        None if path == "resolve()" => ("$this", true),
+        None => (path, false),
     };
     let targets = navigate(item, nav_path);
+    if kind == "type" && resolves {
+        let def_index = definition_at(profile, slice, nav_path).unwrap_or(slice);
+        let allowed: Vec<String> = profile.elements[def_index]
+            .types
+            .iter()
+            .filter(|t| t.code == "Reference")
+            .flat_map(|t| reference::target_types(walk, &t.target_profiles))
+            .collect();
+        return targets.iter().any(|t| {
+            t.child("reference")
+                .and_then(Element::text)
+                .and_then(|r| reference::target_type(r, scope))
+                .is_some_and(|actual| allowed.contains(&actual))
+        });
+    }
     match kind {
         "value" | "pattern" => {
             let expected = expected_value(profile, slice, nav_path);

@@ -10,8 +10,9 @@ use assure_model::{Element, Format, Primitive};
 use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
+use super::policy::html_tag_at;
 use super::profile::{ElementDef, Profile};
-use super::{Options, Validator, attachment, binding, bundle, reference, slicing};
+use super::{Options, Validator, attachment, binding, bundle, differential, reference, slicing};
 
 /// Deepest resource nesting (contained, bundled) followed.
 const MAX_DEPTH: usize = 24;
@@ -151,6 +152,9 @@ impl<'v> Walk<'v> {
         }
         if type_name == "Bundle" {
             bundle::check(self, resource, location);
+        }
+        if type_name == "StructureDefinition" {
+            differential::check(self, resource, location);
         }
         match self.validator.type_profile(&type_name) {
             Some(base) => self.against(resource, &base, location, scope),
@@ -603,12 +607,52 @@ impl<'v> Walk<'v> {
             }
         }
         if code == "xhtml" {
+            self.narrative(node, value, location, rule);
             return;
         }
         if let Some(text) = node.text()
             && let Err(why) = assure_model::check_primitive(code, text)
         {
             self.report(Severity::Error, node, location, rule, why);
+        }
+        self.embedded_html(node, code, location, rule);
+    }
+
+    /// Markup in string values, when the policy forbids it.
+    fn embedded_html(&mut self, node: &Element, code: &str, location: &str, rule: &str) {
+        let policy = self.validator.policy();
+        let Some(text) = node.text() else {
+            return;
+        };
+        let message = match code {
+            "markdown" if policy.no_html_in_markdown => {
+                html_tag_at(text).map(|at| {
+                    let start: String = text[at..].chars().take(2).collect();
+                    format!("The markdown contains what looks like an embedded HTML tag starting at '{start}'")
+                })
+            }
+            "string" if policy.security_checks => html_tag_at(text).map(|_| {
+                "The string contains what looks like embedded HTML tags, which are not allowed for security reasons".to_owned()
+            }),
+            _ => None,
+        };
+        if let Some(message) = message {
+            self.report(Severity::Error, node, location, rule, message);
+        }
+    }
+
+    /// FHIR's narrative rules (txt-1 allowed elements and attributes, txt-2 content).
+    fn narrative(&mut self, node: &Element, value: &Primitive, location: &str, rule: &str) {
+        let Primitive::Xhtml(xhtml) = value else {
+            return;
+        };
+        for issue in assure_model::check_xhtml(xhtml, node.pos, location) {
+            let severity = match issue.severity {
+                assure_model::Severity::Error => Severity::Error,
+                assure_model::Severity::Warning => Severity::Warning,
+                assure_model::Severity::Information => Severity::Information,
+            };
+            self.report(severity, node, location, rule, issue.message);
         }
     }
 
