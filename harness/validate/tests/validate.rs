@@ -187,3 +187,84 @@ fn attachment_size_must_match_its_data() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_property_named_resource_type_is_checked_as_an_element() {
+    let scenario = |kind: &str| {
+        format!(
+            r#"{{"resourceType":"ExampleScenario","status":"draft",
+                "instance":[{{"resourceId":"a","resourceType":"{kind}"}}]}}"#
+        )
+    };
+    let Some(good) = check(&scenario("Patient")) else {
+        return;
+    };
+    assert_eq!(error_messages(&good), Vec::<String>::new());
+    let bad = check(&scenario("NotAType")).unwrap();
+    let errors = error_messages(&bad);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("ExampleScenario.instance[0].resourceType:")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn narratives_follow_the_xhtml_rules() {
+    let patient = |div: &str| {
+        format!(r#"{{"resourceType":"Patient","text":{{"status":"generated","div":"{div}"}}}}"#)
+    };
+    let xhtml = r#"<div xmlns=\"http://www.w3.org/1999/xhtml\">"#;
+    let Some(good) = check(&patient(&format!("{xhtml}<p>Peter</p></div>"))) else {
+        return;
+    };
+    assert_eq!(error_messages(&good), Vec::<String>::new());
+    for bad in [
+        format!("{xhtml}<script>x</script>Peter</div>"),
+        format!("{xhtml}<p> </p></div>"),
+    ] {
+        let errors = error_messages(&check(&patient(&bad)).unwrap());
+        assert!(
+            errors.iter().any(|e| e.starts_with("Patient.text.div:")),
+            "{bad}: {errors:#?}"
+        );
+    }
+}
+
+#[test]
+fn bundle_full_urls_must_be_absolute() {
+    let Some(outcome) = check(
+        r#"{"resourceType":"Bundle","type":"collection","entry":[
+            {"fullUrl":"Patient/1","resource":{"resourceType":"Patient","id":"1"}},
+            {"fullUrl":"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0",
+             "resource":{"resourceType":"Patient"}}]}"#,
+    ) else {
+        return;
+    };
+    assert_eq!(
+        error_messages(&outcome),
+        ["Bundle.entry[0]: The fullUrl must be an absolute URL (not 'Patient/1')"]
+    );
+}
+
+#[test]
+fn html_in_strings_is_an_error_only_under_the_security_policy() {
+    use assure_validate::Policy;
+    let Some(relaxed) = validator() else {
+        return;
+    };
+    let json = r#"{"resourceType":"Patient","name":[{"text":"Standard <script>x</script>"}]}"#;
+    let outcome = relaxed.validate_bytes(json.as_bytes(), Format::Json, &Options::default());
+    assert_eq!(error_messages(&outcome), Vec::<String>::new());
+    let strict = Validator::new(relaxed.definitions().clone()).with_policy(Policy {
+        security_checks: true,
+        ..Policy::default()
+    });
+    let outcome = strict.validate_bytes(json.as_bytes(), Format::Json, &Options::default());
+    let errors = error_messages(&outcome);
+    assert!(
+        errors.len() == 1 && errors[0].starts_with("Patient.name[0].text:"),
+        "{errors:#?}"
+    );
+}

@@ -6,6 +6,7 @@ mod bundle;
 mod differential;
 mod extension;
 mod issue;
+mod narrative_language;
 mod pattern;
 mod policy;
 mod profile;

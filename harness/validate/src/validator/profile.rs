@@ -10,6 +10,10 @@ use serde_json::Value;
 /// The extension that gives an element a minimum length.
 const MIN_LENGTH_EXTENSION: &str = "http://hl7.org/fhir/StructureDefinition/minLength";
 
+/// The extension that says which language sections a narrative must (not) have.
+const NARRATIVE_LANGUAGE_EXTENSION: &str =
+    "http://hl7.org/fhir/StructureDefinition/narrative-language-control";
+
 /// One `type` of an element definition.
 #[derive(Debug, Clone)]
 pub struct TypeRef {
@@ -67,6 +71,8 @@ pub struct ElementDef {
     pub max_length: Option<u64>,
     /// From the `minLength` extension.
     pub min_length: Option<u64>,
+    /// From the `narrative-language-control` extension (`_no`, `_resource`, or languages).
+    pub narrative_languages: Option<String>,
     pub binding: Option<Binding>,
     pub constraints: Vec<Constraint>,
     pub slicing: Option<Slicing>,
@@ -193,6 +199,12 @@ fn compile_element(raw: &Value) -> ElementDef {
             .flatten()
             .find(|e| e["url"] == MIN_LENGTH_EXTENSION)
             .and_then(|e| e["valueInteger"].as_u64()),
+        narrative_languages: raw["extension"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["url"] == NARRATIVE_LANGUAGE_EXTENSION)
+            .find_map(|e| e["valueCode"].as_str().map(str::to_owned)),
         binding: raw["binding"]["valueSet"].as_str().map(|vs| Binding {
             strength: raw["binding"]["strength"]
                 .as_str()

@@ -12,7 +12,10 @@ use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::policy::html_tag_at;
 use super::profile::{ElementDef, Profile};
-use super::{Options, Validator, attachment, binding, bundle, differential, reference, slicing};
+use super::{
+    Options, Validator, attachment, binding, bundle, differential, narrative_language, reference,
+    slicing,
+};
 
 /// Deepest resource nesting (contained, bundled) followed.
 const MAX_DEPTH: usize = 24;
@@ -269,6 +272,9 @@ impl<'v> Walk<'v> {
             if let Some(b) = &def.binding {
                 binding::check(self, node, code, b, location, &def.id);
             }
+            if let Some(control) = &def.narrative_languages {
+                narrative_language::check(self, node, scope.resource, control, location, &def.id);
+            }
         }
         // Which definitions describe the children?
         let (child_profile, child_parent) =
@@ -416,9 +422,16 @@ impl<'v> Walk<'v> {
             {
                 continue;
             }
-            if child_def.name == "resourceType" && node.resource_type.is_some() {
+            if child_def.name == "resourceType"
+                && let Some(resource_type) = &node.resource_type
+            {
                 // A property named `resourceType` (ExampleScenario.instance) is kept by the
-                // parser as the node's resource type.
+                // JSON parser as the node's resource type: check it as the element it is.
+                let mut property = Element::new("resourceType", None, node.pos);
+                property.value = Some(Primitive::String(resource_type.clone()));
+                let loc = element_location(location, &property);
+                self.cardinality(node, child_def, 1, location);
+                self.element(&property, profile, child_index, &loc, scope);
                 continue;
             }
             let mut matched: Vec<&Element> = Vec::new();
