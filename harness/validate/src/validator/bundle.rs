@@ -97,7 +97,7 @@ fn is_absolute_url(url: &str) -> bool {
 }
 
 /// `(type, id)` from the end of a RESTful URL (`.../Patient/1` or `.../Patient/1/_history/2`).
-fn restful_tail(url: &str) -> Option<(&str, &str)> {
+pub fn restful_tail(url: &str) -> Option<(&str, &str)> {
     if url.starts_with("urn:") {
         return None;
     }
@@ -111,42 +111,6 @@ fn restful_tail(url: &str) -> Option<(&str, &str)> {
     let kind = parts.get(type_at)?;
     kind.starts_with(|c: char| c.is_ascii_uppercase())
         .then_some((*kind, parts[id_at]))
-}
-
-/// The entry resource of `bundle` that `reference` (made in the entry with `from_full_url`)
-/// points to: by `fullUrl`, or by type and id for relative references.
-pub fn resolve<'e>(
-    bundle: &'e Element,
-    reference: &str,
-    from_full_url: Option<&str>,
-) -> Option<&'e Element> {
-    let absolute = if reference.contains(':') {
-        reference.to_owned()
-    } else {
-        let base = from_full_url
-            .and_then(|url| {
-                restful_tail(url).map(|(t, i)| &url[..url.len() - t.len() - i.len() - 1])
-            })
-            .unwrap_or_default();
-        format!("{base}{reference}")
-    };
-    let entries = || bundle.children_named("entry");
-    let by_url =
-        entries().find(|e| e.child("fullUrl").and_then(Element::text) == Some(absolute.as_str()));
-    by_url
-        .or_else(|| {
-            let (kind, id) = restful_tail(reference).or_else(|| {
-                let (k, i) = reference.split_once('/')?;
-                Some((k, i))
-            })?;
-            entries().find(|e| {
-                e.child("resource").is_some_and(|r| {
-                    r.resource_type.as_deref() == Some(kind)
-                        && r.child("id").and_then(Element::text) == Some(id)
-                })
-            })
-        })
-        .and_then(|e| e.child("resource"))
 }
 
 #[cfg(test)]

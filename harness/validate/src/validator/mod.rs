@@ -3,6 +3,7 @@
 mod attachment;
 mod binding;
 mod bundle;
+mod bundle_index;
 mod differential;
 mod extension;
 mod issue;
@@ -47,6 +48,8 @@ pub struct Validator {
     definitions: Arc<Definitions>,
     terminology: Terminology,
     profiles: RwLock<HashMap<String, Option<Arc<Profile>>>>,
+    /// `type_profile` answers by bare type name, so hot lookups build no canonical URL.
+    type_profiles: RwLock<HashMap<String, Option<Arc<Profile>>>>,
     snapshots: RwLock<HashMap<String, Result<Arc<Value>, String>>>,
     model: OnceLock<StaticModel>,
     global_profiles: OnceLock<HashMap<String, Vec<String>>>,
@@ -60,6 +63,7 @@ impl Validator {
             terminology: Terminology::new(definitions.clone()),
             definitions,
             profiles: RwLock::new(HashMap::new()),
+            type_profiles: RwLock::new(HashMap::new()),
             snapshots: RwLock::new(HashMap::new()),
             model: OnceLock::new(),
             global_profiles: OnceLock::new(),
@@ -226,7 +230,20 @@ impl Validator {
         if type_name.contains(':') {
             return self.profile(type_name);
         }
-        self.profile(&format!("{}{type_name}", crate::definitions::CORE_SD_BASE))
+        if let Some(found) = self
+            .type_profiles
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(type_name)
+        {
+            return found.clone();
+        }
+        let compiled = self.profile(&format!("{}{type_name}", crate::definitions::CORE_SD_BASE));
+        self.type_profiles
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(type_name.to_owned(), compiled.clone());
+        compiled
     }
 
     /// Profiles that ImplementationGuides among the definitions declare `global` for a

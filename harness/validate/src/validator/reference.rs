@@ -53,7 +53,7 @@ pub fn check(
                 }
             }
         }
-    } else if let Some(target) = in_bundle(reference, scope) {
+    } else if let Some(target) = in_bundle(walk, reference, scope) {
         target.resource_type.clone()
     } else if reference.starts_with("urn:") {
         None
@@ -103,7 +103,7 @@ pub fn check(
 
 /// The resource type a literal reference points to: its contained or bundled target's type,
 /// else the type named in the reference. `None` when it cannot be told.
-pub fn target_type(reference: &str, scope: Scope<'_>) -> Option<String> {
+pub fn target_type(walk: &Walk<'_>, reference: &str, scope: Scope<'_>) -> Option<String> {
     if let Some(id) = reference.strip_prefix('#') {
         if id.is_empty() {
             return scope.resource.resource_type.clone();
@@ -117,7 +117,7 @@ pub fn target_type(reference: &str, scope: Scope<'_>) -> Option<String> {
             })
             .and_then(|target| target.resource_type.clone());
     }
-    if let Some(target) = in_bundle(reference, scope) {
+    if let Some(target) = in_bundle(walk, reference, scope) {
         return target.resource_type.clone();
     }
     literal_type(reference).map(str::to_owned)
@@ -139,20 +139,12 @@ pub fn target_types(walk: &Walk<'_>, target_profiles: &[String]) -> Vec<String> 
 }
 
 /// The bundle entry resource a reference points to, when the document is a bundle.
-fn in_bundle<'e>(reference: &str, scope: Scope<'e>) -> Option<&'e Element> {
+fn in_bundle<'e>(walk: &Walk<'_>, reference: &str, scope: Scope<'e>) -> Option<&'e Element> {
     if scope.document.resource_type.as_deref() != Some("Bundle") {
         return None;
     }
-    let from = scope
-        .document
-        .children_named("entry")
-        .find(|e| {
-            e.child("resource")
-                .is_some_and(|r| std::ptr::eq(r, scope.resource))
-        })
-        .and_then(|e| e.child("fullUrl"))
-        .and_then(Element::text);
-    super::bundle::resolve(scope.document, reference, from)
+    walk.bundle_index(scope.document)
+        .resolve(scope.document, reference, scope.resource)
 }
 
 /// The resource type of a relative or absolute RESTful reference (`Patient/1`,

@@ -109,7 +109,7 @@ fn discriminator_matches(
         return targets.iter().any(|t| {
             t.child("reference")
                 .and_then(Element::text)
-                .and_then(|r| reference::target_type(r, scope))
+                .and_then(|r| reference::target_type(walk, r, scope))
                 .is_some_and(|actual| allowed.contains(&actual))
         });
     }

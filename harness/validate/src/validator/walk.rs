@@ -2,11 +2,14 @@
 //! structural rules (known elements, cardinality, types, primitive formats, fixed/pattern
 //! values, maximum length, bindings, invariants, slicing, extensions, references) are checked.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use assure_fhirpath::{EvalContext, Item, Node};
 use assure_model::{Element, Format, Primitive};
 
+use super::bundle_index::BundleIndex;
 use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
@@ -37,6 +40,8 @@ pub struct Walk<'v> {
     issues: Vec<Issue>,
     unsupported_invariants: usize,
     depth: usize,
+    /// The entry index of the Bundle being validated, shared with trial walks.
+    bundle_index: RefCell<Option<Rc<BundleIndex>>>,
 }
 
 impl<'v> Walk<'v> {
@@ -47,6 +52,7 @@ impl<'v> Walk<'v> {
             issues: Vec::new(),
             unsupported_invariants: 0,
             depth: 0,
+            bundle_index: RefCell::new(None),
         }
     }
 
@@ -58,6 +64,20 @@ impl<'v> Walk<'v> {
             issues: Vec::new(),
             unsupported_invariants: 0,
             depth: self.depth,
+            bundle_index: self.bundle_index.clone(),
+        }
+    }
+
+    /// The entry index of `bundle`, built on first use and kept for the walk.
+    pub fn bundle_index(&self, bundle: &Element) -> Rc<BundleIndex> {
+        let mut cached = self.bundle_index.borrow_mut();
+        match cached.as_ref() {
+            Some(index) if index.indexes(bundle) => index.clone(),
+            _ => {
+                let index = Rc::new(BundleIndex::new(bundle));
+                *cached = Some(index.clone());
+                index
+            }
         }
     }
 
@@ -680,26 +700,27 @@ impl<'v> Walk<'v> {
         if def.constraints.is_empty() {
             return;
         }
-        let model = self.validator.model();
+        let mut focus_node = Node::new(node);
+        if focus_node.type_name.is_none() {
+            // Backbone elements are typed by their defining path.
+            focus_node.type_name = match type_code {
+                Some("BackboneElement" | "Element") if def.path.contains('.') => {
+                    Some(Arc::from(def.path.as_str()))
+                }
+                other => other.map(Arc::from),
+            };
+        }
+        let focus = [Item::Node(focus_node)];
+        // One context for all constraints of the node: building it reads the clock.
+        let mut ctx = EvalContext::new(self.validator.model()).with_resource(scope.resource);
+        if !std::ptr::eq(scope.root, scope.resource) {
+            ctx = ctx.with_root_resource(scope.root);
+        }
         for constraint in &def.constraints {
             let Ok(expr) = &constraint.expression else {
                 self.unsupported_invariants += 1;
                 continue;
             };
-            let ctx = EvalContext::new(model)
-                .with_resource(scope.resource)
-                .with_root_resource(scope.root);
-            let mut focus_node = Node::new(node);
-            if focus_node.type_name.is_none() {
-                // Backbone elements are typed by their defining path.
-                focus_node.type_name = match type_code {
-                    Some("BackboneElement" | "Element") if def.path.contains('.') => {
-                        Some(Arc::from(def.path.as_str()))
-                    }
-                    other => other.map(Arc::from),
-                };
-            }
-            let focus = [Item::Node(focus_node)];
             match expr.evaluate_boolean(&ctx, &focus) {
                 Ok(Some(false)) => {
                     let severity = if constraint.severity == "error" {
