@@ -9,6 +9,32 @@ pub struct Policy {
     pub security_checks: bool,
     /// Markdown values that contain what looks like an HTML tag are errors.
     pub no_html_in_markdown: bool,
+    /// `uri`/`url` values in the domains reserved for examples (`example.org`, ...) are
+    /// errors: production data should not point at them.
+    pub no_example_urls: bool,
+}
+
+/// Whether `url`'s host is a domain reserved for documentation (RFC 2606): `example.org`,
+/// `example.com`, `example.net` or a subdomain of one.
+pub fn is_example_url(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .rsplit('@')
+        .next()
+        .unwrap_or_default();
+    let host = host
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    ["example.org", "example.com", "example.net"]
+        .iter()
+        .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
 }
 
 /// Where `text` contains something that looks like an HTML tag: a `<` followed by a letter
@@ -31,7 +57,16 @@ pub fn html_tag_at(text: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::html_tag_at;
+    use super::{html_tag_at, is_example_url};
+
+    #[test]
+    fn recognises_example_domains() {
+        assert!(is_example_url("http://repository.example.org/fhir/x"));
+        assert!(is_example_url("https://EXAMPLE.com:8080"));
+        assert!(!is_example_url("http://example.organisation.uk/x"));
+        assert!(!is_example_url("urn:example.org"));
+        assert!(!is_example_url("http://hl7.org/fhir?x=example.org"));
+    }
 
     #[test]
     fn finds_html_tags_only() {

@@ -13,7 +13,7 @@ use super::bundle_index::BundleIndex;
 use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
-use super::policy::html_tag_at;
+use super::policy::{html_tag_at, is_example_url};
 use super::profile::{ElementDef, Profile};
 use super::{
     Options, Validator, attachment, binding, bundle, differential, narrative_language, reference,
@@ -648,11 +648,11 @@ impl<'v> Walk<'v> {
         {
             self.report(Severity::Error, node, location, rule, why);
         }
-        self.embedded_html(node, code, location, rule);
+        self.policy_checks(node, code, location, rule);
     }
 
-    /// Markup in string values, when the policy forbids it.
-    fn embedded_html(&mut self, node: &Element, code: &str, location: &str, rule: &str) {
+    /// Markup in string values and example URLs, when the policy forbids them.
+    fn policy_checks(&mut self, node: &Element, code: &str, location: &str, rule: &str) {
         let policy = self.validator.policy();
         let Some(text) = node.text() else {
             return;
@@ -663,6 +663,9 @@ impl<'v> Walk<'v> {
                     let start: String = text[at..].chars().take(2).collect();
                     format!("The markdown contains what looks like an embedded HTML tag starting at '{start}'")
                 })
+            }
+            "uri" | "url" if policy.no_example_urls && is_example_url(text) => {
+                Some(format!("Example URLs are not allowed here ({text})"))
             }
             "string" if policy.security_checks => html_tag_at(text).map(|_| {
                 "The string contains what looks like embedded HTML tags, which are not allowed for security reasons".to_owned()
