@@ -292,6 +292,9 @@ impl<'v> Walk<'v> {
             if let Some(b) = &def.binding {
                 binding::check(self, node, code, b, location, &def.id);
             }
+            if code != "Extension" && node.resource_type.is_none() {
+                self.type_profiles_known(node, def, code, location);
+            }
             if let Some(control) = &def.narrative_languages {
                 narrative_language::check(self, node, scope.resource, control, location, &def.id);
             }
@@ -355,6 +358,32 @@ impl<'v> Walk<'v> {
             type_name: type_code.as_deref().unwrap_or(&profile.type_name),
         };
         self.children(node, &child_profile, child_parent, location, &host, scope);
+    }
+
+    /// The profiles `def` puts on the data type `code` must be available: the value is
+    /// checked against them (a resource's or extension's missing profile is reported where
+    /// it is used).
+    fn type_profiles_known(
+        &mut self,
+        node: &Element,
+        def: &ElementDef,
+        code: &str,
+        location: &str,
+    ) {
+        let declared = def
+            .types
+            .iter()
+            .filter(|t| t.code == code)
+            .flat_map(|t| t.profiles.iter());
+        for canonical in declared {
+            if self.validator.profile(canonical).is_none() {
+                let message = format!(
+                    "Unknown profile {canonical}: {}",
+                    self.validator.profile_problem(canonical)
+                );
+                self.report(Severity::Error, node, location, &def.id, message);
+            }
+        }
     }
 
     fn children_source(
