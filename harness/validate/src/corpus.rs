@@ -74,6 +74,10 @@ fn run_case(dir: &Path, base: &Arc<Definitions>, case: &Value) -> Vec<CaseResult
         security_checks: case["security-checks"].as_bool() == Some(true),
         no_html_in_markdown: case["noHtmlInMarkdown"].as_bool() == Some(true),
         no_example_urls: case["examples"].as_bool() == Some(false),
+        references_must_resolve: matches!(
+            case["validateReference"].as_str(),
+            Some("CHECK_EXISTS" | "CHECK_EXISTS_AND_TYPE" | "CHECK_VALID")
+        ),
     };
     if let Some(expected) = case["java"].as_str().and_then(|p| expected_errors(dir, p)) {
         let validator = Validator::new(defs.clone()).with_policy(policy);

@@ -268,3 +268,39 @@ fn html_in_strings_is_an_error_only_under_the_security_policy() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn references_in_parameters_resolve_under_the_policy() {
+    use assure_validate::Policy;
+    let Some(relaxed) = validator() else {
+        return;
+    };
+    let parameters = |target: &str| {
+        format!(
+            r#"{{"resourceType":"Parameters","parameter":[
+                {{"name":"patient","resource":{{"resourceType":"Patient","id":"1"}}}},
+                {{"name":"coverage","resource":{{"resourceType":"Coverage","status":"active",
+                  "beneficiary":{{"reference":"{target}"}},
+                  "payor":[{{"display":"Payer"}}]}}}}]}}"#
+        )
+    };
+    let strict = Validator::new(relaxed.definitions().clone()).with_policy(Policy {
+        references_must_resolve: true,
+        ..Policy::default()
+    });
+    let run = |validator: &Validator, target: &str| {
+        let json = parameters(target);
+        error_messages(&validator.validate_bytes(
+            json.as_bytes(),
+            Format::Json,
+            &Options::default(),
+        ))
+    };
+    assert_eq!(run(&strict, "Patient/1"), Vec::<String>::new());
+    assert_eq!(run(relaxed, "Patient/2"), Vec::<String>::new());
+    let errors = run(&strict, "Patient/2");
+    assert!(
+        errors.len() == 1 && errors[0].starts_with("Parameters.parameter[1].resource.beneficiary:"),
+        "{errors:#?}"
+    );
+}

@@ -12,6 +12,9 @@ pub struct Policy {
     /// `uri`/`url` values in the domains reserved for examples (`example.org`, ...) are
     /// errors: production data should not point at them.
     pub no_example_urls: bool,
+    /// Relative references inside a Bundle or Parameters document must resolve to a
+    /// resource in it; elsewhere, whether the target exists cannot be told offline.
+    pub references_must_resolve: bool,
 }
 
 /// Whether `url`'s host is a domain reserved for documentation (RFC 2606): `example.org`,

@@ -55,9 +55,25 @@ pub fn check(
         }
     } else if let Some(target) = in_bundle(walk, reference, scope) {
         target.resource_type.clone()
+    } else if let Some(target) = in_parameters(reference, scope) {
+        target.resource_type.clone()
     } else if reference.starts_with("urn:") {
         None
     } else {
+        let relative = !reference.contains(':') && literal_type(reference).is_some();
+        let holds_targets = matches!(
+            scope.document.resource_type.as_deref(),
+            Some("Bundle" | "Parameters")
+        );
+        if relative && holds_targets && walk.validator.policy().references_must_resolve {
+            walk.report(
+                Severity::Error,
+                node,
+                location,
+                &def.id,
+                format!("Unable to resolve the reference '{reference}' within the document"),
+            );
+        }
         literal_type(reference).map(str::to_owned)
     };
     let Some(target_type) = target_type else {
@@ -145,6 +161,26 @@ fn in_bundle<'e>(walk: &Walk<'_>, reference: &str, scope: Scope<'e>) -> Option<&
     }
     walk.bundle_index(scope.document)
         .resolve(scope.document, reference, scope.resource)
+}
+
+/// The resource of a Parameters document (`parameter.resource`, also within `part`s) that
+/// a relative reference `Type/id` points to.
+fn in_parameters<'e>(reference: &str, scope: Scope<'e>) -> Option<&'e Element> {
+    if scope.document.resource_type.as_deref() != Some("Parameters") {
+        return None;
+    }
+    let (kind, id) = reference.split_once('/')?;
+    let mut pending: Vec<&Element> = scope.document.children_named("parameter").collect();
+    while let Some(parameter) = pending.pop() {
+        pending.extend(parameter.children_named("part"));
+        if let Some(resource) = parameter.child("resource")
+            && resource.resource_type.as_deref() == Some(kind)
+            && resource.child("id").and_then(Element::text) == Some(id)
+        {
+            return Some(resource);
+        }
+    }
+    None
 }
 
 /// The resource type of a relative or absolute RESTful reference (`Patient/1`,
