@@ -304,3 +304,61 @@ fn references_in_parameters_resolve_under_the_policy() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn resolved_targets_must_conform_to_the_target_profile() {
+    let Some(base) = validator() else { return };
+    let mut defs = (**base.definitions()).clone();
+    // A Patient that must be named and whose linked patients must be such Patients too (a
+    // profile that refers to itself).
+    let named = "http://example.org/StructureDefinition/linked-named-patient";
+    let mut profile = (*defs
+        .structure_definition("http://hl7.org/fhir/StructureDefinition/Patient")
+        .unwrap())
+    .clone();
+    profile["url"] = named.into();
+    for element in profile["snapshot"]["element"].as_array_mut().unwrap() {
+        if element["id"] == "Patient.name" {
+            element["min"] = 1.into();
+        }
+        if element["id"] == "Patient.link.other" {
+            element["type"] = serde_json::json!([{"code": "Reference", "targetProfile": [named]}]);
+        }
+    }
+    defs.add_json(profile, "test");
+    let validator = Validator::new(Arc::new(defs));
+    let entry = |id: &str, named_patient: bool, other: &str| {
+        let name = if named_patient {
+            r#""name":[{"text":"A"}],"#
+        } else {
+            ""
+        };
+        format!(
+            r#"{{"fullUrl":"http://x.org/fhir/Patient/{id}","resource":{{"resourceType":"Patient",
+                "id":"{id}","meta":{{"profile":["{named}"]}},{name}
+                "link":[{{"other":{{"reference":"Patient/{other}"}},"type":"seealso"}}]}}}}"#
+        )
+    };
+    // Patients 1 and 2 link to each other: the check must end.
+    let run = |second_named: bool| {
+        let bundle = format!(
+            r#"{{"resourceType":"Bundle","type":"collection","entry":[{},{}]}}"#,
+            entry("1", true, "2"),
+            entry("2", second_named, "1")
+        );
+        error_messages(&validator.validate_bytes(
+            bundle.as_bytes(),
+            Format::Json,
+            &Options::default(),
+        ))
+    };
+    assert_eq!(run(true), Vec::<String>::new());
+    let errors = run(false);
+    assert!(
+        errors.iter().any(|e| {
+            e.starts_with("Bundle.entry[0].resource.link[0].other:")
+                && e.contains("does not conform")
+        }),
+        "{errors:#?}"
+    );
+}

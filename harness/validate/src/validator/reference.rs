@@ -24,6 +24,8 @@ pub fn check(
         .filter(|t| t.code == "Reference")
         .flat_map(|t| t.target_profiles.iter().map(String::as_str))
         .collect();
+    // The resource the reference resolves to in this document, when it does.
+    let mut resolved: Option<(&Element, Scope<'_>)> = None;
     let target_type = if let Some(id) = reference.strip_prefix('#') {
         if id.is_empty() {
             // `#` points at the container itself.
@@ -38,7 +40,14 @@ pub fn check(
                         .find(|c| c.child("id").and_then(Element::text) == Some(id))
                 });
             match found {
-                Some(target) => target.resource_type.clone(),
+                Some(target) => {
+                    let target_scope = Scope {
+                        resource: target,
+                        ..scope
+                    };
+                    resolved = Some((target, target_scope));
+                    target.resource_type.clone()
+                }
                 None => {
                     walk.report(
                         Severity::Error,
@@ -53,9 +62,15 @@ pub fn check(
                 }
             }
         }
-    } else if let Some(target) = in_bundle(walk, reference, scope) {
-        target.resource_type.clone()
-    } else if let Some(target) = in_parameters(reference, scope) {
+    } else if let Some(target) =
+        in_bundle(walk, reference, scope).or_else(|| in_parameters(reference, scope))
+    {
+        let target_scope = Scope {
+            resource: target,
+            root: target,
+            document: scope.document,
+        };
+        resolved = Some((target, target_scope));
         target.resource_type.clone()
     } else if reference.starts_with("urn:") {
         None
@@ -103,6 +118,9 @@ pub fn check(
                     .profile(t)
                     .is_some_and(|p| p.type_name == target_type)
         });
+    if allowed && let Some(resolved) = resolved {
+        conforms_to_target_profiles(walk, node, def, location, &targets, &target_type, resolved);
+    }
     if !allowed {
         walk.report(
             Severity::Error,
@@ -137,6 +155,48 @@ pub fn target_type(walk: &Walk<'_>, reference: &str, scope: Scope<'_>) -> Option
         return target.resource_type.clone();
     }
     literal_type(reference).map(str::to_owned)
+}
+
+/// A resolved target must conform to one of the target profiles on its type, unless the
+/// definition also allows its type without a profile.
+fn conforms_to_target_profiles(
+    walk: &mut Walk<'_>,
+    node: &Element,
+    def: &ElementDef,
+    location: &str,
+    targets: &[&str],
+    target_type: &str,
+    (target, target_scope): (&Element, Scope<'_>),
+) {
+    let plain_type_allowed = targets.iter().any(|t| {
+        let base = t.split('|').next().unwrap_or_default();
+        base == format!("{CORE_SD_BASE}{target_type}") || base == format!("{CORE_SD_BASE}Resource")
+    });
+    let profiles: Vec<_> = targets
+        .iter()
+        .filter(|t| !t.starts_with(CORE_SD_BASE))
+        .filter_map(|t| walk.validator.profile(t))
+        .filter(|p| p.type_name == target_type)
+        .collect();
+    if plain_type_allowed || profiles.is_empty() {
+        return;
+    }
+    if !profiles
+        .iter()
+        .any(|p| walk.conforms(target, p, target_scope))
+    {
+        let urls: Vec<&str> = profiles.iter().map(|p| p.url.as_str()).collect();
+        walk.report(
+            Severity::Error,
+            node,
+            location,
+            &def.id,
+            format!(
+                "The {target_type} this reference points to does not conform to any of its target profiles ({})",
+                urls.join(", ")
+            ),
+        );
+    }
 }
 
 /// The resource types that `targetProfile` canonicals name (core types by their URL, other

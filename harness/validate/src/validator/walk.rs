@@ -42,6 +42,9 @@ pub struct Walk<'v> {
     depth: usize,
     /// The entry index of the Bundle being validated, shared with trial walks.
     bundle_index: RefCell<Option<Rc<BundleIndex>>>,
+    /// Reference targets being checked against a target profile (resource address,
+    /// profile URL), so that circular references end.
+    target_checks: Vec<(usize, String)>,
 }
 
 impl<'v> Walk<'v> {
@@ -53,6 +56,7 @@ impl<'v> Walk<'v> {
             unsupported_invariants: 0,
             depth: 0,
             bundle_index: RefCell::new(None),
+            target_checks: Vec::new(),
         }
     }
 
@@ -65,7 +69,21 @@ impl<'v> Walk<'v> {
             unsupported_invariants: 0,
             depth: self.depth,
             bundle_index: self.bundle_index.clone(),
+            target_checks: self.target_checks.clone(),
         }
+    }
+
+    /// Whether the resource `target` (in `scope`) conforms to `profile`, by a trial walk. A
+    /// check of the same pair already under way (a reference cycle) counts as conforming.
+    pub fn conforms(&self, target: &Element, profile: &Arc<Profile>, scope: Scope<'_>) -> bool {
+        let key = (std::ptr::from_ref(target) as usize, profile.url.clone());
+        if self.target_checks.contains(&key) {
+            return true;
+        }
+        let mut trial = self.trial();
+        trial.target_checks.push(key);
+        trial.against(target, profile, &target.name, scope);
+        !trial.has_errors()
     }
 
     /// The entry index of `bundle`, built on first use and kept for the walk.
