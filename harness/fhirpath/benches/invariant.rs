@@ -1,7 +1,8 @@
-//! Times parsing and evaluating typical FHIR invariants on the example Patient.
+//! Times parsing and evaluating typical FHIR invariants on the example Patient, and
+//! `isDistinct()` over a Bundle-sized collection of strings.
 //! Run with `cargo bench -p assure-fhirpath`.
 
-use assure_fhirpath::{EvalContext, Item, Node, StaticModel, parse};
+use assure_fhirpath::{EvalContext, Item, Node, StaticModel, Value, parse};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
@@ -62,4 +63,25 @@ fn main() {
             .expect("invariant evaluates");
         println!("{key} ({verdict:?}): parse {parse_time:?}, evaluate {eval_time:?} per run");
     }
+    bench_is_distinct(&model);
+}
+
+/// `isDistinct()` on 10,000 distinct full URLs, the shape of R4 invariant bdl-7 on a
+/// large Bundle.
+fn bench_is_distinct(model: &StaticModel) {
+    let urls = (0..10_000)
+        .map(|i| Item::Value(Value::String(format!("urn:uuid:entry-{i:05}"))))
+        .collect();
+    let ctx = EvalContext::new(model).with_variable("urls", urls);
+    let expr = parse("%urls.isDistinct()").expect("expression parses");
+    let iterations = 5;
+    let start = Instant::now();
+    for _ in 0..iterations {
+        black_box(expr.evaluate(&ctx, &[]).expect("isDistinct evaluates"));
+    }
+    let eval_time = start.elapsed() / iterations;
+    let verdict = expr
+        .evaluate_boolean(&ctx, &[])
+        .expect("isDistinct evaluates");
+    println!("isDistinct-10000-strings ({verdict:?}): evaluate {eval_time:?} per run");
 }

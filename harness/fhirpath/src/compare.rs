@@ -33,7 +33,7 @@ pub(crate) fn items_equivalent(left: &Item, right: &Item) -> bool {
 
 /// Structural equality of two elements: same children with equal values, ignoring
 /// source positions.
-fn elements_equal(a: &Element, b: &Element) -> bool {
+pub(crate) fn elements_equal(a: &Element, b: &Element) -> bool {
     a.value == b.value
         && a.resource_type == b.resource_type
         && a.children.len() == b.children.len()
@@ -133,7 +133,7 @@ pub(crate) fn order_items(left: &Item, right: &Item) -> EvalResult<Option<Orderi
     }
 }
 
-/// Whether `item` occurs in `collection` by `=` (used by `in`, `contains`, `distinct`, sets).
+/// Whether `item` occurs in `collection` by `=` (used by `in`, `contains`, `subsetOf`, ...).
 pub(crate) fn collection_contains(collection: &[Item], item: &Item) -> bool {
     collection
         .iter()

@@ -4,6 +4,7 @@ use crate::model::ModelInfo;
 use crate::value::{Collection, Item, Node};
 use assure_model::Element;
 use chrono::{DateTime, Local};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 /// Resolves a reference string (`Patient/123`, a full URL) to a resource element.
@@ -26,7 +27,9 @@ pub struct EvalContext<'a> {
     pub(crate) member_of: Option<ItemCheck<'a>>,
     pub(crate) tracer: Option<Tracer<'a>>,
     pub(crate) strict: bool,
-    pub(crate) now: DateTime<Local>,
+    /// The instant `now()`, `today()` and `timeOfDay()` report: read from the clock on
+    /// first use, then the same for every later call on this context.
+    now: OnceCell<DateTime<Local>>,
 }
 
 impl<'a> EvalContext<'a> {
@@ -42,8 +45,13 @@ impl<'a> EvalContext<'a> {
             member_of: None,
             tracer: None,
             strict: false,
-            now: Local::now(),
+            now: OnceCell::new(),
         }
+    }
+
+    /// The evaluation instant, read from the clock the first time it is asked for.
+    pub(crate) fn now(&self) -> DateTime<Local> {
+        *self.now.get_or_init(Local::now)
     }
 
     /// Sets `%resource` and `%rootResource` to `resource`.
@@ -102,5 +110,20 @@ impl<'a> EvalContext<'a> {
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::NoModel;
+
+    #[test]
+    fn the_clock_is_read_on_first_use_and_then_kept() {
+        let ctx = EvalContext::new(&NoModel);
+        assert!(ctx.now.get().is_none());
+        let first = ctx.now();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(ctx.now(), first);
     }
 }

@@ -4,6 +4,7 @@ use crate::arithmetic;
 use crate::ast::{Ast, BinaryOp};
 use crate::compare::{collection_contains, items_equal, items_equivalent, order_items};
 use crate::context::EvalContext;
+use crate::distinct::distinct;
 use crate::error::{EvalError, EvalResult};
 use crate::functions;
 use crate::model::{capitalized, type_from_choice_suffix};
@@ -492,13 +493,7 @@ pub(crate) fn to_boolean(collection: &[Item]) -> EvalResult<Option<bool>> {
 
 /// `|`: the items of both collections without duplicates.
 pub(crate) fn union<'a>(a: Collection<'a>, b: Collection<'a>) -> Collection<'a> {
-    let mut out: Collection<'a> = Vec::with_capacity(a.len() + b.len());
-    for item in a.into_iter().chain(b) {
-        if !collection_contains(&out, &item) {
-            out.push(item);
-        }
-    }
-    out
+    distinct(a.into_iter().chain(b))
 }
 
 fn collections_equal(a: &[Item], b: &[Item]) -> Option<bool> {

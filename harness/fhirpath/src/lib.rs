@@ -16,6 +16,7 @@ mod arithmetic;
 mod ast;
 mod compare;
 mod context;
+mod distinct;
 mod error;
 mod eval;
 mod expr;

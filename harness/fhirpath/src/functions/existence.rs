@@ -2,6 +2,7 @@
 
 use super::{Call, one};
 use crate::compare::collection_contains;
+use crate::distinct::{distinct, is_distinct};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::to_boolean;
 use crate::value::{Collection, Item, Value};
@@ -69,22 +70,11 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         }
         "distinct" => {
             call.arity(0, 0)?;
-            Ok(distinct(focus))
+            Ok(distinct(focus.iter().cloned()))
         }
         _ => {
             call.arity(0, 0)?;
-            one(Value::Boolean(distinct(focus).len() == focus.len()))
+            one(Value::Boolean(is_distinct(focus)))
         }
     }
-}
-
-/// The items without repeats (by `=`), first occurrence kept.
-pub(super) fn distinct<'a>(items: &[Item<'a>]) -> Collection<'a> {
-    let mut out: Collection<'a> = Vec::with_capacity(items.len());
-    for item in items {
-        if !collection_contains(&out, item) {
-            out.push(item.clone());
-        }
-    }
-    out
 }

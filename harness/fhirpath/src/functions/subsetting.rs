@@ -2,8 +2,8 @@
 //! `intersect`, `exclude`, `union`, `combine`.
 
 use super::Call;
-use super::existence::distinct;
 use crate::compare::collection_contains;
+use crate::distinct::distinct;
 use crate::error::{EvalError, EvalResult};
 use crate::eval::union;
 use crate::value::Collection;
@@ -43,12 +43,12 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         "intersect" => {
             call.arity(1, 1)?;
             let other = call.arg(0)?;
-            let common: Collection<'a> = focus
-                .iter()
-                .filter(|item| collection_contains(&other, item))
-                .cloned()
-                .collect();
-            Ok(distinct(&common))
+            Ok(distinct(
+                focus
+                    .iter()
+                    .filter(|item| collection_contains(&other, item))
+                    .cloned(),
+            ))
         }
         "exclude" => {
             call.arity(1, 1)?;

@@ -31,7 +31,7 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         }
         "now" | "today" | "timeOfDay" => {
             call.arity(0, 0)?;
-            let now = call.ev.ctx.now;
+            let now = call.ev.ctx.now();
             match call.name {
                 "now" => {
                     let text = now.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string();
