@@ -362,3 +362,64 @@ fn resolved_targets_must_conform_to_the_target_profile() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn differentials_are_checked_against_their_base() {
+    let definition = |base: &str, kind: &str, elements: &str| {
+        format!(
+            r#"{{"resourceType":"StructureDefinition","url":"http://example.org/sd","name":"Sd",
+                "status":"draft","kind":"{kind}","abstract":false,"type":"{}",{}
+                "baseDefinition":"http://hl7.org/fhir/StructureDefinition/{base}",
+                "derivation":"constraint","differential":{{"element":[{elements}]}}}}"#,
+            if kind == "resource" {
+                base
+            } else {
+                "Extension"
+            },
+            if kind == "resource" {
+                ""
+            } else {
+                r#""context":[{"type":"element","expression":"Patient"}],"#
+            }
+        )
+    };
+    let good = definition(
+        "patient-birthPlace",
+        "complex-type",
+        r#"{"id":"Extension.url","path":"Extension.url",
+            "fixedUri":"http://hl7.org/fhir/StructureDefinition/patient-birthPlace"},
+           {"id":"Extension.extension","path":"Extension.extension",
+            "slicing":{"discriminator":[{"type":"value","path":"url"}],"rules":"open"}}"#,
+    );
+    let Some(outcome) = check(&good) else { return };
+    assert_eq!(error_messages(&outcome), Vec::<String>::new());
+    let bad = definition(
+        "patient-birthPlace",
+        "complex-type",
+        r#"{"id":"Extension.url","path":"Extension.url","fixedUri":"http://example.org/other"},
+           {"id":"Extension.extension","path":"Extension.extension",
+            "slicing":{"discriminator":[{"type":"value","path":"type"}],"rules":"open"}}"#,
+    );
+    let errors = error_messages(&check(&bad).unwrap());
+    for location in [
+        "StructureDefinition.differential.element[0].fixedUri:",
+        "StructureDefinition.differential.element[1].slicing.discriminator[0]:",
+    ] {
+        assert!(
+            errors.iter().any(|e| e.starts_with(location)),
+            "{location}: {errors:#?}"
+        );
+    }
+    let renamed = definition(
+        "Observation",
+        "resource",
+        r#"{"id":"Observation.valueQuantity","path":"Observation.valueBla"}"#,
+    );
+    let errors = error_messages(&check(&renamed).unwrap());
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("StructureDefinition.differential.element[0]:")),
+        "{errors:#?}"
+    );
+}

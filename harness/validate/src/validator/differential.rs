@@ -1,6 +1,7 @@
 //! A StructureDefinition's differential against its base: a constraint may not change a value
-//! the base fixes, and a renamed choice (`valueQuantity` for `value[x]`) must name one of the
-//! choice's types.
+//! the base fixes, a renamed choice (`valueQuantity` for `value[x]`) must name one of the
+//! choice's types, and a slicing discriminator must start with an element of the sliced
+//! element.
 
 use assure_model::Element;
 
@@ -40,6 +41,28 @@ pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {
                 problem,
             );
             continue;
+        }
+        for discriminator in element
+            .child("slicing")
+            .into_iter()
+            .flat_map(|slicing| slicing.children_named("discriminator"))
+        {
+            let Some(discriminator_path) = discriminator.child("path").and_then(Element::text)
+            else {
+                continue;
+            };
+            if !discriminator_starts_in(walk, &base, path, discriminator_path) {
+                let loc = element_location(&format!("{element_loc}.slicing"), discriminator);
+                walk.report(
+                    Severity::Error,
+                    discriminator,
+                    &loc,
+                    "differential",
+                    format!(
+                        "The discriminator path '{discriminator_path}' is not an element of the sliced element {path}"
+                    ),
+                );
+            }
         }
         let Some(fixed) = element
             .children
@@ -93,4 +116,46 @@ fn path_problem(base: &Profile, path: &str) -> Option<String> {
             )
         })
     })
+}
+
+/// Whether the first step of `discriminator` names a child of the element at `path` (its own
+/// children in `base`, else those of its single type). Steps that are functions, variables or
+/// `$this` are not judged.
+fn discriminator_starts_in(
+    walk: &Walk<'_>,
+    base: &Profile,
+    path: &str,
+    discriminator: &str,
+) -> bool {
+    let first = discriminator.split('.').next().unwrap_or_default();
+    if first.is_empty() || first.contains(['(', '$', '%']) {
+        return true;
+    }
+    let Some(index) = base
+        .elements
+        .iter()
+        .position(|e| e.path == path && e.slice_name.is_none())
+    else {
+        return true;
+    };
+    let def = &base.elements[index];
+    let names: Vec<String> = if !def.children.is_empty() {
+        def.children
+            .iter()
+            .map(|&c| base.elements[c].name.clone())
+            .collect()
+    } else {
+        let [single] = def.types.as_slice() else {
+            return true;
+        };
+        let Some(type_profile) = walk.validator.type_profile(&single.code) else {
+            return true;
+        };
+        let root = &type_profile.elements[type_profile.root()];
+        root.children
+            .iter()
+            .map(|&c| type_profile.elements[c].name.clone())
+            .collect()
+    };
+    names.iter().any(|name| name == first)
 }
