@@ -164,7 +164,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub timeout: Duration,
     /// Retries of a request that failed to connect (never after a response).
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = crate::http::DEFAULT_RETRIES)]
     pub retries: u32,
     /// Extra request header sent with every request, e.g. 'Authorization: Bearer …'
     /// (repeatable; values are redacted in every report and log).
