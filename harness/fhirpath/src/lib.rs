@@ -35,8 +35,8 @@ pub use context::{EvalContext, ItemCheck, Resolver, Tracer};
 pub use error::{EvalError, ParseError};
 pub use expr::{Expr, parse};
 pub use model::{ElementTypeInfo, ModelInfo, NoModel};
-pub use quantity::Quantity;
+pub use quantity::{Quantity, UnitMismatch};
 #[cfg(feature = "r4-model")]
 pub use static_model::{StaticModel, StaticModelError};
-pub use temporal::{PartialDateTime, PartialTime, Precision};
+pub use temporal::{PartialDateTime, PartialTime, Precision, parse_date_time, parse_time};
 pub use value::{Collection, Item, Node, Value};

@@ -18,6 +18,15 @@ pub struct Quantity {
 /// Powers of base units, e.g. `{g: 1, m: -3}` for `g/L`.
 type Dimensions = BTreeMap<&'static str, i32>;
 
+/// Why two UCUM quantities could not be ordered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitMismatch {
+    /// A unit is outside the supported UCUM subset (the quantities may still be comparable).
+    UnknownUnit(String),
+    /// Both units are understood but measure different things (`g` and `m`).
+    DifferentDimensions,
+}
+
 impl Quantity {
     /// A quantity; plural calendar keywords are kept as written.
     pub fn new(value: Decimal, unit: &str) -> Quantity {
@@ -52,7 +61,7 @@ impl Quantity {
     /// The value in base units with its dimensions, when the unit is understood.
     fn canonical(&self, equivalence: bool) -> Option<(Decimal, Dimensions)> {
         let (factor, dimensions) = parse_unit(&self.comparable_unit(equivalence))?;
-        Some((self.value.checked_mul(factor)?, dimensions))
+        Some((factor.apply(self.value)?, dimensions))
     }
 
     /// Orders two quantities after unit conversion; `None` when the units are not comparable.
@@ -68,6 +77,38 @@ impl Quantity {
         let (left, left_dims) = self.canonical(equivalence)?;
         let (right, right_dims) = other.canonical(equivalence)?;
         (left_dims == right_dims).then(|| left.normalize().cmp(&right.normalize()))
+    }
+
+    /// Orders two quantities whose units are UCUM codes (calendar keywords are not special),
+    /// converting to common base units: `1 kg` is greater than `500 g`.
+    pub fn compare_ucum(&self, other: &Quantity) -> Result<Ordering, UnitMismatch> {
+        if self.unit == other.unit {
+            return Ok(self.value.cmp(&other.value));
+        }
+        let parsed = |q: &Quantity| {
+            parse_unit(&q.unit).ok_or_else(|| UnitMismatch::UnknownUnit(q.unit.clone()))
+        };
+        let (left, left_dims) = parsed(self)?;
+        let (right, right_dims) = parsed(other)?;
+        if left_dims != right_dims {
+            return Err(UnitMismatch::DifferentDimensions);
+        }
+        // a·n1/d1 against b·n2/d2 as a·n1·d2 against b·n2·d1: no rounding by division.
+        let exact = || {
+            let lhs = self
+                .value
+                .checked_mul(left.numerator)?
+                .checked_mul(right.denominator)?;
+            let rhs = other
+                .value
+                .checked_mul(right.numerator)?
+                .checked_mul(left.denominator)?;
+            Some(lhs.cmp(&rhs))
+        };
+        let divided = || Some(left.apply(self.value)?.cmp(&right.apply(other.value)?));
+        exact()
+            .or_else(divided)
+            .ok_or_else(|| UnitMismatch::UnknownUnit(self.unit.clone()))
     }
 
     /// This quantity expressed in `unit`, when the two units are commensurable.
@@ -121,9 +162,11 @@ const METRIC: [(&str, &str, &str, i32); 9] = [
 ];
 
 /// Units that never take a prefix.
-const PLAIN: [(&str, &str, &str, i32); 13] = [
+const PLAIN: [(&str, &str, &str, i32); 16] = [
     ("1", "1", "", 0),
     ("%", "0.01", "", 0),
+    ("[ppm]", "0.000001", "", 0),
+    ("[ppb]", "0.000000001", "", 0),
     ("min", "60", "s", 1),
     ("h", "3600", "s", 1),
     ("d", "86400", "s", 1),
@@ -133,14 +176,55 @@ const PLAIN: [(&str, &str, &str, i32); 13] = [
     ("[in_i]", "0.0254", "m", 1),
     ("[ft_i]", "0.3048", "m", 1),
     ("[lb_av]", "453.59237", "g", 1),
+    ("[oz_av]", "28.349523125", "g", 1),
     ("[iU]", "1", "[iU]", 1),
     ("mm[Hg]", "1", "mm[Hg]", 1),
 ];
 
+/// A conversion factor to base units kept as a fraction, so that `/min` stays exact.
+#[derive(Debug, Clone, Copy)]
+struct Factor {
+    numerator: Decimal,
+    denominator: Decimal,
+}
+
+impl Factor {
+    const ONE: Factor = Factor {
+        numerator: Decimal::ONE,
+        denominator: Decimal::ONE,
+    };
+
+    fn times(self, other: Factor) -> Option<Factor> {
+        Some(Factor {
+            numerator: self.numerator.checked_mul(other.numerator)?,
+            denominator: self.denominator.checked_mul(other.denominator)?,
+        })
+    }
+
+    fn inverse(self) -> Factor {
+        Factor {
+            numerator: self.denominator,
+            denominator: self.numerator,
+        }
+    }
+
+    /// `value` multiplied by the factor.
+    fn apply(self, value: Decimal) -> Option<Decimal> {
+        value
+            .checked_mul(self.numerator)?
+            .checked_div(self.denominator)
+    }
+}
+
+/// Largest exponent magnitude accepted on a unit atom (`m3`, `10*-12`).
+const MAX_EXPONENT: u32 = 64;
+
 /// Parses a UCUM unit expression made of `.`-multiplied and `/`-divided atoms with integer
-/// exponents (`mg/dL`, `kg.m-2`, `/min`) into a factor and dimensions.
-fn parse_unit(unit: &str) -> Option<(Decimal, Dimensions)> {
-    let mut factor = Decimal::ONE;
+/// exponents (`mg/dL`, `kg.m-2`, `/min`, `10*9/L`, `{cells}/uL`) into a factor and
+/// dimensions.
+fn parse_unit(unit: &str) -> Option<(Factor, Dimensions)> {
+    let unit = without_annotations(unit)?;
+    let mut factor = Factor::ONE;
     let mut dimensions = Dimensions::new();
     for (index, part) in unit.split('/').enumerate() {
         let sign = if index == 0 { 1 } else { -1 };
@@ -150,9 +234,9 @@ fn parse_unit(unit: &str) -> Option<(Decimal, Dimensions)> {
         for atom in part.split('.') {
             let (atom_factor, atom_dims) = parse_atom(atom)?;
             factor = if sign > 0 {
-                factor.checked_mul(atom_factor)?
+                factor.times(atom_factor)?
             } else {
-                factor.checked_div(atom_factor)?
+                factor.times(atom_factor.inverse())?
             };
             for (base, power) in atom_dims {
                 *dimensions.entry(base).or_insert(0) += sign * power;
@@ -163,7 +247,37 @@ fn parse_unit(unit: &str) -> Option<(Decimal, Dimensions)> {
     Some((factor, dimensions))
 }
 
-fn parse_atom(atom: &str) -> Option<(Decimal, Dimensions)> {
+/// Drops UCUM annotations (`{creat}` in `mg{creat}`); one standing for a whole term
+/// (`{cells}/uL`) means 1. `None` when the braces do not pair up.
+fn without_annotations(unit: &str) -> Option<String> {
+    let mut plain = String::with_capacity(unit.len());
+    let mut rest = unit;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        plain.push_str(&rest[..open]);
+        if matches!(plain.chars().last(), None | Some('.' | '/')) {
+            plain.push('1');
+        }
+        rest = &rest[close + 1..];
+    }
+    if rest.contains('}') {
+        return None;
+    }
+    plain.push_str(rest);
+    Some(plain)
+}
+
+fn parse_atom(atom: &str) -> Option<(Factor, Dimensions)> {
+    if let Some(exponent) = atom
+        .strip_prefix("10*")
+        .or_else(|| atom.strip_prefix("10^"))
+    {
+        let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+        return Some((
+            power_of(Decimal::TEN, exponent.parse().ok()?)?,
+            Dimensions::new(),
+        ));
+    }
     let digits_at = atom
         .find(|c: char| c.is_ascii_digit() || c == '-')
         .filter(|_| atom != "1");
@@ -172,23 +286,28 @@ fn parse_atom(atom: &str) -> Option<(Decimal, Dimensions)> {
         _ => (atom, 1),
     };
     let (factor, base_dims) = lookup_symbol(symbol)?;
+    let factor = power_of(factor, exponent)?;
     let mut dimensions = Dimensions::new();
     for (base, power) in base_dims {
         dimensions.insert(base, power * exponent);
     }
-    Some((power_of(factor, exponent)?, dimensions))
+    Some((factor, dimensions))
 }
 
-fn power_of(factor: Decimal, exponent: i32) -> Option<Decimal> {
+/// `factor` raised to `exponent` (at most [`MAX_EXPONENT`] in magnitude).
+fn power_of(factor: Decimal, exponent: i32) -> Option<Factor> {
+    if exponent.unsigned_abs() > MAX_EXPONENT {
+        return None;
+    }
     let mut result = Decimal::ONE;
     for _ in 0..exponent.unsigned_abs() {
         result = result.checked_mul(factor)?;
     }
-    if exponent < 0 {
-        Decimal::ONE.checked_div(result)
-    } else {
-        Some(result)
-    }
+    let power = Factor {
+        numerator: result,
+        denominator: Decimal::ONE,
+    };
+    Some(if exponent < 0 { power.inverse() } else { power })
 }
 
 fn lookup_symbol(symbol: &str) -> Option<(Decimal, Dimensions)> {
@@ -256,6 +375,61 @@ mod tests {
             q("3", "cm").convert_to("mm").unwrap().value,
             Decimal::from(30)
         );
+    }
+
+    #[test]
+    fn orders_ucum_quantities_and_says_why_not() {
+        assert_eq!(q("-1", "g").compare_ucum(&q("0", "kg")), Ok(Ordering::Less));
+        assert_eq!(
+            q("1500", "mL").compare_ucum(&q("1.5", "L")),
+            Ok(Ordering::Equal)
+        );
+        assert_eq!(
+            q("90", "min").compare_ucum(&q("1", "h")),
+            Ok(Ordering::Greater)
+        );
+        assert_eq!(
+            q("1", "g").compare_ucum(&q("1", "m")),
+            Err(UnitMismatch::DifferentDimensions)
+        );
+        assert_eq!(
+            q("1", "Cel").compare_ucum(&q("1", "K")),
+            Err(UnitMismatch::UnknownUnit("Cel".into()))
+        );
+        // Calendar keywords are not UCUM codes.
+        assert_eq!(
+            q("1", "days").compare_ucum(&q("1", "d")),
+            Err(UnitMismatch::UnknownUnit("days".into()))
+        );
+    }
+
+    #[test]
+    fn understands_annotations_and_powers_of_ten() {
+        assert_eq!(
+            q("4", "10*9/L").compare_ucum(&q("4", "10*3/uL")),
+            Ok(Ordering::Equal)
+        );
+        assert_eq!(
+            q("60", "{beats}/min").compare_ucum(&q("1", "/s")),
+            Ok(Ordering::Equal)
+        );
+        assert_eq!(
+            q("2", "mg{creat}").compare_ucum(&q("0.002", "g")),
+            Ok(Ordering::Equal)
+        );
+        assert_eq!(
+            q("1", "{cells").compare_ucum(&q("1", "1")),
+            Err(UnitMismatch::UnknownUnit("{cells".into()))
+        );
+    }
+
+    #[test]
+    fn rejects_huge_exponents_quickly() {
+        assert!(matches!(
+            q("1", "m999999999").compare_ucum(&q("1", "m")),
+            Err(UnitMismatch::UnknownUnit(_))
+        ));
+        assert!(q("1", "10*-99").compare_ucum(&q("1", "1")).is_err());
     }
 
     #[test]
