@@ -2,6 +2,7 @@
 
 mod attachment;
 mod binding;
+mod bounds;
 mod bundle;
 mod bundle_index;
 mod differential;

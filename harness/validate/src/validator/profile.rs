@@ -33,6 +33,15 @@ pub struct Binding {
     pub value_set: String,
 }
 
+/// A `minValue[x]` or `maxValue[x]`.
+#[derive(Debug, Clone)]
+pub struct ValueBound {
+    /// The type named by the suffix: `date`, `dateTime`, `integer`, `Quantity`, ...
+    pub type_code: String,
+    /// The bound as written in the definition.
+    pub value: Value,
+}
+
 /// One invariant, with its expression parsed (or why it could not be).
 #[derive(Debug)]
 pub struct Constraint {
@@ -69,6 +78,10 @@ pub struct ElementDef {
     pub fixed: Option<Value>,
     pub pattern: Option<Value>,
     pub max_length: Option<u64>,
+    /// `minValue[x]`: the value may not be less.
+    pub min_value: Option<ValueBound>,
+    /// `maxValue[x]`: the value may not be greater.
+    pub max_value: Option<ValueBound>,
     /// From the `minLength` extension.
     pub min_length: Option<u64>,
     /// From the `narrative-language-control` extension (`_no`, `_resource`, or languages).
@@ -193,6 +206,8 @@ fn compile_element(raw: &Value) -> ElementDef {
         fixed: find_prefixed("fixed"),
         pattern: find_prefixed("pattern"),
         max_length: raw["maxLength"].as_u64(),
+        min_value: value_bound(raw, "minValue"),
+        max_value: value_bound(raw, "maxValue"),
         min_length: raw["extension"]
             .as_array()
             .into_iter()
@@ -235,6 +250,25 @@ fn compile_element(raw: &Value) -> ElementDef {
         children: Vec::new(),
         slices: Vec::new(),
     }
+}
+
+/// The `minValue[x]`/`maxValue[x]` (`prefix`) of an element definition.
+fn value_bound(raw: &Value, prefix: &str) -> Option<ValueBound> {
+    raw.as_object()?.iter().find_map(|(key, value)| {
+        let suffix = key.strip_prefix(prefix).filter(|s| !s.is_empty())?;
+        let type_code = if suffix == "Quantity" {
+            suffix.to_owned()
+        } else {
+            // Primitive suffixes name their type capitalised: `DateTime` → `dateTime`.
+            let mut chars = suffix.chars();
+            let first = chars.next()?.to_ascii_lowercase();
+            std::iter::once(first).chain(chars).collect()
+        };
+        Some(ValueBound {
+            type_code,
+            value: value.clone(),
+        })
+    })
 }
 
 fn compile_type(raw: &Value) -> TypeRef {

@@ -654,6 +654,7 @@ impl<'v> Walk<'v> {
                 format!("Value is longer than the maximum length of {max}"),
             );
         }
+        super::bounds::check(self, node, def, type_code, location);
     }
 
     fn primitive(
