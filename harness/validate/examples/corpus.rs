@@ -1,5 +1,5 @@
 //! Measures the validator on shared corpora: R4 examples against the base definitions, the
-//! reference validator's test cases (verdict agreement), and IPS examples against their
+//! reference validator's test cases (verdict and error-location agreement), and IPS examples against their
 //! profiles. Run: `cargo run --release -p assure-validate --example corpus [-- --verbose]`.
 
 use std::path::{Path, PathBuf};
@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use assure_model::Format;
-use assure_validate::corpus::{self, CaseResult};
+use assure_validate::corpus::{self, CaseResult, LocationAgreement};
 use assure_validate::package::{Package, archive_files};
 use assure_validate::{Definitions, Options, Validator};
 use rayon::prelude::*;
@@ -52,6 +52,7 @@ fn main() {
             "(b) validator cases: {agree}/{} verdicts agree",
             results.len()
         );
+        println!("    {}", LocationAgreement::measure(&results));
         for r in results.iter().filter(|r| !r.agrees() || verbose) {
             print_case(r, verbose);
         }
@@ -181,6 +182,16 @@ fn print_case(r: &CaseResult, verbose: bool) {
     );
     for e in r.errors.iter().take(if verbose { 20 } else { 3 }) {
         println!("      {e}");
+    }
+    if verbose {
+        for (side, locations) in [
+            ("only reference", r.missed_locations()),
+            ("only ours", r.extra_locations()),
+        ] {
+            if !locations.is_empty() {
+                println!("      {side}: {}", locations.join(", "));
+            }
+        }
     }
 }
 

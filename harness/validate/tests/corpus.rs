@@ -6,12 +6,15 @@ mod common;
 use std::sync::Arc;
 
 use assure_validate::Definitions;
-use assure_validate::corpus::run_cases;
+use assure_validate::corpus::{LocationAgreement, run_cases};
 use assure_validate::package::Package;
 use common::shared_path;
 
 /// Cases (base and profile steps) whose verdict (errors vs none) matches the reference.
 const AGREEMENT_FLOOR: usize = 113;
+
+/// Error locations of the reference (normalised, once per step) where we report an error too.
+const LOCATION_RECALL_FLOOR: usize = 82;
 
 #[test]
 fn validator_cases_agree_with_the_reference() {
@@ -36,6 +39,14 @@ fn validator_cases_agree_with_the_reference() {
     assert!(
         agree >= AGREEMENT_FLOOR,
         "agreement fell to {agree} (floor {AGREEMENT_FLOOR})"
+    );
+    let locations = LocationAgreement::measure(&results);
+    println!("{locations}");
+    assert!(
+        locations.found >= LOCATION_RECALL_FLOOR,
+        "location recall fell to {}/{} (floor {LOCATION_RECALL_FLOOR})",
+        locations.found,
+        locations.expected
     );
 }
 
