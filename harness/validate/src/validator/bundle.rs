@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use assure_model::Element;
 
+use super::document;
 use super::issue::Severity;
 use super::walk::{Walk, element_location};
 
@@ -32,6 +33,9 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
                 format!("The link relation '{relation}' can only occur once"),
             );
         }
+    }
+    if let Some(kind) = document::Kind::of(kind) {
+        document::check(walk, bundle, location, kind);
     }
     for entry in bundle.children_named("entry") {
         let entry_location = element_location(location, entry);

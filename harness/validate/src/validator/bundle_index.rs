@@ -58,40 +58,86 @@ impl BundleIndex {
     }
 
     /// The entry resource of `bundle` (the indexed one) that `reference`, made in the entry
-    /// holding `from`, points to: by `fullUrl`, or by type and id for relative references.
+    /// holding `from`, points to, by the rules for resolving references in bundles (R4
+    /// section 3.3.1): an absolute reference is looked up as a `fullUrl`; a relative
+    /// `Type/id` is made absolute against the referring entry's `fullUrl` (its RESTful base,
+    /// or its `urn:uuid:`/`urn:oid:` prefix) and looked up as a `fullUrl`. Only when the
+    /// referring resource has no `fullUrl` is a relative reference matched by type and id.
     pub fn resolve<'e>(
         &self,
         bundle: &'e Element,
         reference: &str,
         from: &Element,
     ) -> Option<&'e Element> {
-        let entry_at = |at: usize| bundle.children.get(at);
+        let at = self.resolve_entry(bundle, reference, from)?;
+        bundle.children.get(at)?.child("resource")
+    }
+
+    /// Like [`BundleIndex::resolve`], giving the position of the target entry among the
+    /// Bundle's children.
+    pub fn resolve_entry(
+        &self,
+        bundle: &Element,
+        reference: &str,
+        from: &Element,
+    ) -> Option<usize> {
+        let reference = reference.split('#').next().unwrap_or_default();
+        if reference.contains(':') {
+            return self.by_full_url.get(reference).copied();
+        }
         let from_full_url = self
             .by_resource
             .get(&address(from))
-            .and_then(|&at| entry_at(at))
+            .and_then(|&at| bundle.children.get(at))
             .and_then(|e| e.child("fullUrl"))
             .and_then(Element::text);
-        let absolute = if reference.contains(':') {
-            reference.to_owned()
-        } else {
-            let base = from_full_url
-                .and_then(|url| {
-                    restful_tail(url).map(|(t, i)| &url[..url.len() - t.len() - i.len() - 1])
-                })
-                .unwrap_or_default();
-            format!("{base}{reference}")
+        let Some(from_full_url) = from_full_url else {
+            let (kind, id) = restful_tail(reference).or_else(|| reference.split_once('/'))?;
+            return self
+                .by_type_and_id
+                .get(&(kind.to_owned(), id.to_owned()))
+                .copied();
         };
-        let by_url = self.by_full_url.get(&absolute).and_then(|&at| entry_at(at));
-        by_url
-            .or_else(|| {
-                let (kind, id) = restful_tail(reference).or_else(|| reference.split_once('/'))?;
-                self.by_type_and_id
-                    .get(&(kind.to_owned(), id.to_owned()))
-                    .and_then(|&at| entry_at(at))
-            })
-            .and_then(|e| e.child("resource"))
+        self.by_full_url
+            .get(&absolute_target(from_full_url, reference)?)
+            .copied()
     }
+
+    /// Says that `reference` does not resolve in `bundle`, and why when an entry holds a
+    /// resource of the named type and id under a `fullUrl` the reference does not stand for.
+    pub fn unresolved_message(&self, bundle: &Element, reference: &str) -> String {
+        let plain = format!("Unable to resolve the reference '{reference}' within the document");
+        if reference.contains(':') {
+            return plain;
+        }
+        let near = restful_tail(reference)
+            .and_then(|(kind, id)| self.by_type_and_id.get(&(kind.to_owned(), id.to_owned())))
+            .and_then(|&at| bundle.children.get(at))
+            .and_then(|entry| entry.child("fullUrl"))
+            .and_then(Element::text);
+        match near {
+            Some(full_url) => format!(
+                "{plain}: an entry holds a resource with that type and id, but its fullUrl \
+                 '{full_url}' is not what the reference stands for, given the fullUrl of the \
+                 entry that makes it"
+            ),
+            None => plain,
+        }
+    }
+}
+
+/// The `fullUrl` a relative reference `Type/id[/_history/v]` made in the entry whose
+/// `fullUrl` is `from` stands for: the RESTful base of `from` followed by `Type/id`, or, when
+/// `from` is a URN, its prefix up to the last `:` followed by the id.
+fn absolute_target(from: &str, reference: &str) -> Option<String> {
+    let (kind, id) = restful_tail(reference)?;
+    if from.starts_with("urn:") {
+        let prefix = &from[..=from.rfind(':')?];
+        return Some(format!("{prefix}{id}"));
+    }
+    let (from_kind, from_id) = restful_tail(from)?;
+    let tail_at = from.rfind(&format!("{from_kind}/{from_id}"))?;
+    Some(format!("{}{kind}/{id}", &from[..tail_at]))
 }
 
 /// The identity of an element within one parsed document.
@@ -125,21 +171,59 @@ mod tests {
     }
 
     #[test]
-    fn resolves_references_like_a_scan_of_the_entries() {
+    fn resolves_references_by_the_full_url_rules() {
         let bundle = bundle();
         let index = BundleIndex::new(&bundle);
         assert!(index.indexes(&bundle));
-        let observation = bundle.children_named("entry").next().unwrap();
+        let mut entries = bundle.children_named("entry");
+        let observation = entries.next().unwrap();
         let from = observation.child("resource").unwrap();
         // Relative to the referring entry's base; the first of two equal fullUrls wins.
         let found = index.resolve(&bundle, "Patient/p1", from);
         assert_eq!(gender(found), Some("male"));
-        // Absolute by fullUrl, and by type and id when no fullUrl matches.
+        let found = index.resolve(&bundle, "Patient/p1/_history/3", from);
+        assert_eq!(gender(found), Some("male"));
+        // Absolute references match a fullUrl and nothing else.
         let found = index.resolve(&bundle, "urn:uuid:9", from);
         assert_eq!(found.and_then(|r| r.child("id")?.text()), Some("p2"));
-        let found = index.resolve(&bundle, "http://elsewhere/Patient/p2", from);
-        assert_eq!(found.and_then(|r| r.child("id")?.text()), Some("p2"));
+        assert!(
+            index
+                .resolve(&bundle, "http://elsewhere/Patient/p2", from)
+                .is_none()
+        );
+        // A resource with the right type and id but another fullUrl is not the target.
+        assert!(index.resolve(&bundle, "Patient/p2", from).is_none());
+        assert!(
+            index
+                .unresolved_message(&bundle, "Patient/p2")
+                .contains("its fullUrl 'urn:uuid:9'")
+        );
         assert!(index.resolve(&bundle, "Patient/p3", from).is_none());
         assert!(!index.indexes(observation));
+    }
+
+    #[test]
+    fn relative_references_from_urns_keep_the_urn_prefix() {
+        let json = r#"{"resourceType": "Bundle", "type": "collection", "entry": [
+            {"fullUrl": "urn:uuid:a1", "resource": {"resourceType": "Patient"}},
+            {"fullUrl": "urn:uuid:b2", "resource": {"resourceType": "Organization"}},
+            {"resource": {"resourceType": "Practitioner", "id": "c3"}}
+        ]}"#;
+        let bundle = assure_model::parse(json.as_bytes(), Format::Json)
+            .unwrap()
+            .root;
+        let index = BundleIndex::new(&bundle);
+        let entries: Vec<&Element> = bundle.children_named("entry").collect();
+        let patient = entries[0].child("resource").unwrap();
+        let found = index.resolve(&bundle, "Practitioner/b2", patient);
+        assert_eq!(
+            found.and_then(|r| r.resource_type.as_deref()),
+            Some("Organization")
+        );
+        assert!(index.resolve(&bundle, "Practitioner/c3", patient).is_none());
+        // Without a fullUrl of its own, a resource's references match by type and id.
+        let no_full_url = entries[2].child("resource").unwrap();
+        let found = index.resolve(&bundle, "Practitioner/c3", no_full_url);
+        assert_eq!(found.and_then(|r| r.child("id")?.text()), Some("c3"));
     }
 }

@@ -6,6 +6,7 @@ mod bounds;
 mod bundle;
 mod bundle_index;
 mod differential;
+mod document;
 mod extension;
 mod issue;
 mod narrative_language;

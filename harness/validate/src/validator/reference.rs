@@ -65,6 +65,22 @@ pub fn check(
     } else if let Some(target) =
         in_bundle(walk, reference, scope).or_else(|| in_parameters(reference, scope))
     {
+        if !reference.contains(':')
+            && let (Some(named), Some(actual)) =
+                (literal_type(reference), target.resource_type.as_deref())
+            && named != actual
+        {
+            walk.report(
+                Severity::Error,
+                node,
+                location,
+                &def.id,
+                format!(
+                    "The reference '{reference}' names the type {named}, but resolves to a resource of type {actual}"
+                ),
+            );
+            return;
+        }
         let target_scope = Scope {
             resource: target,
             root: target,
@@ -86,7 +102,7 @@ pub fn check(
                 node,
                 location,
                 &def.id,
-                format!("Unable to resolve the reference '{reference}' within the document"),
+                unresolved_message(walk, reference, scope),
             );
         }
         literal_type(reference).map(str::to_owned)
@@ -221,6 +237,16 @@ fn in_bundle<'e>(walk: &Walk<'_>, reference: &str, scope: Scope<'e>) -> Option<&
     }
     walk.bundle_index(scope.document)
         .resolve(scope.document, reference, scope.resource)
+}
+
+/// Says that `reference` does not resolve within the document of `scope`.
+fn unresolved_message(walk: &Walk<'_>, reference: &str, scope: Scope<'_>) -> String {
+    if scope.document.resource_type.as_deref() == Some("Bundle") {
+        walk.bundle_index(scope.document)
+            .unresolved_message(scope.document, reference)
+    } else {
+        format!("Unable to resolve the reference '{reference}' within the document")
+    }
 }
 
 /// The resource of a Parameters document (`parameter.resource`, also within `part`s) that

@@ -1,0 +1,150 @@
+//! References inside Bundles: resolution by the fullUrl rules, the type a reference names,
+//! and the extra rules of document and message bundles. Uses the built-in R4 definitions.
+
+use std::sync::{Arc, OnceLock};
+
+use assure_model::Format;
+use assure_validate::{Options, Outcome, Severity, Validator, bundled};
+
+fn validate(json: &str) -> Outcome {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| Validator::new(Arc::new(bundled::definitions().unwrap())))
+        .validate_bytes(json.as_bytes(), Format::Json, &Options::default())
+}
+
+fn issues(outcome: &Outcome, severity: Severity) -> Vec<String> {
+    outcome
+        .issues
+        .iter()
+        .filter(|i| i.severity == severity)
+        .map(|i| format!("{}: {}", i.location, i.message))
+        .collect()
+}
+
+/// A document bundle: a Composition about `subject` by `author`, plus `extra` entries.
+fn document(subject: &str, author: &str, extra: &str) -> String {
+    format!(
+        r#"{{"resourceType": "Bundle", "identifier": {{"system": "urn:ietf:rfc:3986",
+            "value": "urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0"}},
+          "type": "document", "timestamp": "2026-11-26T10:00:00Z",
+          "entry": [
+            {{"fullUrl": "urn:uuid:a0000000-0000-4000-8000-000000000001",
+              "resource": {{"resourceType": "Composition", "status": "final",
+                "type": {{"text": "Discharge summary"}}, "date": "2026-11-26",
+                "title": "Discharge", "subject": {{"reference": "{subject}"}},
+                "author": [{{"reference": "{author}"}}]}}}},
+            {{"fullUrl": "urn:uuid:a0000000-0000-4000-8000-000000000002",
+              "resource": {{"resourceType": "Patient", "id": "p1"}}}},
+            {{"fullUrl": "urn:uuid:a0000000-0000-4000-8000-000000000003",
+              "resource": {{"resourceType": "Practitioner", "id": "d1"}}}}
+            {extra}
+          ]}}"#
+    )
+}
+
+const PATIENT: &str = "urn:uuid:a0000000-0000-4000-8000-000000000002";
+const AUTHOR: &str = "urn:uuid:a0000000-0000-4000-8000-000000000003";
+
+#[test]
+fn a_linked_document_has_no_errors() {
+    let outcome = validate(&document(PATIENT, AUTHOR, ""));
+    assert!(
+        issues(&outcome, Severity::Error).is_empty(),
+        "{:?}",
+        issues(&outcome, Severity::Error)
+    );
+}
+
+#[test]
+fn composition_references_must_resolve_in_the_document() {
+    // `Patient/p1` made from a urn:uuid entry stands for urn:uuid:p1, which is not there,
+    // even though an entry holds a Patient with id p1.
+    let outcome = validate(&document("Patient/p1", AUTHOR, ""));
+    let errors = issues(&outcome, Severity::Error);
+    assert!(
+        errors.iter().any(|e| e.starts_with(
+            "Bundle.entry[0].resource.subject: Unable to resolve the reference 'Patient/p1'"
+        ) && e
+            .contains("its fullUrl 'urn:uuid:a0000000-0000-4000-8000-000000000002'")),
+        "{errors:?}"
+    );
+    // The Patient is then linked to nothing.
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("Bundle.entry[1]: The entry 'urn:uuid:a0000000")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn unlinked_entries_are_errors_in_documents_and_backward_links_count() {
+    // An Observation about the patient is linked backwards; a lone Organization is not.
+    let extra = r#",
+        {"fullUrl": "urn:uuid:a0000000-0000-4000-8000-000000000004",
+         "resource": {"resourceType": "Observation", "status": "final", "code": {"text": "x"},
+           "subject": {"reference": "urn:uuid:a0000000-0000-4000-8000-000000000002"}}},
+        {"fullUrl": "urn:uuid:a0000000-0000-4000-8000-000000000005",
+         "resource": {"resourceType": "Organization", "name": "Lone"}}"#;
+    let outcome = validate(&document(PATIENT, AUTHOR, extra));
+    let errors = issues(&outcome, Severity::Error);
+    assert_eq!(
+        errors,
+        vec![
+            "Bundle.entry[4]: The entry 'urn:uuid:a0000000-0000-4000-8000-000000000005' is not \
+             linked, forwards or backwards, to the Composition at the start of the bundle"
+        ]
+    );
+}
+
+#[test]
+fn unlinked_entries_in_messages_are_warnings() {
+    let message = r#"{"resourceType": "Bundle", "type": "message",
+        "timestamp": "2026-11-26T10:00:00Z", "identifier": {"value": "m1"},
+        "entry": [
+          {"fullUrl": "urn:uuid:b0000000-0000-4000-8000-000000000001",
+           "resource": {"resourceType": "MessageHeader",
+             "eventCoding": {"system": "http://example.org/events", "code": "admit"},
+             "source": {"endpoint": "http://example.org/source"},
+             "focus": [{"reference": "urn:uuid:b0000000-0000-4000-8000-000000000009"}]}},
+          {"fullUrl": "urn:uuid:b0000000-0000-4000-8000-000000000002",
+           "resource": {"resourceType": "Patient"}}
+        ]}"#;
+    let outcome = validate(message);
+    assert_eq!(
+        issues(&outcome, Severity::Error),
+        vec![
+            "Bundle.entry[0].resource.focus[0]: Unable to resolve the reference \
+             'urn:uuid:b0000000-0000-4000-8000-000000000009' within the document"
+        ]
+    );
+    assert!(
+        issues(&outcome, Severity::Warning)
+            .iter()
+            .any(|w| w.starts_with("Bundle.entry[1]: The entry")),
+        "{:?}",
+        outcome.issues
+    );
+}
+
+#[test]
+fn a_reference_must_name_the_type_it_resolves_to() {
+    // From a urn:uuid entry, `Practitioner/<uuid>` stands for `urn:uuid:<uuid>`.
+    let bundle = r#"{"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": "urn:uuid:54fc3e09-e279-4b74-a8ff-2649ec968642",
+         "resource": {"resourceType": "Patient", "generalPractitioner": [
+           {"reference": "Practitioner/5d9588d8-3cd6-4b32-8fb7-ad13694e069d"}]}},
+        {"fullUrl": "urn:uuid:5d9588d8-3cd6-4b32-8fb7-ad13694e069d",
+         "resource": {"resourceType": "Organization", "name": "GP surgery"}}
+    ]}"#;
+    let outcome = validate(bundle);
+    assert_eq!(
+        issues(&outcome, Severity::Error),
+        vec![
+            "Bundle.entry[0].resource.generalPractitioner[0]: The reference \
+             'Practitioner/5d9588d8-3cd6-4b32-8fb7-ad13694e069d' names the type Practitioner, \
+             but resolves to a resource of type Organization"
+        ]
+    );
+}
