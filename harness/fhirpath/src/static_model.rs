@@ -107,23 +107,24 @@ impl StaticModel {
             Some(stem) => (stem, true),
             None => (raw_name, false),
         };
-        let types: Vec<Arc<str>> =
-            if let Some(reference) = element.get("contentReference").and_then(Json::as_str) {
-                vec![Arc::from(reference.trim_start_matches('#'))]
-            } else {
-                element
-                    .get("type")
-                    .and_then(Json::as_array)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|t| type_code(t, path))
-                    .collect()
-            };
+        let content_reference = element.get("contentReference").and_then(Json::as_str);
+        let types: Vec<Arc<str>> = if let Some(reference) = content_reference {
+            vec![Arc::from(reference.trim_start_matches('#'))]
+        } else {
+            element
+                .get("type")
+                .and_then(Json::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|t| type_code(t, path))
+                .collect()
+        };
         if types.is_empty() {
             return;
         }
-        for t in &types {
+        // A content reference reuses a backbone element defined (and based) elsewhere.
+        for t in types.iter().filter(|_| content_reference.is_none()) {
             if t.contains('.') {
                 let base = if element_code_is(element, "BackboneElement") {
                     "BackboneElement"
@@ -206,5 +207,27 @@ impl ModelInfo for StaticModel {
 
     fn is_primitive(&self, type_name: &str) -> bool {
         self.primitives.contains(type_name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_content_reference_keeps_the_backbone_base() {
+        let mut model = StaticModel::default();
+        model.add_structure_definition(&json!({
+            "id": "Questionnaire", "kind": "resource", "derivation": "specialization",
+            "baseDefinition": "http://hl7.org/fhir/StructureDefinition/DomainResource",
+            "snapshot": {"element": [
+                {"path": "Questionnaire.item", "type": [{"code": "BackboneElement"}]},
+                {"path": "Questionnaire.item.item", "contentReference": "#Questionnaire.item"}
+            ]}
+        }));
+        assert!(model.is_subtype("Questionnaire.item", "BackboneElement"));
+        let nested = model.element_type("Questionnaire.item", "item").unwrap();
+        assert_eq!(&*nested.types[0], "Questionnaire.item");
     }
 }

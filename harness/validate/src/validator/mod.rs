@@ -17,6 +17,7 @@ mod reference;
 mod slicing;
 mod snapshot;
 mod to_json;
+mod type_model;
 mod walk;
 
 use std::collections::HashMap;
@@ -157,8 +158,10 @@ impl Validator {
         {
             return found.clone();
         }
+        // The definition's JSON tree is read for compiling and dropped after it.
         let compiled = self
-            .with_snapshot(canonical)
+            .snapshot_of(canonical, 0)
+            .ok()
             .and_then(|sd| Profile::compile(&sd).ok());
         self.profiles
             .write()
@@ -170,7 +173,11 @@ impl Validator {
     /// A StructureDefinition (by canonical URL) with its snapshot, generated from the
     /// differential when it has none; cached.
     pub fn with_snapshot(&self, canonical: &str) -> Option<Arc<Value>> {
-        self.snapshot_of(canonical, 0).ok()
+        // Definitions with a snapshot stay parsed in `definitions` for callers that ask again.
+        match self.definitions.structure_definition(canonical) {
+            Some(sd) if has_snapshot(&sd) => Some(sd),
+            _ => self.snapshot_of(canonical, 0).ok(),
+        }
     }
 
     /// Why a profile cannot be used, for messages: not loaded, or its snapshot could not be
@@ -184,16 +191,6 @@ impl Validator {
 
     fn snapshot_of(&self, canonical: &str, depth: usize) -> Result<Arc<Value>, String> {
         const MAX_BASE_CHAIN: usize = 16;
-        let sd = self
-            .definitions
-            .structure_definition(canonical)
-            .ok_or_else(|| format!("Profile {canonical} could not be found"))?;
-        if sd["snapshot"]["element"]
-            .as_array()
-            .is_some_and(|e| !e.is_empty())
-        {
-            return Ok(sd);
-        }
         if let Some(found) = self
             .snapshots
             .read()
@@ -201,6 +198,12 @@ impl Validator {
             .get(canonical)
         {
             return found.clone();
+        }
+        let sd = self
+            .read_structure_definition(canonical)
+            .ok_or_else(|| format!("Profile {canonical} could not be found"))?;
+        if has_snapshot(&sd) {
+            return Ok(sd);
         }
         if depth > MAX_BASE_CHAIN {
             return Err(format!(
@@ -225,6 +228,18 @@ impl Validator {
             .unwrap_or_else(|p| p.into_inner())
             .insert(canonical.to_owned(), generated.clone());
         generated
+    }
+
+    /// A StructureDefinition's JSON tree, parsed for this call only (the definitions keep
+    /// no copy), so compiled profiles do not leave whole definitions behind in memory.
+    fn read_structure_definition(&self, canonical: &str) -> Option<Arc<Value>> {
+        match self.definitions.resolve(canonical) {
+            Some(found) if found.resource_type() == "StructureDefinition" => {
+                found.deserialize().ok().map(Arc::new)
+            }
+            // Another resource type shares the URL: the typed lookup finds the definition.
+            _ => self.definitions.structure_definition(canonical),
+        }
     }
 
     /// The compiled core definition of a type name (`Patient`, `HumanName`, `string`).
@@ -254,14 +269,12 @@ impl Validator {
         let map = self.global_profiles.get_or_init(|| {
             let mut map: HashMap<String, Vec<String>> = HashMap::new();
             for guide in self.definitions.of_type("ImplementationGuide") {
-                let Ok(json) = guide.json() else { continue };
-                for global in json["global"].as_array().into_iter().flatten() {
-                    if let (Some(kind), Some(profile)) =
-                        (global["type"].as_str(), global["profile"].as_str())
-                    {
-                        map.entry(kind.to_owned())
-                            .or_default()
-                            .push(profile.to_owned());
+                let Ok(guide) = guide.deserialize::<GlobalProfiles>() else {
+                    continue;
+                };
+                for global in guide.global {
+                    if let (Some(kind), Some(profile)) = (global.kind, global.profile) {
+                        map.entry(kind).or_default().push(profile);
                     }
                 }
             }
@@ -274,14 +287,28 @@ impl Validator {
 
     /// FHIRPath type information from the loaded StructureDefinitions, built on first use.
     pub(crate) fn model(&self) -> &StaticModel {
-        self.model.get_or_init(|| {
-            let mut model = StaticModel::default();
-            for sd in self.definitions.structure_definitions() {
-                if let Ok(json) = sd.json() {
-                    model.add_structure_definition(&json);
-                }
-            }
-            model
-        })
+        self.model
+            .get_or_init(|| type_model::build(&self.definitions))
     }
+}
+
+/// Whether a StructureDefinition has a non-empty snapshot.
+fn has_snapshot(sd: &Value) -> bool {
+    sd["snapshot"]["element"]
+        .as_array()
+        .is_some_and(|e| !e.is_empty())
+}
+
+/// The `global` profiles of an ImplementationGuide, read without the rest of the guide.
+#[derive(serde::Deserialize)]
+struct GlobalProfiles {
+    #[serde(default)]
+    global: Vec<GlobalProfile>,
+}
+
+#[derive(serde::Deserialize)]
+struct GlobalProfile {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    profile: Option<String>,
 }
