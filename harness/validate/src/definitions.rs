@@ -18,7 +18,13 @@ pub const CORE_SD_BASE: &str = "http://hl7.org/fhir/StructureDefinition/";
 pub struct Definitions {
     by_url: HashMap<String, Vec<Arc<PackageResource>>>,
     packages: Vec<String>,
+    /// Names of the packages added, and of the packages they depend on.
+    package_names: Vec<String>,
+    dependency_names: Vec<String>,
 }
+
+/// Packages that carry the whole R4 core specification under another name.
+const R4_CORE_SUPERSETS: &[&str] = &["hl7.fhir.r4.core", "hl7.fhir.r4.examples"];
 
 impl Definitions {
     /// An empty set.
@@ -29,6 +35,9 @@ impl Definitions {
     /// Adds every conformance resource of a package.
     pub fn add_package(&mut self, package: Package) {
         self.packages.push(package.id());
+        self.package_names.push(package.manifest.name.clone());
+        self.dependency_names
+            .extend(package.manifest.dependencies.keys().cloned());
         for resource in package.resources {
             self.add(resource);
         }
@@ -59,6 +68,28 @@ impl Definitions {
     /// `name#version` of the packages added, in order.
     pub fn packages(&self) -> &[String] {
         &self.packages
+    }
+
+    /// Dependencies (by name) of the added packages that were not added themselves: their
+    /// definitions are missing, so what they would define cannot be told.
+    pub fn missing_dependencies(&self) -> Vec<&str> {
+        let has = |name: &str| {
+            self.package_names.iter().any(|p| p == name)
+                || (R4_CORE_SUPERSETS.contains(&name)
+                    && self
+                        .package_names
+                        .iter()
+                        .any(|p| R4_CORE_SUPERSETS.contains(&p.as_str())))
+        };
+        let mut missing: Vec<&str> = self
+            .dependency_names
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !has(name))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
     }
 
     /// Resolves `url|version` (exact version) or a bare `url` (latest version) to a resource
@@ -215,6 +246,34 @@ mod tests {
         assert!(defs.value_set("http://x/vs|1.9.0").is_some());
         assert!(defs.code_system("http://x/vs").is_none());
         assert_eq!(defs.value_sets().count(), 3);
+    }
+
+    fn package(name: &str, dependencies: &[&str]) -> Package {
+        Package {
+            manifest: crate::package::Manifest {
+                name: name.into(),
+                version: "1.0.0".into(),
+                dependencies: dependencies
+                    .iter()
+                    .map(|d| (d.to_string(), "1.0.0".to_string()))
+                    .collect(),
+                ..Default::default()
+            },
+            resources: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn names_dependencies_that_were_not_added() {
+        let mut defs = Definitions::new();
+        defs.add_package(package("hl7.fhir.r4.examples", &[]));
+        assert!(defs.missing_dependencies().is_empty());
+        defs.add_package(package(
+            "hl7.fhir.uv.ips",
+            &["hl7.fhir.r4.core", "hl7.terminology.r4", "hl7.fhir.uv.extensions.r4"],
+        ));
+        defs.add_package(package("hl7.terminology.r4", &["hl7.fhir.r4.core"]));
+        assert_eq!(defs.missing_dependencies(), vec!["hl7.fhir.uv.extensions.r4"]);
     }
 
     #[test]

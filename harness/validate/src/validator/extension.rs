@@ -18,8 +18,41 @@ pub struct Host<'e> {
     pub location: &'e str,
 }
 
-/// Canonical base under which every extension definition is expected to be known.
+/// The core specification's namespace: an extension under it is defined by the specification
+/// itself or by a package the loaded ones depend on.
 const CORE_EXTENSIONS: &str = "http://hl7.org/fhir/StructureDefinition/";
+
+/// Reports an extension whose definition is not loaded. In the core specification's namespace,
+/// with every package the loaded ones depend on present, nothing could define it: an error.
+/// Otherwise its package may simply not be loaded: a warning that says so.
+fn unknown(walk: &mut Walk<'_>, extension: &Element, location: &str, url: &str) {
+    let missing = walk.validator.definitions().missing_dependencies();
+    let (severity, message) = if url.starts_with(CORE_EXTENSIONS) && missing.is_empty() {
+        (
+            Severity::Error,
+            format!(
+                "The extension {url} is not defined by the FHIR specification or by any \
+                 loaded package, so it is not allowed here (extensions published in the FHIR \
+                 extensions pack need that package loaded, e.g. hl7.fhir.uv.extensions.r4)"
+            ),
+        )
+    } else if missing.is_empty() {
+        (
+            Severity::Warning,
+            format!("The extension {url} could not be found, so it was not checked"),
+        )
+    } else {
+        (
+            Severity::Warning,
+            format!(
+                "The extension {url} could not be found, so it was not checked (packages \
+                 depended on but not loaded: {})",
+                missing.join(", ")
+            ),
+        )
+    };
+    walk.report(severity, extension, location, "Extension.url", message);
+}
 
 /// Checks one `extension`/`modifierExtension` child of `host`.
 pub fn check(
@@ -47,14 +80,7 @@ pub fn check(
         return;
     }
     let Some(definition) = walk.validator.profile(url) else {
-        // Its package may simply not be loaded: say so without failing the resource.
-        walk.report(
-            Severity::Warning,
-            extension,
-            ext_location,
-            "Extension.url",
-            format!("The extension {url} could not be found, so it was not checked"),
-        );
+        unknown(walk, extension, ext_location, url);
         return;
     };
     if definition.contexts.is_empty() {
