@@ -7,7 +7,7 @@ use crate::context::EvalContext;
 use crate::distinct::distinct;
 use crate::error::{EvalError, EvalResult};
 use crate::functions;
-use crate::model::{capitalized, type_from_choice_suffix};
+use crate::model::{capitalizes_to, type_from_choice_suffix};
 use crate::value::{Collection, Item, Node, Value};
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -57,6 +57,13 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             Ast::Member(target, name) => {
                 let focus = self.eval(target, input, frame)?;
                 self.members(&focus, name)
+            }
+            Ast::Call {
+                target: Some(target),
+                name,
+                args,
+            } if name == "count" && args.is_empty() && is_children_call(target) => {
+                self.count_children(target, input, frame)
             }
             Ast::Call { target, name, args } => {
                 let focus = match target {
@@ -119,6 +126,29 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                     .collect())
             }
         }
+    }
+
+    /// `children().count()` (in `ele-1`, evaluated on every element): the children are
+    /// counted without being typed. `call` is the `children()` call.
+    fn count_children(
+        &self,
+        call: &Ast,
+        input: &[Item<'a>],
+        frame: &Frame<'a>,
+    ) -> EvalResult<Collection<'a>> {
+        let focus = match call {
+            Ast::Call {
+                target: Some(target),
+                ..
+            } => self.eval(target, input, frame)?,
+            _ => input.to_vec(),
+        };
+        let count: usize = focus
+            .iter()
+            .filter_map(Item::as_node)
+            .map(|node| node.element.children.len())
+            .sum();
+        Ok(vec![Item::Value(Value::Integer(count as i64))])
     }
 
     /// An identifier starting a path: the focus itself when it names the focus's type
@@ -196,14 +226,14 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     fn members_of(&self, node: &Node<'a>, name: &str, out: &mut Collection<'a>) -> EvalResult<()> {
         let element = node.element;
         let parent_type = node.type_name.as_deref();
-        let info = parent_type.and_then(|t| self.ctx.model.element_type(t, name));
+        let info = parent_type.and_then(|t| self.ctx.model.element_type_ref(t, name));
         match info {
             Some(info) if info.is_choice => {
                 for child in &element.children {
                     let Some(suffix) = child.name.strip_prefix(name) else {
                         continue;
                     };
-                    if let Some(t) = info.types.iter().find(|t| capitalized(t) == suffix) {
+                    if let Some(t) = info.types.iter().find(|t| capitalizes_to(t, suffix)) {
                         out.push(Item::Node(typed(child, Some(t.clone()))));
                     }
                 }
@@ -246,7 +276,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             return typed(child, None);
         };
         let model = self.ctx.model;
-        if let Some(info) = model.element_type(parent_type, &child.name) {
+        if let Some(info) = model.element_type_ref(parent_type, &child.name) {
             return typed(child, info.types.first().cloned());
         }
         for (at, c) in child.name.char_indices().skip(1) {
@@ -254,9 +284,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 continue;
             }
             let (base, suffix) = child.name.split_at(at);
-            if let Some(info) = model.element_type(parent_type, base)
+            if let Some(info) = model.element_type_ref(parent_type, base)
                 && info.is_choice
-                && let Some(t) = info.types.iter().find(|t| capitalized(t) == suffix)
+                && let Some(t) = info.types.iter().find(|t| capitalizes_to(t, suffix))
             {
                 return typed(child, Some(t.clone()));
             }
@@ -447,6 +477,11 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     }
 }
 
+/// Whether `ast` is a call of `children()` with no arguments.
+fn is_children_call(ast: &Ast) -> bool {
+    matches!(ast, Ast::Call { name, args, .. } if name == "children" && args.is_empty())
+}
+
 fn typed<'a>(element: &'a assure_model::Element, type_name: Option<Arc<str>>) -> Node<'a> {
     Node {
         element,
@@ -516,4 +551,54 @@ fn collections_equal(a: &[Item], b: &[Item]) -> Option<bool> {
 
 fn collections_equivalent(a: &[Item], b: &[Item]) -> bool {
     a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| items_equivalent(x, y)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::context::EvalContext;
+    use crate::model::NoModel;
+    use crate::value::{Item, Node, Value};
+
+    #[test]
+    fn counting_children_matches_counting_the_children_collection() {
+        let json = br#"{"resourceType": "Patient", "id": "p", "active": true,
+            "name": [{"family": "A", "given": ["B", "C"]}, {"text": "D"}],
+            "_birthDate": {"extension": [{"url": "http://x", "valueString": "y"}]}}"#;
+        let parsed = assure_model::parse(json, assure_model::Format::Json).unwrap();
+        let focus = [Item::Node(Node::new(&parsed.root))];
+        let ctx = EvalContext::new(&NoModel);
+        for (fast, general) in [
+            ("children().count()", "children().where(true).count()"),
+            (
+                "name.children().count()",
+                "name.children().where(true).count()",
+            ),
+            (
+                "name.given.children().count()",
+                "name.given.children().where(true).count()",
+            ),
+            (
+                "birthDate.children().count()",
+                "birthDate.children().where(true).count()",
+            ),
+        ] {
+            let count = |source: &str| {
+                let result = crate::parse(source)
+                    .unwrap()
+                    .evaluate(&ctx, &focus)
+                    .unwrap();
+                match result.as_slice() {
+                    [Item::Value(Value::Integer(n))] => *n,
+                    other => panic!("{source}: {other:?}"),
+                }
+            };
+            assert_eq!(count(fast), count(general), "{fast}");
+        }
+        assert!(
+            crate::parse("children(1).count()")
+                .unwrap()
+                .evaluate(&ctx, &focus)
+                .is_err()
+        );
+    }
 }

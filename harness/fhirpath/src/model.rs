@@ -1,5 +1,6 @@
 //! What the engine needs to know about FHIR types, supplied by the caller.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The FHIR type(s) of one child element.
@@ -18,6 +19,12 @@ pub trait ModelInfo {
     /// `date`; `("Observation", "value")` → the choice types). `None` when there is no such
     /// element.
     fn element_type(&self, parent_type: &str, name: &str) -> Option<ElementTypeInfo>;
+
+    /// [`ModelInfo::element_type`], borrowed when the model holds the answer: the evaluator
+    /// asks this for every node it navigates to. The default copies `element_type`'s answer.
+    fn element_type_ref(&self, parent_type: &str, name: &str) -> Option<Cow<'_, ElementTypeInfo>> {
+        self.element_type(parent_type, name).map(Cow::Owned)
+    }
 
     /// Whether `type_name` is `base` or derives from it (`Age` → `Quantity`,
     /// `Patient` → `DomainResource`, `Patient.contact` → `BackboneElement`).
@@ -75,15 +82,49 @@ pub(crate) const PRIMITIVE_TYPES: [&str; 20] = [
 pub(crate) fn type_from_choice_suffix(suffix: &str) -> Arc<str> {
     PRIMITIVE_TYPES
         .iter()
-        .find(|p| capitalized(p) == suffix)
+        .find(|p| capitalizes_to(p, suffix))
         .map_or_else(|| Arc::from(suffix), |p| Arc::from(*p))
 }
 
-/// `dateTime` → `DateTime`.
-pub(crate) fn capitalized(name: &str) -> String {
+/// Whether `candidate` is `name` with its first letter in upper case (`dateTime` →
+/// `DateTime`), compared without building the capitalized name.
+pub(crate) fn capitalizes_to(name: &str, candidate: &str) -> bool {
     let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+    let Some(first) = chars.next() else {
+        return candidate.is_empty();
+    };
+    let mut rest = candidate;
+    for upper in first.to_uppercase() {
+        match rest.strip_prefix(upper) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest == chars.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capitalizes_to_compares_with_the_first_letter_in_upper_case() {
+        for (name, candidate, expected) in [
+            ("dateTime", "DateTime", true),
+            ("dateTime", "Datetime", false),
+            ("string", "String", true),
+            ("Quantity", "Quantity", true),
+            ("", "", true),
+            ("a", "", false),
+            ("ß", "SS", true),
+            ("code", "Codeable", false),
+            ("code", "Cod", false),
+        ] {
+            assert_eq!(
+                capitalizes_to(name, candidate),
+                expected,
+                "{name} / {candidate}"
+            );
+        }
     }
 }

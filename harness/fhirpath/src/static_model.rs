@@ -3,8 +3,10 @@
 use crate::model::{ElementTypeInfo, ModelInfo};
 use flate2::read::GzDecoder;
 use serde_json::Value as Json;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -13,10 +15,37 @@ use std::sync::Arc;
 #[derive(Debug, Default, Clone)]
 pub struct StaticModel {
     /// Type (or backbone element path) → child name → types.
-    elements: HashMap<String, HashMap<String, ElementTypeInfo>>,
+    elements: NameMap<NameMap<ElementTypeInfo>>,
     /// Type → the type it derives from.
-    bases: HashMap<String, String>,
+    bases: NameMap<String>,
     primitives: HashSet<String>,
+}
+
+/// A map keyed by type or element name, hashed with [`NameHasher`].
+type NameMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
+
+/// FNV-1a: a fast hash for the short type and element names the model is asked about for
+/// every node an expression visits. The keys come from the definitions, not from the
+/// documents evaluated, so collision resistance is not needed.
+#[derive(Clone, Copy)]
+struct NameHasher(u64);
+
+impl Default for NameHasher {
+    fn default() -> Self {
+        NameHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Why a package could not be read.
@@ -181,10 +210,15 @@ fn system_to_fhir(system: &str) -> String {
 
 impl ModelInfo for StaticModel {
     fn element_type(&self, parent_type: &str, name: &str) -> Option<ElementTypeInfo> {
+        self.element_type_ref(parent_type, name)
+            .map(Cow::into_owned)
+    }
+
+    fn element_type_ref(&self, parent_type: &str, name: &str) -> Option<Cow<'_, ElementTypeInfo>> {
         let mut current = parent_type;
         for _ in 0..32 {
             if let Some(info) = self.elements.get(current).and_then(|e| e.get(name)) {
-                return Some(info.clone());
+                return Some(Cow::Borrowed(info));
             }
             current = self.bases.get(current)?;
         }

@@ -51,8 +51,10 @@ pub struct Validator {
     definitions: Arc<Definitions>,
     terminology: Terminology,
     profiles: RwLock<HashMap<String, Option<Arc<Profile>>>>,
-    /// `type_profile` answers by bare type name, so hot lookups build no canonical URL.
-    type_profiles: RwLock<HashMap<String, Option<Arc<Profile>>>>,
+    /// `type_profile` answers by bare type name, so hot lookups build no canonical URL. One
+    /// slot per core definition, made when the validator is: looking a type up takes no lock,
+    /// so threads validating side by side do not contend for it.
+    type_profiles: HashMap<String, OnceLock<Option<Arc<Profile>>>>,
     snapshots: RwLock<HashMap<String, Result<Arc<Value>, String>>>,
     model: OnceLock<StaticModel>,
     global_profiles: OnceLock<HashMap<String, Vec<String>>>,
@@ -64,9 +66,9 @@ impl Validator {
     pub fn new(definitions: Arc<Definitions>) -> Self {
         Self {
             terminology: Terminology::new(definitions.clone()),
+            type_profiles: core_type_slots(&definitions),
             definitions,
             profiles: RwLock::new(HashMap::new()),
-            type_profiles: RwLock::new(HashMap::new()),
             snapshots: RwLock::new(HashMap::new()),
             model: OnceLock::new(),
             global_profiles: OnceLock::new(),
@@ -247,20 +249,12 @@ impl Validator {
         if type_name.contains(':') {
             return self.profile(type_name);
         }
-        if let Some(found) = self
-            .type_profiles
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(type_name)
-        {
-            return found.clone();
+        let canonical = || format!("{}{type_name}", crate::definitions::CORE_SD_BASE);
+        match self.type_profiles.get(type_name) {
+            Some(slot) => slot.get_or_init(|| self.profile(&canonical())).clone(),
+            // Not a core type name (e.g. `name|version`): the cache by canonical URL answers.
+            None => self.profile(&canonical()),
         }
-        let compiled = self.profile(&format!("{}{type_name}", crate::definitions::CORE_SD_BASE));
-        self.type_profiles
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(type_name.to_owned(), compiled.clone());
-        compiled
     }
 
     /// Profiles that ImplementationGuides among the definitions declare `global` for a
@@ -290,6 +284,17 @@ impl Validator {
         self.model
             .get_or_init(|| type_model::build(&self.definitions))
     }
+}
+
+/// An empty slot for each type name with a core StructureDefinition
+/// (`http://hl7.org/fhir/StructureDefinition/<name>`).
+fn core_type_slots(definitions: &Definitions) -> HashMap<String, OnceLock<Option<Arc<Profile>>>> {
+    definitions
+        .structure_definitions()
+        .filter_map(|sd| sd.url()?.strip_prefix(crate::definitions::CORE_SD_BASE))
+        .filter(|name| !name.contains(['/', ':', '|']))
+        .map(|name| (name.to_owned(), OnceLock::new()))
+        .collect()
 }
 
 /// Whether a StructureDefinition has a non-empty snapshot.
