@@ -1,16 +1,74 @@
-//! References inside Bundles: resolution by the fullUrl rules, the type a reference names,
-//! and the extra rules of document and message bundles. Uses the built-in R4 definitions.
+//! References: target types against target profiles, resolution inside Bundles by the
+//! fullUrl rules, the type a reference names, and the extra rules of document and message
+//! bundles. Uses the built-in R4 definitions.
 
 use std::sync::{Arc, OnceLock};
 
 use assure_model::Format;
 use assure_validate::{Options, Outcome, Severity, Validator, bundled};
+use serde_json::json;
 
 fn validate(json: &str) -> Outcome {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
     VALIDATOR
         .get_or_init(|| Validator::new(Arc::new(bundled::definitions().unwrap())))
         .validate_bytes(json.as_bytes(), Format::Json, &Options::default())
+}
+
+/// An Observation profile whose subject may only be a Patient conforming to `target`.
+fn validate_against_subject_profile(target: &str, observation: &str) -> Outcome {
+    let mut defs = bundled::definitions().unwrap();
+    defs.add_json(
+        json!({"resourceType": "StructureDefinition",
+            "url": "http://example.org/fhir/StructureDefinition/obs-subject",
+            "name": "ObsSubject", "status": "active", "kind": "resource", "abstract": false,
+            "type": "Observation", "derivation": "constraint",
+            "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Observation",
+            "differential": {"element": [
+                {"id": "Observation.subject", "path": "Observation.subject",
+                 "type": [{"code": "Reference", "targetProfile": [target]}]}]}}),
+        "test",
+    );
+    let options = Options {
+        profiles: vec!["http://example.org/fhir/StructureDefinition/obs-subject".into()],
+        ..Options::default()
+    };
+    Validator::new(Arc::new(defs)).validate_bytes(observation.as_bytes(), Format::Json, &options)
+}
+
+#[test]
+fn target_profiles_that_are_not_loaded_give_a_warning_not_an_error() {
+    let observation = r#"{"resourceType": "Observation", "status": "final",
+        "code": {"text": "x"}, "subject": {"reference": "Group/g1"}}"#;
+    // A core target profile: a Group is plainly not a Patient.
+    let core = validate_against_subject_profile(
+        "http://hl7.org/fhir/StructureDefinition/Patient",
+        observation,
+    );
+    assert!(
+        issues(&core, Severity::Error)
+            .iter()
+            .any(|e| e.contains("The reference points to a Group, which is not an allowed target")),
+        "{:?}",
+        core.issues
+    );
+    // An unknown profile might constrain any type: it cannot be told offline.
+    let unknown = validate_against_subject_profile(
+        "http://example.org/fhir/StructureDefinition/not-loaded",
+        observation,
+    );
+    assert!(
+        issues(&unknown, Severity::Error).is_empty(),
+        "{:?}",
+        unknown.issues
+    );
+    assert!(
+        issues(&unknown, Severity::Warning)
+            .iter()
+            .any(|w| w.contains("target profiles http://example.org/fhir/StructureDefinition/not-loaded are not loaded")),
+        "{:?}",
+        unknown.issues
+    );
 }
 
 fn issues(outcome: &Outcome, severity: Severity) -> Vec<String> {

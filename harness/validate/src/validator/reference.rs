@@ -137,7 +137,16 @@ pub fn check(
     if allowed && let Some(resolved) = resolved {
         conforms_to_target_profiles(walk, node, def, location, &targets, &target_type, resolved);
     }
-    if !allowed {
+    if allowed {
+        return;
+    }
+    // A target profile that is not loaded may constrain exactly this type: say so, never fail.
+    let unknown: Vec<&str> = targets
+        .iter()
+        .copied()
+        .filter(|t| !t.starts_with(CORE_SD_BASE) && walk.validator.profile(t).is_none())
+        .collect();
+    if unknown.is_empty() {
         walk.report(
             Severity::Error,
             node,
@@ -146,6 +155,18 @@ pub fn check(
             format!(
                 "The reference points to a {target_type}, which is not an allowed target ({})",
                 targets.join(", ")
+            ),
+        );
+    } else {
+        walk.report(
+            Severity::Warning,
+            node,
+            location,
+            &def.id,
+            format!(
+                "Whether a {target_type} is an allowed target could not be checked: the \
+                 target profiles {} are not loaded",
+                unknown.join(", ")
             ),
         );
     }
