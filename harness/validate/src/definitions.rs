@@ -270,10 +270,17 @@ mod tests {
         assert!(defs.missing_dependencies().is_empty());
         defs.add_package(package(
             "hl7.fhir.uv.ips",
-            &["hl7.fhir.r4.core", "hl7.terminology.r4", "hl7.fhir.uv.extensions.r4"],
+            &[
+                "hl7.fhir.r4.core",
+                "hl7.terminology.r4",
+                "hl7.fhir.uv.extensions.r4",
+            ],
         ));
         defs.add_package(package("hl7.terminology.r4", &["hl7.fhir.r4.core"]));
-        assert_eq!(defs.missing_dependencies(), vec!["hl7.fhir.uv.extensions.r4"]);
+        assert_eq!(
+            defs.missing_dependencies(),
+            vec!["hl7.fhir.uv.extensions.r4"]
+        );
     }
 
     #[test]
