@@ -9,7 +9,9 @@ mod differential;
 mod document;
 mod extension;
 mod issue;
+mod lean_definition;
 mod narrative_language;
+mod obligations;
 mod pattern;
 mod policy;
 mod profile;
@@ -232,13 +234,15 @@ impl Validator {
         generated
     }
 
-    /// A StructureDefinition's JSON tree, parsed for this call only (the definitions keep
-    /// no copy), so compiled profiles do not leave whole definitions behind in memory.
+    /// A StructureDefinition's JSON tree without its documentation, parsed for this call
+    /// only (the definitions keep no copy), so compiled profiles do not leave whole
+    /// definitions behind in memory.
     fn read_structure_definition(&self, canonical: &str) -> Option<Arc<Value>> {
         match self.definitions.resolve(canonical) {
-            Some(found) if found.resource_type() == "StructureDefinition" => {
-                found.deserialize().ok().map(Arc::new)
-            }
+            Some(found) if found.resource_type() == "StructureDefinition" => found
+                .deserialize::<lean_definition::LeanDefinition>()
+                .ok()
+                .map(|lean| Arc::new(lean.0)),
             // Another resource type shares the URL: the typed lookup finds the definition.
             _ => self.definitions.structure_definition(canonical),
         }

@@ -48,7 +48,9 @@ pub struct Constraint {
     pub key: String,
     pub severity: String,
     pub human: String,
-    pub expression: Result<Expr, String>,
+    /// Shared by the elements of a profile that carry the same expression (`ele-1` is on
+    /// every one).
+    pub expression: Result<Arc<Expr>, String>,
 }
 
 /// How an element's repetitions are sliced.
@@ -119,7 +121,11 @@ impl Profile {
             .as_array()
             .filter(|e| !e.is_empty())
             .ok_or_else(|| format!("StructureDefinition {url} has no snapshot"))?;
-        let mut elements: Vec<ElementDef> = raw.iter().map(compile_element).collect();
+        let mut expressions = Expressions::new();
+        let mut elements: Vec<ElementDef> = raw
+            .iter()
+            .map(|e| compile_element(e, &mut expressions))
+            .collect();
         link_children(&mut elements);
         let by_id = elements
             .iter()
@@ -167,7 +173,10 @@ impl Profile {
     }
 }
 
-fn compile_element(raw: &Value) -> ElementDef {
+/// Expressions parsed so far while compiling one profile, by their text.
+type Expressions = HashMap<String, Result<Arc<Expr>, String>>;
+
+fn compile_element(raw: &Value, expressions: &mut Expressions) -> ElementDef {
     let path = raw["path"].as_str().unwrap_or_default().to_owned();
     let last = path.rsplit('.').next().unwrap_or_default();
     let (name, is_choice) = match last.strip_suffix("[x]") {
@@ -231,7 +240,7 @@ fn compile_element(raw: &Value) -> ElementDef {
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(compile_constraint)
+            .filter_map(|c| compile_constraint(c, expressions))
             .collect(),
         slicing: raw.get("slicing").map(|s| Slicing {
             discriminators: s["discriminator"]
@@ -302,13 +311,21 @@ fn compile_type(raw: &Value) -> TypeRef {
     }
 }
 
-fn compile_constraint(raw: &Value) -> Option<Constraint> {
-    let expression = raw["expression"].as_str()?;
+fn compile_constraint(raw: &Value, expressions: &mut Expressions) -> Option<Constraint> {
+    let source = raw["expression"].as_str()?;
+    let expression = expressions
+        .entry(source.to_owned())
+        .or_insert_with(|| {
+            assure_fhirpath::parse(source)
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone();
     Some(Constraint {
         key: raw["key"].as_str().unwrap_or_default().to_owned(),
         severity: raw["severity"].as_str().unwrap_or("error").to_owned(),
         human: raw["human"].as_str().unwrap_or_default().to_owned(),
-        expression: assure_fhirpath::parse(expression).map_err(|e| e.to_string()),
+        expression,
     })
 }
 
