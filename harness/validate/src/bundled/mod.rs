@@ -5,6 +5,7 @@
 
 mod build;
 mod canonical_json;
+pub mod extension_pack;
 mod select;
 mod strip;
 

@@ -6,6 +6,7 @@ use assure_model::Element;
 
 use super::issue::Severity;
 use super::walk::{Scope, Walk};
+use crate::bundled::extension_pack;
 
 /// The element an extension is attached to.
 pub struct Host<'e> {
@@ -22,18 +23,27 @@ pub struct Host<'e> {
 /// itself or by a package the loaded ones depend on.
 const CORE_EXTENSIONS: &str = "http://hl7.org/fhir/StructureDefinition/";
 
-/// Reports an extension whose definition is not loaded. In the core specification's namespace,
-/// with every package the loaded ones depend on present, nothing could define it: an error.
-/// Otherwise its package may simply not be loaded: a warning that says so.
+/// Reports an extension whose definition is not loaded. One the FHIR extensions pack defines
+/// is a warning. Otherwise, in the core specification's namespace, with every package the
+/// loaded ones depend on present, nothing could define it: an error. Elsewhere its package may
+/// simply not be loaded: a warning that says so.
 fn unknown(walk: &mut Walk<'_>, extension: &Element, location: &str, url: &str) {
     let missing = walk.validator.definitions().missing_dependencies();
-    let (severity, message) = if url.starts_with(CORE_EXTENSIONS) && missing.is_empty() {
+    let (severity, message) = if extension_pack::defines(url) {
+        (
+            Severity::Warning,
+            format!(
+                "The extension {url} is defined in the FHIR extensions pack ({}), which is \
+                 not loaded, so it was not checked",
+                extension_pack::PACKAGE_NAME
+            ),
+        )
+    } else if url.starts_with(CORE_EXTENSIONS) && missing.is_empty() {
         (
             Severity::Error,
             format!(
-                "The extension {url} is not defined by the FHIR specification or by any \
-                 loaded package, so it is not allowed here (extensions published in the FHIR \
-                 extensions pack need that package loaded, e.g. hl7.fhir.uv.extensions.r4)"
+                "The extension {url} is not defined by the FHIR specification, its extensions \
+                 pack or any loaded package, so it is not allowed here"
             ),
         )
     } else if missing.is_empty() {

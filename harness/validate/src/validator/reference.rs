@@ -140,36 +140,26 @@ pub fn check(
     if allowed {
         return;
     }
-    // A target profile that is not loaded may constrain exactly this type: say so, never fail.
+    // A target profile that is not loaded leaves the allowed targets unknown; like the
+    // reference validator, that is an error, and the message says why.
     let unknown: Vec<&str> = targets
         .iter()
         .copied()
         .filter(|t| !t.starts_with(CORE_SD_BASE) && walk.validator.profile(t).is_none())
         .collect();
-    if unknown.is_empty() {
-        walk.report(
-            Severity::Error,
-            node,
-            location,
-            &def.id,
-            format!(
-                "The reference points to a {target_type}, which is not an allowed target ({})",
-                targets.join(", ")
-            ),
-        );
+    let message = if unknown.is_empty() {
+        format!(
+            "The reference points to a {target_type}, which is not an allowed target ({})",
+            targets.join(", ")
+        )
     } else {
-        walk.report(
-            Severity::Warning,
-            node,
-            location,
-            &def.id,
-            format!(
-                "Whether a {target_type} is an allowed target could not be checked: the \
-                 target profiles {} are not loaded",
-                unknown.join(", ")
-            ),
-        );
-    }
+        format!(
+            "Whether a {target_type} is an allowed target cannot be told: the target \
+             profiles {} could not be found",
+            unknown.join(", ")
+        )
+    };
+    walk.report(Severity::Error, node, location, &def.id, message);
 }
 
 /// The resource type a literal reference points to: its contained or bundled target's type,

@@ -196,6 +196,7 @@ impl<'v> Walk<'v> {
         }
         if type_name == "StructureDefinition" {
             differential::check(self, resource, location);
+            super::obligations::check(self, resource, location);
         }
         match self.validator.type_profile(&type_name) {
             Some(base) => self.against(resource, &base, location, scope),
