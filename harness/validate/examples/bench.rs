@@ -120,7 +120,7 @@ fn main() {
         per_file.extend(timings);
         time
     });
-    let memory = child_footprint(use_bundle);
+    let memory = child_footprint(use_bundle, with_large);
 
     let bytes = |files: &[ArchiveFile]| files.iter().map(|f| f.bytes.len()).sum::<usize>();
     println!("definitions validated against: {source}");
@@ -248,6 +248,12 @@ fn main() {
                 &format!("fresh process: peak RSS, validated on 1 and {cores} threads"),
                 memory.peak,
             );
+            if with_large {
+                rss_row(
+                    "fresh process: peak RSS, + larger files one by one",
+                    memory.large_peak,
+                );
+            }
         }
         Err(e) => info_row("fresh process: memory", e),
     }
@@ -268,7 +274,8 @@ fn main() {
 }
 
 /// The child's part: load the definitions in use and the typical instances, validate them on
-/// one thread and on all, and print the memory figures for the parent to read.
+/// one thread and on all, then (unless `--typical-only`) the larger files one at a time, and
+/// print the memory figures for the parent to read.
 fn footprint(shared: &Path, use_bundle: bool) {
     let examples = shared.join("hl7.fhir.r4.examples-4.0.1.tgz");
     let defs = if use_bundle {
@@ -292,8 +299,26 @@ fn footprint(shared: &Path, use_bundle: bool) {
         validate(&validator, f);
     });
     let peak = status_kib("VmHWM");
+    let large_peak = if has_flag("--typical-only") {
+        None
+    } else {
+        each_instance(
+            &examples,
+            |size| size > LARGE_BYTES as u64,
+            |file| {
+                validate(&validator, &file);
+            },
+        );
+        status_kib("VmHWM")
+    };
     let show = |kib: Option<u64>| kib.map_or_else(|| "-".to_owned(), |k| k.to_string());
-    println!("{} {} {}", show(definitions), show(corpus), show(peak));
+    println!(
+        "{} {} {} {}",
+        show(definitions),
+        show(corpus),
+        show(peak),
+        show(large_peak)
+    );
 }
 
 /// Memory figures of the child process, in KiB.
@@ -301,15 +326,20 @@ struct Footprint {
     definitions: Option<u64>,
     corpus: Option<u64>,
     peak: Option<u64>,
+    /// After validating the larger files too (`None` with `--typical-only`).
+    large_peak: Option<u64>,
 }
 
 /// Runs this program again as the memory-measuring child and reads its figures.
-fn child_footprint(use_bundle: bool) -> Result<Footprint, String> {
+fn child_footprint(use_bundle: bool, with_large: bool) -> Result<Footprint, String> {
     let program = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut command = std::process::Command::new(program);
     command.arg(FOOTPRINT_FLAG);
     if use_bundle {
         command.arg("--bundle");
+    }
+    if !with_large {
+        command.arg("--typical-only");
     }
     let output = command.output().map_err(|e| e.to_string())?;
     if !output.status.success() {
@@ -321,10 +351,11 @@ fn child_footprint(use_bundle: bool) -> Result<Footprint, String> {
     let text = String::from_utf8_lossy(&output.stdout);
     let figures: Vec<Option<u64>> = text.split_whitespace().map(|w| w.parse().ok()).collect();
     match figures.as_slice() {
-        [definitions, corpus, peak] => Ok(Footprint {
+        [definitions, corpus, peak, large_peak] => Ok(Footprint {
             definitions: *definitions,
             corpus: *corpus,
             peak: *peak,
+            large_peak: *large_peak,
         }),
         _ => Err(format!("unexpected child output: {}", text.trim())),
     }
@@ -377,9 +408,20 @@ fn example_instances(tarball: &Path) -> Vec<ArchiveFile> {
 
 /// The example instances of at most [`LARGE_BYTES`]; larger entries are skipped unread.
 fn typical_instances(tarball: &Path) -> Vec<ArchiveFile> {
+    let mut files = Vec::new();
+    each_instance(
+        tarball,
+        |size| size <= LARGE_BYTES as u64,
+        |file| files.push(file),
+    );
+    files
+}
+
+/// Calls `visit` with each example instance whose size `wanted` accepts, one at a time;
+/// other entries are skipped unread.
+fn each_instance(tarball: &Path, wanted: impl Fn(u64) -> bool, mut visit: impl FnMut(ArchiveFile)) {
     let bytes = std::fs::read(tarball).expect("R4 archive");
     let mut archive = tar::Archive::new(GzDecoder::new(bytes.as_slice()));
-    let mut files = Vec::new();
     for entry in archive.entries().expect("R4 archive") {
         let mut entry = entry.expect("R4 archive entry");
         let path = entry
@@ -388,7 +430,7 @@ fn typical_instances(tarball: &Path) -> Vec<ArchiveFile> {
             .to_string_lossy()
             .into_owned();
         let size = entry.header().size().unwrap_or(u64::MAX);
-        if !is_package_json(&path) || size > LARGE_BYTES as u64 {
+        if !is_package_json(&path) || !wanted(size) {
             continue;
         }
         let mut content = Vec::new();
@@ -398,10 +440,9 @@ fn typical_instances(tarball: &Path) -> Vec<ArchiveFile> {
             bytes: content,
         };
         if is_instance(&file) {
-            files.push(file);
+            visit(file);
         }
     }
-    files
 }
 
 fn is_package_json(path: &str) -> bool {
