@@ -4,7 +4,7 @@ use crate::ast::Ast;
 use crate::context::EvalContext;
 use crate::error::{EvalError, ParseError};
 use crate::eval::{Evaluator, Frame};
-use crate::parser::parse_ast;
+use crate::parser::{ParseOptions, parse_ast};
 use crate::value::{Collection, Item};
 
 /// A parsed FHIRPath expression.
@@ -16,14 +16,19 @@ pub struct Expr {
 
 /// Parses a FHIRPath expression.
 pub fn parse(source: &str) -> Result<Expr, ParseError> {
+    parse_with(source, ParseOptions::default())
+}
+
+/// Parses a FHIRPath expression read with `options`.
+pub fn parse_with(source: &str, options: ParseOptions) -> Result<Expr, ParseError> {
     Ok(Expr {
         source: source.to_string(),
-        ast: parse_ast(source)?,
+        ast: parse_ast(source, options)?,
     })
 }
 
 impl Expr {
-    /// The expression text as given to [`parse`].
+    /// The expression text as given to [`parse`] or [`parse_with`].
     pub fn source(&self) -> &str {
         &self.source
     }

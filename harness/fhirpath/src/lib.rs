@@ -33,8 +33,9 @@ mod value;
 
 pub use context::{EvalContext, ItemCheck, Resolver, Tracer};
 pub use error::{EvalError, ParseError};
-pub use expr::{Expr, parse};
+pub use expr::{Expr, parse, parse_with};
 pub use model::{ElementTypeInfo, ModelInfo, NoModel};
+pub use parser::ParseOptions;
 pub use quantity::{Quantity, UnitMismatch};
 #[cfg(feature = "r4-model")]
 pub use static_model::{StaticModel, StaticModelError};

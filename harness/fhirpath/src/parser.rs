@@ -34,13 +34,14 @@ const CALENDAR_UNITS: [&str; 16] = [
 ];
 
 /// Parses a complete expression.
-pub(crate) fn parse_ast(source: &str) -> Result<Ast, ParseError> {
+pub(crate) fn parse_ast(source: &str, options: ParseOptions) -> Result<Ast, ParseError> {
     let tokens = tokenize(source)?;
     let mut parser = Parser {
         tokens,
         pos: 0,
         depth: 0,
         end: source.len(),
+        options,
     };
     if parser.tokens.is_empty() {
         return Err(ParseError::new("empty expression", 0));
@@ -60,6 +61,16 @@ struct Parser {
     pos: usize,
     depth: usize,
     end: usize,
+    options: ParseOptions,
+}
+
+/// How an expression is read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// `matches()` tests the whole string, as `matchesFull()` does. The FHIR R4 invariants were
+    /// written and checked under this reading (e.g. `eld-19`, whose pattern has no anchors);
+    /// the current FHIRPath specification searches within the string instead.
+    pub whole_string_matches: bool,
 }
 
 /// What kind of infix operator a token is, with its binding power (higher binds tighter).
@@ -113,7 +124,12 @@ fn infix_for(token: &Token) -> Option<Infix> {
 
 /// A function call node; the string literal pattern of a regex function becomes an
 /// [`Ast::Pattern`] so that it is compiled once, not at every evaluation.
-fn call(target: Option<Box<Ast>>, name: String, mut args: Vec<Ast>) -> Ast {
+fn call(target: Option<Box<Ast>>, name: String, mut args: Vec<Ast>, options: ParseOptions) -> Ast {
+    let name = if options.whole_string_matches && name == "matches" {
+        "matchesFull".to_owned()
+    } else {
+        name
+    };
     if let Some(usage) = PatternUse::of_function(&name)
         && let Some(first) = args.first_mut()
         && let Ast::Literal(Value::String(text)) = first
@@ -267,7 +283,7 @@ impl Parser {
                 let name = self.identifier()?;
                 if self.eat_symbol("(") {
                     let args = self.arguments()?;
-                    ast = call(Some(Box::new(ast)), name, args);
+                    ast = call(Some(Box::new(ast)), name, args, self.options);
                 } else {
                     ast = Ast::Member(Box::new(ast), name);
                 }
@@ -328,7 +344,7 @@ impl Parser {
                 }
                 if self.eat_symbol("(") {
                     let args = self.arguments()?;
-                    return Ok(call(None, name, args));
+                    return Ok(call(None, name, args, self.options));
                 }
                 Ok(Ast::Identifier(name))
             }
@@ -373,7 +389,7 @@ mod tests {
 
     #[test]
     fn honours_precedence() {
-        let ast = parse_ast("1 + 2 * 3 = 7 and true").unwrap();
+        let ast = parse_ast("1 + 2 * 3 = 7 and true", ParseOptions::default()).unwrap();
         let Ast::Binary(BinaryOp::And, left, _) = ast else {
             panic!("and must be the root: {ast:?}")
         };
@@ -382,17 +398,24 @@ mod tests {
 
     #[test]
     fn parses_paths_calls_and_types() {
-        let ast = parse_ast("Patient.name.where(use = 'official')[0] is FHIR.HumanName").unwrap();
+        let ast = parse_ast(
+            "Patient.name.where(use = 'official')[0] is FHIR.HumanName",
+            ParseOptions::default(),
+        )
+        .unwrap();
         assert!(matches!(ast, Ast::Is(_, ref t) if t == "FHIR.HumanName"));
-        assert!(parse_ast("4.5 'mg' + 1 year").is_ok());
+        assert!(parse_ast("4.5 'mg' + 1 year", ParseOptions::default()).is_ok());
     }
 
     #[test]
     fn rejects_malformed_expressions() {
         for bad in ["2 + 2 /", "a.(", "where(", "1 +", "a b", ")", ""] {
-            assert!(parse_ast(bad).is_err(), "{bad} must not parse");
+            assert!(
+                parse_ast(bad, ParseOptions::default()).is_err(),
+                "{bad} must not parse"
+            );
         }
         let deep = "(".repeat(1000) + "1" + &")".repeat(1000);
-        assert!(parse_ast(&deep).is_err());
+        assert!(parse_ast(&deep, ParseOptions::default()).is_err());
     }
 }

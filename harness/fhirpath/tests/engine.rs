@@ -374,3 +374,31 @@ fn is_operator_reads_system_type_names_on_fhir_primitives() {
     no("status is String");
     no("Observation.value is Decimal");
 }
+
+#[test]
+fn matches_can_be_read_as_a_whole_string_test() {
+    use assure_fhirpath::{ParseOptions, parse_with};
+    let ctx = EvalContext::new(&NoModel);
+    let eval = |options: ParseOptions, source: &str| {
+        let expr = parse_with(source, options).unwrap();
+        expr.evaluate_boolean(&ctx, &[]).unwrap()
+    };
+    let searching = ParseOptions::default();
+    let whole = ParseOptions {
+        whole_string_matches: true,
+    };
+    // eld-19's pattern, without anchors, against a path with empty segments.
+    let eld_19 = r#"'Observation...unit'.matches('[^\\s\\.,:;\\\'"\\/|?!@#$%&*()\\[\\]{}]{1,64}(\\.[^\\s\\.,:;\\\'"\\/|?!@#$%&*()\\[\\]{}]{1,64}(\\[x\\])?(\\:[^\\s\\.]+)?)*')"#;
+    assert_eq!(eval(searching, eld_19), Some(true));
+    assert_eq!(eval(whole, eld_19), Some(false));
+    let pattern = "'Library/x'.matches('Library')";
+    assert_eq!(eval(searching, pattern), Some(true));
+    assert_eq!(eval(whole, pattern), Some(false));
+    // A pattern that is not a literal is read the same way.
+    let computed = "'Library/x'.matches('Lib' + 'rary.*')";
+    assert_eq!(eval(whole, computed), Some(true));
+    assert_eq!(
+        eval(whole, "'Library/x'.matches('Lib' + 'rary')"),
+        Some(false)
+    );
+}

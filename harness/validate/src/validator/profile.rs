@@ -311,12 +311,18 @@ fn compile_type(raw: &Value) -> TypeRef {
     }
 }
 
+/// How invariants are read: `matches()` tests the whole string, the reading the R4
+/// specification's invariants were written and checked under.
+const INVARIANT_READING: assure_fhirpath::ParseOptions = assure_fhirpath::ParseOptions {
+    whole_string_matches: true,
+};
+
 fn compile_constraint(raw: &Value, expressions: &mut Expressions) -> Option<Constraint> {
     let source = raw["expression"].as_str()?;
     let expression = expressions
         .entry(source.to_owned())
         .or_insert_with(|| {
-            assure_fhirpath::parse(source)
+            assure_fhirpath::parse_with(source, INVARIANT_READING)
                 .map(Arc::new)
                 .map_err(|e| e.to_string())
         })
