@@ -68,7 +68,7 @@ fn structural_errors_are_located() {
     );
     assert!(has("Patient.birthDate:"), "{errors:?}");
     assert!(
-        has("Patient.name[0].nickname: Unrecognized element"),
+        has("Patient.name[0]: Unrecognized element 'nickname'"),
         "{errors:?}"
     );
     assert!(

@@ -486,8 +486,8 @@ impl<'v> Walk<'v> {
         let mut claimed = vec![false; node.children.len()];
         for &child_index in &parent_def.children {
             let child_def = &profile.elements[child_index];
-            if child_def.name == "value" && node.value.is_some() && profile.kind == "primitive-type"
-            {
+            if child_def.name == "value" && profile.kind == "primitive-type" {
+                // A primitive's value is the node's own value, never a child element.
                 continue;
             }
             if child_def.name == "resourceType"
@@ -535,7 +535,8 @@ impl<'v> Walk<'v> {
             if claimed[i] || (child.name == "value" && node.value.is_some()) {
                 continue;
             }
-            let loc = element_location(location, child);
+            // An element the definitions do not have has no FHIRPath location of its own: the
+            // issue is located at its parent (and at the child's line and column).
             let message = if parent_def.children.is_empty() && profile.kind != "primitive-type" {
                 format!(
                     "Unexpected element '{}': {} has no children",
@@ -544,7 +545,7 @@ impl<'v> Walk<'v> {
             } else {
                 format!("Unrecognized element '{}'", child.name)
             };
-            self.report(Severity::Error, child, &loc, &parent_def.id, message);
+            self.report(Severity::Error, child, location, &parent_def.id, message);
         }
     }
 
