@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use assure_model::Format;
-use assure_validate::{Issue, Options, Outcome, Severity, Validator};
+use assure_validate::{
+    Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Validator,
+};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -70,6 +72,7 @@ pub fn validate(args: ValidateArgs) -> u8 {
     let options = Options {
         profiles: args.profiles.clone(),
         format: None,
+        resolver: cross_file_resolver(&documents),
     };
     let results: Vec<Result<FileOutcome, String>> = documents
         .into_par_iter()
@@ -100,6 +103,29 @@ pub fn validate(args: ValidateArgs) -> u8 {
     } else {
         VALID
     }
+}
+
+/// Files larger than this are not parsed a second time to serve other files' references.
+const MAX_REFERABLE_FILE: usize = 1 << 20;
+
+/// With several files, references between them resolve: the resources of each file (up to
+/// [`MAX_REFERABLE_FILE`]), a Bundle's entries included, are known to the others.
+fn cross_file_resolver(documents: &[(PathBuf, Vec<u8>)]) -> Option<Arc<dyn ReferenceResolver>> {
+    if documents.len() < 2 {
+        return None;
+    }
+    let mut known = KnownResources::new();
+    for (_, bytes) in documents {
+        if bytes.len() > MAX_REFERABLE_FILE {
+            continue;
+        }
+        if let Some(format) = Format::sniff(bytes, None)
+            && let Ok(parsed) = assure_model::parse(bytes, format)
+        {
+            known.add_with_entries(&parsed.root);
+        }
+    }
+    (!known.is_empty()).then(|| Arc::new(known) as Arc<dyn ReferenceResolver>)
 }
 
 /// Validates one document; a validator panic becomes a harness error naming the file.

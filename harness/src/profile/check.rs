@@ -2,13 +2,21 @@
 //! Bundle, every `entry.resource` against that profile.
 
 use assure_model::{Element, Format};
-use assure_validate::{Issue, Options, Outcome, Severity, Validator};
+use std::sync::Arc;
+
+use assure_validate::{Issue, Options, Outcome, ReferenceResolver, Severity, Validator};
 
 /// Validates `bytes` (JSON or XML, sniffed) against its own type and `meta.profile`, plus
 /// `profile` when given. A Bundle with a `profile` has each `entry.resource` checked against
 /// it (the Bundle itself against its base definition); issue locations name the entry, e.g.
-/// `Bundle.entry[2].resource.name[0]`.
-pub fn check_document(validator: &Validator, bytes: &[u8], profile: Option<&str>) -> Outcome {
+/// `Bundle.entry[2].resource.name[0]`. References to resources outside the document are
+/// looked up with `resolver`, when given.
+pub fn check_document(
+    validator: &Validator,
+    bytes: &[u8],
+    profile: Option<&str>,
+    resolver: Option<Arc<dyn ReferenceResolver>>,
+) -> Outcome {
     let Some(format) = Format::sniff(bytes, None) else {
         let what = if bytes.iter().all(u8::is_ascii_whitespace) {
             "The body is empty"
@@ -26,17 +34,23 @@ pub fn check_document(validator: &Validator, bytes: &[u8], profile: Option<&str>
             let options = Options {
                 profiles,
                 format: Some(format),
+                resolver,
             };
             return validator.validate_bytes(bytes, format, &options);
         }
     };
-    let mut outcome = validator.validate_bytes(bytes, format, &Options::default());
+    let base_options = Options {
+        resolver: resolver.clone(),
+        ..Options::default()
+    };
+    let mut outcome = validator.validate_bytes(bytes, format, &base_options);
     if profiles.is_empty() {
         return outcome;
     }
     let options = Options {
         profiles,
         format: Some(format),
+        resolver,
     };
     for (index, entry) in parsed.root.children_named("entry").enumerate() {
         if let Some(resource) = entry.child("resource") {

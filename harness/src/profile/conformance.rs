@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use assure_validate::{Outcome, Validator};
+use assure_validate::{Outcome, ReferenceResolver, Validator};
 use tokio::sync::OnceCell;
 
 use super::check::check_document;
@@ -43,9 +43,15 @@ impl Conformance {
     }
 
     /// Validates `body` against its own type and `meta.profile`, plus `profile` when given (a
-    /// Bundle: each entry's resource). `Err` is a harness problem: no definitions, or a
-    /// `profile` the loaded packages do not define.
-    pub async fn check(&self, body: Vec<u8>, profile: Option<String>) -> Result<Outcome, String> {
+    /// Bundle: each entry's resource); references outside the body are looked up with
+    /// `resolver`. `Err` is a harness problem: no definitions, or a `profile` the loaded
+    /// packages do not define.
+    pub async fn check(
+        &self,
+        body: Vec<u8>,
+        profile: Option<String>,
+        resolver: Option<Arc<dyn ReferenceResolver>>,
+    ) -> Result<Outcome, String> {
         let validator = self.validator().await?;
         tokio::task::spawn_blocking(move || {
             if let Some(url) = &profile
@@ -53,7 +59,12 @@ impl Conformance {
             {
                 return Err(unknown_profile(url, &validator));
             }
-            Ok(check_document(&validator, &body, profile.as_deref()))
+            Ok(check_document(
+                &validator,
+                &body,
+                profile.as_deref(),
+                resolver,
+            ))
         })
         .await
         .map_err(|e| format!("validation failed: {e}"))?

@@ -8,6 +8,9 @@
 
 mod conforms;
 
+use std::sync::Arc;
+
+use assure_validate::ReferenceResolver;
 use regex::Regex;
 use serde_json::Value;
 
@@ -61,15 +64,17 @@ impl Checked {
     }
 }
 
-/// Evaluates one assertion against a response; `conforms` validates with `conformance`.
+/// Evaluates one assertion against a response; `conforms` validates with `conformance`,
+/// resolving references outside the body with `received`.
 pub async fn evaluate(
     assertion: &Assertion,
     view: &ResponseView<'_>,
     conformance: &Conformance,
+    received: Option<Arc<dyn ReferenceResolver>>,
 ) -> Result<Checked, String> {
     match assertion {
         Assertion::Conforms(expectation) => {
-            conforms::conforms(expectation, view.response, conformance).await
+            conforms::conforms(expectation, view.response, conformance, received).await
         }
         Assertion::Status(accepted) => Ok(status(accepted, view)),
         Assertion::Header(header_match) => header(header_match, view),

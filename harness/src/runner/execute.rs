@@ -6,7 +6,10 @@
 //! variable, invalid regular expression) makes it an error. Either stops the test after the
 //! step (all repetitions of a `for_each` step still run when one fails, for the evidence).
 
+use std::sync::Arc;
 use std::time::Instant;
+
+use assure_validate::{KnownResources, ReferenceResolver};
 
 use super::assert::{self, Checked};
 use super::capture::{self, Captured};
@@ -18,7 +21,7 @@ use crate::http::Client;
 use crate::profile::Conformance;
 use crate::redact::Redactor;
 use crate::results::{Status, StepResult, TestResult};
-use crate::suite::{Action, Step, TestCase};
+use crate::suite::{Action, Assertion, Step, TestCase};
 
 /// What a test runs against: the client and the variables it does not capture itself.
 pub struct Context<'a> {
@@ -57,6 +60,8 @@ pub async fn execute(
     let mut captures = inherited;
     let mut steps = Vec::new();
     let mut verdict = Verdict::Passed;
+    // Resources the server returned in earlier steps: `conforms` resolves references to them.
+    let mut received = uses_conforms(test).then(KnownResources::new);
     for step in &test.steps {
         let bindings = match repetitions(step, context, &captures) {
             Ok(bindings) => bindings,
@@ -90,7 +95,7 @@ pub async fn execute(
                 overrides: context.overrides,
                 defaults: context.defaults,
             };
-            let outcome = run_step(step, &lookup, context).await;
+            let outcome = run_step(step, &lookup, context, received.as_mut()).await;
             for (name, value) in outcome.captured {
                 captures.set(&name, value);
             }
@@ -164,8 +169,22 @@ fn repetitions(
     }
 }
 
-/// Sends one request and checks the response.
-async fn run_step(step: &Step, lookup: &Lookup<'_>, context: &Context<'_>) -> StepOutcome {
+/// Whether any step of `test` has a `conforms` assertion.
+fn uses_conforms(test: &TestCase) -> bool {
+    test.steps
+        .iter()
+        .flat_map(|step| &step.expect)
+        .any(|assertion| matches!(assertion, Assertion::Conforms(_)))
+}
+
+/// Sends one request and checks the response. With `received`, `conforms` resolves references
+/// to the resources held there, and the response's resources are added to it afterwards.
+async fn run_step(
+    step: &Step,
+    lookup: &Lookup<'_>,
+    context: &Context<'_>,
+    received: Option<&mut KnownResources>,
+) -> StepOutcome {
     let client = context.client;
     let built = match request::build(step, lookup) {
         Ok(built) => built,
@@ -193,10 +212,19 @@ async fn run_step(step: &Step, lookup: &Lookup<'_>, context: &Context<'_>) -> St
         return errored(built.name, exchanges, vec![], &redactor, error);
     };
     let view = ResponseView::new(&response);
+    let resolver = received
+        .as_deref()
+        .filter(|known| !known.is_empty())
+        .map(|known| Arc::new(known.clone()) as Arc<dyn ReferenceResolver>);
+    if let Some(known) = received {
+        remember(known, &response.body);
+    }
     let mut checks: Vec<Checked> = Vec::new();
     for expectation in &step.expect {
         let evaluated = match template::assertion(expectation, lookup) {
-            Ok(assertion) => assert::evaluate(&assertion, &view, context.conformance).await,
+            Ok(assertion) => {
+                assert::evaluate(&assertion, &view, context.conformance, resolver.clone()).await
+            }
             Err(error) => Err(error),
         };
         match evaluated {
@@ -228,6 +256,16 @@ async fn run_step(step: &Step, lookup: &Lookup<'_>, context: &Context<'_>) -> St
         },
         verdict,
         captured,
+    }
+}
+
+/// Adds the FHIR resources of a response body (a Bundle's entries too) to `known`.
+fn remember(known: &mut KnownResources, body: &[u8]) {
+    let Some(format) = assure_model::Format::sniff(body, None) else {
+        return;
+    };
+    if let Ok(parsed) = assure_model::parse(body, format) {
+        known.add_with_entries(&parsed.root);
     }
 }
 

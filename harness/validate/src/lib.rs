@@ -10,4 +10,6 @@ pub use definitions::Definitions;
 pub mod terminology;
 pub mod validator;
 
-pub use validator::{Issue, Options, Outcome, Policy, Severity, Validator};
+pub use validator::{
+    Issue, KnownResources, Options, Outcome, Policy, ReferenceResolver, Severity, Validator,
+};

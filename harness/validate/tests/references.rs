@@ -201,3 +201,64 @@ fn a_reference_must_name_the_type_it_resolves_to() {
         ]
     );
 }
+
+#[test]
+fn references_outside_the_document_are_checked_with_the_callers_resolver() {
+    use assure_validate::{KnownResources, ReferenceResolver};
+    let mut defs = bundled::definitions().unwrap();
+    // Observation.subject may only be a Patient conforming to a profile requiring a gender.
+    defs.add_json(
+        json!({"resourceType": "StructureDefinition",
+            "url": "http://example.org/fhir/StructureDefinition/gendered-patient",
+            "name": "GenderedPatient", "status": "active", "kind": "resource",
+            "abstract": false, "type": "Patient", "derivation": "constraint",
+            "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Patient",
+            "differential": {"element": [
+                {"id": "Patient.gender", "path": "Patient.gender", "min": 1}]}}),
+        "test",
+    );
+    defs.add_json(
+        json!({"resourceType": "StructureDefinition",
+            "url": "http://example.org/fhir/StructureDefinition/obs-subject",
+            "name": "ObsSubject", "status": "active", "kind": "resource", "abstract": false,
+            "type": "Observation", "derivation": "constraint",
+            "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Observation",
+            "differential": {"element": [
+                {"id": "Observation.subject", "path": "Observation.subject",
+                 "type": [{"code": "Reference", "targetProfile":
+                    ["http://example.org/fhir/StructureDefinition/gendered-patient"]}]}]}}),
+        "test",
+    );
+    let validator = Validator::new(Arc::new(defs));
+    let observation = br#"{"resourceType": "Observation", "status": "final",
+        "code": {"text": "x"}, "subject": {"reference": "Patient/p1"}}"#;
+    let check = |patient: Option<&str>| {
+        let resolver = patient.map(|json| {
+            let mut known = KnownResources::new();
+            let parsed = assure_model::parse(json.as_bytes(), Format::Json).unwrap();
+            known.add_with_entries(&parsed.root);
+            Arc::new(known) as Arc<dyn ReferenceResolver>
+        });
+        let options = Options {
+            profiles: vec!["http://example.org/fhir/StructureDefinition/obs-subject".into()],
+            resolver,
+            ..Options::default()
+        };
+        let outcome = validator.validate_bytes(observation, Format::Json, &options);
+        issues(&outcome, Severity::Error)
+    };
+    // Not known: only the type named in the reference can be checked.
+    assert_eq!(check(None), Vec::<String>::new());
+    // Known and conforming.
+    let good = r#"{"resourceType": "Patient", "id": "p1", "gender": "female"}"#;
+    assert_eq!(check(Some(good)), Vec::<String>::new());
+    // Known and not conforming to the target profile.
+    let bad = r#"{"resourceType": "Patient", "id": "p1"}"#;
+    assert_eq!(
+        check(Some(bad)),
+        vec![
+            "Observation.subject: The Patient this reference points to does not conform to any \
+             of its target profiles (http://example.org/fhir/StructureDefinition/gendered-patient)"
+        ]
+    );
+}

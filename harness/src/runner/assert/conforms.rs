@@ -1,6 +1,10 @@
 //! `conforms`: the body validates against the FHIR definitions. Validation runs off the async
 //! runtime (see [`Conformance`]); every issue, with its position, goes into `actual`.
 
+use std::sync::Arc;
+
+use assure_validate::ReferenceResolver;
+
 use super::Checked;
 use crate::http::Response;
 use crate::profile::{Conformance, issue_line, summary};
@@ -9,15 +13,17 @@ use crate::suite::ConformsTo;
 /// Most issues listed in `actual`; the rest are counted.
 const MAX_LISTED_ISSUES: usize = 50;
 
-/// Passes when validation finds no error-level issue. `Err` when validation could not run
-/// (no definitions, unknown profile): a harness error, never a failure of the server.
+/// Passes when validation finds no error-level issue. References outside the body resolve
+/// with `received` (resources from the test's earlier steps). `Err` when validation could not
+/// run (no definitions, unknown profile): a harness error, never a failure of the server.
 pub async fn conforms(
     expectation: &ConformsTo,
     response: &Response,
     conformance: &Conformance,
+    received: Option<Arc<dyn ReferenceResolver>>,
 ) -> Result<Checked, String> {
     let outcome = conformance
-        .check(response.body.clone(), expectation.profile.clone())
+        .check(response.body.clone(), expectation.profile.clone(), received)
         .await?;
     let (claim, expected) = match &expectation.profile {
         Some(profile) => (

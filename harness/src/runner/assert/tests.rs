@@ -31,6 +31,7 @@ fn evaluate_now(assertion: &Assertion, response: &Response) -> Result<Checked, S
         assertion,
         &ResponseView::new(response),
         &conformance,
+        None,
     ))
 }
 

@@ -16,6 +16,7 @@ mod pattern;
 mod policy;
 mod profile;
 mod reference;
+mod resolver;
 mod slicing;
 mod snapshot;
 mod to_json;
@@ -35,6 +36,7 @@ use crate::terminology::Terminology;
 pub use issue::{Issue, Outcome, Severity};
 pub use policy::Policy;
 pub use profile::Profile;
+pub use resolver::{KnownResources, ReferenceResolver};
 
 /// What to validate against besides the resource's own type and `meta.profile`.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +46,9 @@ pub struct Options {
     /// The format the element was parsed from; JSON value kinds (string vs number vs
     /// boolean) are checked only for JSON.
     pub format: Option<Format>,
+    /// Finds resources outside the document that references point to, so that their type
+    /// and target profiles are checked too.
+    pub resolver: Option<Arc<dyn ReferenceResolver>>,
 }
 
 /// Validates resources against the definitions it was built with. It is `Sync`: share one

@@ -1,5 +1,7 @@
 //! References: the literal reference's form, contained targets and target types.
 
+use std::sync::Arc;
+
 use assure_model::Element;
 
 use super::issue::Severity;
@@ -24,7 +26,10 @@ pub fn check(
         .filter(|t| t.code == "Reference")
         .flat_map(|t| t.target_profiles.iter().map(String::as_str))
         .collect();
-    // The resource the reference resolves to in this document, when it does.
+    // A target outside the document, from the caller's resolver (looked up only when the
+    // document does not hold the target).
+    let external: Option<Arc<Element>>;
+    // The resource the reference resolves to, when it does.
     let mut resolved: Option<(&Element, Scope<'_>)> = None;
     let target_type = if let Some(id) = reference.strip_prefix('#') {
         if id.is_empty() {
@@ -90,6 +95,32 @@ pub fn check(
         target.resource_type.clone()
     } else if reference.starts_with("urn:") {
         None
+    } else if let Some(target) = {
+        external = walk.external_target(reference);
+        external.as_deref()
+    } {
+        if let (Some(named), Some(actual)) =
+            (literal_type(reference), target.resource_type.as_deref())
+            && named != actual
+        {
+            walk.report(
+                Severity::Error,
+                node,
+                location,
+                &def.id,
+                format!(
+                    "The reference '{reference}' names the type {named}, but the resource it points to is a {actual}"
+                ),
+            );
+            return;
+        }
+        let target_scope = Scope {
+            resource: target,
+            root: target,
+            document: target,
+        };
+        resolved = Some((target, target_scope));
+        target.resource_type.clone()
     } else {
         let relative = !reference.contains(':') && literal_type(reference).is_some();
         let holds_targets = matches!(

@@ -15,6 +15,7 @@ use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::policy::{html_tag_at, is_example_url};
 use super::profile::{ElementDef, Profile};
+use super::resolver::ReferenceResolver;
 use super::{
     Options, Validator, attachment, binding, bundle, differential, narrative_language, reference,
     slicing,
@@ -45,6 +46,8 @@ pub struct Walk<'v> {
     /// Reference targets being checked against a target profile (resource address,
     /// profile URL), so that circular references end.
     target_checks: Vec<(usize, String)>,
+    /// Finds resources outside the document that references point to.
+    resolver: Option<Arc<dyn ReferenceResolver>>,
 }
 
 impl<'v> Walk<'v> {
@@ -57,6 +60,7 @@ impl<'v> Walk<'v> {
             depth: 0,
             bundle_index: RefCell::new(None),
             target_checks: Vec::new(),
+            resolver: options.resolver.clone(),
         }
     }
 
@@ -70,7 +74,14 @@ impl<'v> Walk<'v> {
             depth: self.depth,
             bundle_index: self.bundle_index.clone(),
             target_checks: self.target_checks.clone(),
+            resolver: self.resolver.clone(),
         }
+    }
+
+    /// The resource outside the document that `reference` points to, from the caller's
+    /// resolver.
+    pub fn external_target(&self, reference: &str) -> Option<Arc<Element>> {
+        self.resolver.as_ref()?.resolve(reference)
     }
 
     /// Whether the resource `target` (in `scope`) conforms to `profile`, by a trial walk. A
