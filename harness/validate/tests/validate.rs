@@ -107,7 +107,7 @@ fn cardinality_invariants_and_references() {
         "{errors:?}"
     );
     assert!(
-        has("Observation.performer[0]: The reference points to a Encounter"),
+        has("Observation.performer[0]: The reference points to an Encounter"),
         "{errors:?}"
     );
 }

@@ -109,7 +109,8 @@ pub fn check(
                 location,
                 &def.id,
                 format!(
-                    "The reference '{reference}' names the type {named}, but the resource it points to is a {actual}"
+                    "The reference '{reference}' names the type {named}, but the resource it points to is {}",
+                    with_article(actual)
                 ),
             );
             return;
@@ -180,17 +181,29 @@ pub fn check(
         .collect();
     let message = if unknown.is_empty() {
         format!(
-            "The reference points to a {target_type}, which is not an allowed target ({})",
+            "The reference points to {}, which is not an allowed target ({})",
+            with_article(&target_type),
             targets.join(", ")
         )
     } else {
         format!(
-            "Whether a {target_type} is an allowed target cannot be told: the target \
+            "Whether {} is an allowed target cannot be told: the target \
              profiles {} could not be found",
+            with_article(&target_type),
             unknown.join(", ")
         )
     };
     walk.report(Severity::Error, node, location, &def.id, message);
+}
+
+/// A resource type name with its indefinite article: `a Patient`, `an Encounter`.
+fn with_article(type_name: &str) -> String {
+    let article = if type_name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {type_name}")
 }
 
 /// The resource type a literal reference points to: its contained or bundled target's type,
