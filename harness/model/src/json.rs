@@ -218,6 +218,8 @@ impl<'a> JsonParser<'a> {
             }
         }
         self.merge_extensions(element, state.extensions, state.nulls);
+        // The tree lives as long as the document is validated: give back spare capacity.
+        element.children.shrink_to_fit();
         self.spare_key_sets.push(state.keys);
         self.depth -= 1;
         Ok(())

@@ -400,6 +400,8 @@ impl<'a> XmlParser<'a> {
             parent.text_reported = false;
         }
         number_repeats(&mut element.children);
+        // The tree lives as long as the document is validated: give back spare capacity.
+        element.children.shrink_to_fit();
         if !is_resource {
             // A resource's `id` is content; elsewhere it is the element's `id` attribute.
             let has_content = element.resource_type.is_some()
