@@ -70,20 +70,12 @@ pub fn check(
     } else if let Some(target) =
         in_bundle(walk, reference, scope).or_else(|| in_parameters(reference, scope))
     {
+        // An absolute reference matched a fullUrl, whose agreement with its resource the
+        // Bundle rules check.
         if !reference.contains(':')
-            && let (Some(named), Some(actual)) =
-                (literal_type(reference), target.resource_type.as_deref())
-            && named != actual
+            && let Some(problem) = names_another_type(reference, target)
         {
-            walk.report(
-                Severity::Error,
-                node,
-                location,
-                &def.id,
-                format!(
-                    "The reference '{reference}' names the type {named}, but resolves to a resource of type {actual}"
-                ),
-            );
+            walk.report(Severity::Error, node, location, &def.id, problem);
             return;
         }
         let target_scope = Scope {
@@ -99,20 +91,8 @@ pub fn check(
         external = walk.external_target(reference);
         external.as_deref()
     } {
-        if let (Some(named), Some(actual)) =
-            (literal_type(reference), target.resource_type.as_deref())
-            && named != actual
-        {
-            walk.report(
-                Severity::Error,
-                node,
-                location,
-                &def.id,
-                format!(
-                    "The reference '{reference}' names the type {named}, but the resource it points to is {}",
-                    with_article(actual)
-                ),
-            );
+        if let Some(problem) = names_another_type(reference, target) {
+            walk.report(Severity::Error, node, location, &def.id, problem);
             return;
         }
         let target_scope = Scope {
@@ -194,6 +174,18 @@ pub fn check(
         )
     };
     walk.report(Severity::Error, node, location, &def.id, message);
+}
+
+/// Says so when `reference` names a type other than that of the resource it resolved to.
+fn names_another_type(reference: &str, target: &Element) -> Option<String> {
+    let named = literal_type(reference)?;
+    let actual = target.resource_type.as_deref()?;
+    (named != actual).then(|| {
+        format!(
+            "The reference '{reference}' names the type {named}, but resolves to a resource of \
+             type {actual}"
+        )
+    })
 }
 
 /// A resource type name with its indefinite article: `a Patient`, `an Encounter`.
