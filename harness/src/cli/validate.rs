@@ -122,7 +122,7 @@ fn cross_file_resolver(documents: &[(PathBuf, Vec<u8>)]) -> Option<Arc<dyn Refer
         if let Some(format) = Format::sniff(bytes, None)
             && let Ok(parsed) = assure_model::parse(bytes, format)
         {
-            known.add_with_entries(&parsed.root);
+            known.add_with_entries(parsed.root);
         }
     }
     (!known.is_empty()).then(|| Arc::new(known) as Arc<dyn ReferenceResolver>)

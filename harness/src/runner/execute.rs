@@ -42,11 +42,12 @@ enum Verdict {
     Errored(String),
 }
 
-/// One step repetition's result, verdict and captured values.
+/// One step repetition's result, verdict, captured values and the response body received.
 struct StepOutcome {
     result: StepResult,
     verdict: Verdict,
     captured: Vec<(String, VarValue)>,
+    body: Option<Vec<u8>>,
 }
 
 /// Runs `test` with `inherited` captures (from the tests it needs). Returns the result and the
@@ -60,9 +61,11 @@ pub async fn execute(
     let mut captures = inherited;
     let mut steps = Vec::new();
     let mut verdict = Verdict::Passed;
-    // Resources the server returned in earlier steps: `conforms` resolves references to them.
-    let mut received = uses_conforms(test).then(KnownResources::new);
-    for step in &test.steps {
+    // Resources the server returned in earlier steps: `conforms` resolves references to them,
+    // so bodies are kept only up to the last step that has a `conforms` assertion.
+    let last_conforms = test.steps.iter().rposition(uses_conforms);
+    let mut received = Arc::new(KnownResources::new());
+    for (index, step) in test.steps.iter().enumerate() {
         let bindings = match repetitions(step, context, &captures) {
             Ok(bindings) => bindings,
             Err(error) => {
@@ -95,7 +98,12 @@ pub async fn execute(
                 overrides: context.overrides,
                 defaults: context.defaults,
             };
-            let outcome = run_step(step, &lookup, context, received.as_mut()).await;
+            let outcome = run_step(step, &lookup, context, &received).await;
+            if last_conforms.is_some_and(|last| index < last)
+                && let Some(body) = &outcome.body
+            {
+                remember(Arc::make_mut(&mut received), body);
+            }
             for (name, value) in outcome.captured {
                 captures.set(&name, value);
             }
@@ -169,21 +177,20 @@ fn repetitions(
     }
 }
 
-/// Whether any step of `test` has a `conforms` assertion.
-fn uses_conforms(test: &TestCase) -> bool {
-    test.steps
+/// Whether `step` has a `conforms` assertion.
+fn uses_conforms(step: &Step) -> bool {
+    step.expect
         .iter()
-        .flat_map(|step| &step.expect)
         .any(|assertion| matches!(assertion, Assertion::Conforms(_)))
 }
 
-/// Sends one request and checks the response. With `received`, `conforms` resolves references
-/// to the resources held there, and the response's resources are added to it afterwards.
+/// Sends one request and checks the response; `conforms` resolves references to the resources
+/// in `received`.
 async fn run_step(
     step: &Step,
     lookup: &Lookup<'_>,
     context: &Context<'_>,
-    received: Option<&mut KnownResources>,
+    received: &Arc<KnownResources>,
 ) -> StepOutcome {
     let client = context.client;
     let built = match request::build(step, lookup) {
@@ -212,13 +219,8 @@ async fn run_step(
         return errored(built.name, exchanges, vec![], &redactor, error);
     };
     let view = ResponseView::new(&response);
-    let resolver = received
-        .as_deref()
-        .filter(|known| !known.is_empty())
-        .map(|known| Arc::new(known.clone()) as Arc<dyn ReferenceResolver>);
-    if let Some(known) = received {
-        remember(known, &response.body);
-    }
+    let resolver = (uses_conforms(step) && !received.is_empty())
+        .then(|| received.clone() as Arc<dyn ReferenceResolver>);
     let mut checks: Vec<Checked> = Vec::new();
     for expectation in &step.expect {
         let evaluated = match template::assertion(expectation, lookup) {
@@ -256,6 +258,7 @@ async fn run_step(
         },
         verdict,
         captured,
+        body: Some(response.body),
     }
 }
 
@@ -265,7 +268,7 @@ fn remember(known: &mut KnownResources, body: &[u8]) {
         return;
     };
     if let Ok(parsed) = assure_model::parse(body, format) {
-        known.add_with_entries(&parsed.root);
+        known.add_with_entries(parsed.root);
     }
 }
 
@@ -290,6 +293,7 @@ fn errored(
         },
         verdict: Verdict::Errored(error),
         captured: Vec::new(),
+        body: None,
     }
 }
 

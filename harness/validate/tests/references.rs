@@ -236,7 +236,7 @@ fn references_outside_the_document_are_checked_with_the_callers_resolver() {
         let resolver = patient.map(|json| {
             let mut known = KnownResources::new();
             let parsed = assure_model::parse(json.as_bytes(), Format::Json).unwrap();
-            known.add_with_entries(&parsed.root);
+            known.add_with_entries(parsed.root);
             Arc::new(known) as Arc<dyn ReferenceResolver>
         });
         let options = Options {

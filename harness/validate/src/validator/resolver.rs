@@ -45,7 +45,7 @@ impl KnownResources {
     }
 
     /// Adds a resource and, when it is a Bundle, every entry's resource.
-    pub fn add_with_entries(&mut self, resource: &Element) {
+    pub fn add_with_entries(&mut self, resource: Element) {
         if resource.resource_type.as_deref() == Some("Bundle") {
             for entry in resource.children_named("entry") {
                 if let Some(inner) = entry.child("resource") {
@@ -53,7 +53,7 @@ impl KnownResources {
                 }
             }
         }
-        self.add(Arc::new(resource.clone()));
+        self.add(Arc::new(resource));
     }
 
     /// How many resources are held.
@@ -96,7 +96,7 @@ mod tests {
         .unwrap()
         .root;
         let mut known = KnownResources::new();
-        known.add_with_entries(&bundle);
+        known.add_with_entries(bundle);
         assert_eq!(known.len(), 1);
         for reference in [
             "Patient/p1",
