@@ -158,18 +158,7 @@ fn ukcore_examples(ukcore: &Path, base: &Arc<Definitions>, verbose: bool) {
             ))
         })
         .collect();
-    let total: usize = results.iter().map(|(_, e)| e.len()).sum();
-    let failing = results.iter().filter(|(_, e)| !e.is_empty()).count();
-    println!(
-        "    UK Core examples: {} instances, {failing} with errors, {total} errors",
-        results.len()
-    );
-    for (name, errors) in results.iter().filter(|(_, e)| !e.is_empty()) {
-        println!("  {name}: {} error(s)", errors.len());
-        for e in errors.iter().take(if verbose { 20 } else { 2 }) {
-            println!("      {e}");
-        }
-    }
+    print_file_errors("    UK Core examples", &results, verbose);
 }
 
 fn print_case(r: &CaseResult, verbose: bool) {
@@ -219,14 +208,19 @@ fn ips_examples(ips: &Path, base: &Arc<Definitions>, verbose: bool) {
             )
         })
         .collect();
+    print_file_errors("(c) IPS examples", &results, verbose);
+}
+
+/// Prints a headline with the counts, then each file with errors and its first errors.
+fn print_file_errors(headline: &str, results: &[(String, Vec<String>)], verbose: bool) {
     let total: usize = results.iter().map(|(_, e)| e.len()).sum();
     let failing = results.iter().filter(|(_, e)| !e.is_empty()).count();
     println!(
-        "(c) IPS examples: {} instances, {failing} with errors, {total} errors",
+        "{headline}: {} instances, {failing} with errors, {total} errors",
         results.len()
     );
-    for (path, errors) in results.iter().filter(|(_, e)| !e.is_empty()) {
-        println!("  {path}: {} error(s)", errors.len());
+    for (name, errors) in results.iter().filter(|(_, e)| !e.is_empty()) {
+        println!("  {name}: {} error(s)", errors.len());
         for e in errors.iter().take(if verbose { 20 } else { 2 }) {
             println!("      {e}");
         }
