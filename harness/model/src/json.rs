@@ -206,15 +206,8 @@ impl<'a> JsonParser<'a> {
             }
             self.parse_member(element, key, key_pos, &mut state)?;
             self.skip_whitespace();
-            match self.next_byte() {
-                Some(b',') => {}
-                Some(b'}') => break,
-                _ => {
-                    return Err(self.error(
-                        self.at.saturating_sub(1),
-                        "expected ',' or '}' after a value",
-                    ));
-                }
+            if self.after_value(b'}')? {
+                break;
             }
         }
         self.merge_extensions(element, state.extensions, state.nulls);
@@ -325,15 +318,8 @@ impl<'a> JsonParser<'a> {
             item?;
             index += 1;
             self.skip_whitespace();
-            match self.next_byte() {
-                Some(b',') => {}
-                Some(b']') => break,
-                _ => {
-                    return Err(self.error(
-                        self.at.saturating_sub(1),
-                        "expected ',' or ']' after a value",
-                    ));
-                }
+            if self.after_value(b']')? {
+                break;
             }
         }
         self.depth -= 1;
@@ -461,15 +447,8 @@ impl<'a> JsonParser<'a> {
                             items.push(None);
                         }
                         self.skip_whitespace();
-                        match self.next_byte() {
-                            Some(b',') => {}
-                            Some(b']') => break,
-                            _ => {
-                                return Err(self.error(
-                                    self.at.saturating_sub(1),
-                                    "expected ',' or ']' after a value",
-                                ));
-                            }
+                        if self.after_value(b']')? {
+                            break;
                         }
                     }
                 }
@@ -839,6 +818,19 @@ impl<'a> JsonParser<'a> {
         let byte = self.peek();
         self.at += 1;
         byte
+    }
+
+    /// Reads what follows a value in an object or array: `,` (more to come, `false`) or the
+    /// container's `close` byte (`true`).
+    fn after_value(&mut self, close: u8) -> Result<bool, ParseError> {
+        match self.next_byte() {
+            Some(b',') => Ok(false),
+            Some(byte) if byte == close => Ok(true),
+            _ => Err(self.error(
+                self.at.saturating_sub(1),
+                format!("expected ',' or '{}' after a value", close as char),
+            )),
+        }
     }
 
     fn error(&mut self, offset: usize, message: impl Into<String>) -> ParseError {
