@@ -423,3 +423,21 @@ fn differentials_are_checked_against_their_base() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn a_primitive_has_no_value_element() {
+    // In XML the value of a primitive is an attribute; a `<value>` child is not the value.
+    let Some(validator) = validator() else {
+        return;
+    };
+    let xml = br#"<Observation xmlns="http://hl7.org/fhir">
+        <status value="final"/><code><text value="Pain score"/></code>
+        <valueInteger><value value="0"/></valueInteger>
+    </Observation>"#;
+    let outcome = validator.validate_bytes(xml, Format::Xml, &Options::default());
+    let errors = error_messages(&outcome);
+    assert!(
+        errors.contains(&"Observation.valueInteger: Unrecognized element 'value'".to_owned()),
+        "{errors:?}"
+    );
+}
