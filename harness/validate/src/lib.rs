@@ -2,14 +2,13 @@
 //! local terminology, and validation of parsed resources against StructureDefinitions.
 
 pub mod bundled;
-pub mod corpus;
 pub mod definitions;
+pub mod extension_pack;
 pub mod package;
-
-pub use definitions::Definitions;
 pub mod terminology;
 pub mod validator;
 
+pub use definitions::Definitions;
 pub use validator::{
     Issue, KnownResources, Options, Outcome, Policy, ReferenceResolver, Severity, Validator,
 };

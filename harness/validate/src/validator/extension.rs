@@ -6,7 +6,7 @@ use assure_model::Element;
 
 use super::issue::Severity;
 use super::walk::{Scope, Walk};
-use crate::bundled::extension_pack;
+use crate::extension_pack;
 
 /// The element an extension is attached to.
 pub struct Host<'e> {

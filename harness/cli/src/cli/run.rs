@@ -1,0 +1,191 @@
+//! `assure run`: load, probe, run, report, gate.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::cli::args::RunArgs;
+use crate::cli::exit;
+use crate::cli::serve::parse_defects;
+use crate::cli::suites::{load_plan, overrides};
+use crate::display::{TerminalDisplay, render_summary};
+use crate::http::Client;
+use crate::profile::Conformance;
+use crate::report::write_all;
+use crate::results::{RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
+use crate::runner::{EventSink, RunConfig, run as run_plan};
+use assure_reference::{RunningServer, ServerOptions, start};
+
+/// Runs the checklist and returns the exit code.
+pub async fn run(args: RunArgs) -> u8 {
+    let plan = match load_plan(&args.plan) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::USAGE_ERROR;
+        }
+    };
+    let defects = match parse_defects(&args.defects) {
+        Ok(defects) => defects,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::USAGE_ERROR;
+        }
+    };
+    if args.target.is_some() && !defects.is_empty() {
+        eprintln!(
+            "error: --defect switches on defects of the embedded server; it cannot be used with --target"
+        );
+        return exit::USAGE_ERROR;
+    }
+
+    let server = match &args.target {
+        Some(_) => None,
+        None => match start(ServerOptions {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            defects,
+            fixtures_dir: None,
+        })
+        .await
+        {
+            Ok(server) => Some(server),
+            Err(e) => {
+                eprintln!("error: cannot start the embedded reference server: {e:#}");
+                return exit::TARGET_ERROR;
+            }
+        },
+    };
+    let base_url = match (&args.target, &server) {
+        (Some(target), _) => target.clone(),
+        (None, Some(server)) => server.base_url(),
+        (None, None) => unreachable!("a server is started whenever there is no target"),
+    };
+
+    let code = run_against(&args, plan, &base_url, server.is_some()).await;
+    if let Some(server) = server {
+        stop(server).await;
+    }
+    code
+}
+
+async fn run_against(
+    args: &RunArgs,
+    plan: crate::runner::Plan,
+    base_url: &str,
+    embedded: bool,
+) -> u8 {
+    let client = match Client::new(base_url, args.timeout, args.headers.clone(), args.retries) {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE_ERROR;
+        }
+    };
+    let started = Instant::now();
+    let started_at = OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default();
+    let target = match client.probe().await {
+        Ok(mut target) => {
+            target.embedded = embedded;
+            target
+        }
+        Err(unreachable) => {
+            let message = client.redactor().redact_text(&unreachable.to_string());
+            eprintln!("error: {message}");
+            let result = aborted_run(base_url, embedded, started_at, started, message);
+            write_reports(&result, &args.out);
+            return exit::TARGET_ERROR;
+        }
+    };
+    eprintln!(
+        "running {} tests against {}{}",
+        plan.len(),
+        target.base_url,
+        if embedded {
+            " (embedded reference server)"
+        } else {
+            ""
+        }
+    );
+
+    let mut config = RunConfig::new(client, target);
+    config.concurrency = usize::from(args.concurrency);
+    config.variables = overrides(&args.plan);
+    config.conformance = Arc::new(Conformance::new(args.definitions.sources()));
+    let display: Arc<dyn EventSink> = if args.no_progress {
+        Arc::new(TerminalDisplay::lines(Box::new(std::io::stderr())))
+    } else {
+        Arc::new(TerminalDisplay::stderr())
+    };
+    let result = run_plan(plan, config, display).await;
+
+    print!("{}", render_summary(&result));
+    if !write_reports(&result, &args.out) {
+        return exit::TARGET_ERROR;
+    }
+    exit::for_run(
+        args.fail_on,
+        result
+            .suites
+            .iter()
+            .flat_map(|s| &s.tests)
+            .map(|t| (t.level, t.status)),
+    )
+}
+
+/// A run that stopped before any test: the reports say why.
+fn aborted_run(
+    base_url: &str,
+    embedded: bool,
+    started_at: String,
+    started: Instant,
+    reason: String,
+) -> RunResult {
+    RunResult {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "assure".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        started_at,
+        duration_ms: started.elapsed().as_millis() as u64,
+        target: TargetInfo {
+            base_url: base_url.to_string(),
+            embedded,
+            fhir_version: None,
+            software: None,
+        },
+        aborted: Some(reason),
+        suites: Vec::new(),
+        summary: Summary::default(),
+    }
+}
+
+/// Writes every report, printing where; false (after printing why) when that failed.
+fn write_reports(result: &RunResult, out: &Path) -> bool {
+    match write_all(result, out) {
+        Ok(paths) => {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("reports: {}", names.join(", "));
+            true
+        }
+        Err(e) => {
+            eprintln!(
+                "error: cannot write the reports to {}: {e:#}",
+                out.display()
+            );
+            false
+        }
+    }
+}
+
+async fn stop(server: RunningServer) {
+    if let Err(e) = server.shutdown().await {
+        eprintln!("warning: the embedded reference server did not stop cleanly: {e:#}");
+    }
+}

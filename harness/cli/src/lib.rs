@@ -1,0 +1,11 @@
+//! `assure`: certify a FHIR server against a declarative assurance checklist.
+
+pub mod cli;
+pub mod display;
+pub mod http;
+pub mod profile;
+pub mod redact;
+pub mod report;
+pub mod results;
+pub mod runner;
+pub mod suite;

@@ -1,0 +1,130 @@
+//! `report.html`: a self-contained page for people, from `reports/report.html.tera`.
+//!
+//! The template and stylesheet are compiled into the binary, so the report renders from any
+//! working directory and needs no external assets. Every value from the run is HTML-escaped by
+//! the template engine (a server's response body is hostile input); only the stylesheet, which
+//! ships with the harness, is inserted verbatim. Status filters work without JavaScript.
+
+use anyhow::{Result, anyhow};
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::results::{Counts, RunResult, Status, TestResult};
+
+const TEMPLATE_NAME: &str = "report.html";
+const TEMPLATE: &str = include_str!("../../../../reports/report.html.tera");
+const STYLESHEET: &str = include_str!("../../../../reports/report.css");
+
+/// Bodies longer than this many characters start collapsed.
+pub const COLLAPSE_BODY_OVER_CHARS: usize = 1500;
+
+/// Renders the run as one HTML page.
+pub fn render(result: &RunResult) -> Result<String> {
+    let mut tera = Tera::new();
+    tera.add_raw_template(TEMPLATE_NAME, TEMPLATE)
+        .map_err(|error| anyhow!("HTML report template is invalid: {error}"))?;
+    let page = Page::of(result);
+    let context = Context::from_serialize(&page)
+        .map_err(|error| anyhow!("cannot prepare the HTML report data: {error}"))?;
+    tera.render(TEMPLATE_NAME, &context)
+        .map_err(|error| anyhow!("cannot render the HTML report: {error}"))
+}
+
+/// Everything the template reads: the run plus values derived for display.
+#[derive(Serialize)]
+struct Page<'a> {
+    run: &'a RunResult,
+    stylesheet: &'static str,
+    duration: String,
+    collapse_over: usize,
+    levels: [LevelRow; 3],
+    /// Failures and errors first, then skips, then passes; plan order within each.
+    tests: Vec<TestView<'a>>,
+}
+
+#[derive(Serialize)]
+struct LevelRow {
+    level: &'static str,
+    counts: Counts,
+}
+
+#[derive(Serialize)]
+struct TestView<'a> {
+    /// Element id of the test's detail section.
+    anchor: String,
+    suite: &'a str,
+    test: &'a TestResult,
+    /// The requirement when it is an http(s) link, safe to use as `href`.
+    requirement_url: Option<&'a str>,
+    duration: String,
+}
+
+impl<'a> Page<'a> {
+    fn of(run: &'a RunResult) -> Page<'a> {
+        let mut tests: Vec<TestView<'a>> = run
+            .suites
+            .iter()
+            .flat_map(|suite| {
+                suite
+                    .tests
+                    .iter()
+                    .map(move |test| (suite.id.as_str(), test))
+            })
+            .enumerate()
+            .map(|(index, (suite, test))| TestView {
+                anchor: format!("test-{}", index + 1),
+                suite,
+                test,
+                requirement_url: test.requirement.as_deref().filter(|r| is_web_link(r)),
+                duration: format_duration(test.duration_ms),
+            })
+            .collect();
+        tests.sort_by_key(|view| display_rank(view.test.status));
+        let summary = &run.summary;
+        Page {
+            run,
+            stylesheet: STYLESHEET,
+            duration: format_duration(run.duration_ms),
+            collapse_over: COLLAPSE_BODY_OVER_CHARS,
+            levels: [
+                LevelRow {
+                    level: "SHALL",
+                    counts: summary.shall,
+                },
+                LevelRow {
+                    level: "SHOULD",
+                    counts: summary.should,
+                },
+                LevelRow {
+                    level: "MAY",
+                    counts: summary.may,
+                },
+            ],
+            tests,
+        }
+    }
+}
+
+fn display_rank(status: Status) -> u8 {
+    match status {
+        Status::Fail => 0,
+        Status::Error => 1,
+        Status::Skip => 2,
+        Status::Pass => 3,
+    }
+}
+
+/// Only plain web links become `href`s; `javascript:` and the like stay text.
+fn is_web_link(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !text.chars().any(char::is_whitespace)
+}
+
+fn format_duration(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        format!("{}.{:02} s", ms / 1000, (ms % 1000) / 10)
+    }
+}

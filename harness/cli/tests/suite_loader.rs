@@ -1,0 +1,942 @@
+//! The suite loader: the format of `suites/README.md` into the suite model, and every kind of
+//! malformed suite reported at its `file:line:column` with what was expected.
+
+use assure::suite::{
+    Action, Assertion, Body, Capture, CaptureSource, CountBounds, ForEach, HeaderMatch, JsonCheck,
+    JsonMatch, Level, LoadError, Position, SearchMethod, StatusMatch, Step, Suite, TestCase,
+    load_embedded, load_paths, load_str,
+};
+use indexmap::IndexMap;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/suites")
+}
+
+fn no_overrides() -> IndexMap<String, String> {
+    IndexMap::new()
+}
+
+/// The first three lines of every inline suite; tests start on line 4.
+const HEAD: &str = "id: s\ntitle: S\ntests:\n";
+
+/// Loads `HEAD` + `tests` as `s.yaml` and returns the error text.
+fn error_of(tests: &str) -> String {
+    load_str("s.yaml", &format!("{HEAD}{tests}"), &no_overrides())
+        .expect_err("the suite should not load")
+        .to_string()
+}
+
+/// One test `T` whose steps are `steps` (indented as list items under `steps:`, from line 9).
+fn with_steps(steps: &str) -> String {
+    format!("  - id: T\n    title: t\n    level: SHALL\n    steps:\n{steps}")
+}
+
+fn text(value: &str) -> String {
+    value.to_owned()
+}
+
+fn step(action: Action) -> Step {
+    Step {
+        name: None,
+        action,
+        headers: IndexMap::new(),
+        expect: Vec::new(),
+        capture: IndexMap::new(),
+        for_each: None,
+    }
+}
+
+fn status(codes: &[u16], ranges: &[(u16, u16)]) -> Assertion {
+    Assertion::Status(StatusMatch {
+        codes: codes.to_vec(),
+        ranges: ranges.to_vec(),
+    })
+}
+
+fn json_check(path: &str, check: JsonCheck) -> Assertion {
+    Assertion::Json(JsonMatch {
+        path: text(path),
+        check,
+    })
+}
+
+fn header(name: &str, present: bool, equals: Option<&str>, matches: Option<&str>) -> Assertion {
+    Assertion::Header(HeaderMatch {
+        name: text(name),
+        present,
+        equals: equals.map(text),
+        matches: matches.map(text),
+    })
+}
+
+fn capture(source: CaptureSource, regex: Option<&str>, all: bool) -> Capture {
+    Capture {
+        source,
+        regex: regex.map(text),
+        all,
+    }
+}
+
+fn map<V>(entries: Vec<(&str, V)>) -> IndexMap<String, V> {
+    entries.into_iter().map(|(k, v)| (text(k), v)).collect()
+}
+
+fn expected_full_suite(path: &Path) -> Suite {
+    let new_id = "{{ new_id }}";
+    let patient = || text("Patient");
+    let capabilities = Step {
+        name: Some(text("fetch metadata")),
+        headers: map(vec![("Accept", text("application/fhir+json"))]),
+        expect: vec![
+            status(&[200], &[]),
+            status(&[200, 201], &[]),
+            status(&[], &[(200, 299)]),
+            status(&[], &[(200, 299)]),
+            Assertion::ContentType(text("application/fhir+json")),
+            Assertion::ResourceType(text("CapabilityStatement")),
+            json_check("fhirVersion", JsonCheck::Equals(json!("4.0.1"))),
+            json_check("rest.0.mode", JsonCheck::Exists(true)),
+            json_check("software.name", JsonCheck::Matches(text("^[A-Za-z]"))),
+            json_check("format", JsonCheck::Contains(json!("json"))),
+            header("ETag", false, None, None),
+        ],
+        capture: map(vec![
+            (
+                "types",
+                capture(
+                    CaptureSource::Json(text("rest.0.resource.*.type")),
+                    None,
+                    true,
+                ),
+            ),
+            (
+                "software",
+                capture(CaptureSource::Json(text("software.name")), None, false),
+            ),
+        ]),
+        ..step(Action::Capabilities)
+    };
+    let create = Step {
+        expect: vec![
+            status(&[201], &[]),
+            header("Location", true, None, Some("Patient/[^/]+")),
+        ],
+        capture: map(vec![(
+            "new_id",
+            capture(
+                CaptureSource::Header(text("Location")),
+                Some("Patient/([^/]+)"),
+                false,
+            ),
+        )]),
+        ..step(Action::Create {
+            resource_type: patient(),
+            body: Body::Json(json!({
+                "resourceType": "Patient",
+                "active": true,
+                "name": [{ "family": "Example", "given": ["{{ patient_id }}"] }]
+            })),
+        })
+    };
+    let read = Step {
+        expect: vec![
+            json_check("id", JsonCheck::Equals(json!(new_id))),
+            header("ETag", true, Some(r#"W/"1""#), None),
+        ],
+        capture: map(vec![(
+            "version",
+            capture(CaptureSource::Json(text("meta.versionId")), None, false),
+        )]),
+        ..step(Action::Read {
+            resource_type: patient(),
+            id: text(new_id),
+        })
+    };
+    let update = Step {
+        headers: map(vec![
+            ("Content-Type", text("application/fhir+json")),
+            ("If-Match", text(r#"W/"{{ version }}""#)),
+        ]),
+        ..step(Action::Update {
+            resource_type: patient(),
+            id: text(new_id),
+            body: Body::Raw(text(r#"{"resourceType": "Patient", "id": "{{ new_id }}"}"#)),
+        })
+    };
+    let history = Step {
+        expect: vec![
+            Assertion::BundleType(text("history")),
+            Assertion::EntryCount(CountBounds {
+                min: Some(2),
+                max: None,
+                matches_only: false,
+            }),
+        ],
+        ..step(Action::History {
+            resource_type: Some(patient()),
+            id: Some(text(new_id)),
+        })
+    };
+    let search_each = Step {
+        for_each: Some(ForEach {
+            var: text("type"),
+            over: text("types"),
+        }),
+        expect: vec![
+            Assertion::BundleType(text("searchset")),
+            Assertion::EntryCount(CountBounds {
+                min: Some(3),
+                max: Some(3),
+                matches_only: false,
+            }),
+            Assertion::EntryCount(CountBounds {
+                min: None,
+                max: Some(10),
+                matches_only: true,
+            }),
+        ],
+        ..step(Action::Search {
+            resource_type: Some(text("{{ type }}")),
+            params: vec![
+                (text("_count"), text("{{ count }}")),
+                (text("birthdate"), text("ge1980-01-01")),
+                (text("birthdate"), text("le1990-12-31")),
+                (text("value-quantity"), text("5.40")),
+                (text("active"), text("true")),
+            ],
+            method: SearchMethod::Post,
+        })
+    };
+    let bytes = std::fs::read(path).unwrap();
+    Suite {
+        id: text("full"),
+        title: text("Every construct"),
+        fhir_version: text("4.0.1"),
+        description: Some(text("Exercises each action, assertion and capture.\n")),
+        variables: map(vec![("patient_id", text("example")), ("count", text("5"))]),
+        tests: vec![
+            TestCase {
+                id: text("FULL-CAP-01"),
+                title: text("Read the CapabilityStatement"),
+                level: Level::Shall,
+                tags: vec![text("capabilities"), text("smoke")],
+                requirement: Some(text("https://hl7.org/fhir/R4/http.html#capabilities")),
+                description: Some(text("The server publishes its capabilities.")),
+                needs: vec![],
+                steps: vec![capabilities],
+            },
+            TestCase {
+                id: text("FULL-PAT-01"),
+                title: text("Create, read, update and delete a Patient"),
+                level: Level::Should,
+                tags: vec![],
+                requirement: None,
+                description: None,
+                needs: vec![text("FULL-CAP-01")],
+                steps: vec![
+                    create,
+                    read,
+                    step(Action::Vread {
+                        resource_type: patient(),
+                        id: text(new_id),
+                        version: text("{{ version }}"),
+                    }),
+                    update,
+                    history,
+                    Step {
+                        expect: vec![status(&[200, 204], &[])],
+                        ..step(Action::Delete {
+                            resource_type: patient(),
+                            id: text(new_id),
+                        })
+                    },
+                ],
+            },
+            TestCase {
+                id: text("FULL-SEARCH-01"),
+                title: text("Search every declared type"),
+                level: Level::May,
+                tags: vec![],
+                requirement: None,
+                description: None,
+                needs: vec![text("FULL-PAT-01")],
+                steps: vec![
+                    search_each,
+                    Step {
+                        expect: vec![Assertion::OperationOutcome],
+                        ..step(Action::Search {
+                            resource_type: None,
+                            params: vec![],
+                            method: SearchMethod::Get,
+                        })
+                    },
+                    step(Action::History {
+                        resource_type: None,
+                        id: None,
+                    }),
+                    step(Action::Request {
+                        method: text("PATCH"),
+                        path: text("Patient/{{ new_id }}?_format=json"),
+                        body: Some(Body::Json(json!({ "op": "test" }))),
+                    }),
+                    step(Action::Request {
+                        method: text("GET"),
+                        path: text("$everything"),
+                        body: None,
+                    }),
+                ],
+            },
+        ],
+        source: assure::suite::SuiteSource {
+            path: path.display().to_string(),
+            sha256: hex::encode(Sha256::digest(&bytes)),
+        },
+    }
+}
+
+#[test]
+fn a_full_suite_round_trips_into_the_model() {
+    let path = fixtures().join("good/full.yaml");
+    let suites = load_paths(std::slice::from_ref(&path), &no_overrides()).unwrap();
+    assert_eq!(suites, vec![expected_full_suite(&path)]);
+}
+
+#[test]
+fn a_directory_loads_every_yaml_file_below_it_sorted() {
+    let dir = fixtures().join("good");
+    let suites = load_paths(std::slice::from_ref(&dir), &no_overrides()).unwrap();
+    let sources: Vec<&str> = suites.iter().map(|s| s.source.path.as_str()).collect();
+    let full = dir.join("full.yaml").display().to_string();
+    let second = dir.join("nested/second.yml").display().to_string();
+    assert_eq!(sources, [full.as_str(), second.as_str()]);
+}
+
+#[test]
+fn needs_and_captures_reach_across_suites() {
+    let good = fixtures().join("good");
+    let alone = load_paths(&[good.join("nested/second.yml")], &no_overrides())
+        .unwrap_err()
+        .to_string();
+    let file = good.join("nested/second.yml").display().to_string();
+    assert_eq!(
+        alone,
+        format!(
+            "{file}:7:13: `needs` names `FULL-CAP-01`, but no loaded suite has a test with that id\n\
+             {file}:9:39: undefined variable `software`: not a suite variable, a `--var`, nor a \
+             capture of an earlier step or of a needed test"
+        )
+    );
+}
+
+#[test]
+fn the_sha256_is_that_of_the_file_bytes() {
+    let yaml = format!("{HEAD}{}", with_steps("      - capabilities: {}\n"));
+    let suites = load_str("s.yaml", &yaml, &no_overrides()).unwrap();
+    assert_eq!(
+        suites[0].source.sha256,
+        hex::encode(Sha256::digest(yaml.as_bytes()))
+    );
+    assert_eq!(suites[0].source.path, "s.yaml");
+    assert_eq!(suites[0].fhir_version, "4.0.1", "the default FHIR version");
+}
+
+#[test]
+fn overrides_replace_defaults_and_define_variables() {
+    let yaml = "\
+id: s
+title: S
+variables: { id: default, kept: yes }
+tests:
+  - id: T
+    title: t
+    level: SHALL
+    steps:
+      - read: { type: Patient, id: \"{{ id }}{{ extra }}\" }
+";
+    let overrides = map(vec![("id", text("given")), ("extra", text("more"))]);
+    let loaded = load_str("s.yaml", yaml, &overrides).unwrap();
+    assert_eq!(
+        loaded[0].variables,
+        map(vec![
+            ("id", text("given")),
+            ("kept", text("yes")),
+            ("extra", text("more"))
+        ])
+    );
+    let without = load_str("s.yaml", yaml, &no_overrides())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        without,
+        "s.yaml:9:36: undefined variable `extra`: not a suite variable, a `--var`, nor a capture \
+         of an earlier step or of a needed test"
+    );
+}
+
+#[test]
+fn embedded_suites_are_every_yaml_file_in_the_suites_folder() {
+    let suites = load_embedded(&no_overrides()).unwrap_or_else(|e| panic!("{e}"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../suites");
+    let mut expected = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            ) {
+                let relative = path.strip_prefix(&root).unwrap();
+                expected.push(format!("suites/{}", relative.display()));
+            }
+        }
+    }
+    expected.sort();
+    let sources: Vec<&str> = suites.iter().map(|s| s.source.path.as_str()).collect();
+    assert_eq!(sources, expected);
+    for suite in &suites {
+        assert_eq!(suite.source.sha256.len(), 64);
+    }
+}
+
+// ---- malformed files: the first problem of a file, where it is ----
+
+#[test]
+fn yaml_syntax_error() {
+    assert_eq!(
+        error_of(&with_steps("      - read: { type: Patient, id: x\n")),
+        "s.yaml:9:1: did not find expected ',' or '}', while parsing a flow mapping at line 8 \
+         column 15"
+    );
+}
+
+#[test]
+fn unknown_key_in_a_test() {
+    assert_eq!(
+        error_of("  - id: T\n    title: t\n    level: SHALL\n    stepz: []\n"),
+        "s.yaml:7:5: unknown key `stepz` in test, expected one of `id`, `title`, `level`, \
+         `tags`, `requirement`, `description`, `needs`, `steps`"
+    );
+}
+
+#[test]
+fn unknown_key_in_a_step() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        expects: []\n"
+        )),
+        "s.yaml:9:9: unknown key `expects` in step, expected one of `name`, `capabilities`, \
+         `read`, `vread`, `search`, `create`, `update`, `delete`, `history`, `request`, \
+         `headers`, `expect`, `capture`, `for_each`"
+    );
+}
+
+#[test]
+fn unknown_key_in_an_action() {
+    assert_eq!(
+        error_of(&with_steps("      - read: { type: Patient, ids: x }\n")),
+        "s.yaml:8:32: unknown key `ids` in read, expected one of `type`, `id`"
+    );
+    assert_eq!(
+        error_of(&with_steps("      - capabilities: { mode: full }\n")),
+        "s.yaml:8:25: unknown key `mode`: capabilities takes no keys"
+    );
+}
+
+#[test]
+fn duplicate_key() {
+    assert_eq!(
+        error_of("  - id: T\n    id: U\n"),
+        "s.yaml:5:5: duplicate key `id` in test"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        headers: { Accept: a, Accept: b }\n"
+        )),
+        "s.yaml:9:31: duplicate key `Accept` in headers"
+    );
+}
+
+#[test]
+fn missing_key() {
+    assert_eq!(
+        error_of("  - id: T\n    title: t\n    steps: [capabilities: {}]\n"),
+        "s.yaml:4:5: missing key `level` in test"
+    );
+    assert_eq!(
+        error_of(&with_steps("      - read:\n          type: Patient\n")),
+        "s.yaml:9:11: missing key `id` in read"
+    );
+}
+
+#[test]
+fn wrong_type() {
+    assert_eq!(
+        error_of("  - id: T\n    title: t\n    level: SHALL\n    tags: smoke\n"),
+        "s.yaml:7:11: invalid type: string \"smoke\", expected a list of tags"
+    );
+    assert_eq!(
+        error_of(&with_steps("      - read: Patient\n")),
+        "s.yaml:8:15: invalid type: string \"Patient\", expected a mapping with `type` and `id`"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - create: { type: Patient, body: [1] }\n"
+        )),
+        "s.yaml:8:40: invalid type: sequence, expected a mapping (sent as a JSON object); use \
+         `raw` for other bodies"
+    );
+}
+
+#[test]
+fn invalid_test_id() {
+    assert_eq!(
+        error_of("  - id: my test\n"),
+        "s.yaml:4:9: expected a test id (letters, digits, `.`, `_` and `-`), found `my test`"
+    );
+}
+
+#[test]
+fn unknown_level() {
+    assert_eq!(
+        error_of("  - id: T\n    title: t\n    level: MUST\n"),
+        "s.yaml:6:12: unknown level `MUST`, expected SHALL, SHOULD or MAY"
+    );
+}
+
+#[test]
+fn a_test_needs_steps() {
+    assert_eq!(
+        error_of("  - id: T\n    title: t\n    level: SHALL\n    steps: []\n"),
+        "s.yaml:7:12: expected a list of steps, found an empty list"
+    );
+}
+
+#[test]
+fn a_step_needs_an_action() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - name: nothing to do\n        expect: []\n"
+        )),
+        "s.yaml:8:9: a step needs exactly one action (`capabilities`, `read`, `vread`, \
+         `search`, `create`, `update`, `delete`, `history`, `request`), found none"
+    );
+}
+
+#[test]
+fn a_step_takes_one_action() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - read: { type: Patient, id: x }\n        search: { type: Patient }\n"
+        )),
+        "s.yaml:9:9: a step needs exactly one action, found `read` and `search`"
+    );
+}
+
+#[test]
+fn unknown_assertion() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        expect:\n          - statos: 200\n"
+        )),
+        "s.yaml:10:13: unknown assertion `statos`, expected one of `status`, `header`, \
+         `content_type`, `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, \
+         `json`, `conforms`"
+    );
+}
+
+#[test]
+fn an_assertion_has_one_key() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        expect:\n          - status: 200\n            resource_type: Patient\n"
+        )),
+        "s.yaml:11:13: an assertion has exactly one key, found `status` and `resource_type` \
+         (start each assertion with `- `)"
+    );
+}
+
+#[test]
+fn invalid_status() {
+    let expect = |status: &str| {
+        error_of(&with_steps(&format!(
+            "      - capabilities: {{}}\n        expect:\n          - status: {status}\n"
+        )))
+    };
+    assert_eq!(
+        expect("2xy"),
+        "s.yaml:10:21: invalid status `2xy`, expected a code (200), a class (2xx) or a range \
+         (200-299)"
+    );
+    assert_eq!(
+        expect("[200, 700]"),
+        "s.yaml:10:27: invalid status 700, expected a code from 100 to 599"
+    );
+    assert_eq!(
+        expect("299-200"),
+        "s.yaml:10:21: invalid status range `299-200`: 299 is above 200"
+    );
+}
+
+#[test]
+fn invalid_entry_count() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        expect:\n          - entry_count: { min: 5, max: 1 }\n"
+        )),
+        "s.yaml:10:26: entry_count `min` (5) is above `max` (1)"
+    );
+}
+
+#[test]
+fn a_capture_reads_json_or_a_header() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        capture:\n          x: { json: a, header: b }\n"
+        )),
+        "s.yaml:10:25: a capture reads either `json` or `header`, found `json` and `header`"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        capture:\n          x: { regex: a }\n"
+        )),
+        "s.yaml:10:14: a capture needs `json` (a path into the body) or `header` (a header name)"
+    );
+}
+
+#[test]
+fn a_body_is_json_or_raw() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - create: { type: Patient, body: {}, raw: x }\n"
+        )),
+        "s.yaml:8:44: create takes either `body` or `raw`, found `body` and `raw`"
+    );
+    assert_eq!(
+        error_of(&with_steps("      - create: { type: Patient }\n")),
+        "s.yaml:8:17: create needs `body` (a mapping sent as JSON) or `raw` (text sent as is)"
+    );
+}
+
+#[test]
+fn other_malformed_values() {
+    let cases = [
+        (
+            "      - history: { id: x }\n",
+            "s.yaml:8:18: history of one resource needs `type` with `id`",
+        ),
+        (
+            "      - request: { method: 'GE T', path: x }\n",
+            "s.yaml:8:28: invalid HTTP method `GE T`, expected a method such as GET or POST",
+        ),
+        (
+            "      - search: { method: put }\n",
+            "s.yaml:8:27: unknown search method `put`, expected `get` or `post`",
+        ),
+        (
+            "      - search: { params: { a: { b: c } } }\n",
+            "s.yaml:8:32: invalid type: map, expected a search parameter value or a list of values",
+        ),
+        (
+            "      - search: { params: { a: [] } }\n",
+            "s.yaml:8:32: expected at least one search parameter value, found an empty list",
+        ),
+        (
+            "      - capabilities: {}\n        capture: { x: { header: L, all: true } }\n",
+            "s.yaml:9:23: `all: true` only applies to `json` captures",
+        ),
+        (
+            "      - capabilities: {}\n        capture: { 'bad name': { json: a } }\n",
+            "s.yaml:9:20: expected a variable name (letters, digits, `.`, `_` and `-`), found \
+             `bad name`",
+        ),
+        (
+            "      - capabilities: {}\n        for_each: { var: x }\n",
+            "s.yaml:9:19: missing key `over` in for_each",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - header: { name: E, present: false, equals: x }\n",
+            "s.yaml:10:21: `present: false` asserts the header is absent: drop `equals`/`matches`",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - json: { path: x }\n",
+            "s.yaml:10:19: a json assertion needs one of `equals`, `exists`, `matches`, `contains`",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - json: { path: x, exists: true, equals: 1 }\n",
+            "s.yaml:10:44: a json assertion checks one thing, found `exists` and `equals`",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - operation_outcome: false\n",
+            "s.yaml:10:32: invalid value: boolean `false`, expected `true` (`operation_outcome` \
+             takes no other value)",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - {}\n",
+            "s.yaml:10:13: an assertion needs one key (`status`, `header`, `content_type`, \
+             `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, `json`, `conforms`), found none",
+        ),
+        (
+            "      - capabilities: {}\n        expect:\n          - status\n",
+            "s.yaml:10:13: invalid type: string \"status\", expected an assertion: a single-key \
+             mapping such as `status: 200`",
+        ),
+    ];
+    for (steps, expected) in cases {
+        assert_eq!(error_of(&with_steps(steps)), expected, "for {steps:?}");
+    }
+}
+
+#[test]
+fn several_documents_in_one_file() {
+    let yaml = format!(
+        "{HEAD}{}---\nid: other\n",
+        with_steps("      - capabilities: {}\n")
+    );
+    let error = load_str("s.yaml", &yaml, &no_overrides()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "s.yaml:1:1: deserializing from YAML containing more than one document is not supported"
+    );
+}
+
+#[test]
+fn aliases_repeat_steps_and_their_captures() {
+    let yaml = with_steps(
+        "      - &probe { capabilities: {}, capture: { v: { json: a } } }\n      - *probe\n      - read: { type: P, id: '{{ v }}' }\n",
+    );
+    let suite = load_str("s.yaml", &format!("{HEAD}{yaml}"), &no_overrides()).unwrap();
+    assert_eq!(suite[0].tests[0].steps[0], suite[0].tests[0].steps[1]);
+}
+
+#[test]
+fn an_empty_file() {
+    let error = load_str("s.yaml", "", &no_overrides()).unwrap_err();
+    assert_eq!(error.to_string(), "s.yaml:1:1: missing key `id` in suite");
+}
+
+#[test]
+fn a_file_that_is_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.yaml");
+    std::fs::write(&path, b"id: s\ntitle: caf\xe9\n").unwrap();
+    let error = load_paths(std::slice::from_ref(&path), &no_overrides()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}:2:11: not UTF-8 text: suite files must be UTF-8",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn missing_paths_and_empty_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.yaml");
+    let error = load_paths(
+        &[missing.clone(), dir.path().to_path_buf()],
+        &no_overrides(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}: no such file or directory\n{}: no suite files (*.yaml, *.yml) in this directory",
+            missing.display(),
+            dir.path().display()
+        )
+    );
+}
+
+// ---- checks across the whole suite: every problem, sorted ----
+
+#[test]
+fn needs_naming_no_test() {
+    assert_eq!(
+        error_of(
+            "  - id: A\n    title: a\n    level: SHALL\n    needs: [B]\n    steps: [capabilities: {}]\n"
+        ),
+        "s.yaml:7:13: `needs` names `B`, but no loaded suite has a test with that id"
+    );
+}
+
+#[test]
+fn needs_cycle() {
+    let test = |id: &str, needs: &str| {
+        format!(
+            "  - id: {id}\n    title: t\n    level: SHALL\n    needs: [{needs}]\n    steps: [capabilities: {{}}]\n"
+        )
+    };
+    assert_eq!(
+        error_of(
+            &[
+                test("A", "B"),
+                test("B", "C"),
+                test("C", "A"),
+                test("D", "D")
+            ]
+            .concat()
+        ),
+        "s.yaml:17:13: `needs` cycle: A → B → C → A\n\
+         s.yaml:22:13: `needs` cycle: D → D"
+    );
+}
+
+#[test]
+fn duplicate_test_id_across_files() {
+    let bad = fixtures().join("bad/duplicate");
+    let error = load_paths(std::slice::from_ref(&bad), &no_overrides()).unwrap_err();
+    let first = bad.join("first.yaml").display().to_string();
+    let second = bad.join("second.yaml").display().to_string();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{second}:1:5: duplicate suite id `dup` (first defined at {first}:1:5)\n\
+             {second}:4:9: duplicate test id `DUP-01` (first defined at {first}:4:9)"
+        )
+    );
+}
+
+#[test]
+fn invalid_regular_expressions() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        expect:\n          - header: { name: ETag, matches: \"W/(\" }\n          - json: { path: id, matches: \"[{{ x }}\" }\n        capture:\n          x: { header: Location, regex: \"*\" }\n"
+        )),
+        "s.yaml:10:44: invalid regular expression `W/(`: unclosed group\n\
+         s.yaml:11:40: invalid regular expression `[{{ x }}`: unclosed character class\n\
+         s.yaml:11:40: undefined variable `x`: not a suite variable, a `--var`, nor a capture \
+         of an earlier step or of a needed test\n\
+         s.yaml:13:41: invalid regular expression `*`: repetition operator missing expression"
+    );
+}
+
+#[test]
+fn undefined_variables_follow_the_scoping_rule() {
+    let yaml = "  - id: A
+    title: a
+    level: SHALL
+    steps:
+      - read: { type: Patient, id: \"{{ later }}\" }
+        capture: { later: { json: id } }
+      - read: { type: Patient, id: \"{{ later }}\" }
+  - id: B
+    title: b
+    level: SHALL
+    needs: [A]
+    steps:
+      - read: { type: Patient, id: \"{{ later }}{{ C_only }}\" }
+  - id: C
+    title: c
+    level: SHALL
+    steps:
+      - read: { type: Patient, id: x }
+        capture: { C_only: { json: id } }
+";
+    assert_eq!(
+        error_of(yaml),
+        "s.yaml:8:36: undefined variable `later`: not a suite variable, a `--var`, nor a \
+         capture of an earlier step or of a needed test\n\
+         s.yaml:16:36: undefined variable `C_only`: not a suite variable, a `--var`, nor a \
+         capture of an earlier step or of a needed test"
+    );
+}
+
+#[test]
+fn names_keys_and_paths_are_checked_for_variables_too() {
+    let yaml = with_steps(
+        "      - name: \"step {{ a }}\"
+        search: { params: { \"{{ b }}\": x } }
+        expect:
+          - json: { path: \"entry.{{ c }}\", exists: true }
+          - header: { name: \"X-{{ d }}\" }
+      - create: { type: Patient, body: { \"{{ e }}\": 1 } }
+",
+    );
+    let undefined = |name: &str, at: &str| {
+        format!(
+            "s.yaml:{at}: undefined variable `{name}`: not a suite variable, a `--var`, nor a \
+             capture of an earlier step or of a needed test"
+        )
+    };
+    assert_eq!(
+        error_of(&yaml),
+        [
+            undefined("a", "8:15"),
+            undefined("b", "9:40"),
+            undefined("c", "11:27"),
+            undefined("d", "12:29"),
+            undefined("e", "13:53"),
+        ]
+        .join("\n")
+    );
+}
+
+#[test]
+fn for_each_needs_a_list_in_scope_and_lists_interpolate_as_text() {
+    let yaml = "  - id: A
+    title: a
+    level: SHALL
+    steps:
+      - capabilities: {}
+        capture:
+          one: { json: id }
+          many: { json: \"entry.*.id\", all: true }
+      - for_each: { var: item, over: one }
+        read: { type: Patient, id: \"{{ item }}\" }
+      - for_each: { var: item, over: nothing }
+        read: { type: Patient, id: \"{{ many }}\" }
+      - read: { type: Patient, id: \"{{ item }}\" }
+";
+    assert_eq!(
+        error_of(yaml),
+        "s.yaml:12:38: `for_each.over` names `one`, which is not a list (capture it with \
+         `all: true`)\n\
+         s.yaml:14:38: `for_each.over` names `nothing`, which no earlier step or needed test \
+         captures (capture a list with `all: true`)\n\
+         s.yaml:16:36: undefined variable `item`: not a suite variable, a `--var`, nor a \
+         capture of an earlier step or of a needed test"
+    );
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_in_order() {
+    let path = fixtures().join("bad/many.yaml");
+    let error: LoadError = load_paths(std::slice::from_ref(&path), &no_overrides()).unwrap_err();
+    let positions: Vec<Position> = error
+        .diagnostics()
+        .iter()
+        .map(|d| d.position.unwrap())
+        .collect();
+    let mut sorted = positions.clone();
+    sorted.sort();
+    assert_eq!(positions, sorted);
+    let file = path.display().to_string();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{file}:9:15: undefined variable `patient`: not a suite variable, a `--var`, nor a \
+             capture of an earlier step or of a needed test\n\
+             {file}:12:9: duplicate test id `MANY-01` (first defined at {file}:4:9)\n\
+             {file}:15:9: `needs` names `MANY-99`, but no loaded suite has a test with that id\n\
+             {file}:18:41: invalid regular expression `(`: unclosed group"
+        )
+    );
+}
+
+#[test]
+fn truncated_and_mangled_files_never_panic() {
+    let full = std::fs::read_to_string(fixtures().join("good/full.yaml")).unwrap();
+    let cuts = full.char_indices().map(|(index, _)| index);
+    for cut in cuts.step_by(7) {
+        let _ = load_str("cut.yaml", &full[..cut], &no_overrides());
+        let mangled = format!("{}\t: [{{ *x\n{}", &full[..cut], &full[cut..]);
+        let _ = load_str("mangled.yaml", &mangled, &no_overrides());
+    }
+}

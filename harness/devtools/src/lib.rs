@@ -1,0 +1,9 @@
+//! Development tools for the validator, never shipped in the `assure` binary: the corpus runner
+//! that measures agreement with the reference validator, the generator of the built-in R4
+//! definitions bundle, and the mutation generator. The examples and benches of this crate are
+//! the commands that print the project's figures.
+
+pub mod bundle_builder;
+pub mod corpus;
+pub mod extension_pack_list;
+pub mod mutations;

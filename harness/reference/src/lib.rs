@@ -1,0 +1,44 @@
+//! The embedded reference FHIR R4 server: an in-memory, JSON-only server over the project's
+//! fixtures, with switchable [`Defect`]s so tests can prove that each check can fail.
+//!
+//! The FHIR base URL is `http://<addr>/fhir`. Every start loads the fixtures afresh; writes
+//! live only as long as the server.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! use assure_reference::{Defect, ServerOptions, start};
+//! let server = start(ServerOptions {
+//!     defects: vec![Defect::NoNextLink],
+//!     ..ServerOptions::default()
+//! })
+//! .await?;
+//! println!("FHIR base: {}", server.base_url());
+//! server.shutdown().await?;
+//! # Ok(())
+//! # }
+//! ```
+
+mod bundle;
+mod capability;
+mod defect;
+mod fixtures;
+mod interactions;
+mod negotiation;
+pub mod nhs_number;
+mod outcome;
+mod page;
+mod resource_types;
+mod response;
+mod routes;
+mod search;
+mod server;
+mod state;
+mod store;
+
+pub use capability::SOFTWARE_NAME;
+pub use defect::{Defect, UnknownDefect};
+pub use fixtures::Fixtures;
+pub use page::{DEFAULT_COUNT, MAX_COUNT};
+pub use routes::{BASE_PATH, router};
+pub use server::{RunningServer, ServerOptions, start};
+pub use state::ServerState;

@@ -1,0 +1,1162 @@
+//! The reference server over real HTTP: every interaction, every error, every defect, and the
+//! validity of the shipped fixtures.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use assure_reference::{
+    Defect, Fixtures, RunningServer, SOFTWARE_NAME, ServerOptions, nhs_number, start,
+};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, ETAG, HeaderMap, IF_MATCH, LAST_MODIFIED, LOCATION};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
+const NHS_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
+const ODS_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|error| panic!("body is not JSON ({error}): {:?}", self.body))
+    }
+
+    fn header(&self, name: reqwest::header::HeaderName) -> Option<&str> {
+        self.headers.get(name).map(|value| value.to_str().unwrap())
+    }
+
+    fn assert_outcome(&self, status: StatusCode) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(self.header(CONTENT_TYPE), Some(FHIR_JSON));
+        let outcome = self.json();
+        assert_eq!(outcome["resourceType"], "OperationOutcome", "{outcome}");
+        assert_eq!(outcome["issue"][0]["severity"], "error");
+    }
+}
+
+struct Harness {
+    server: RunningServer,
+    client: Client,
+}
+
+impl Harness {
+    async fn start(defects: &[Defect]) -> Self {
+        let server = start(ServerOptions {
+            defects: defects.to_vec(),
+            ..ServerOptions::default()
+        })
+        .await
+        .expect("server starts");
+        Self {
+            server,
+            client: Client::new(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base_url())
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<String>,
+    ) -> Reply {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            self.url(path)
+        };
+        let mut request = self.client.request(method, url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.expect("request succeeds");
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body reads"),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, &[], None).await
+    }
+
+    async fn write(&self, method: Method, path: &str, resource: &Value) -> Reply {
+        self.send(
+            method,
+            path,
+            &[("content-type", "application/fhir+json")],
+            Some(resource.to_string()),
+        )
+        .await
+    }
+
+    async fn search_ids(&self, query: &str) -> Vec<String> {
+        let reply = self.get(query).await;
+        assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.body);
+        entry_ids(&reply.json())
+    }
+}
+
+fn entry_ids(bundle: &Value) -> Vec<String> {
+    bundle["entry"]
+        .as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|entry| entry["resource"]["id"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn sorted(ids: &[&str]) -> Vec<String> {
+    let mut ids: Vec<String> = ids.iter().map(|id| (*id).to_owned()).collect();
+    ids.sort();
+    ids
+}
+
+fn link<'a>(bundle: &'a Value, relation: &str) -> Option<&'a str> {
+    bundle["link"]
+        .as_array()?
+        .iter()
+        .find(|link| link["relation"] == relation)?["url"]
+        .as_str()
+}
+
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+fn new_patient(family: &str) -> Value {
+    json!({
+        "resourceType": "Patient",
+        "name": [{"family": family, "given": ["Test"]}],
+        "gender": "unknown",
+        "birthDate": "2020-02-29"
+    })
+}
+
+// ---- fixtures ----
+
+#[test]
+fn fixture_files_are_valid_resources_named_by_folder_and_id() {
+    let mut count = 0;
+    for folder in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let folder = folder.unwrap().path();
+        if !folder.is_dir() {
+            continue;
+        }
+        let type_name = folder.file_name().unwrap().to_str().unwrap().to_owned();
+        for file in std::fs::read_dir(&folder).unwrap() {
+            let file = file.unwrap().path();
+            let id = file.file_stem().unwrap().to_str().unwrap();
+            assert_eq!(file.extension().unwrap(), "json", "{}", file.display());
+            let resource: Value =
+                serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            assert_eq!(
+                resource["resourceType"],
+                type_name.as_str(),
+                "{}",
+                file.display()
+            );
+            assert_eq!(resource["id"], id, "{}", file.display());
+            assert_eq!(resource["meta"]["versionId"], "1", "{}", file.display());
+            let updated = resource["meta"]["lastUpdated"].as_str().unwrap();
+            assert!(
+                time::OffsetDateTime::parse(
+                    updated,
+                    &time::format_description::well_known::Rfc3339
+                )
+                .is_ok(),
+                "{}",
+                file.display()
+            );
+            count += 1;
+        }
+    }
+    assert_eq!(
+        count,
+        Fixtures::from_dir(&fixtures_dir())
+            .unwrap()
+            .resources()
+            .len()
+    );
+}
+
+#[test]
+fn embedded_fixtures_match_the_fixtures_folder() {
+    assert_eq!(
+        Fixtures::embedded().unwrap(),
+        Fixtures::from_dir(&fixtures_dir()).unwrap(),
+        "rebuild after editing fixtures/ (touch harness/src/reference/fixtures.rs)"
+    );
+}
+
+#[test]
+fn fixture_facts_the_checklist_relies_on() {
+    let fixtures = Fixtures::embedded().unwrap();
+    let of_type = |name: &str| -> Vec<&Value> {
+        fixtures
+            .resources()
+            .iter()
+            .filter(|resource| resource["resourceType"] == name)
+            .collect()
+    };
+    let patients = of_type("Patient");
+    assert!(patients.len() >= 6);
+    let mut nhs_numbers = BTreeSet::new();
+    for patient in &patients {
+        let identifier = &patient["identifier"][0];
+        assert_eq!(identifier["system"], NHS_SYSTEM);
+        let number = identifier["value"].as_str().unwrap();
+        assert!(nhs_number::is_valid_test_number(number), "{number}");
+        assert!(nhs_numbers.insert(number));
+        assert!(patient["address"][0]["postalCode"].is_string());
+    }
+    let shares = |a: &Value, b: &Value, element: &str| {
+        a["id"] != b["id"] && a.pointer(element) == b.pointer(element)
+    };
+    assert!(patients.iter().any(|a| {
+        patients
+            .iter()
+            .any(|b| shares(a, b, "/name/0/family") && a["gender"] != b["gender"])
+    }));
+    assert!(
+        patients
+            .iter()
+            .any(|a| patients.iter().any(|b| shares(a, b, "/birthDate")))
+    );
+    for organization in of_type("Organization") {
+        assert_eq!(organization["identifier"][0]["system"], ODS_SYSTEM);
+    }
+    for name in [
+        "Practitioner",
+        "Observation",
+        "Condition",
+        "AllergyIntolerance",
+        "MedicationRequest",
+        "Encounter",
+    ] {
+        assert!(!of_type(name).is_empty(), "no {name} fixtures");
+    }
+}
+
+#[test]
+fn fixture_references_resolve() {
+    let fixtures = Fixtures::embedded().unwrap();
+    let known: BTreeSet<String> = fixtures
+        .resources()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}/{}",
+                r["resourceType"].as_str().unwrap(),
+                r["id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    fn references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(fields) => {
+                if let Some(Value::String(reference)) = fields.get("reference") {
+                    found.push(reference);
+                }
+                fields.values().for_each(|v| references(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for resource in fixtures.resources() {
+        references(resource, &mut found);
+    }
+    assert!(found.len() > 20);
+    for reference in found {
+        assert!(known.contains(reference), "dangling reference {reference}");
+    }
+}
+
+#[tokio::test]
+async fn a_fixtures_directory_replaces_the_embedded_fixtures() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("Patient")).unwrap();
+    std::fs::write(
+        dir.path().join("Patient/solo.json"),
+        json!({"resourceType": "Patient", "id": "solo"}).to_string(),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("README.md"), "ignored").unwrap();
+    let server = start(ServerOptions {
+        fixtures_dir: Some(dir.path().to_owned()),
+        ..ServerOptions::default()
+    })
+    .await
+    .unwrap();
+    let harness = Harness {
+        server,
+        client: Client::new(),
+    };
+    assert_eq!(harness.search_ids("/Patient").await, ["solo"]);
+    let read = harness.get("/Patient/solo").await;
+    assert_eq!(read.json()["meta"]["versionId"], "1");
+
+    std::fs::write(dir.path().join("Patient/solo.json"), "{not json").unwrap();
+    let error = start(ServerOptions {
+        fixtures_dir: Some(dir.path().to_owned()),
+        ..ServerOptions::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        format!("{error:#}").contains("Patient/solo.json"),
+        "{error:#}"
+    );
+}
+
+// ---- interactions ----
+
+#[tokio::test]
+async fn metadata_is_a_truthful_capability_statement() {
+    let harness = Harness::start(&[]).await;
+    let reply = harness.get("/metadata").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header(CONTENT_TYPE), Some(FHIR_JSON));
+    let statement = reply.json();
+    assert_eq!(statement["resourceType"], "CapabilityStatement");
+    assert_eq!(statement["status"], "active");
+    assert_eq!(statement["kind"], "instance");
+    assert_eq!(statement["fhirVersion"], "4.0.1");
+    assert_eq!(
+        statement["format"],
+        json!(["application/fhir+json", "json"])
+    );
+    assert_eq!(statement["software"]["name"], SOFTWARE_NAME);
+    assert_eq!(statement["software"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        statement["implementation"]["url"],
+        harness.server.base_url()
+    );
+    let rest = &statement["rest"][0];
+    assert_eq!(rest["mode"], "server");
+    let resources = rest["resource"].as_array().unwrap();
+    assert_eq!(resources.len(), 8);
+    for resource in resources {
+        let type_name = resource["type"].as_str().unwrap();
+        let search = harness.get(&format!("/{type_name}")).await;
+        assert_eq!(search.status, StatusCode::OK, "{type_name}");
+        assert!(search.json()["total"].as_u64().unwrap() > 0, "{type_name}");
+        let codes: Vec<&str> = resource["interaction"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&"read") && codes.contains(&"search-type"));
+        assert!(!resource["searchParam"].as_array().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn read_returns_the_resource_with_version_headers() {
+    let harness = Harness::start(&[]).await;
+    let reply = harness.get("/Patient/amelia-jones").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header(CONTENT_TYPE), Some(FHIR_JSON));
+    assert_eq!(reply.header(ETAG), Some("W/\"1\""));
+    assert_eq!(
+        reply.header(LAST_MODIFIED),
+        Some("Thu, 01 Feb 2024 08:15:00 GMT")
+    );
+    let patient = reply.json();
+    assert_eq!(patient["id"], "amelia-jones");
+    assert_eq!(patient["meta"]["versionId"], "1");
+    assert_eq!(patient["identifier"][0]["value"], "9990000018");
+}
+
+#[tokio::test]
+async fn unknown_ids_types_and_routes_are_404_with_outcome() {
+    let harness = Harness::start(&[]).await;
+    for path in [
+        "/Patient/nobody",
+        "/Spaceship/1",
+        "/Spaceship",
+        "/Patient/amelia-jones/_history/9",
+        "/Patient/amelia-jones/_history/x",
+    ] {
+        harness
+            .get(path)
+            .await
+            .assert_outcome(StatusCode::NOT_FOUND);
+    }
+    harness
+        .get("/Patient/%FF%FE")
+        .await
+        .assert_outcome(StatusCode::BAD_REQUEST);
+    let root = harness
+        .get(&format!(
+            "http://{}/nothing-here",
+            harness.server.local_addr()
+        ))
+        .await;
+    root.assert_outcome(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn unsupported_methods_are_405_with_outcome() {
+    let harness = Harness::start(&[]).await;
+    for (method, path) in [
+        (Method::PATCH, "/Patient/amelia-jones"),
+        (Method::DELETE, "/Patient"),
+        (Method::PUT, "/Patient"),
+        (Method::POST, "/metadata"),
+        (Method::GET, "/Patient/_search"),
+    ] {
+        harness
+            .send(method.clone(), path, &[], None)
+            .await
+            .assert_outcome(StatusCode::METHOD_NOT_ALLOWED);
+    }
+}
+
+#[tokio::test]
+async fn create_returns_201_location_etag_and_the_resource() {
+    let harness = Harness::start(&[]).await;
+    let mut patient = new_patient("Created");
+    patient["id"] = json!("ignored-client-id");
+    let reply = harness.write(Method::POST, "/Patient", &patient).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(reply.header(ETAG), Some("W/\"1\""));
+    assert!(reply.header(LAST_MODIFIED).unwrap().ends_with(" GMT"));
+    let created = reply.json();
+    let id = created["id"].as_str().unwrap();
+    assert_ne!(id, "ignored-client-id");
+    assert_eq!(created["meta"]["versionId"], "1");
+    let location = reply.header(LOCATION).unwrap();
+    assert_eq!(location, harness.url(&format!("/Patient/{id}/_history/1")));
+    let read_back = harness.get(location).await;
+    assert_eq!(read_back.status, StatusCode::OK);
+    assert_eq!(read_back.json(), created);
+}
+
+#[tokio::test]
+async fn create_refuses_bad_bodies() {
+    let harness = Harness::start(&[]).await;
+    let json_type = [("content-type", "application/fhir+json")];
+    for body in [
+        "{\"resourceType\":",
+        "[]",
+        "{\"resourceType\":\"Observation\"}",
+        "{}",
+    ] {
+        harness
+            .send(Method::POST, "/Patient", &json_type, Some(body.to_owned()))
+            .await
+            .assert_outcome(StatusCode::BAD_REQUEST);
+    }
+    harness
+        .send(
+            Method::POST,
+            "/Patient",
+            &[("content-type", "application/fhir+xml")],
+            Some("<Patient xmlns=\"http://hl7.org/fhir\"/>".to_owned()),
+        )
+        .await
+        .assert_outcome(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    harness
+        .write(
+            Method::POST,
+            "/Spaceship",
+            &json!({"resourceType": "Spaceship"}),
+        )
+        .await
+        .assert_outcome(StatusCode::NOT_FOUND);
+    let huge = format!(
+        "{{\"resourceType\":\"Patient\",\"text\":\"{}\"}}",
+        "x".repeat(5 << 20)
+    );
+    harness
+        .send(Method::POST, "/Patient", &json_type, Some(huge))
+        .await
+        .assert_outcome(StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn update_bumps_the_version_and_keeps_history() {
+    let harness = Harness::start(&[]).await;
+    let mut patient = harness.get("/Patient/gareth-jones").await.json();
+    patient["telecom"][0]["value"] = json!("07700 900999");
+    let reply = harness
+        .write(Method::PUT, "/Patient/gareth-jones", &patient)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.header(ETAG), Some("W/\"2\""));
+    assert_eq!(reply.json()["meta"]["versionId"], "2");
+
+    let current = harness.get("/Patient/gareth-jones").await.json();
+    assert_eq!(current["telecom"][0]["value"], "07700 900999");
+    let first = harness.get("/Patient/gareth-jones/_history/1").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.json()["telecom"][0]["value"], "07700 900102");
+    assert_eq!(first.header(ETAG), Some("W/\"1\""));
+
+    let history = harness.get("/Patient/gareth-jones/_history").await.json();
+    assert_eq!(history["type"], "history");
+    assert_eq!(history["total"], 2);
+    let versions: Vec<&str> = history["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["resource"]["meta"]["versionId"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["2", "1"]);
+    assert_eq!(history["entry"][0]["request"]["method"], "PUT");
+    assert_eq!(history["entry"][0]["response"]["etag"], "W/\"2\"");
+    assert_eq!(
+        history["entry"][0]["fullUrl"],
+        harness.url("/Patient/gareth-jones")
+    );
+
+    let type_history = harness.get("/Patient/_history").await.json();
+    assert_eq!(type_history["type"], "history");
+    assert_eq!(type_history["total"], 9);
+    assert_eq!(type_history["entry"][0]["resource"]["id"], "gareth-jones");
+
+    let stale = harness
+        .send(
+            Method::PUT,
+            "/Patient/gareth-jones",
+            &[
+                ("content-type", "application/fhir+json"),
+                (IF_MATCH.as_str(), "W/\"1\""),
+            ],
+            Some(patient.to_string()),
+        )
+        .await;
+    stale.assert_outcome(StatusCode::PRECONDITION_FAILED);
+    let fresh = harness
+        .send(
+            Method::PUT,
+            "/Patient/gareth-jones",
+            &[
+                ("content-type", "application/fhir+json"),
+                (IF_MATCH.as_str(), "W/\"2\""),
+            ],
+            Some(patient.to_string()),
+        )
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    assert_eq!(fresh.header(ETAG), Some("W/\"3\""));
+}
+
+#[tokio::test]
+async fn update_with_a_new_client_id_creates() {
+    let harness = Harness::start(&[]).await;
+    let mut patient = new_patient("Chosen");
+    patient["id"] = json!("client-chosen-1");
+    let reply = harness
+        .write(Method::PUT, "/Patient/client-chosen-1", &patient)
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(
+        reply.header(LOCATION),
+        Some(harness.url("/Patient/client-chosen-1/_history/1").as_str())
+    );
+    assert_eq!(reply.json()["meta"]["versionId"], "1");
+}
+
+#[tokio::test]
+async fn update_refuses_mismatches() {
+    let harness = Harness::start(&[]).await;
+    let mut patient = new_patient("Mismatch");
+    patient["id"] = json!("someone-else");
+    harness
+        .write(Method::PUT, "/Patient/amelia-jones", &patient)
+        .await
+        .assert_outcome(StatusCode::BAD_REQUEST);
+    harness
+        .write(Method::PUT, "/Patient/amelia-jones", &new_patient("NoId"))
+        .await
+        .assert_outcome(StatusCode::BAD_REQUEST);
+    let mut observation = harness.get("/Observation/obs-amelia-bmi").await.json();
+    observation["id"] = json!("amelia-jones");
+    harness
+        .write(Method::PUT, "/Patient/amelia-jones", &observation)
+        .await
+        .assert_outcome(StatusCode::BAD_REQUEST);
+    harness
+        .send(
+            Method::PUT,
+            "/Patient/amelia-jones",
+            &[("content-type", "text/plain")],
+            Some("hello".to_owned()),
+        )
+        .await
+        .assert_outcome(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let mut bad_id = new_patient("BadId");
+    bad_id["id"] = json!("has_underscore");
+    harness
+        .write(Method::PUT, "/Patient/has_underscore", &bad_id)
+        .await
+        .assert_outcome(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn delete_makes_reads_gone() {
+    let harness = Harness::start(&[]).await;
+    let reply = harness
+        .send(Method::DELETE, "/Patient/sam-taylor", &[], None)
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    harness
+        .get("/Patient/sam-taylor")
+        .await
+        .assert_outcome(StatusCode::GONE);
+    harness
+        .get("/Patient/sam-taylor/_history/2")
+        .await
+        .assert_outcome(StatusCode::GONE);
+    assert_eq!(
+        harness.get("/Patient/sam-taylor/_history/1").await.status,
+        StatusCode::OK
+    );
+    let history = harness.get("/Patient/sam-taylor/_history").await.json();
+    assert_eq!(history["entry"][0]["request"]["method"], "DELETE");
+    assert!(history["entry"][0].get("resource").is_none());
+    assert!(
+        !harness
+            .search_ids("/Patient")
+            .await
+            .contains(&"sam-taylor".to_owned())
+    );
+    let again = harness
+        .send(Method::DELETE, "/Patient/sam-taylor", &[], None)
+        .await;
+    assert_eq!(again.status, StatusCode::NO_CONTENT);
+    harness
+        .send(Method::DELETE, "/Patient/nobody", &[], None)
+        .await
+        .assert_outcome(StatusCode::NOT_FOUND);
+}
+
+// ---- search ----
+
+#[tokio::test]
+async fn search_bundle_shape() {
+    let harness = Harness::start(&[]).await;
+    let reply = harness.get("/Patient?gender=male").await;
+    assert_eq!(reply.header(CONTENT_TYPE), Some(FHIR_JSON));
+    let bundle = reply.json();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["type"], "searchset");
+    assert_eq!(bundle["total"], 3);
+    for entry in bundle["entry"].as_array().unwrap() {
+        let id = entry["resource"]["id"].as_str().unwrap();
+        assert_eq!(entry["fullUrl"], harness.url(&format!("/Patient/{id}")));
+        assert_eq!(entry["search"]["mode"], "match");
+        assert_eq!(entry["resource"]["gender"], "male");
+    }
+    assert_eq!(
+        link(&bundle, "self"),
+        Some(harness.url("/Patient?gender=male&_count=50").as_str())
+    );
+}
+
+#[tokio::test]
+async fn search_parameters_select_the_right_resources() {
+    let harness = Harness::start(&[]).await;
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "/Patient?gender=male",
+            &["gareth-jones", "mohammed-khan", "oliver-smith"],
+        ),
+        ("/Patient?gender=other", &["sam-taylor"]),
+        ("/Patient?family=jones", &["amelia-jones", "gareth-jones"]),
+        ("/Patient?family=JON&gender=female", &["amelia-jones"]),
+        ("/Patient?family=lefevre", &["chloe-lefevre"]),
+        ("/Patient?family:exact=Lef%C3%A8vre", &["chloe-lefevre"]),
+        ("/Patient?family:exact=Lefevre", &[]),
+        ("/Patient?family:contains=donal", &["eilidh-macdonald"]),
+        ("/Patient?given=chloe", &["chloe-lefevre"]),
+        ("/Patient?given=rose", &["amelia-jones"]),
+        ("/Patient?name=smi", &["oliver-smith"]),
+        (
+            "/Patient?name=patel,khan",
+            &["mohammed-khan", "priya-patel"],
+        ),
+        (
+            "/Patient?birthdate=1990-07-21",
+            &["oliver-smith", "priya-patel"],
+        ),
+        ("/Patient?birthdate=1990", &["oliver-smith", "priya-patel"]),
+        (
+            "/Patient?birthdate=eq1990-07",
+            &["oliver-smith", "priya-patel"],
+        ),
+        (
+            "/Patient?birthdate=ge2001-01-30",
+            &["chloe-lefevre", "sam-taylor"],
+        ),
+        ("/Patient?birthdate=gt2001-01-30", &["sam-taylor"]),
+        (
+            "/Patient?birthdate=lt1960",
+            &["eilidh-macdonald", "gareth-jones"],
+        ),
+        (
+            "/Patient?birthdate=le1956-11-02",
+            &["eilidh-macdonald", "gareth-jones"],
+        ),
+        (
+            "/Patient?birthdate=ge1970&birthdate=lt1990",
+            &["amelia-jones", "mohammed-khan"],
+        ),
+        (
+            "/Patient?birthdate=ne1990-07-21",
+            &[
+                "amelia-jones",
+                "chloe-lefevre",
+                "eilidh-macdonald",
+                "gareth-jones",
+                "mohammed-khan",
+                "sam-taylor",
+            ],
+        ),
+        (
+            "/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9990000042",
+            &["oliver-smith"],
+        ),
+        ("/Patient?identifier=9990000042", &["oliver-smith"]),
+        (
+            "/Patient?identifier=https://example.org/other|9990000042",
+            &[],
+        ),
+        (
+            "/Patient?_id=priya-patel,sam-taylor",
+            &["priya-patel", "sam-taylor"],
+        ),
+        (
+            "/Organization?identifier=https://fhir.nhs.uk/Id/ods-organization-code|Y90001",
+            &["riverside-medical-centre"],
+        ),
+        ("/Organization?name=northgate", &["northgate-hospital"]),
+        ("/Practitioner?family=evans", &["sarah-evans"]),
+        (
+            "/Observation?patient=Patient/amelia-jones",
+            &["obs-amelia-bmi", "obs-amelia-height", "obs-amelia-weight"],
+        ),
+        (
+            "/Observation?subject=amelia-jones",
+            &["obs-amelia-bmi", "obs-amelia-height", "obs-amelia-weight"],
+        ),
+        (
+            "/Observation?subject:Patient=gareth-jones&code=http://snomed.info/sct|364075005",
+            &["obs-gareth-heart-rate"],
+        ),
+        ("/Observation?date=2024-04-02", &["obs-oliver-temperature"]),
+        (
+            "/Condition?patient=mohammed-khan",
+            &["cond-mohammed-diabetes"],
+        ),
+        (
+            "/AllergyIntolerance?patient=chloe-lefevre",
+            &["allergy-chloe-peanut"],
+        ),
+        (
+            "/MedicationRequest?subject=Patient/priya-patel",
+            &["medreq-priya-salbutamol"],
+        ),
+        (
+            "/Encounter?patient=oliver-smith",
+            &["enc-oliver-2024-04-02"],
+        ),
+        ("/Patient?colour=blue&gender=other", &["sam-taylor"]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(harness.search_ids(query).await, sorted(expected), "{query}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_parameters_are_left_out_of_the_self_link() {
+    let harness = Harness::start(&[]).await;
+    let bundle = harness
+        .get("/Patient?colour=blue&family=jones")
+        .await
+        .json();
+    assert_eq!(
+        link(&bundle, "self"),
+        Some(harness.url("/Patient?family=jones&_count=50").as_str())
+    );
+    let strict = harness
+        .send(
+            Method::GET,
+            "/Patient?colour=blue",
+            &[("prefer", "handling=strict")],
+            None,
+        )
+        .await;
+    strict.assert_outcome(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn bad_search_values_are_400_with_outcome() {
+    let harness = Harness::start(&[]).await;
+    for query in [
+        "/Patient?birthdate=1990-13-01",
+        "/Patient?birthdate=yesterday",
+        "/Patient?birthdate=ap1990",
+        "/Patient?gender:exact=male",
+        "/Patient?_count=many",
+        "/Patient?_count=-2",
+    ] {
+        harness
+            .get(query)
+            .await
+            .assert_outcome(StatusCode::BAD_REQUEST);
+    }
+}
+
+#[tokio::test]
+async fn paging_with_count_walks_every_result_once() {
+    let harness = Harness::start(&[]).await;
+    let first = harness.get("/Patient?_count=2").await.json();
+    assert_eq!(first["total"], 8);
+    assert_eq!(first["entry"].as_array().unwrap().len(), 2);
+    assert!(link(&first, "previous").is_none());
+    let mut seen = entry_ids(&first);
+    let mut next = link(&first, "next").map(str::to_owned);
+    let mut previous_of_last = None;
+    while let Some(url) = next {
+        let page = harness.get(&url).await;
+        assert_eq!(page.status, StatusCode::OK, "{url}");
+        let page = page.json();
+        assert_eq!(link(&page, "self"), Some(url.as_str()));
+        seen.extend(entry_ids(&page));
+        previous_of_last = link(&page, "previous").map(str::to_owned);
+        next = link(&page, "next").map(str::to_owned);
+        assert!(seen.len() <= 8, "paging does not end");
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (8, 8));
+    let previous = harness.get(&previous_of_last.unwrap()).await.json();
+    assert_eq!(entry_ids(&previous), seen[4..6]);
+
+    let capped = harness.get("/Observation?_count=1000").await.json();
+    assert_eq!(
+        link(&capped, "self"),
+        Some(harness.url("/Observation?_count=100").as_str())
+    );
+    let summary = harness.get("/Patient?_count=0").await.json();
+    assert_eq!(summary["total"], 8);
+    assert!(summary.get("entry").is_none());
+}
+
+#[tokio::test]
+async fn post_search_reads_the_form_body() {
+    let harness = Harness::start(&[]).await;
+    let reply = harness
+        .send(
+            Method::POST,
+            "/Patient/_search?_count=10",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some("gender=female&family=jon%2Cpat".to_owned()),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(entry_ids(&reply.json()), ["amelia-jones", "priya-patel"]);
+    harness
+        .send(
+            Method::POST,
+            "/Patient/_search",
+            &[("content-type", "application/fhir+json")],
+            Some("{}".to_owned()),
+        )
+        .await
+        .assert_outcome(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+// ---- content negotiation ----
+
+#[tokio::test]
+async fn json_is_negotiated_and_xml_refused() {
+    let harness = Harness::start(&[]).await;
+    for accept in [
+        "*/*",
+        "application/json",
+        "application/fhir+json",
+        "application/fhir+json;fhirVersion=4.0",
+    ] {
+        let reply = harness
+            .send(
+                Method::GET,
+                "/Patient/amelia-jones",
+                &[(ACCEPT.as_str(), accept)],
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{accept}");
+        assert_eq!(reply.header(CONTENT_TYPE), Some(FHIR_JSON));
+    }
+    for format in ["json", "application/json", "application/fhir%2Bjson"] {
+        let reply = harness
+            .get(&format!("/Patient/amelia-jones?_format={format}"))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{format}");
+    }
+    harness
+        .send(
+            Method::GET,
+            "/metadata",
+            &[(ACCEPT.as_str(), "application/fhir+xml")],
+            None,
+        )
+        .await
+        .assert_outcome(StatusCode::NOT_ACCEPTABLE);
+    for format in ["xml", "application/fhir%2Bxml"] {
+        harness
+            .get(&format!("/Patient?_format={format}"))
+            .await
+            .assert_outcome(StatusCode::NOT_ACCEPTABLE);
+    }
+}
+
+// ---- server life ----
+
+#[tokio::test]
+async fn concurrent_creates_get_distinct_ids() {
+    let harness = Harness::start(&[]).await;
+    let creates = (0..20).map(|n| {
+        let harness = &harness;
+        async move {
+            let reply = harness
+                .write(
+                    Method::POST,
+                    "/Patient",
+                    &new_patient(&format!("Parallel{n}")),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED);
+            reply.json()["id"].as_str().unwrap().to_owned()
+        }
+    });
+    let ids: BTreeSet<String> = futures::future::join_all(creates)
+        .await
+        .into_iter()
+        .collect();
+    assert_eq!(ids.len(), 20);
+    let bundle = harness.get("/Patient?_count=0").await.json();
+    assert_eq!(bundle["total"], 28);
+}
+
+#[tokio::test]
+async fn every_start_is_fresh_and_shutdown_stops_serving() {
+    let harness = Harness::start(&[]).await;
+    let reply = harness
+        .send(Method::DELETE, "/Patient/amelia-jones", &[], None)
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    let url = harness.url("/metadata");
+    harness.server.shutdown().await.unwrap();
+    assert!(harness.client.get(&url).send().await.is_err());
+
+    let fresh = Harness::start(&[]).await;
+    assert!(fresh.server.base_url().starts_with("http://127.0.0.1:"));
+    assert!(fresh.server.base_url().ends_with("/fhir"));
+    assert_eq!(
+        fresh.get("/Patient/amelia-jones").await.status,
+        StatusCode::OK
+    );
+}
+
+// ---- defects ----
+
+#[tokio::test]
+async fn defect_wrong_content_type() {
+    let harness = Harness::start(&[Defect::WrongContentType]).await;
+    for path in [
+        "/metadata",
+        "/Patient/amelia-jones",
+        "/Patient?gender=male",
+        "/Patient/nobody",
+    ] {
+        assert_eq!(
+            harness.get(path).await.header(CONTENT_TYPE),
+            Some("text/plain"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn defect_missing_bundle_type() {
+    let harness = Harness::start(&[Defect::MissingBundleType]).await;
+    for path in [
+        "/Patient?gender=male",
+        "/Patient/_history",
+        "/Patient/amelia-jones/_history",
+    ] {
+        let bundle = harness.get(path).await.json();
+        assert_eq!(bundle["resourceType"], "Bundle");
+        assert!(bundle.get("type").is_none(), "{path}");
+        assert!(bundle["total"].as_u64().unwrap() > 0);
+    }
+}
+
+#[tokio::test]
+async fn defect_bare_404() {
+    let harness = Harness::start(&[Defect::Bare404]).await;
+    for path in [
+        "/Patient/nobody",
+        "/Spaceship",
+        "/Patient/amelia-jones/_history/7",
+    ] {
+        let reply = harness.get(path).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        assert!(reply.body.is_empty(), "{path}: {}", reply.body);
+    }
+    harness
+        .get("/Patient?birthdate=bad")
+        .await
+        .assert_outcome(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn defect_search_ignores_gender() {
+    let harness = Harness::start(&[Defect::SearchIgnoresGender]).await;
+    let bundle = harness.get("/Patient?gender=male").await.json();
+    assert_eq!(bundle["total"], 8);
+    assert!(
+        bundle["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|entry| entry["resource"]["gender"] != "male")
+    );
+    assert_eq!(
+        harness.search_ids("/Patient?family=jones").await,
+        ["amelia-jones", "gareth-jones"]
+    );
+}
+
+#[tokio::test]
+async fn defect_capability_lies() {
+    let harness = Harness::start(&[Defect::CapabilityLies]).await;
+    let statement = harness.get("/metadata").await.json();
+    let immunization = statement["rest"][0]["resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|resource| resource["type"] == "Immunization")
+        .expect("Immunization advertised");
+    let codes: Vec<&str> = immunization["interaction"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["read", "search-type"]);
+    harness
+        .get("/Immunization")
+        .await
+        .assert_outcome(StatusCode::NOT_FOUND);
+    harness
+        .get("/Immunization/any")
+        .await
+        .assert_outcome(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn defect_no_location_on_create() {
+    let harness = Harness::start(&[Defect::NoLocationOnCreate]).await;
+    let reply = harness
+        .write(Method::POST, "/Patient", &new_patient("Nowhere"))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert!(reply.header(LOCATION).is_none());
+    assert_eq!(reply.header(ETAG), Some("W/\"1\""));
+}
+
+#[tokio::test]
+async fn defect_update_keeps_version() {
+    let harness = Harness::start(&[Defect::UpdateKeepsVersion]).await;
+    let mut patient = harness.get("/Patient/priya-patel").await.json();
+    patient["gender"] = json!("unknown");
+    let reply = harness
+        .write(Method::PUT, "/Patient/priya-patel", &patient)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["meta"]["versionId"], "1");
+    assert_eq!(
+        harness.get("/Patient/priya-patel").await.json()["gender"],
+        "unknown"
+    );
+    let history = harness.get("/Patient/priya-patel/_history").await.json();
+    assert_eq!(history["total"], 1);
+}
+
+#[tokio::test]
+async fn defect_delete_not_effective() {
+    let harness = Harness::start(&[Defect::DeleteNotEffective]).await;
+    let reply = harness
+        .send(Method::DELETE, "/Patient/oliver-smith", &[], None)
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        harness.get("/Patient/oliver-smith").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn defect_no_next_link() {
+    let harness = Harness::start(&[Defect::NoNextLink]).await;
+    let bundle = harness.get("/Patient?_count=2").await.json();
+    assert_eq!(bundle["entry"].as_array().unwrap().len(), 2);
+    assert_eq!(bundle["total"], 8);
+    assert!(link(&bundle, "next").is_none());
+    assert!(link(&bundle, "self").is_some());
+}
+
+#[tokio::test]
+async fn defect_ignores_format() {
+    let harness = Harness::start(&[Defect::IgnoresFormat]).await;
+    let reply = harness.get("/Patient/amelia-jones?_format=xml").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["id"], "amelia-jones");
+}
+
+#[tokio::test]
+async fn defect_nonconformant_patients() {
+    let harness = Harness::start(&[Defect::NonconformantPatients]).await;
+    let patient = harness.get("/Patient/amelia-jones").await.json();
+    assert_eq!(patient["nickname"], "Nonconformant");
+    let practitioner = harness.get("/Practitioner/emma-wilson").await.json();
+    assert!(practitioner.get("nickname").is_none());
+}
+
+#[tokio::test]
+async fn defects_change_nothing_else() {
+    let harness = Harness::start(Defect::all()).await;
+    let reply = harness.get("/Patient/amelia-jones").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["id"], "amelia-jones");
+    for defect in Defect::all() {
+        assert_eq!(defect.name().parse::<Defect>().unwrap(), *defect);
+    }
+}
