@@ -6,4 +6,5 @@
 pub mod bundle_builder;
 pub mod corpus;
 pub mod extension_pack_list;
+pub mod module_graph;
 pub mod mutations;

@@ -5,7 +5,7 @@ use crate::error::ParseError;
 use crate::lexer::{Spanned, Token, tokenize};
 use crate::pattern::{LiteralPattern, PatternUse};
 use crate::quantity::Quantity;
-use crate::temporal;
+use crate::temporal::{parse_date_time, parse_time};
 use crate::value::Value;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -325,13 +325,9 @@ impl Parser {
             }
             Token::Str(text) => Ok(Ast::Literal(Value::String(text))),
             Token::Number(text) => self.number(&text, offset),
-            Token::Temporal(text) => {
-                temporal::parse_literal(&text)
-                    .map(Ast::Literal)
-                    .ok_or_else(|| {
-                        ParseError::new(format!("invalid date/time literal @{text}"), offset)
-                    })
-            }
+            Token::Temporal(text) => temporal_literal(&text).map(Ast::Literal).ok_or_else(|| {
+                ParseError::new(format!("invalid date/time literal @{text}"), offset)
+            }),
             Token::Special(name) => Ok(match name.as_str() {
                 "this" => Ast::This,
                 "index" => Ast::Index,
@@ -380,6 +376,19 @@ impl Parser {
                 .map(|i| Ast::Literal(Value::Integer(i)))
                 .map_err(|_| invalid())
         }
+    }
+}
+
+/// The value of a `@` literal's text: a Date, DateTime or Time.
+fn temporal_literal(text: &str) -> Option<Value> {
+    if let Some(time) = text.strip_prefix('T') {
+        return parse_time(time).map(Value::Time);
+    }
+    let value = parse_date_time(text)?;
+    if text.contains('T') {
+        Some(Value::DateTime(value))
+    } else {
+        Some(Value::Date(value))
     }
 }
 

@@ -1,6 +1,5 @@
 //! Dates, date-times and times with partial precision and optional time-zone offsets.
 
-use crate::value::Value;
 use chrono::{Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use std::cmp::Ordering;
 use std::fmt;
@@ -51,19 +50,6 @@ pub struct PartialTime {
     pub second: u32,
     pub millisecond: u32,
     pub precision: Precision,
-}
-
-/// Parses the text of a `@` literal into a Date, DateTime or Time value.
-pub(crate) fn parse_literal(text: &str) -> Option<Value> {
-    if let Some(time) = text.strip_prefix('T') {
-        return parse_time(time).map(Value::Time);
-    }
-    let value = parse_date_time(text)?;
-    if text.contains('T') {
-        Some(Value::DateTime(value))
-    } else {
-        Some(Value::Date(value))
-    }
 }
 
 /// Parses a FHIR `date`, `dateTime` or `instant` lexical form (`2012`, `2012-04-15T10:00:00Z`).
