@@ -14,10 +14,10 @@ use crate::cli::serve::parse_defects;
 use crate::cli::suites::{load_plan, overrides};
 use crate::display::{TerminalDisplay, render_summary};
 use crate::http::Client;
-use crate::profile::Conformance;
 use crate::report::write_all;
 use crate::results::{RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
 use crate::runner::{EventSink, RunConfig, run as run_plan};
+use crate::validation::Validation;
 use assure_reference::{RunningServer, ServerOptions, start};
 
 /// Runs the checklist and returns the exit code.
@@ -116,7 +116,7 @@ async fn run_against(
     let mut config = RunConfig::new(client, target);
     config.concurrency = usize::from(args.concurrency);
     config.variables = overrides(&args.plan);
-    config.conformance = Arc::new(Conformance::new(args.definitions.sources()));
+    config.validation = Arc::new(Validation::new(args.definitions.sources()));
     let display: Arc<dyn EventSink> = if args.no_progress {
         Arc::new(TerminalDisplay::lines(Box::new(std::io::stderr())))
     } else {

@@ -6,16 +6,15 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use assure_model::Format;
-use assure_validate::{
-    Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Validator,
-};
+use assure_validate::{KnownResources, Outcome, ReferenceResolver, Validator};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::cli::args::{ValidateArgs, ValidateFormat};
 use crate::cli::exit;
-use crate::profile::{issue_line, summary, unknown_profile};
+use crate::validation::{
+    Document, issue_line, remember, summary, undefined_profile, validate_document,
+};
 
 /// No error-level issue in any file.
 const VALID: u8 = 0;
@@ -57,26 +56,23 @@ pub fn validate(args: ValidateArgs) -> u8 {
             "warning: dependency {id} is not in the package cache; its definitions are not loaded"
         );
     }
-    let validator = Validator::new(Arc::new(loaded.definitions));
+    let validator = loaded.into_validator();
     let unknown: Vec<String> = args
         .profiles
         .iter()
-        .filter(|url| validator.profile(url).is_none())
-        .map(|url| unknown_profile(url, &validator))
+        .filter_map(|url| undefined_profile(&validator, url))
         .collect();
     if !unknown.is_empty() {
         unknown.iter().for_each(|e| eprintln!("error: {e}"));
         return exit::USAGE_ERROR;
     }
 
-    let options = Options {
-        profiles: args.profiles.clone(),
-        format: None,
-        resolver: cross_file_resolver(&documents),
-    };
+    let resolver = cross_file_resolver(&documents);
     let results: Vec<Result<FileOutcome, String>> = documents
         .into_par_iter()
-        .map(|(path, bytes)| validate_one(&validator, &options, path, &bytes))
+        .map(|(path, bytes)| {
+            validate_one(&validator, &args.profiles, resolver.clone(), path, &bytes)
+        })
         .collect();
     let mut outcomes = Vec::new();
     for result in results {
@@ -119,41 +115,23 @@ fn cross_file_resolver(documents: &[(PathBuf, Vec<u8>)]) -> Option<Arc<dyn Refer
         if bytes.len() > MAX_REFERABLE_FILE {
             continue;
         }
-        if let Some(format) = Format::sniff(bytes, None)
-            && let Ok(parsed) = assure_model::parse(bytes, format)
-        {
-            known.add_with_entries(parsed.root);
-        }
+        remember(&mut known, bytes);
     }
     (!known.is_empty()).then(|| Arc::new(known) as Arc<dyn ReferenceResolver>)
 }
 
-/// Validates one document; a validator panic becomes a harness error naming the file.
+/// Validates one file; a validator panic becomes a harness error naming the file.
 fn validate_one(
     validator: &Validator,
-    options: &Options,
+    profiles: &[String],
+    resolver: Option<Arc<dyn ReferenceResolver>>,
     path: PathBuf,
     bytes: &[u8],
 ) -> Result<FileOutcome, String> {
     let name = path.to_string_lossy();
-    let Some(format) = Format::sniff(bytes, Some(&name)) else {
-        let issue = Issue {
-            severity: Severity::Error,
-            location: "(document)".into(),
-            line: 0,
-            col: 0,
-            message: "The file is neither FHIR JSON nor FHIR XML".into(),
-            rule: "parse".into(),
-        };
-        return Ok(FileOutcome {
-            path,
-            outcome: Outcome {
-                issues: vec![issue],
-            },
-        });
-    };
+    let document = Document::File { name: &name, bytes };
     catch_unwind(AssertUnwindSafe(|| {
-        validator.validate_bytes(bytes, format, options)
+        validate_document(validator, document, profiles, resolver)
     }))
     .map(|outcome| FileOutcome {
         path: path.clone(),
