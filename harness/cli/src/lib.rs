@@ -3,9 +3,9 @@
 pub mod cli;
 pub mod display;
 pub mod http;
-pub mod profile;
 pub mod redact;
 pub mod report;
 pub mod results;
 pub mod runner;
 pub mod suite;
+pub mod validation;

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use assure::http::Client;
-use assure::profile::{Conformance, DefinitionSources, PackageSpec};
 use assure::results::{RunResult, Status, TargetInfo};
 use assure::runner::{EventSink, Filter, RunConfig, RunEvent, plan, run};
 use assure::suite::{
     Action, Assertion, ConformsTo, Level, StatusMatch, Step, Suite, SuiteSource, TestCase,
 };
+use assure::validation::{DefinitionSources, PackageSpec, Validation};
 use axum::Router;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
@@ -172,7 +172,7 @@ async fn run_tests(tests: Vec<TestCase>, packages: &std::path::Path) -> RunResul
         software: None,
     };
     let mut config = RunConfig::new(client, target);
-    config.conformance = Arc::new(Conformance::new(DefinitionSources {
+    config.validation = Arc::new(Validation::new(DefinitionSources {
         packages: vec![PackageSpec::Path(packages.to_owned())],
         cache_dir: Some(packages.join("no-cache")),
         builtin: true,

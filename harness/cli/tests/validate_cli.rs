@@ -7,10 +7,10 @@ use std::sync::{Arc, OnceLock};
 
 use assert_cmd::Command;
 use assure::http::Client;
-use assure::profile::{Conformance, DefinitionSources};
 use assure::results::{RunResult, Status, TargetInfo, TestResult};
 use assure::runner::{Filter, RunConfig, RunEvent, plan, run};
 use assure::suite::{Assertion, ConformsTo, load_str};
+use assure::validation::{DefinitionSources, Validation};
 use assure_validate::package::archive_files;
 use axum::Router;
 use axum::http::header;
@@ -474,7 +474,7 @@ async fn run_conforms_suite(base: &str, sources: DefinitionSources) -> RunResult
         software: None,
     };
     let mut config = RunConfig::new(client, target);
-    config.conformance = Arc::new(Conformance::new(sources));
+    config.validation = Arc::new(Validation::new(sources));
     run(plan, config, Arc::new(|_: &RunEvent| {})).await
 }
 

@@ -4,11 +4,11 @@ use std::fmt;
 
 use crate::Pos;
 
-/// How serious a [`ParseIssue`] is (the FHIR `OperationOutcome.issue.severity` levels that apply
-/// to parsing).
+/// How serious an issue is, a parser's [`ParseIssue`] or a validator's finding (the FHIR
+/// `OperationOutcome.issue.severity` levels short of `fatal`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
-    /// The content breaks a FHIR format rule.
+    /// The content breaks a FHIR rule.
     Error,
     /// The content is legal but should be written differently.
     Warning,
@@ -16,13 +16,20 @@ pub enum Severity {
     Information,
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Severity {
+    /// The OperationOutcome `issue.severity` code.
+    pub fn code(self) -> &'static str {
+        match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Information => "information",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::profile::{DefinitionSources, PackageSpec};
+use crate::validation::{DefinitionSources, PackageSpec};
 
 /// Certify a FHIR server against an assurance checklist.
 #[derive(Debug, Parser)]
@@ -31,7 +31,7 @@ pub enum Command {
     Packages(PackagesCommand),
 }
 
-/// Where FHIR definitions come from (for profile validation).
+/// Where FHIR definitions come from (for validation).
 #[derive(Debug, Args, Clone, Default)]
 pub struct DefinitionArgs {
     /// FHIR package to load: name@version from the cache, or a .tgz file or unpacked package

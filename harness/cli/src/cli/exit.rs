@@ -1,21 +1,41 @@
-//! Process exit codes: the gate a CI pipeline reads.
+//! Process exit codes: the gate a CI pipeline reads (README.md, "Exit codes").
+
+use std::process::ExitCode;
 
 use crate::cli::args::FailOn;
 use crate::results::Status;
 use crate::suite::Level;
 
-/// Every checked requirement at or above the `--fail-on` level passed.
-pub const PASSED: u8 = 0;
-/// At least one check at or above the `--fail-on` level failed.
-pub const CHECK_FAILED: u8 = 1;
-/// Bad command line or a suite that does not load.
-pub const USAGE_ERROR: u8 = 2;
-/// The target could not be reached, or the harness itself failed.
-pub const TARGET_ERROR: u8 = 3;
+/// What the process exit code says. Ordered by seriousness (the numbers): when several errors
+/// stop a command, the most serious one's code is the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// Every check at or above the `--fail-on` level passed (`validate`: no file has an
+    /// error-level issue; other commands: done).
+    Passed = 0,
+    /// At least one check at or above the `--fail-on` level failed (`validate`: some file has
+    /// an error-level issue).
+    ChecksFailed = 1,
+    /// Bad command line or input: an argument, a suite that does not load, an unreadable file,
+    /// an unknown package or profile, an unusable tarball.
+    Usage = 2,
+    /// The target could not be reached (or the reference server could not start or stop), the
+    /// package registry failed, or tests ended in `error` and none failed: no verdict.
+    TargetError = 3,
+    /// The harness itself failed: it could not write its output, reports or package cache, or
+    /// hit an internal error.
+    Internal = 4,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
 
 /// The exit code for a finished run: a gated failure wins over errors; errors (the harness's or
 /// the network's fault, so no verdict) come next.
-pub fn for_run(fail_on: FailOn, statuses: impl Iterator<Item = (Level, Status)>) -> u8 {
+pub fn for_run(fail_on: FailOn, statuses: impl Iterator<Item = (Level, Status)>) -> Exit {
     let gated = |level: Level| match fail_on {
         FailOn::Shall => level == Level::Shall,
         FailOn::Should => level != Level::May,
@@ -24,11 +44,15 @@ pub fn for_run(fail_on: FailOn, statuses: impl Iterator<Item = (Level, Status)>)
     let mut errored = false;
     for (level, status) in statuses {
         if status == Status::Fail && gated(level) {
-            return CHECK_FAILED;
+            return Exit::ChecksFailed;
         }
         errored |= status == Status::Error;
     }
-    if errored { TARGET_ERROR } else { PASSED }
+    if errored {
+        Exit::TargetError
+    } else {
+        Exit::Passed
+    }
 }
 
 #[cfg(test)]
@@ -38,19 +62,19 @@ mod tests {
     #[test]
     fn a_gated_failure_beats_an_error() {
         let run = [(Level::Shall, Status::Error), (Level::Shall, Status::Fail)];
-        assert_eq!(for_run(FailOn::Shall, run.into_iter()), CHECK_FAILED);
+        assert_eq!(for_run(FailOn::Shall, run.into_iter()), Exit::ChecksFailed);
     }
 
     #[test]
     fn should_failures_gate_only_when_asked() {
         let run = [(Level::Shall, Status::Pass), (Level::Should, Status::Fail)];
-        assert_eq!(for_run(FailOn::Shall, run.into_iter()), PASSED);
-        assert_eq!(for_run(FailOn::Should, run.into_iter()), CHECK_FAILED);
+        assert_eq!(for_run(FailOn::Shall, run.into_iter()), Exit::Passed);
+        assert_eq!(for_run(FailOn::Should, run.into_iter()), Exit::ChecksFailed);
     }
 
     #[test]
     fn errors_without_failures_are_harness_errors() {
         let run = [(Level::May, Status::Error), (Level::Shall, Status::Skip)];
-        assert_eq!(for_run(FailOn::Shall, run.into_iter()), TARGET_ERROR);
+        assert_eq!(for_run(FailOn::Shall, run.into_iter()), Exit::TargetError);
     }
 }

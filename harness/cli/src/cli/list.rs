@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use crate::cli::args::{ListArgs, ListFormat};
-use crate::cli::exit;
+use crate::cli::error::CliError;
+use crate::cli::exit::Exit;
 use crate::cli::suites::load_plan;
 use crate::runner::Plan;
 use crate::suite::Level;
@@ -19,15 +20,9 @@ struct PlannedTest<'a> {
     needs: &'a [String],
 }
 
-/// Prints the plan and returns the exit code.
-pub fn list(args: ListArgs) -> u8 {
-    let plan = match load_plan(&args.plan) {
-        Ok(plan) => plan,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE_ERROR;
-        }
-    };
+/// Prints the plan.
+pub fn list(args: ListArgs) -> Result<Exit, CliError> {
+    let plan = load_plan(&args.plan)?;
     match args.format {
         ListFormat::Text => print!("{}", render_text(&plan)),
         ListFormat::Json => {
@@ -45,16 +40,11 @@ pub fn list(args: ListArgs) -> u8 {
                     })
                 })
                 .collect();
-            match serde_json::to_string_pretty(&tests) {
-                Ok(json) => println!("{json}"),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return exit::TARGET_ERROR;
-                }
-            }
+            let json = serde_json::to_string_pretty(&tests).map_err(CliError::internal)?;
+            println!("{json}");
         }
     }
-    exit::PASSED
+    Ok(Exit::Passed)
 }
 
 /// The plan as text: each suite, then one line per test.

@@ -1,7 +1,9 @@
 //! The command line: argument parsing and the `run`, `list`, `serve`, `validate` and
-//! `packages` commands.
+//! `packages` commands. Each command returns the exit code of what it finished, or a
+//! [`CliError`]; errors are printed here and nowhere else.
 
 pub mod args;
+pub mod error;
 pub mod exit;
 mod list;
 mod packages;
@@ -15,21 +17,28 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{Cli, Command};
+use error::CliError;
+use exit::Exit;
 
-/// Parses the command line, runs the command and returns the process exit code.
+/// Parses the command line, runs the command, prints its error if any, and returns the process
+/// exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    match execute(Cli::parse()) {
+        Ok(exit) => exit.into(),
+        Err(error) => {
+            eprintln!("{error}");
+            error.exit().into()
+        }
+    }
+}
+
+/// Runs the command on an async runtime.
+fn execute(cli: Cli) -> Result<Exit, CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(exit::TARGET_ERROR);
-        }
-    };
-    let code = runtime.block_on(async {
+        .map_err(|e| CliError::internal(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
         match cli.command {
             Command::Run(args) => run::run(args).await,
             Command::List(args) => list::list(args),
@@ -37,6 +46,5 @@ pub fn main() -> ExitCode {
             Command::Validate(args) => validate::validate(args),
             Command::Packages(command) => packages::packages(command),
         }
-    });
-    ExitCode::from(code)
+    })
 }

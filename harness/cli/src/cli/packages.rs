@@ -7,11 +7,13 @@ use assure_validate::package::{
 };
 
 use crate::cli::args::{CacheArgs, ImportArgs, InstallArgs, PackagesCommand};
-use crate::cli::exit;
+use crate::cli::error::CliError;
+use crate::cli::exit::Exit;
 
-/// Runs a `packages` subcommand and returns the exit code: 0 done, 2 bad arguments or an
-/// unusable tarball, 3 the registry or the cache failed.
-pub fn packages(command: PackagesCommand) -> u8 {
+/// Runs a `packages` subcommand. Errors: bad arguments or an unusable tarball are usage
+/// errors, a failing registry a target error, a cache that cannot be read or written an
+/// internal error.
+pub fn packages(command: PackagesCommand) -> Result<Exit, CliError> {
     match command {
         PackagesCommand::Install(args) => install_package(&args),
         PackagesCommand::Import(args) => import(&args),
@@ -23,45 +25,47 @@ fn cache(args: &CacheArgs) -> PackageCache {
     PackageCache::new(args.cache.clone().unwrap_or_else(default_cache_dir))
 }
 
-fn install_package(args: &InstallArgs) -> u8 {
-    let Some((name, version)) = args
+fn install_package(args: &InstallArgs) -> Result<Exit, CliError> {
+    let (name, version) = args
         .package
         .split_once('@')
         .or_else(|| args.package.split_once('#'))
         .filter(|(name, version)| !name.is_empty() && !version.is_empty())
-    else {
-        eprintln!(
-            "error: `{}` is not name@version (e.g. hl7.fhir.r4.core@4.0.1)",
-            args.package
-        );
-        return exit::USAGE_ERROR;
-    };
-    let Some(registry) = args.registry.as_deref().filter(|r| !r.trim().is_empty()) else {
-        eprintln!(
-            "error: no package registry configured: pass --registry <URL> or set {REGISTRY_ENV}"
-        );
-        return exit::USAGE_ERROR;
-    };
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "`{}` is not name@version (e.g. hl7.fhir.r4.core@4.0.1)",
+                args.package
+            ))
+        })?;
+    let registry = args
+        .registry
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "no package registry configured: pass --registry <URL> or set {REGISTRY_ENV}"
+            ))
+        })?;
     let cache = cache(&args.cache);
-    match install(name, version, registry.trim(), cache.dir()) {
-        Ok(folder) => {
-            println!(
-                "installed {} in {}",
-                folder_id(&folder),
-                cache.dir().display()
-            );
-            exit::PASSED
-        }
-        Err(e) => {
-            eprintln!("error: cannot install {}: {e}", args.package);
-            exit::TARGET_ERROR
-        }
-    }
+    let folder = install(name, version, registry.trim(), cache.dir()).map_err(|e| {
+        let exit = match e {
+            PackageError::Io { .. } => Exit::Internal,
+            _ => Exit::TargetError,
+        };
+        CliError::new(exit, format!("cannot install {}: {e}", args.package))
+    })?;
+    println!(
+        "installed {} in {}",
+        folder_id(&folder),
+        cache.dir().display()
+    );
+    Ok(Exit::Passed)
 }
 
-fn import(args: &ImportArgs) -> u8 {
+/// Imports every tarball it can; the errors of the others are reported together.
+fn import(args: &ImportArgs) -> Result<Exit, CliError> {
     let cache = cache(&args.cache);
-    let mut code = exit::PASSED;
+    let mut errors = Vec::new();
     for tarball in &args.tarballs {
         match cache.import_tarball(tarball) {
             Ok(folder) => println!(
@@ -70,34 +74,31 @@ fn import(args: &ImportArgs) -> u8 {
                 cache.dir().display()
             ),
             Err(e) => {
-                eprintln!("error: cannot import {}: {e}", tarball.display());
                 let ours = matches!(&e, PackageError::Io { path, .. } if path != tarball);
-                code = code.max(if ours {
-                    exit::TARGET_ERROR
-                } else {
-                    exit::USAGE_ERROR
-                });
+                let exit = if ours { Exit::Internal } else { Exit::Usage };
+                errors.push(CliError::new(
+                    exit,
+                    format!("cannot import {}: {e}", tarball.display()),
+                ));
             }
         }
     }
-    code
+    match errors.into_iter().reduce(CliError::and) {
+        Some(error) => Err(error),
+        None => Ok(Exit::Passed),
+    }
 }
 
-fn list(args: &CacheArgs) -> u8 {
+fn list(args: &CacheArgs) -> Result<Exit, CliError> {
     let cache = cache(args);
-    match cache.list() {
-        Ok(packages) => {
-            for (name, version) in &packages {
-                println!("{name}#{version}");
-            }
-            eprintln!("{} packages in {}", packages.len(), cache.dir().display());
-            exit::PASSED
-        }
-        Err(e) => {
-            eprintln!("error: cannot list the package cache: {e}");
-            exit::TARGET_ERROR
-        }
+    let packages = cache
+        .list()
+        .map_err(|e| CliError::internal(format!("cannot list the package cache: {e}")))?;
+    for (name, version) in &packages {
+        println!("{name}#{version}");
     }
+    eprintln!("{} packages in {}", packages.len(), cache.dir().display());
+    Ok(Exit::Passed)
 }
 
 /// `name#version`: the name of a cache folder.

@@ -9,55 +9,41 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::cli::args::RunArgs;
-use crate::cli::exit;
+use crate::cli::error::CliError;
+use crate::cli::exit::{self, Exit};
 use crate::cli::serve::parse_defects;
 use crate::cli::suites::{load_plan, overrides};
 use crate::display::{TerminalDisplay, render_summary};
 use crate::http::Client;
-use crate::profile::Conformance;
 use crate::report::write_all;
 use crate::results::{RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
 use crate::runner::{EventSink, RunConfig, run as run_plan};
+use crate::validation::Validation;
 use assure_reference::{RunningServer, ServerOptions, start};
 
-/// Runs the checklist and returns the exit code.
-pub async fn run(args: RunArgs) -> u8 {
-    let plan = match load_plan(&args.plan) {
-        Ok(plan) => plan,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE_ERROR;
-        }
-    };
-    let defects = match parse_defects(&args.defects) {
-        Ok(defects) => defects,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE_ERROR;
-        }
-    };
+/// Runs the checklist; a finished run's exit code is its gate ([`exit::for_run`]).
+pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
+    let plan = load_plan(&args.plan)?;
+    let defects = parse_defects(&args.defects)?;
     if args.target.is_some() && !defects.is_empty() {
-        eprintln!(
-            "error: --defect switches on defects of the embedded server; it cannot be used with --target"
-        );
-        return exit::USAGE_ERROR;
+        return Err(CliError::usage(
+            "--defect switches on defects of the embedded server; it cannot be used with --target",
+        ));
     }
 
     let server = match &args.target {
         Some(_) => None,
-        None => match start(ServerOptions {
-            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            defects,
-            fixtures_dir: None,
-        })
-        .await
-        {
-            Ok(server) => Some(server),
-            Err(e) => {
-                eprintln!("error: cannot start the embedded reference server: {e:#}");
-                return exit::TARGET_ERROR;
-            }
-        },
+        None => Some(
+            start(ServerOptions {
+                addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                defects,
+                fixtures_dir: None,
+            })
+            .await
+            .map_err(|e| {
+                CliError::target(format!("cannot start the embedded reference server: {e:#}"))
+            })?,
+        ),
     };
     let base_url = match (&args.target, &server) {
         (Some(target), _) => target.clone(),
@@ -65,11 +51,11 @@ pub async fn run(args: RunArgs) -> u8 {
         (None, None) => unreachable!("a server is started whenever there is no target"),
     };
 
-    let code = run_against(&args, plan, &base_url, server.is_some()).await;
+    let outcome = run_against(&args, plan, &base_url, server.is_some()).await;
     if let Some(server) = server {
         stop(server).await;
     }
-    code
+    outcome
 }
 
 async fn run_against(
@@ -77,14 +63,8 @@ async fn run_against(
     plan: crate::runner::Plan,
     base_url: &str,
     embedded: bool,
-) -> u8 {
-    let client = match Client::new(base_url, args.timeout, args.headers.clone(), args.retries) {
-        Ok(client) => client,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE_ERROR;
-        }
-    };
+) -> Result<Exit, CliError> {
+    let client = Client::new(base_url, args.timeout, args.headers.clone(), args.retries)?;
     let started = Instant::now();
     let started_at = OffsetDateTime::now_utc()
         .format(&Rfc3339)
@@ -96,10 +76,12 @@ async fn run_against(
         }
         Err(unreachable) => {
             let message = client.redactor().redact_text(&unreachable.to_string());
-            eprintln!("error: {message}");
-            let result = aborted_run(base_url, embedded, started_at, started, message);
-            write_reports(&result, &args.out);
-            return exit::TARGET_ERROR;
+            let result = aborted_run(base_url, embedded, started_at, started, message.clone());
+            let error = CliError::target(message);
+            return Err(match write_reports(&result, &args.out) {
+                Ok(()) => error,
+                Err(unwritten) => error.and(unwritten),
+            });
         }
     };
     eprintln!(
@@ -116,7 +98,7 @@ async fn run_against(
     let mut config = RunConfig::new(client, target);
     config.concurrency = usize::from(args.concurrency);
     config.variables = overrides(&args.plan);
-    config.conformance = Arc::new(Conformance::new(args.definitions.sources()));
+    config.validation = Arc::new(Validation::new(args.definitions.sources()));
     let display: Arc<dyn EventSink> = if args.no_progress {
         Arc::new(TerminalDisplay::lines(Box::new(std::io::stderr())))
     } else {
@@ -125,17 +107,15 @@ async fn run_against(
     let result = run_plan(plan, config, display).await;
 
     print!("{}", render_summary(&result));
-    if !write_reports(&result, &args.out) {
-        return exit::TARGET_ERROR;
-    }
-    exit::for_run(
+    write_reports(&result, &args.out)?;
+    Ok(exit::for_run(
         args.fail_on,
         result
             .suites
             .iter()
             .flat_map(|s| &s.tests)
             .map(|t| (t.level, t.status)),
-    )
+    ))
 }
 
 /// A run that stopped before any test: the reports say why.
@@ -166,22 +146,17 @@ fn aborted_run(
     }
 }
 
-/// Writes every report, printing where; false (after printing why) when that failed.
-fn write_reports(result: &RunResult, out: &Path) -> bool {
-    match write_all(result, out) {
-        Ok(paths) => {
-            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            eprintln!("reports: {}", names.join(", "));
-            true
-        }
-        Err(e) => {
-            eprintln!(
-                "error: cannot write the reports to {}: {e:#}",
-                out.display()
-            );
-            false
-        }
-    }
+/// Writes every report and prints where.
+fn write_reports(result: &RunResult, out: &Path) -> Result<(), CliError> {
+    let paths = write_all(result, out).map_err(|e| {
+        CliError::internal(format!(
+            "cannot write the reports to {}: {e:#}",
+            out.display()
+        ))
+    })?;
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    eprintln!("reports: {}", names.join(", "));
+    Ok(())
 }
 
 async fn stop(server: RunningServer) {

@@ -3,15 +3,16 @@
 use std::net::{Ipv4Addr, SocketAddr};
 
 use crate::cli::args::ServeArgs;
-use crate::cli::exit;
+use crate::cli::error::CliError;
+use crate::cli::exit::Exit;
 use assure_reference::{Defect, ServerOptions, start};
 
-/// Parses `--defect` names; the error lists the known ones.
-pub fn parse_defects(names: &[String]) -> Result<Vec<Defect>, String> {
-    names
+/// Parses `--defect` names; the error (a usage error) lists the known ones.
+pub fn parse_defects(names: &[String]) -> Result<Vec<Defect>, CliError> {
+    Ok(names
         .iter()
-        .map(|name| name.parse::<Defect>().map_err(|e| e.to_string()))
-        .collect()
+        .map(|name| name.parse::<Defect>())
+        .collect::<Result<_, _>>()?)
 }
 
 /// The defects, one per line, as `--list-defects` prints them.
@@ -27,41 +28,33 @@ pub fn render_defects() -> String {
         .collect()
 }
 
-/// Serves until Ctrl-C and returns the exit code.
-pub async fn serve(args: ServeArgs) -> u8 {
+/// Serves until Ctrl-C, then stops the server.
+pub async fn serve(args: ServeArgs) -> Result<Exit, CliError> {
     if args.list_defects {
         print!("{}", render_defects());
-        return exit::PASSED;
+        return Ok(Exit::Passed);
     }
-    let defects = match parse_defects(&args.defects) {
-        Ok(defects) => defects,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE_ERROR;
-        }
-    };
+    let defects = parse_defects(&args.defects)?;
     let options = ServerOptions {
         addr: SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)),
         defects,
         fixtures_dir: args.fixtures,
     };
-    let server = match start(options).await {
-        Ok(server) => server,
-        Err(e) => {
-            eprintln!("error: cannot start the reference server: {e:#}");
-            return exit::TARGET_ERROR;
-        }
-    };
+    let server = start(options)
+        .await
+        .map_err(|e| CliError::target(format!("cannot start the reference server: {e:#}")))?;
     println!("FHIR R4 reference server at {}", server.base_url());
     println!("press Ctrl-C to stop");
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("error: cannot wait for Ctrl-C: {e}");
-    }
-    match server.shutdown().await {
-        Ok(()) => exit::PASSED,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            exit::TARGET_ERROR
-        }
+    let waited = tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| CliError::internal(format!("cannot wait for Ctrl-C: {e}")));
+    let stopped = server
+        .shutdown()
+        .await
+        .map_err(|e| CliError::target(format!("{e:#}")));
+    match (waited, stopped) {
+        (Ok(()), Ok(())) => Ok(Exit::Passed),
+        (Err(waiting), Err(stopping)) => Err(waiting.and(stopping)),
+        (Err(error), Ok(())) | (Ok(()), Err(error)) => Err(error),
     }
 }

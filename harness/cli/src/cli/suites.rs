@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 
 use crate::cli::args::PlanArgs;
+use crate::cli::error::CliError;
 use crate::runner::{Filter, Plan, plan};
 use crate::suite::{Suite, load_embedded, load_paths};
 
@@ -12,18 +13,17 @@ pub fn overrides(args: &PlanArgs) -> IndexMap<String, String> {
 }
 
 /// Loads the suites named by `--suite` (or the built-in ones) and selects the tests to run.
-/// The error is ready to print.
-pub fn load_plan(args: &PlanArgs) -> Result<Plan, String> {
+/// A suite that does not load, or a selection that makes no plan, is a usage error.
+pub fn load_plan(args: &PlanArgs) -> Result<Plan, CliError> {
     let overrides = overrides(args);
     let suites: Vec<Suite> = if args.suites.is_empty() {
         load_embedded(&overrides)
     } else {
         load_paths(&args.suites, &overrides)
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     let filter = Filter {
         ids: args.ids.clone(),
         tags: args.tags.clone(),
     };
-    plan(&suites, &filter).map_err(|e| e.to_string())
+    Ok(plan(&suites, &filter)?)
 }

@@ -6,21 +6,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use assure_model::Format;
-use assure_validate::{
-    Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Validator,
-};
+use assure_validate::{KnownResources, Outcome, ReferenceResolver, Validator};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::cli::args::{ValidateArgs, ValidateFormat};
-use crate::cli::exit;
-use crate::profile::{issue_line, summary, unknown_profile};
-
-/// No error-level issue in any file.
-const VALID: u8 = 0;
-/// At least one file has an error-level issue.
-const INVALID: u8 = 1;
+use crate::cli::error::CliError;
+use crate::cli::exit::Exit;
+use crate::validation::{
+    Document, issue_line, remember, summary, undefined_profile, validate_document,
+};
 
 /// One file's validation result.
 struct FileOutcome {
@@ -28,81 +23,64 @@ struct FileOutcome {
     outcome: Outcome,
 }
 
-/// Validates the files and returns the exit code.
-pub fn validate(args: ValidateArgs) -> u8 {
+/// Validates the files and prints the issues: [`Exit::ChecksFailed`] when some file has an
+/// error-level issue, else [`Exit::Passed`].
+pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
     let mut documents = Vec::new();
-    let mut unreadable = false;
+    let mut unreadable = Vec::new();
     for path in &args.files {
         match std::fs::read(path) {
             Ok(bytes) => documents.push((path.clone(), bytes)),
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                unreadable = true;
-            }
+            Err(e) => unreadable.push(CliError::usage(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
         }
     }
-    if unreadable {
-        return exit::USAGE_ERROR;
+    if let Some(error) = unreadable.into_iter().reduce(CliError::and) {
+        return Err(error);
     }
 
-    let loaded = match args.definitions.sources().load() {
-        Ok(loaded) => loaded,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE_ERROR;
-        }
-    };
+    let loaded = args.definitions.sources().load()?;
     for id in &loaded.missing {
         eprintln!(
             "warning: dependency {id} is not in the package cache; its definitions are not loaded"
         );
     }
-    let validator = Validator::new(Arc::new(loaded.definitions));
-    let unknown: Vec<String> = args
+    let validator = loaded.into_validator();
+    if let Some(error) = args
         .profiles
         .iter()
-        .filter(|url| validator.profile(url).is_none())
-        .map(|url| unknown_profile(url, &validator))
-        .collect();
-    if !unknown.is_empty() {
-        unknown.iter().for_each(|e| eprintln!("error: {e}"));
-        return exit::USAGE_ERROR;
+        .filter_map(|url| undefined_profile(&validator, url))
+        .map(CliError::usage)
+        .reduce(CliError::and)
+    {
+        return Err(error);
     }
 
-    let options = Options {
-        profiles: args.profiles.clone(),
-        format: None,
-        resolver: cross_file_resolver(&documents),
-    };
-    let results: Vec<Result<FileOutcome, String>> = documents
+    let resolver = cross_file_resolver(&documents);
+    let results: Vec<Result<FileOutcome, CliError>> = documents
         .into_par_iter()
-        .map(|(path, bytes)| validate_one(&validator, &options, path, &bytes))
+        .map(|(path, bytes)| {
+            validate_one(&validator, &args.profiles, resolver.clone(), path, &bytes)
+        })
         .collect();
-    let mut outcomes = Vec::new();
-    for result in results {
-        match result {
-            Ok(outcome) => outcomes.push(outcome),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit::TARGET_ERROR;
-            }
-        }
-    }
+    let outcomes = results.into_iter().collect::<Result<Vec<_>, _>>()?;
 
     let rendered = match args.format {
         ValidateFormat::Text => render_text(&outcomes),
         ValidateFormat::Json => pretty(&render_json(&outcomes)),
         ValidateFormat::OperationOutcome => pretty(&render_operation_outcomes(&outcomes)),
     };
-    if let Err(e) = std::io::stdout().lock().write_all(rendered.as_bytes()) {
-        eprintln!("error: cannot write the results: {e}");
-        return exit::TARGET_ERROR;
-    }
-    if outcomes.iter().any(|o| o.outcome.has_errors()) {
-        INVALID
+    std::io::stdout()
+        .lock()
+        .write_all(rendered.as_bytes())
+        .map_err(|e| CliError::internal(format!("cannot write the results: {e}")))?;
+    Ok(if outcomes.iter().any(|o| o.outcome.has_errors()) {
+        Exit::ChecksFailed
     } else {
-        VALID
-    }
+        Exit::Passed
+    })
 }
 
 /// Files larger than this are not parsed a second time to serve other files' references.
@@ -119,47 +97,34 @@ fn cross_file_resolver(documents: &[(PathBuf, Vec<u8>)]) -> Option<Arc<dyn Refer
         if bytes.len() > MAX_REFERABLE_FILE {
             continue;
         }
-        if let Some(format) = Format::sniff(bytes, None)
-            && let Ok(parsed) = assure_model::parse(bytes, format)
-        {
-            known.add_with_entries(parsed.root);
-        }
+        remember(&mut known, bytes);
     }
     (!known.is_empty()).then(|| Arc::new(known) as Arc<dyn ReferenceResolver>)
 }
 
-/// Validates one document; a validator panic becomes a harness error naming the file.
+/// Validates one file; a validator panic becomes an internal error naming the file.
 fn validate_one(
     validator: &Validator,
-    options: &Options,
+    profiles: &[String],
+    resolver: Option<Arc<dyn ReferenceResolver>>,
     path: PathBuf,
     bytes: &[u8],
-) -> Result<FileOutcome, String> {
+) -> Result<FileOutcome, CliError> {
     let name = path.to_string_lossy();
-    let Some(format) = Format::sniff(bytes, Some(&name)) else {
-        let issue = Issue {
-            severity: Severity::Error,
-            location: "(document)".into(),
-            line: 0,
-            col: 0,
-            message: "The file is neither FHIR JSON nor FHIR XML".into(),
-            rule: "parse".into(),
-        };
-        return Ok(FileOutcome {
-            path,
-            outcome: Outcome {
-                issues: vec![issue],
-            },
-        });
-    };
+    let document = Document::File { name: &name, bytes };
     catch_unwind(AssertUnwindSafe(|| {
-        validator.validate_bytes(bytes, format, options)
+        validate_document(validator, document, profiles, resolver)
     }))
     .map(|outcome| FileOutcome {
         path: path.clone(),
         outcome,
     })
-    .map_err(|_| format!("internal error while validating {}", path.display()))
+    .map_err(|_| {
+        CliError::internal(format!(
+            "internal error while validating {}",
+            path.display()
+        ))
+    })
 }
 
 /// Issue lines, then one summary line per file.

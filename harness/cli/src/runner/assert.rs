@@ -16,9 +16,9 @@ use serde_json::Value;
 
 use super::json_path;
 use super::response::ResponseView;
-use crate::profile::Conformance;
 use crate::results::AssertionResult;
 use crate::suite::{Assertion, CountBounds, HeaderMatch, JsonCheck, JsonMatch, StatusMatch};
+use crate::validation::Validation;
 
 /// JSON values quoted in messages are cut to this many characters.
 const MAX_QUOTED_CHARS: usize = 120;
@@ -64,17 +64,17 @@ impl Checked {
     }
 }
 
-/// Evaluates one assertion against a response; `conforms` validates with `conformance`,
+/// Evaluates one assertion against a response; `conforms` validates with `validation`,
 /// resolving references outside the body with `received`.
 pub async fn evaluate(
     assertion: &Assertion,
     view: &ResponseView<'_>,
-    conformance: &Conformance,
+    validation: &Validation,
     received: Option<Arc<dyn ReferenceResolver>>,
 ) -> Result<Checked, String> {
     match assertion {
         Assertion::Conforms(expectation) => {
-            conforms::conforms(expectation, view.response, conformance, received).await
+            conforms::conforms(expectation, view.response, validation, received).await
         }
         Assertion::Status(accepted) => Ok(status(accepted, view)),
         Assertion::Header(header_match) => header(header_match, view),

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::http::Client;
-use crate::profile::Conformance;
 use crate::results::TargetInfo;
+use crate::validation::Validation;
 
 /// Tests run at the same time unless configured otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -23,7 +23,7 @@ pub struct RunConfig {
     /// `--var name=value`: they override every suite's defaults; captures override them.
     pub variables: IndexMap<String, String>,
     /// Definitions for `conforms` assertions, loaded on first use.
-    pub conformance: Arc<Conformance>,
+    pub validation: Arc<Validation>,
 }
 
 impl RunConfig {
@@ -35,7 +35,7 @@ impl RunConfig {
             target,
             concurrency: DEFAULT_CONCURRENCY,
             variables: IndexMap::new(),
-            conformance: Arc::new(Conformance::default()),
+            validation: Arc::new(Validation::default()),
         }
     }
 }

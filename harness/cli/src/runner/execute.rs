@@ -18,10 +18,10 @@ use super::response::ResponseView;
 use super::template;
 use super::variables::{Lookup, Scope, VarValue};
 use crate::http::Client;
-use crate::profile::Conformance;
 use crate::redact::Redactor;
 use crate::results::{Status, StepResult, TestResult};
 use crate::suite::{Action, Assertion, Step, TestCase};
+use crate::validation::{Validation, remember};
 
 /// What a test runs against: the client and the variables it does not capture itself.
 pub struct Context<'a> {
@@ -31,7 +31,7 @@ pub struct Context<'a> {
     /// `--var` values.
     pub overrides: &'a Scope,
     /// Validates bodies for `conforms` assertions.
-    pub conformance: &'a Conformance,
+    pub validation: &'a Validation,
 }
 
 /// How a step (or test) ended.
@@ -225,7 +225,7 @@ async fn run_step(
     for expectation in &step.expect {
         let evaluated = match template::assertion(expectation, lookup) {
             Ok(assertion) => {
-                assert::evaluate(&assertion, &view, context.conformance, resolver.clone()).await
+                assert::evaluate(&assertion, &view, context.validation, resolver.clone()).await
             }
             Err(error) => Err(error),
         };
@@ -259,16 +259,6 @@ async fn run_step(
         verdict,
         captured,
         body: Some(response.body),
-    }
-}
-
-/// Adds the FHIR resources of a response body (a Bundle's entries too) to `known`.
-fn remember(known: &mut KnownResources, body: &[u8]) {
-    let Some(format) = assure_model::Format::sniff(body, None) else {
-        return;
-    };
-    if let Ok(parsed) = assure_model::parse(body, format) {
-        known.add_with_entries(parsed.root);
     }
 }
 

@@ -41,7 +41,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
     let semaphore = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let overrides = Arc::new(Scope::from_text(&config.variables));
     let client = Arc::new(config.client);
-    let conformance = config.conformance;
+    let validation = config.validation;
 
     let mut senders = HashMap::new();
     let mut receivers: HashMap<String, OutcomeReceiver> = HashMap::new();
@@ -64,11 +64,11 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
             let test = Arc::new(test.clone());
             let task = {
                 let (test, semaphore, sink) = (test.clone(), semaphore.clone(), sink.clone());
-                let (client, defaults, overrides, conformance) = (
+                let (client, defaults, overrides, validation) = (
                     client.clone(),
                     defaults.clone(),
                     overrides.clone(),
-                    conformance.clone(),
+                    validation.clone(),
                 );
                 async move {
                     let (result, exports) = match inherit(&needs).await {
@@ -83,7 +83,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                                 client: &client,
                                 defaults: &defaults,
                                 overrides: &overrides,
-                                conformance: &conformance,
+                                validation: &validation,
                             };
                             execute(&test, &context, inherited).await
                         }

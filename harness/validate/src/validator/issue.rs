@@ -2,24 +2,8 @@
 
 use serde_json::{Value, json};
 
-/// How serious an issue is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-}
-
-impl Severity {
-    /// The OperationOutcome `issue.severity` code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-            Self::Information => "information",
-        }
-    }
-}
+/// How serious an issue is: the parser's severity, so parse issues pass through unchanged.
+pub use assure_model::Severity;
 
 /// One finding about an instance.
 #[derive(Debug, Clone, PartialEq, Eq)]

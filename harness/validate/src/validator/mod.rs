@@ -135,11 +135,7 @@ impl Validator {
                     .issues
                     .iter()
                     .map(|p| Issue {
-                        severity: match p.severity {
-                            assure_model::Severity::Error => Severity::Error,
-                            assure_model::Severity::Warning => Severity::Warning,
-                            _ => Severity::Information,
-                        },
+                        severity: p.severity,
                         location: p.path.clone(),
                         line: p.pos.line,
                         col: p.pos.col,

@@ -744,12 +744,7 @@ impl<'v> Walk<'v> {
             return;
         };
         for issue in assure_model::check_xhtml(xhtml, node.pos, location) {
-            let severity = match issue.severity {
-                assure_model::Severity::Error => Severity::Error,
-                assure_model::Severity::Warning => Severity::Warning,
-                assure_model::Severity::Information => Severity::Information,
-            };
-            self.report(severity, node, location, rule, issue.message);
+            self.report(issue.severity, node, location, rule, issue.message);
         }
     }
 

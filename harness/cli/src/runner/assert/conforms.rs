@@ -1,5 +1,5 @@
 //! `conforms`: the body validates against the FHIR definitions. Validation runs off the async
-//! runtime (see [`Conformance`]); every issue, with its position, goes into `actual`.
+//! runtime (see [`Validation`]); every issue, with its position, goes into `actual`.
 
 use std::sync::Arc;
 
@@ -7,8 +7,8 @@ use assure_validate::ReferenceResolver;
 
 use super::Checked;
 use crate::http::Response;
-use crate::profile::{Conformance, issue_line, summary};
 use crate::suite::ConformsTo;
+use crate::validation::{Validation, issue_line, summary};
 
 /// Most issues listed in `actual`; the rest are counted.
 const MAX_LISTED_ISSUES: usize = 50;
@@ -19,11 +19,11 @@ const MAX_LISTED_ISSUES: usize = 50;
 pub async fn conforms(
     expectation: &ConformsTo,
     response: &Response,
-    conformance: &Conformance,
+    validation: &Validation,
     received: Option<Arc<dyn ReferenceResolver>>,
 ) -> Result<Checked, String> {
-    let outcome = conformance
-        .check(response.body.clone(), expectation.profile.clone(), received)
+    let outcome = validation
+        .validate(response.body.clone(), expectation.profile.clone(), received)
         .await?;
     let (claim, expected) = match &expectation.profile {
         Some(profile) => (

@@ -26,11 +26,11 @@ fn fhir(body: Value) -> Response {
 
 /// Evaluates with a checker that has no definitions: only `conforms` would need them.
 fn evaluate_now(assertion: &Assertion, response: &Response) -> Result<Checked, String> {
-    let conformance = Conformance::default();
+    let validation = Validation::default();
     futures::executor::block_on(evaluate(
         assertion,
         &ResponseView::new(response),
-        &conformance,
+        &validation,
         None,
     ))
 }

@@ -5,9 +5,10 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use assure_validate::package::{Package, PackageCache, PackageError, default_cache_dir};
-use assure_validate::{Definitions, bundled};
+use assure_validate::{Definitions, Validator, bundled};
 
 /// The package that holds the R4 base definitions.
 pub const R4_CORE: (&str, &str) = ("hl7.fhir.r4.core", "4.0.1");
@@ -117,6 +118,13 @@ pub struct Loaded {
     /// `name#version` of declared dependencies missing from the cache (the R4 base left out
     /// when it was found elsewhere).
     pub missing: Vec<String>,
+}
+
+impl Loaded {
+    /// A validator over these definitions.
+    pub fn into_validator(self) -> Validator {
+        Validator::new(Arc::new(self.definitions))
+    }
 }
 
 impl DefinitionSources {

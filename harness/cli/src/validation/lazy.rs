@@ -1,26 +1,26 @@
-//! The runner's conformance checker: definitions loaded once per run, on first use, and
-//! validation run on the blocking thread pool so the async runtime keeps serving other tests.
+//! Validation for a run: definitions loaded once, on first use, and documents validated on the
+//! blocking thread pool so the async runtime keeps serving other tests.
 
 use std::sync::Arc;
 
 use assure_validate::{Outcome, ReferenceResolver, Validator};
 use tokio::sync::OnceCell;
 
-use super::check::check_document;
+use super::document::{Document, undefined_profile, validate_document};
 use super::sources::DefinitionSources;
 
 /// Validates response bodies for `conforms` assertions. Cheap to create: nothing is read
-/// until the first check.
+/// until the first validation.
 #[derive(Debug, Default)]
-pub struct Conformance {
+pub struct Validation {
     sources: DefinitionSources,
     validator: OnceCell<Result<Arc<Validator>, String>>,
 }
 
-impl Conformance {
-    /// A checker that loads its definitions from `sources` when first needed.
-    pub fn new(sources: DefinitionSources) -> Conformance {
-        Conformance {
+impl Validation {
+    /// Validation with definitions loaded from `sources` when first needed.
+    pub fn new(sources: DefinitionSources) -> Validation {
+        Validation {
             sources,
             validator: OnceCell::new(),
         }
@@ -36,17 +36,17 @@ impl Conformance {
                     .await
                     .map_err(|e| format!("loading the FHIR definitions failed: {e}"))?;
                 let loaded = loaded.map_err(|e| e.to_string())?;
-                Ok(Arc::new(Validator::new(Arc::new(loaded.definitions))))
+                Ok(Arc::new(loaded.into_validator()))
             })
             .await
             .clone()
     }
 
-    /// Validates `body` against its own type and `meta.profile`, plus `profile` when given (a
-    /// Bundle: each entry's resource); references outside the body are looked up with
-    /// `resolver`. `Err` is a harness problem: no definitions, or a `profile` the loaded
-    /// packages do not define.
-    pub async fn check(
+    /// Validates `body` as a [`Document::Body`] against its own type and `meta.profile`, plus
+    /// `profile` when given (a Bundle: each entry's resource); references outside the body
+    /// are looked up with `resolver`. `Err` is a harness problem: no definitions, or a
+    /// `profile` the loaded packages do not define.
+    pub async fn validate(
         &self,
         body: Vec<u8>,
         profile: Option<String>,
@@ -54,28 +54,21 @@ impl Conformance {
     ) -> Result<Outcome, String> {
         let validator = self.validator().await?;
         tokio::task::spawn_blocking(move || {
-            if let Some(url) = &profile
-                && validator.profile(url).is_none()
+            let profiles: Vec<String> = profile.into_iter().collect();
+            if let Some(error) = profiles
+                .iter()
+                .find_map(|url| undefined_profile(&validator, url))
             {
-                return Err(unknown_profile(url, &validator));
+                return Err(error);
             }
-            Ok(check_document(
+            Ok(validate_document(
                 &validator,
-                &body,
-                profile.as_deref(),
+                Document::Body(&body),
+                &profiles,
                 resolver,
             ))
         })
         .await
         .map_err(|e| format!("validation failed: {e}"))?
     }
-}
-
-/// The error for a profile that no loaded package defines.
-pub fn unknown_profile(url: &str, validator: &Validator) -> String {
-    let packages = validator.definitions().packages().join(", ");
-    format!(
-        "profile {url} is not defined by the loaded packages ({packages}); \
-         add the package that defines it with --package"
-    )
 }

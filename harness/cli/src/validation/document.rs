@@ -1,0 +1,139 @@
+//! Validation of one document: a file, or a received body (with a profile asked of a Bundle,
+//! every `entry.resource` against that profile).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use assure_model::{Element, Format};
+use assure_validate::{
+    Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Validator,
+};
+
+/// A document to validate.
+#[derive(Debug, Clone, Copy)]
+pub enum Document<'a> {
+    /// A file: its name's extension hints the format; profiles apply to the document itself.
+    File { name: &'a str, bytes: &'a [u8] },
+    /// A response body: a profile asked of a Bundle applies to each `entry.resource`.
+    Body(&'a [u8]),
+}
+
+/// Validates `document` (JSON or XML, sniffed) against its own type and `meta.profile`, plus
+/// `profiles`. A [`Document::Body`] Bundle with profiles has each `entry.resource` checked
+/// against them (the Bundle itself against its base definition); issue locations name the
+/// entry, e.g. `Bundle.entry[2].resource.name[0]`. References to resources outside the
+/// document are looked up with `resolver`, when given.
+pub fn validate_document(
+    validator: &Validator,
+    document: Document<'_>,
+    profiles: &[String],
+    resolver: Option<Arc<dyn ReferenceResolver>>,
+) -> Outcome {
+    let (bytes, name) = match document {
+        Document::File { name, bytes } => (bytes, Some(name)),
+        Document::Body(bytes) => (bytes, None),
+    };
+    let Some(format) = Format::sniff(bytes, name) else {
+        return Outcome {
+            issues: vec![document_issue(not_fhir(document))],
+        };
+    };
+    let options = Options {
+        profiles: profiles.to_vec(),
+        format: Some(format),
+        resolver,
+    };
+    if matches!(document, Document::File { .. }) || profiles.is_empty() {
+        return validator.validate_bytes(bytes, format, &options);
+    }
+    match assure_model::parse(bytes, format) {
+        Ok(parsed) if parsed.root.resource_type.as_deref() == Some("Bundle") => {
+            validate_entries(validator, bytes, format, &parsed.root, &options)
+        }
+        _ => validator.validate_bytes(bytes, format, &options),
+    }
+}
+
+/// A Bundle against its base definition, then each `entry.resource` against `options`'
+/// profiles.
+fn validate_entries(
+    validator: &Validator,
+    bytes: &[u8],
+    format: Format,
+    bundle: &Element,
+    options: &Options,
+) -> Outcome {
+    let base_options = Options {
+        resolver: options.resolver.clone(),
+        ..Options::default()
+    };
+    let mut outcome = validator.validate_bytes(bytes, format, &base_options);
+    for (index, entry) in bundle.children_named("entry").enumerate() {
+        if let Some(resource) = entry.child("resource") {
+            let mut resource: Element = resource.clone();
+            resource.name = format!("Bundle.entry[{index}].resource");
+            outcome
+                .issues
+                .extend(validator.validate(&resource, options));
+        }
+    }
+    dedup(&mut outcome.issues);
+    outcome
+}
+
+/// Why a document that is neither FHIR JSON nor FHIR XML cannot be validated.
+fn not_fhir(document: Document<'_>) -> &'static str {
+    match document {
+        Document::File { .. } => "The file is neither FHIR JSON nor FHIR XML",
+        Document::Body(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => "The body is empty",
+        Document::Body(_) => "The body is neither FHIR JSON nor FHIR XML",
+    }
+}
+
+/// Removes repeated issues (an entry is checked against its base both inside the Bundle and
+/// on its own), keeping the first of each.
+fn dedup(issues: &mut Vec<Issue>) {
+    let mut seen = HashSet::new();
+    issues.retain(|issue| {
+        seen.insert((
+            issue.severity,
+            issue.location.clone(),
+            issue.line,
+            issue.col,
+            issue.message.clone(),
+        ))
+    });
+}
+
+fn document_issue(message: &str) -> Issue {
+    Issue {
+        severity: Severity::Error,
+        location: "(document)".into(),
+        line: 0,
+        col: 0,
+        message: message.into(),
+        rule: "parse".into(),
+    }
+}
+
+/// Adds the FHIR resources of a document (a Bundle's entries too) to `known`, so references
+/// from other documents resolve to them; anything that does not parse is left out.
+pub fn remember(known: &mut KnownResources, bytes: &[u8]) {
+    if let Some(format) = Format::sniff(bytes, None)
+        && let Ok(parsed) = assure_model::parse(bytes, format)
+    {
+        known.add_with_entries(parsed.root);
+    }
+}
+
+/// The error for a profile that no loaded package defines; `None` when one does.
+pub fn undefined_profile(validator: &Validator, url: &str) -> Option<String> {
+    if validator.profile(url).is_some() {
+        return None;
+    }
+    let packages = validator.definitions().packages().join(", ");
+    Some(format!(
+        "profile {url} is not defined by the loaded packages ({packages}); \
+         add the package that defines it with --package"
+    ))
+}
