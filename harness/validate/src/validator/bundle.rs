@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use assure_model::Element;
 
+use super::bundle_index::restful_tail;
 use super::document;
 use super::issue::Severity;
 use super::walk::{Walk, element_location};
@@ -100,26 +101,9 @@ fn is_absolute_url(url: &str) -> bool {
     })
 }
 
-/// `(type, id)` from the end of a RESTful URL (`.../Patient/1` or `.../Patient/1/_history/2`).
-pub fn restful_tail(url: &str) -> Option<(&str, &str)> {
-    if url.starts_with("urn:") {
-        return None;
-    }
-    let parts: Vec<&str> = url.split('/').collect();
-    let n = parts.len();
-    let (type_at, id_at) = if n >= 4 && parts[n - 2] == "_history" {
-        (n - 4, n - 3)
-    } else {
-        (n.checked_sub(2)?, n - 1)
-    };
-    let kind = parts.get(type_at)?;
-    kind.starts_with(|c: char| c.is_ascii_uppercase())
-        .then_some((*kind, parts[id_at]))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{is_absolute_url, restful_tail};
+    use super::is_absolute_url;
 
     #[test]
     fn full_urls_must_be_absolute() {
@@ -127,19 +111,5 @@ mod tests {
         assert!(is_absolute_url("urn:uuid:1234"));
         assert!(!is_absolute_url("Patient/1"));
         assert!(!is_absolute_url("1:2"));
-    }
-
-    #[test]
-    fn reads_type_and_id_from_full_urls() {
-        assert_eq!(
-            restful_tail("http://x/fhir/Patient/1"),
-            Some(("Patient", "1"))
-        );
-        assert_eq!(
-            restful_tail("http://x/Patient/1/_history/2"),
-            Some(("Patient", "1"))
-        );
-        assert_eq!(restful_tail("urn:uuid:1234"), None);
-        assert_eq!(restful_tail("http://x/fhir/patient"), None);
     }
 }
