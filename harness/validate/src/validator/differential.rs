@@ -7,8 +7,8 @@ use assure_model::Element;
 
 use super::issue::Severity;
 use super::pattern::{describe, matches};
-use super::profile::Profile;
-use super::walk::{Walk, capitalized, element_location};
+use super::profile::{Profile, capitalized};
+use super::walk::{Walk, element_location};
 
 /// Checks the differential of the StructureDefinition `sd` at `location`.
 pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {

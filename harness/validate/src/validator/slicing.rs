@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::issue::Severity;
 use super::pattern::matches;
-use super::profile::Profile;
+use super::profile::{Profile, capitalized};
 use super::reference;
-use super::walk::{Scope, Walk, capitalized, element_location};
+use super::walk::{Scope, Walk, element_location};
 
 /// Checks the repetitions `items` of sliced element `base` (children of `parent`).
 pub fn check(

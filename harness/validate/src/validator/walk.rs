@@ -14,7 +14,7 @@ use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::policy::{html_tag_at, is_example_url};
-use super::profile::{ElementDef, Profile};
+use super::profile::{ElementDef, Profile, name_matches, node_type};
 use super::resolver::ReferenceResolver;
 use super::{
     Options, Validator, attachment, binding, bundle, differential, narrative_language, reference,
@@ -831,48 +831,7 @@ pub fn element_location(parent: &str, child: &Element) -> String {
     }
 }
 
-/// Whether an instance property name is described by `def` (`valueQuantity` by
-/// `value[x]`).
-pub fn name_matches(def: &ElementDef, name: &str) -> bool {
-    if def.is_choice {
-        name.strip_prefix(def.name.as_str())
-            .is_some_and(|suffix| suffix.starts_with(|c: char| c.is_ascii_uppercase()))
-    } else {
-        def.name == name
-    }
-}
-
-/// The type of a node under `def`: the single type, or the one named by a choice suffix.
-pub fn node_type(def: &ElementDef, node: &Element) -> Option<String> {
-    if def.is_choice {
-        let suffix = node.name.strip_prefix(def.name.as_str())?;
-        return def
-            .types
-            .iter()
-            .find(|t| capitalized(&t.code) == suffix)
-            .map(|t| t.code.clone());
-    }
-    match def.types.as_slice() {
-        [] => None,
-        [single] => Some(single.code.clone()),
-        several => node
-            .resource_type
-            .clone()
-            .filter(|rt| several.iter().any(|t| &t.code == rt))
-            .or_else(|| Some(several[0].code.clone())),
-    }
-}
-
 /// FHIR primitive types are spelled with a lower-case initial.
 pub fn is_primitive_code(code: &str) -> bool {
     code.starts_with(|c: char| c.is_ascii_lowercase())
-}
-
-/// `dateTime` → `DateTime`.
-pub fn capitalized(code: &str) -> String {
-    let mut chars = code.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
