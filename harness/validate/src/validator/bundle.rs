@@ -6,15 +6,16 @@ use std::collections::HashSet;
 use assure_model::Element;
 
 use super::bundle_index::restful_tail;
+use super::context::Context;
 use super::document;
 use super::issue::Severity;
-use super::walk::{Walk, element_location};
+use super::report::{Report, element_location};
 
 /// Link relations that may occur only once in a bundle.
 const SINGLE_LINKS: &[&str] = &["self", "first", "previous", "next", "last"];
 
 /// Checks the bundle-level rules of `bundle` at `location`.
-pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
+pub fn check(cx: &Context<'_>, report: &mut Report, bundle: &Element, location: &str) {
     let kind = bundle
         .child("type")
         .and_then(Element::text)
@@ -26,7 +27,7 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
         };
         if SINGLE_LINKS.contains(&relation) && !relations.insert(relation) {
             let loc = element_location(location, link);
-            walk.report(
+            report.add(
                 Severity::Error,
                 link,
                 &loc,
@@ -36,7 +37,7 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
         }
     }
     if let Some(kind) = document::Kind::of(kind) {
-        document::check(walk, bundle, location, kind);
+        document::check(cx, report, bundle, location, kind);
     }
     for entry in bundle.children_named("entry") {
         let entry_location = element_location(location, entry);
@@ -48,7 +49,7 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
         if let Some(full_url) = entry.child("fullUrl").and_then(Element::text)
             && !is_absolute_url(full_url)
         {
-            walk.report(
+            report.add(
                 Severity::Error,
                 entry,
                 &entry_location,
@@ -57,10 +58,10 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
             );
         } else if let Some(full_url) = entry.child("fullUrl").and_then(Element::text)
             && let Some((url_type, url_id)) = restful_tail(full_url)
-            && walk.validator.type_profile(url_type).is_some()
+            && cx.validator.type_profile(url_type).is_some()
             && (url_type != resource_type || id.is_some_and(|id| id != url_id))
         {
-            walk.report(
+            report.add(
                 Severity::Error,
                 entry,
                 &entry_location,
@@ -80,7 +81,7 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
             && mode != Some("outcome")
             && resource_type != "OperationOutcome"
         {
-            walk.report(
+            report.add(
                 Severity::Error,
                 resource,
                 &format!("{entry_location}.resource"),

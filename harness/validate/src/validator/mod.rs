@@ -5,6 +5,7 @@ mod binding;
 mod bounds;
 mod bundle;
 mod bundle_index;
+mod context;
 mod differential;
 mod document;
 mod extension;
@@ -16,6 +17,7 @@ mod pattern;
 mod policy;
 mod profile;
 mod reference;
+mod report;
 mod resolver;
 mod slicing;
 mod snapshot;
@@ -106,7 +108,7 @@ impl Validator {
 
     /// Validates one resource (the root of a parsed document).
     pub fn validate(&self, resource: &Element, options: &Options) -> Vec<Issue> {
-        let mut walk = walk::Walk::new(self, options);
+        let mut walk = walk::Walk::new(context::Context::new(self, options));
         walk.resource(
             resource,
             resource,
@@ -114,7 +116,7 @@ impl Validator {
             &resource.name.clone(),
             &options.profiles,
         );
-        walk.finish()
+        walk.report.finish()
     }
 
     /// Parses and validates a document; parse problems become issues.
