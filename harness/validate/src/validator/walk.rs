@@ -1,4 +1,4 @@
-//! The walk over an instance: every node is matched to its element
+//! The walk over an instance (`Validator::validate`): every node is matched to its element
 //! definition, and the structural rules (known elements, cardinality, types, primitive
 //! formats, fixed/pattern values, maximum length, bindings, invariants, slicing, extensions,
 //! references) are checked. Slicing and reference targets walk on through it (trial walks);
@@ -11,18 +11,33 @@ use assure_model::{Element, Primitive};
 
 use super::context::{Context, Scope};
 use super::extension::{self, Host};
-use super::issue::Severity;
+use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::policy::{html_tag_at, is_example_url};
 use super::profile::{ElementDef, Profile, name_matches, node_type};
 use super::report::{Report, element_location};
 use super::{
-    attachment, binding, bounds, bundle, differential, narrative_language, obligations, reference,
-    slicing,
+    Options, Validator, attachment, binding, bounds, bundle, differential, narrative_language,
+    obligations, reference, slicing,
 };
 
 /// Deepest resource nesting (contained, bundled) followed.
 const MAX_DEPTH: usize = 24;
+
+impl Validator {
+    /// Validates one resource (the root of a parsed document).
+    pub fn validate(&self, resource: &Element, options: &Options) -> Vec<Issue> {
+        let mut walk = Walk::new(Context::new(self, options));
+        walk.resource(
+            resource,
+            resource,
+            resource,
+            &resource.name.clone(),
+            &options.profiles,
+        );
+        walk.report.finish()
+    }
+}
 
 /// One validation run, or a trial walk within one: what it reads, the issues it collects and
 /// where the traversal is.
@@ -38,8 +53,7 @@ pub struct Walk<'v> {
 }
 
 impl<'v> Walk<'v> {
-    /// A walk that has found nothing yet.
-    pub fn new(cx: Context<'v>) -> Self {
+    fn new(cx: Context<'v>) -> Self {
         Self {
             cx,
             report: Report::default(),
