@@ -1,4 +1,5 @@
-//! References: the literal reference's form, contained targets and target types.
+//! References: the literal reference's form, contained targets and target types; a resolved
+//! target is checked against the target profiles by a trial walk.
 
 use std::sync::Arc;
 
