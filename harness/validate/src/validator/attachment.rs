@@ -4,10 +4,10 @@ use assure_model::Element;
 use base64::Engine;
 
 use super::issue::Severity;
-use super::walk::Walk;
+use super::report::Report;
 
 /// Checks an `Attachment` element.
-pub fn check(walk: &mut Walk<'_>, node: &Element, location: &str, rule: &str) {
+pub fn check(report: &mut Report, node: &Element, location: &str, rule: &str) {
     let (Some(data), Some(size)) = (
         node.child("data").and_then(Element::text),
         node.child("size")
@@ -22,7 +22,7 @@ pub fn check(walk: &mut Walk<'_>, node: &Element, location: &str, rule: &str) {
         return;
     };
     if bytes.len() as u64 != size {
-        walk.report(
+        report.add(
             Severity::Error,
             node,
             location,

@@ -2,14 +2,16 @@
 
 use assure_model::Element;
 
+use super::context::Context;
 use super::issue::Severity;
 use super::profile::Binding;
-use super::walk::Walk;
+use super::report::Report;
 use crate::terminology::CodeCheck;
 
 /// Checks `node` (of type `type_code`) against a required or extensible binding.
 pub fn check(
-    walk: &mut Walk<'_>,
+    cx: &Context<'_>,
+    report: &mut Report,
     node: &Element,
     type_code: &str,
     binding: &Binding,
@@ -33,7 +35,7 @@ pub fn check(
     if codings.is_empty() {
         return;
     }
-    let terminology = walk.validator.terminology();
+    let terminology = cx.validator.terminology();
     let mut cannot_tell = None;
     for (system, code) in &codings {
         match terminology.validate_code(&binding.value_set, *system, code) {
@@ -50,7 +52,7 @@ pub fn check(
         })
         .collect();
     match cannot_tell {
-        Some(reason) => walk.report(
+        Some(reason) => report.add(
             Severity::Warning,
             node,
             location,
@@ -62,7 +64,7 @@ pub fn check(
                 binding.value_set
             ),
         ),
-        None => walk.report(
+        None => report.add(
             failure_severity,
             node,
             location,

@@ -14,14 +14,14 @@ use serde_json::Value;
 
 use super::issue::Severity;
 use super::profile::{ElementDef, ValueBound};
-use super::walk::Walk;
+use super::report::Report;
 
 /// The UCUM code system.
 const UCUM: &str = "http://unitsofmeasure.org";
 
 /// Checks `node` (of type `type_code`) against the `minValue[x]` and `maxValue[x]` of `def`.
 pub fn check(
-    walk: &mut Walk<'_>,
+    report: &mut Report,
     node: &Element,
     def: &ElementDef,
     type_code: Option<&str>,
@@ -36,7 +36,7 @@ pub fn check(
             .as_ref()
             .and_then(|bound| judge(node, type_code, bound, side))
         {
-            walk.report(severity, node, location, &def.id, message);
+            report.add(severity, node, location, &def.id, message);
         }
     }
 }

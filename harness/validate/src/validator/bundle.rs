@@ -5,15 +5,17 @@ use std::collections::HashSet;
 
 use assure_model::Element;
 
+use super::bundle_index::restful_tail;
+use super::context::Context;
 use super::document;
 use super::issue::Severity;
-use super::walk::{Walk, element_location};
+use super::report::{Report, element_location};
 
 /// Link relations that may occur only once in a bundle.
 const SINGLE_LINKS: &[&str] = &["self", "first", "previous", "next", "last"];
 
 /// Checks the bundle-level rules of `bundle` at `location`.
-pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
+pub fn check(cx: &Context<'_>, report: &mut Report, bundle: &Element, location: &str) {
     let kind = bundle
         .child("type")
         .and_then(Element::text)
@@ -25,7 +27,7 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
         };
         if SINGLE_LINKS.contains(&relation) && !relations.insert(relation) {
             let loc = element_location(location, link);
-            walk.report(
+            report.add(
                 Severity::Error,
                 link,
                 &loc,
@@ -35,7 +37,7 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
         }
     }
     if let Some(kind) = document::Kind::of(kind) {
-        document::check(walk, bundle, location, kind);
+        document::check(cx, report, bundle, location, kind);
     }
     for entry in bundle.children_named("entry") {
         let entry_location = element_location(location, entry);
@@ -47,7 +49,7 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
         if let Some(full_url) = entry.child("fullUrl").and_then(Element::text)
             && !is_absolute_url(full_url)
         {
-            walk.report(
+            report.add(
                 Severity::Error,
                 entry,
                 &entry_location,
@@ -56,10 +58,10 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
             );
         } else if let Some(full_url) = entry.child("fullUrl").and_then(Element::text)
             && let Some((url_type, url_id)) = restful_tail(full_url)
-            && walk.validator.type_profile(url_type).is_some()
+            && cx.validator.type_profile(url_type).is_some()
             && (url_type != resource_type || id.is_some_and(|id| id != url_id))
         {
-            walk.report(
+            report.add(
                 Severity::Error,
                 entry,
                 &entry_location,
@@ -79,7 +81,7 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str) {
             && mode != Some("outcome")
             && resource_type != "OperationOutcome"
         {
-            walk.report(
+            report.add(
                 Severity::Error,
                 resource,
                 &format!("{entry_location}.resource"),
@@ -100,26 +102,9 @@ fn is_absolute_url(url: &str) -> bool {
     })
 }
 
-/// `(type, id)` from the end of a RESTful URL (`.../Patient/1` or `.../Patient/1/_history/2`).
-pub fn restful_tail(url: &str) -> Option<(&str, &str)> {
-    if url.starts_with("urn:") {
-        return None;
-    }
-    let parts: Vec<&str> = url.split('/').collect();
-    let n = parts.len();
-    let (type_at, id_at) = if n >= 4 && parts[n - 2] == "_history" {
-        (n - 4, n - 3)
-    } else {
-        (n.checked_sub(2)?, n - 1)
-    };
-    let kind = parts.get(type_at)?;
-    kind.starts_with(|c: char| c.is_ascii_uppercase())
-        .then_some((*kind, parts[id_at]))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{is_absolute_url, restful_tail};
+    use super::is_absolute_url;
 
     #[test]
     fn full_urls_must_be_absolute() {
@@ -127,19 +112,5 @@ mod tests {
         assert!(is_absolute_url("urn:uuid:1234"));
         assert!(!is_absolute_url("Patient/1"));
         assert!(!is_absolute_url("1:2"));
-    }
-
-    #[test]
-    fn reads_type_and_id_from_full_urls() {
-        assert_eq!(
-            restful_tail("http://x/fhir/Patient/1"),
-            Some(("Patient", "1"))
-        );
-        assert_eq!(
-            restful_tail("http://x/Patient/1/_history/2"),
-            Some(("Patient", "1"))
-        );
-        assert_eq!(restful_tail("urn:uuid:1234"), None);
-        assert_eq!(restful_tail("http://x/fhir/patient"), None);
     }
 }

@@ -1,11 +1,10 @@
 //! Lookups of a Bundle's entries, built once per document so that resolving its references
-//! takes constant time per reference instead of a scan of every entry.
+//! takes constant time per reference instead of a scan of every entry; and the `Type/id` that
+//! entry URLs and references end with.
 
 use std::collections::HashMap;
 
 use assure_model::Element;
-
-use super::bundle::restful_tail;
 
 /// Where each entry of one Bundle sits among the Bundle's children: by `fullUrl`, by the
 /// type and id of its resource, and by its resource's address. The first entry wins when
@@ -140,6 +139,23 @@ fn absolute_target(from: &str, reference: &str) -> Option<String> {
     Some(format!("{}{kind}/{id}", &from[..tail_at]))
 }
 
+/// `(type, id)` from the end of a RESTful URL (`.../Patient/1` or `.../Patient/1/_history/2`).
+pub fn restful_tail(url: &str) -> Option<(&str, &str)> {
+    if url.starts_with("urn:") {
+        return None;
+    }
+    let parts: Vec<&str> = url.split('/').collect();
+    let n = parts.len();
+    let (type_at, id_at) = if n >= 4 && parts[n - 2] == "_history" {
+        (n - 4, n - 3)
+    } else {
+        (n.checked_sub(2)?, n - 1)
+    };
+    let kind = parts.get(type_at)?;
+    kind.starts_with(|c: char| c.is_ascii_uppercase())
+        .then_some((*kind, parts[id_at]))
+}
+
 /// The identity of an element within one parsed document.
 fn address(element: &Element) -> usize {
     std::ptr::from_ref(element) as usize
@@ -149,7 +165,7 @@ fn address(element: &Element) -> usize {
 mod tests {
     use assure_model::{Element, Format};
 
-    use super::BundleIndex;
+    use super::{BundleIndex, restful_tail};
 
     fn bundle() -> Element {
         let json = r#"{"resourceType": "Bundle", "type": "collection", "entry": [
@@ -225,5 +241,19 @@ mod tests {
         let no_full_url = entries[2].child("resource").unwrap();
         let found = index.resolve(&bundle, "Practitioner/c3", no_full_url);
         assert_eq!(found.and_then(|r| r.child("id")?.text()), Some("c3"));
+    }
+
+    #[test]
+    fn reads_type_and_id_from_full_urls() {
+        assert_eq!(
+            restful_tail("http://x/fhir/Patient/1"),
+            Some(("Patient", "1"))
+        );
+        assert_eq!(
+            restful_tail("http://x/Patient/1/_history/2"),
+            Some(("Patient", "1"))
+        );
+        assert_eq!(restful_tail("urn:uuid:1234"), None);
+        assert_eq!(restful_tail("http://x/fhir/patient"), None);
     }
 }

@@ -5,13 +5,14 @@
 
 use assure_model::Element;
 
+use super::context::Context;
 use super::issue::Severity;
 use super::pattern::{describe, matches};
-use super::profile::Profile;
-use super::walk::{Walk, capitalized, element_location};
+use super::profile::{Profile, capitalized};
+use super::report::{Report, element_location};
 
 /// Checks the differential of the StructureDefinition `sd` at `location`.
-pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {
+pub fn check(cx: &Context<'_>, report: &mut Report, sd: &Element, location: &str) {
     let text = |name: &str| sd.child(name).and_then(Element::text);
     let (Some("constraint"), Some(base_url)) = (text("derivation"), text("baseDefinition")) else {
         return;
@@ -20,7 +21,7 @@ pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {
         // A definition derived from itself has no base to compare with.
         return;
     }
-    let Some(base) = walk.validator.profile(base_url) else {
+    let Some(base) = cx.validator.profile(base_url) else {
         return;
     };
     let Some(differential) = sd.child("differential") else {
@@ -33,7 +34,7 @@ pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {
         };
         let element_loc = element_location(&differential_location, element);
         if let Some(problem) = path_problem(&base, path) {
-            walk.report(
+            report.add(
                 Severity::Error,
                 element,
                 &element_loc,
@@ -51,9 +52,9 @@ pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {
             else {
                 continue;
             };
-            if !discriminator_starts_in(walk, &base, path, discriminator_path) {
+            if !discriminator_starts_in(cx, &base, path, discriminator_path) {
                 let loc = element_location(&format!("{element_loc}.slicing"), discriminator);
-                walk.report(
+                report.add(
                     Severity::Error,
                     discriminator,
                     &loc,
@@ -80,7 +81,7 @@ pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {
             && !matches(fixed, expected, true)
         {
             let loc = element_location(&element_loc, fixed);
-            walk.report(
+            report.add(
                 Severity::Error,
                 fixed,
                 &loc,
@@ -122,7 +123,7 @@ fn path_problem(base: &Profile, path: &str) -> Option<String> {
 /// children in `base`, else those of its single type). Steps that are functions, variables or
 /// `$this` are not judged.
 fn discriminator_starts_in(
-    walk: &Walk<'_>,
+    cx: &Context<'_>,
     base: &Profile,
     path: &str,
     discriminator: &str,
@@ -148,7 +149,7 @@ fn discriminator_starts_in(
         let [single] = def.types.as_slice() else {
             return true;
         };
-        let Some(type_profile) = walk.validator.type_profile(&single.code) else {
+        let Some(type_profile) = cx.validator.type_profile(&single.code) else {
             return true;
         };
         let root = &type_profile.elements[type_profile.root()];

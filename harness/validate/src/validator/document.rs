@@ -7,8 +7,9 @@ use std::collections::VecDeque;
 use assure_model::Element;
 
 use super::bundle_index::BundleIndex;
+use super::context::Context;
 use super::issue::Severity;
-use super::walk::{Walk, element_location};
+use super::report::{Report, element_location};
 
 /// The kinds of bundle whose first entry anchors the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +37,8 @@ impl Kind {
 }
 
 /// Checks the rules of a document or message `bundle` at `location`.
-pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str, kind: Kind) {
-    let index = walk.bundle_index(bundle);
+pub fn check(cx: &Context<'_>, report: &mut Report, bundle: &Element, location: &str, kind: Kind) {
+    let index = cx.bundle_index(bundle);
     let Some(first) = bundle.children_named("entry").next() else {
         return;
     };
@@ -47,10 +48,10 @@ pub fn check(walk: &mut Walk<'_>, bundle: &Element, location: &str, kind: Kind) 
     if anchor.resource_type.as_deref() == Some(kind.anchor()) {
         let anchor_location = format!("{}.resource", element_location(location, first));
         for (reference, at) in anchor_references(anchor, &anchor_location, kind) {
-            must_resolve(walk, &index, bundle, anchor, reference, &at);
+            must_resolve(report, &index, bundle, anchor, reference, &at);
         }
     }
-    unlinked_entries(walk, &index, bundle, location, kind);
+    unlinked_entries(report, &index, bundle, location, kind);
 }
 
 /// The references of the anchor resource that must resolve in the bundle, with their
@@ -101,7 +102,7 @@ fn anchor_references<'e>(
 
 /// Reports `reference` (a Reference element of `from`) when it does not resolve in the bundle.
 fn must_resolve(
-    walk: &mut Walk<'_>,
+    report: &mut Report,
     index: &BundleIndex,
     bundle: &Element,
     from: &Element,
@@ -114,7 +115,7 @@ fn must_resolve(
     if target.starts_with('#') || index.resolve(bundle, target, from).is_some() {
         return;
     }
-    walk.report(
+    report.add(
         Severity::Error,
         reference,
         location,
@@ -126,7 +127,7 @@ fn must_resolve(
 /// Reports entries not reachable from the first entry by following references forwards or
 /// backwards: errors in documents, warnings in messages.
 fn unlinked_entries(
-    walk: &mut Walk<'_>,
+    report: &mut Report,
     index: &BundleIndex,
     bundle: &Element,
     location: &str,
@@ -192,7 +193,7 @@ fn unlinked_entries(
             .and_then(Element::text)
             .map(|u| format!("'{u}'"))
             .unwrap_or_else(|| "without a fullUrl".into());
-        walk.report(
+        report.add(
             severity,
             entry,
             &element_location(location, entry),

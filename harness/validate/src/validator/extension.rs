@@ -4,8 +4,9 @@
 use assure_fhirpath::{EvalContext, Item, ModelInfo, Node};
 use assure_model::Element;
 
+use super::context::{Context, Scope};
 use super::issue::Severity;
-use super::walk::{Scope, Walk};
+use super::report::Report;
 use crate::extension_pack;
 
 /// The element an extension is attached to.
@@ -27,8 +28,8 @@ const CORE_EXTENSIONS: &str = "http://hl7.org/fhir/StructureDefinition/";
 /// is a warning. Otherwise, in the core specification's namespace, with every package the
 /// loaded ones depend on present, nothing could define it: an error. Elsewhere its package may
 /// simply not be loaded: a warning that says so.
-fn unknown(walk: &mut Walk<'_>, extension: &Element, location: &str, url: &str) {
-    let missing = walk.validator.definitions().missing_dependencies();
+fn unknown(cx: &Context<'_>, report: &mut Report, extension: &Element, location: &str, url: &str) {
+    let missing = cx.validator.definitions().missing_dependencies();
     let (severity, message) = if extension_pack::defines(url) {
         (
             Severity::Warning,
@@ -61,12 +62,13 @@ fn unknown(walk: &mut Walk<'_>, extension: &Element, location: &str, url: &str) 
             ),
         )
     };
-    walk.report(severity, extension, location, "Extension.url", message);
+    report.add(severity, extension, location, "Extension.url", message);
 }
 
 /// Checks one `extension`/`modifierExtension` child of `host`.
 pub fn check(
-    walk: &mut Walk<'_>,
+    cx: &Context<'_>,
+    report: &mut Report,
     extension: &Element,
     ext_location: &str,
     host: &Host<'_>,
@@ -80,7 +82,7 @@ pub fn check(
         return;
     }
     if url.contains('|') {
-        walk.report(
+        report.add(
             Severity::Error,
             extension,
             ext_location,
@@ -89,8 +91,8 @@ pub fn check(
         );
         return;
     }
-    let Some(definition) = walk.validator.profile(url) else {
-        unknown(walk, extension, ext_location, url);
+    let Some(definition) = cx.validator.profile(url) else {
+        unknown(cx, report, extension, ext_location, url);
         return;
     };
     if definition.contexts.is_empty() {
@@ -99,7 +101,7 @@ pub fn check(
     let allowed = definition
         .contexts
         .iter()
-        .any(|(kind, expression)| context_allows(walk, kind, expression, host, scope));
+        .any(|(kind, expression)| context_allows(cx, kind, expression, host, scope));
     if !allowed {
         let contexts: Vec<&str> = definition
             .contexts
@@ -113,7 +115,7 @@ pub fn check(
         } else {
             Severity::Error
         };
-        walk.report(
+        report.add(
             severity,
             host.node,
             host.location,
@@ -129,7 +131,7 @@ pub fn check(
 }
 
 fn context_allows(
-    walk: &Walk<'_>,
+    cx: &Context<'_>,
     kind: &str,
     expression: &str,
     host: &Host<'_>,
@@ -141,10 +143,7 @@ fn context_allows(
             expression == host.path
                 || expression == plain_location
                 || expression == host.type_name
-                || walk
-                    .validator
-                    .model()
-                    .is_subtype(host.type_name, expression)
+                || cx.validator.model().is_subtype(host.type_name, expression)
                 || matches!(expression, "Element" | "Base")
         }
         "extension" => {
@@ -155,7 +154,7 @@ fn context_allows(
             let Ok(expr) = assure_fhirpath::parse(expression) else {
                 return true;
             };
-            let model = walk.validator.model();
+            let model = cx.validator.model();
             let ctx = EvalContext::new(model)
                 .with_resource(scope.resource)
                 .with_root_resource(scope.root);

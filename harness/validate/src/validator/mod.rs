@@ -5,6 +5,7 @@ mod binding;
 mod bounds;
 mod bundle;
 mod bundle_index;
+mod context;
 mod differential;
 mod document;
 mod extension;
@@ -16,6 +17,7 @@ mod pattern;
 mod policy;
 mod profile;
 mod reference;
+mod report;
 mod resolver;
 mod slicing;
 mod snapshot;
@@ -27,7 +29,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use assure_fhirpath::StaticModel;
-use assure_model::{Element, Format};
+use assure_model::Format;
 use serde_json::Value;
 
 use crate::Definitions;
@@ -104,18 +106,7 @@ impl Validator {
         &self.terminology
     }
 
-    /// Validates one resource (the root of a parsed document).
-    pub fn validate(&self, resource: &Element, options: &Options) -> Vec<Issue> {
-        let mut walk = walk::Walk::new(self, options);
-        walk.resource(
-            resource,
-            resource,
-            resource,
-            &resource.name.clone(),
-            &options.profiles,
-        );
-        walk.finish()
-    }
+    // `validate`, which starts a walk over one resource, is defined with the walk.
 
     /// Parses and validates a document; parse problems become issues.
     pub fn validate_bytes(&self, bytes: &[u8], format: Format, options: &Options) -> Outcome {

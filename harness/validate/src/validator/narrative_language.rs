@@ -7,11 +7,11 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::issue::Severity;
-use super::walk::Walk;
+use super::report::Report;
 
 /// Checks the narrative `node` (a `Narrative`) of `resource` against `control`.
 pub fn check(
-    walk: &mut Walk<'_>,
+    report: &mut Report,
     node: &Element,
     resource: &Element,
     control: &str,
@@ -25,7 +25,7 @@ pub fn check(
     let required: Vec<String> = match control {
         "_no" => {
             if !sections.is_empty() {
-                walk.report(
+                report.add(
                     Severity::Error,
                     node,
                     location,
@@ -52,7 +52,7 @@ pub fn check(
     };
     for language in required {
         if !sections.contains(&language) {
-            walk.report(
+            report.add(
                 Severity::Error,
                 node,
                 location,

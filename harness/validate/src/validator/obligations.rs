@@ -5,8 +5,9 @@
 use assure_model::Element;
 use serde_json::Value;
 
+use super::context::Context;
 use super::issue::Severity;
-use super::walk::{Walk, element_location};
+use super::report::{Report, element_location};
 
 /// Extension naming a profile whose obligations a StructureDefinition inherits.
 const INHERIT_OBLIGATIONS: &str = "http://hl7.org/fhir/StructureDefinition/inherit-obligations";
@@ -15,7 +16,7 @@ const INHERIT_OBLIGATIONS: &str = "http://hl7.org/fhir/StructureDefinition/inher
 const OBLIGATION_PROFILE: &str = "http://hl7.org/fhir/StructureDefinition/obligation-profile";
 
 /// Checks every `inherit-obligations` extension of the StructureDefinition `sd` at `location`.
-pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {
+pub fn check(cx: &Context<'_>, report: &mut Report, sd: &Element, location: &str) {
     let base = sd.child("baseDefinition").and_then(Element::text);
     for extension in sd.children_named("extension") {
         if extension.child("url").and_then(Element::text) != Some(INHERIT_OBLIGATIONS) {
@@ -25,8 +26,8 @@ pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {
             continue;
         };
         let at = element_location(location, extension);
-        let Some(profile) = walk.validator.definitions().structure_definition(named) else {
-            walk.report(
+        let Some(profile) = cx.validator.definitions().structure_definition(named) else {
+            report.add(
                 Severity::Warning,
                 extension,
                 &at,
@@ -36,7 +37,7 @@ pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {
             continue;
         };
         if !is_obligation_profile(&profile) {
-            walk.report(
+            report.add(
                 Severity::Error,
                 extension,
                 &at,
@@ -46,7 +47,7 @@ pub fn check(walk: &mut Walk<'_>, sd: &Element, location: &str) {
         } else if let Some(base) = base
             && profile["baseDefinition"].as_str() != Some(base)
         {
-            walk.report(
+            report.add(
                 Severity::Error,
                 extension,
                 &at,

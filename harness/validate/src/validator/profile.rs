@@ -1,10 +1,12 @@
 //! A StructureDefinition snapshot compiled for validation: element definitions with their
-//! children, slices, types and rules in a form that is cheap to walk.
+//! children, slices, types and rules in a form that is cheap to walk; and how an instance's
+//! property names and choice suffixes (`valueQuantity`) name those definitions and types.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use assure_fhirpath::Expr;
+use assure_model::Element;
 use serde_json::Value;
 
 /// The extension that gives an element a minimum length.
@@ -170,6 +172,47 @@ impl Profile {
             Some(v) => format!("{}|{v}", self.url),
             None => self.url.clone(),
         }
+    }
+}
+
+/// Whether an instance property name is described by `def` (`valueQuantity` by
+/// `value[x]`).
+pub fn name_matches(def: &ElementDef, name: &str) -> bool {
+    if def.is_choice {
+        name.strip_prefix(def.name.as_str())
+            .is_some_and(|suffix| suffix.starts_with(|c: char| c.is_ascii_uppercase()))
+    } else {
+        def.name == name
+    }
+}
+
+/// The type of a node under `def`: the single type, or the one named by a choice suffix.
+pub fn node_type(def: &ElementDef, node: &Element) -> Option<String> {
+    if def.is_choice {
+        let suffix = node.name.strip_prefix(def.name.as_str())?;
+        return def
+            .types
+            .iter()
+            .find(|t| capitalized(&t.code) == suffix)
+            .map(|t| t.code.clone());
+    }
+    match def.types.as_slice() {
+        [] => None,
+        [single] => Some(single.code.clone()),
+        several => node
+            .resource_type
+            .clone()
+            .filter(|rt| several.iter().any(|t| &t.code == rt))
+            .or_else(|| Some(several[0].code.clone())),
+    }
+}
+
+/// `dateTime` → `DateTime`.
+pub fn capitalized(code: &str) -> String {
+    let mut chars = code.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -1,12 +1,14 @@
-//! References: the literal reference's form, contained targets and target types.
+//! References: the literal reference's form, contained targets and target types; a resolved
+//! target is checked against the target profiles by a trial walk.
 
 use std::sync::Arc;
 
 use assure_model::Element;
 
+use super::context::{Context, Scope};
 use super::issue::Severity;
 use super::profile::ElementDef;
-use super::walk::{Scope, Walk};
+use super::walk::Walk;
 use crate::definitions::CORE_SD_BASE;
 
 /// Checks a `Reference` element.
@@ -54,7 +56,7 @@ pub fn check(
                     target.resource_type.clone()
                 }
                 None => {
-                    walk.report(
+                    walk.report.add(
                         Severity::Error,
                         node,
                         location,
@@ -68,14 +70,15 @@ pub fn check(
             }
         }
     } else if let Some(target) =
-        in_bundle(walk, reference, scope).or_else(|| in_parameters(reference, scope))
+        in_bundle(&walk.cx, reference, scope).or_else(|| in_parameters(reference, scope))
     {
         // An absolute reference matched a fullUrl, whose agreement with its resource the
         // Bundle rules check.
         if !reference.contains(':')
             && let Some(problem) = names_another_type(reference, target)
         {
-            walk.report(Severity::Error, node, location, &def.id, problem);
+            walk.report
+                .add(Severity::Error, node, location, &def.id, problem);
             return;
         }
         let target_scope = Scope {
@@ -88,11 +91,12 @@ pub fn check(
     } else if reference.starts_with("urn:") {
         None
     } else if let Some(target) = {
-        external = walk.external_target(reference);
+        external = walk.cx.external_target(reference);
         external.as_deref()
     } {
         if let Some(problem) = names_another_type(reference, target) {
-            walk.report(Severity::Error, node, location, &def.id, problem);
+            walk.report
+                .add(Severity::Error, node, location, &def.id, problem);
             return;
         }
         let target_scope = Scope {
@@ -108,13 +112,13 @@ pub fn check(
             scope.document.resource_type.as_deref(),
             Some("Bundle" | "Parameters")
         );
-        if relative && holds_targets && walk.validator.policy().references_must_resolve {
-            walk.report(
+        if relative && holds_targets && walk.cx.validator.policy().references_must_resolve {
+            walk.report.add(
                 Severity::Error,
                 node,
                 location,
                 &def.id,
-                unresolved_message(walk, reference, scope),
+                unresolved_message(&walk.cx, reference, scope),
             );
         }
         literal_type(reference).map(str::to_owned)
@@ -122,9 +126,9 @@ pub fn check(
     let Some(target_type) = target_type else {
         return;
     };
-    if walk.validator.type_profile(&target_type).is_none() {
+    if walk.cx.validator.type_profile(&target_type).is_none() {
         if !reference.contains("://") {
-            walk.report(
+            walk.report.add(
                 Severity::Error,
                 node,
                 location,
@@ -142,6 +146,7 @@ pub fn check(
             base == format!("{CORE_SD_BASE}{target_type}")
                 || base == format!("{CORE_SD_BASE}Resource")
                 || walk
+                    .cx
                     .validator
                     .profile(t)
                     .is_some_and(|p| p.type_name == target_type)
@@ -157,7 +162,7 @@ pub fn check(
     let unknown: Vec<&str> = targets
         .iter()
         .copied()
-        .filter(|t| !t.starts_with(CORE_SD_BASE) && walk.validator.profile(t).is_none())
+        .filter(|t| !t.starts_with(CORE_SD_BASE) && walk.cx.validator.profile(t).is_none())
         .collect();
     let message = if unknown.is_empty() {
         format!(
@@ -173,7 +178,8 @@ pub fn check(
             unknown.join(", ")
         )
     };
-    walk.report(Severity::Error, node, location, &def.id, message);
+    walk.report
+        .add(Severity::Error, node, location, &def.id, message);
 }
 
 /// Says so when `reference` names a type other than that of the resource it resolved to.
@@ -200,7 +206,7 @@ fn with_article(type_name: &str) -> String {
 
 /// The resource type a literal reference points to: its contained or bundled target's type,
 /// else the type named in the reference. `None` when it cannot be told.
-pub fn target_type(walk: &Walk<'_>, reference: &str, scope: Scope<'_>) -> Option<String> {
+pub fn target_type(cx: &Context<'_>, reference: &str, scope: Scope<'_>) -> Option<String> {
     if let Some(id) = reference.strip_prefix('#') {
         if id.is_empty() {
             return scope.resource.resource_type.clone();
@@ -214,7 +220,7 @@ pub fn target_type(walk: &Walk<'_>, reference: &str, scope: Scope<'_>) -> Option
             })
             .and_then(|target| target.resource_type.clone());
     }
-    if let Some(target) = in_bundle(walk, reference, scope) {
+    if let Some(target) = in_bundle(cx, reference, scope) {
         return target.resource_type.clone();
     }
     literal_type(reference).map(str::to_owned)
@@ -238,7 +244,7 @@ fn conforms_to_target_profiles(
     let profiles: Vec<_> = targets
         .iter()
         .filter(|t| !t.starts_with(CORE_SD_BASE))
-        .filter_map(|t| walk.validator.profile(t))
+        .filter_map(|t| walk.cx.validator.profile(t))
         .filter(|p| p.type_name == target_type)
         .collect();
     if plain_type_allowed || profiles.is_empty() {
@@ -249,7 +255,7 @@ fn conforms_to_target_profiles(
         .any(|p| walk.conforms(target, p, target_scope))
     {
         let urls: Vec<&str> = profiles.iter().map(|p| p.url.as_str()).collect();
-        walk.report(
+        walk.report.add(
             Severity::Error,
             node,
             location,
@@ -264,32 +270,32 @@ fn conforms_to_target_profiles(
 
 /// The resource types that `targetProfile` canonicals name (core types by their URL, other
 /// profiles by the type they constrain, when loaded).
-pub fn target_types(walk: &Walk<'_>, target_profiles: &[String]) -> Vec<String> {
+pub fn target_types(cx: &Context<'_>, target_profiles: &[String]) -> Vec<String> {
     target_profiles
         .iter()
         .filter_map(|t| {
             let base = t.split('|').next().unwrap_or_default();
             match base.strip_prefix(CORE_SD_BASE) {
                 Some(core) => Some(core.to_owned()),
-                None => walk.validator.profile(t).map(|p| p.type_name.clone()),
+                None => cx.validator.profile(t).map(|p| p.type_name.clone()),
             }
         })
         .collect()
 }
 
 /// The bundle entry resource a reference points to, when the document is a bundle.
-fn in_bundle<'e>(walk: &Walk<'_>, reference: &str, scope: Scope<'e>) -> Option<&'e Element> {
+fn in_bundle<'e>(cx: &Context<'_>, reference: &str, scope: Scope<'e>) -> Option<&'e Element> {
     if scope.document.resource_type.as_deref() != Some("Bundle") {
         return None;
     }
-    walk.bundle_index(scope.document)
+    cx.bundle_index(scope.document)
         .resolve(scope.document, reference, scope.resource)
 }
 
 /// Says that `reference` does not resolve within the document of `scope`.
-fn unresolved_message(walk: &Walk<'_>, reference: &str, scope: Scope<'_>) -> String {
+fn unresolved_message(cx: &Context<'_>, reference: &str, scope: Scope<'_>) -> String {
     if scope.document.resource_type.as_deref() == Some("Bundle") {
-        walk.bundle_index(scope.document)
+        cx.bundle_index(scope.document)
             .unresolved_message(scope.document, reference)
     } else {
         format!("Unable to resolve the reference '{reference}' within the document")

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use assure_model::Element;
 
-use super::bundle::restful_tail;
+use super::bundle_index::restful_tail;
 
 /// Finds the resource a literal reference outside the document points to.
 pub trait ReferenceResolver: Send + Sync + Debug {

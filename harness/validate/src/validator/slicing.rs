@@ -6,11 +6,13 @@ use std::sync::Arc;
 use assure_model::Element;
 use serde_json::Value;
 
+use super::context::Scope;
 use super::issue::Severity;
 use super::pattern::matches;
-use super::profile::Profile;
+use super::profile::{Profile, capitalized};
 use super::reference;
-use super::walk::{Scope, Walk, capitalized, element_location};
+use super::report::element_location;
+use super::walk::Walk;
 
 /// Checks the repetitions `items` of sliced element `base` (children of `parent`).
 pub fn check(
@@ -41,7 +43,7 @@ pub fn check(
                     .as_ref()
                     .is_some_and(|s| s.rules == "closed");
                 if closed {
-                    walk.report(
+                    walk.report.add(
                         Severity::Error,
                         item,
                         &loc,
@@ -104,12 +106,12 @@ fn discriminator_matches(
             .types
             .iter()
             .filter(|t| t.code == "Reference")
-            .flat_map(|t| reference::target_types(walk, &t.target_profiles))
+            .flat_map(|t| reference::target_types(&walk.cx, &t.target_profiles))
             .collect();
         return targets.iter().any(|t| {
             t.child("reference")
                 .and_then(Element::text)
-                .and_then(|r| reference::target_type(walk, r, scope))
+                .and_then(|r| reference::target_type(&walk.cx, r, scope))
                 .is_some_and(|actual| allowed.contains(&actual))
         });
     }
@@ -167,7 +169,7 @@ fn discriminator_matches(
                 .collect();
             !wanted.is_empty()
                 && targets.iter().any(|t| {
-                    wanted.iter().all(|p| match walk.validator.profile(p) {
+                    wanted.iter().all(|p| match walk.cx.validator.profile(p) {
                         Some(target_profile) => {
                             let mut trial = walk.trial();
                             trial.against(
@@ -184,7 +186,7 @@ fn discriminator_matches(
                                     document: scope.document,
                                 },
                             );
-                            !trial.has_errors()
+                            !trial.report.has_errors()
                         }
                         None => false,
                     })

@@ -4,6 +4,8 @@
 
 use serde_json::{Map, Value};
 
+use super::profile::capitalized;
+
 /// Supplies the StructureDefinition (with a snapshot) for a canonical URL or type name.
 pub type SnapshotSource<'a> = dyn Fn(&str) -> Option<std::sync::Arc<Value>> + 'a;
 
@@ -302,14 +304,6 @@ fn overlay(target: &mut Value, diff: &Value) {
                 target.insert(key.clone(), value.clone());
             }
         }
-    }
-}
-
-fn capitalized(code: &str) -> String {
-    let mut chars = code.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -6,8 +6,7 @@ use assure_model::{Element, Primitive};
 use serde_json::{Map, Value};
 
 use super::Validator;
-use super::profile::Profile;
-use super::walk::{name_matches, node_type};
+use super::profile::{Profile, name_matches, node_type};
 use std::sync::Arc;
 
 impl Validator {

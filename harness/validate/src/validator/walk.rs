@@ -1,87 +1,75 @@
-//! The walk over an instance: every node is matched to its element definition, and the
-//! structural rules (known elements, cardinality, types, primitive formats, fixed/pattern
-//! values, maximum length, bindings, invariants, slicing, extensions, references) are checked.
+//! The walk over an instance (`Validator::validate`): every node is matched to its element
+//! definition, and the structural rules (known elements, cardinality, types, primitive
+//! formats, fixed/pattern values, maximum length, bindings, invariants, slicing, extensions,
+//! references) are checked. Slicing and reference targets walk on through it (trial walks);
+//! the other rules get only the run's `Context` and `Report`.
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use assure_fhirpath::{EvalContext, Item, Node};
-use assure_model::{Element, Format, Primitive};
+use assure_model::{Element, Primitive};
 
-use super::bundle_index::BundleIndex;
+use super::context::{Context, Scope};
 use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::policy::{html_tag_at, is_example_url};
-use super::profile::{ElementDef, Profile};
-use super::resolver::ReferenceResolver;
+use super::profile::{ElementDef, Profile, name_matches, node_type};
+use super::report::{Report, element_location};
 use super::{
-    Options, Validator, attachment, binding, bundle, differential, narrative_language, reference,
-    slicing,
+    Options, Validator, attachment, binding, bounds, bundle, differential, narrative_language,
+    obligations, reference, slicing,
 };
 
 /// Deepest resource nesting (contained, bundled) followed.
 const MAX_DEPTH: usize = 24;
 
-/// Where a node sits: the resource it belongs to and the document root.
-#[derive(Clone, Copy)]
-pub struct Scope<'e> {
-    pub resource: &'e Element,
-    /// `%rootResource`: the container of a contained resource, else the resource itself.
-    pub root: &'e Element,
-    /// The whole document (a Bundle's entries resolve references).
-    pub document: &'e Element,
+impl Validator {
+    /// Validates one resource (the root of a parsed document).
+    pub fn validate(&self, resource: &Element, options: &Options) -> Vec<Issue> {
+        let mut walk = Walk::new(Context::new(self, options));
+        walk.resource(
+            resource,
+            resource,
+            resource,
+            &resource.name.clone(),
+            &options.profiles,
+        );
+        walk.report.finish()
+    }
 }
 
-/// One validation run: collects issues.
+/// One validation run, or a trial walk within one: what it reads, the issues it collects and
+/// where the traversal is.
 pub struct Walk<'v> {
-    pub validator: &'v Validator,
-    json: bool,
-    issues: Vec<Issue>,
-    unsupported_invariants: usize,
+    /// What the rules read.
+    pub cx: Context<'v>,
+    /// The issues found so far.
+    pub report: Report,
     depth: usize,
-    /// The entry index of the Bundle being validated, shared with trial walks.
-    bundle_index: RefCell<Option<Rc<BundleIndex>>>,
     /// Reference targets being checked against a target profile (resource address,
     /// profile URL), so that circular references end.
     target_checks: Vec<(usize, String)>,
-    /// Finds resources outside the document that references point to.
-    resolver: Option<Arc<dyn ReferenceResolver>>,
 }
 
 impl<'v> Walk<'v> {
-    pub fn new(validator: &'v Validator, options: &Options) -> Self {
+    fn new(cx: Context<'v>) -> Self {
         Self {
-            validator,
-            json: options.format == Some(Format::Json),
-            issues: Vec::new(),
-            unsupported_invariants: 0,
+            cx,
+            report: Report::default(),
             depth: 0,
-            bundle_index: RefCell::new(None),
             target_checks: Vec::new(),
-            resolver: options.resolver.clone(),
         }
     }
 
     /// A walk with the same settings and no issues (for trial validation in slicing).
     pub fn trial(&self) -> Walk<'v> {
         Walk {
-            validator: self.validator,
-            json: self.json,
-            issues: Vec::new(),
-            unsupported_invariants: 0,
+            cx: self.cx.clone(),
+            report: Report::default(),
             depth: self.depth,
-            bundle_index: self.bundle_index.clone(),
             target_checks: self.target_checks.clone(),
-            resolver: self.resolver.clone(),
         }
-    }
-
-    /// The resource outside the document that `reference` points to, from the caller's
-    /// resolver.
-    pub fn external_target(&self, reference: &str) -> Option<Arc<Element>> {
-        self.resolver.as_ref()?.resolve(reference)
     }
 
     /// Whether the resource `target` (in `scope`) conforms to `profile`, by a trial walk. A
@@ -94,64 +82,7 @@ impl<'v> Walk<'v> {
         let mut trial = self.trial();
         trial.target_checks.push(key);
         trial.against(target, profile, &target.name, scope);
-        !trial.has_errors()
-    }
-
-    /// The entry index of `bundle`, built on first use and kept for the walk.
-    pub fn bundle_index(&self, bundle: &Element) -> Rc<BundleIndex> {
-        let mut cached = self.bundle_index.borrow_mut();
-        match cached.as_ref() {
-            Some(index) if index.indexes(bundle) => index.clone(),
-            _ => {
-                let index = Rc::new(BundleIndex::new(bundle));
-                *cached = Some(index.clone());
-                index
-            }
-        }
-    }
-
-    /// The issues, with a note on invariants that could not be evaluated.
-    pub fn finish(mut self) -> Vec<Issue> {
-        // A rule reached through both the base type and a profile reports once.
-        let mut seen = std::collections::HashSet::new();
-        self.issues
-            .retain(|i| seen.insert((i.severity, i.location.clone(), i.message.clone())));
-        if self.unsupported_invariants > 0 {
-            self.issues.push(Issue {
-                severity: Severity::Information,
-                location: String::new(),
-                line: 0,
-                col: 0,
-                message: format!(
-                    "{} invariant evaluation(s) were skipped: the expression is not supported",
-                    self.unsupported_invariants
-                ),
-                rule: "invariants".into(),
-            });
-        }
-        self.issues
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.issues.iter().any(|i| i.severity == Severity::Error)
-    }
-
-    pub fn report(
-        &mut self,
-        severity: Severity,
-        node: &Element,
-        location: &str,
-        rule: &str,
-        message: String,
-    ) {
-        self.issues.push(Issue {
-            severity,
-            location: location.to_owned(),
-            line: node.pos.line,
-            col: node.pos.col,
-            message,
-            rule: rule.to_owned(),
-        });
+        !trial.report.has_errors()
     }
 
     /// Validates a resource against its type, its `meta.profile`s and `extra` profiles.
@@ -164,7 +95,7 @@ impl<'v> Walk<'v> {
         extra: &[String],
     ) {
         let Some(type_name) = resource.resource_type.clone() else {
-            self.report(
+            self.report.add(
                 Severity::Error,
                 resource,
                 location,
@@ -174,7 +105,7 @@ impl<'v> Walk<'v> {
             return;
         };
         if self.depth >= MAX_DEPTH {
-            self.report(
+            self.report.add(
                 Severity::Error,
                 resource,
                 location,
@@ -194,7 +125,7 @@ impl<'v> Walk<'v> {
             && let Err(why) = assure_model::check_primitive("id", text)
         {
             let loc = format!("{location}.id");
-            self.report(
+            self.report.add(
                 Severity::Error,
                 id,
                 &loc,
@@ -203,15 +134,15 @@ impl<'v> Walk<'v> {
             );
         }
         if type_name == "Bundle" {
-            bundle::check(self, resource, location);
+            bundle::check(&self.cx, &mut self.report, resource, location);
         }
         if type_name == "StructureDefinition" {
-            differential::check(self, resource, location);
-            super::obligations::check(self, resource, location);
+            differential::check(&self.cx, &mut self.report, resource, location);
+            obligations::check(&self.cx, &mut self.report, resource, location);
         }
-        match self.validator.type_profile(&type_name) {
+        match self.cx.validator.type_profile(&type_name) {
             Some(base) => self.against(resource, &base, location, scope),
-            None => self.report(
+            None => self.report.add(
                 Severity::Error,
                 resource,
                 location,
@@ -227,10 +158,11 @@ impl<'v> Walk<'v> {
             .flat_map(|meta| meta.children_named("profile"))
             .filter_map(|p| p.text().map(str::to_owned))
             .chain(
-                self.validator
+                self.cx
+                    .validator
                     .global_profiles(&type_name)
                     .iter()
-                    .filter(|p| self.validator.profile(p).is_some())
+                    .filter(|p| self.cx.validator.profile(p).is_some())
                     .cloned(),
             )
             .collect();
@@ -239,11 +171,11 @@ impl<'v> Walk<'v> {
             .map(|p| (p, false))
             .chain(extra.iter().map(|p| (p, true)))
         {
-            match self.validator.profile(canonical) {
+            match self.cx.validator.profile(canonical) {
                 Some(profile) if profile.type_name == type_name || profile.kind == "logical" => {
                     self.against(resource, &profile, location, scope)
                 }
-                Some(profile) => self.report(
+                Some(profile) => self.report.add(
                     Severity::Error,
                     resource,
                     location,
@@ -253,7 +185,7 @@ impl<'v> Walk<'v> {
                         profile.type_name
                     ),
                 ),
-                None => self.report(
+                None => self.report.add(
                     if is_extra {
                         Severity::Error
                     } else {
@@ -264,7 +196,7 @@ impl<'v> Walk<'v> {
                     "meta.profile",
                     format!(
                         "{}, so the resource was not checked against it",
-                        self.validator.profile_problem(canonical)
+                        self.cx.validator.profile_problem(canonical)
                     ),
                 ),
             }
@@ -296,7 +228,7 @@ impl<'v> Walk<'v> {
         let type_code = node_type(def, node);
         if def.is_choice && type_code.is_none() {
             let allowed: Vec<&str> = def.types.iter().map(|t| t.code.as_str()).collect();
-            self.report(
+            self.report.add(
                 Severity::Error,
                 node,
                 location,
@@ -314,19 +246,26 @@ impl<'v> Walk<'v> {
         self.invariants(node, def, type_code.as_deref(), location, scope);
         if let Some(code) = type_code.as_deref() {
             if code == "Attachment" {
-                attachment::check(self, node, location, &def.id);
+                attachment::check(&mut self.report, node, location, &def.id);
             }
             if code == "Reference" {
                 reference::check(self, node, def, location, scope);
             }
             if let Some(b) = &def.binding {
-                binding::check(self, node, code, b, location, &def.id);
+                binding::check(&self.cx, &mut self.report, node, code, b, location, &def.id);
             }
             if code != "Extension" && node.resource_type.is_none() {
                 self.type_profiles_known(node, def, code, location);
             }
             if let Some(control) = &def.narrative_languages {
-                narrative_language::check(self, node, scope.resource, control, location, &def.id);
+                narrative_language::check(
+                    &mut self.report,
+                    node,
+                    scope.resource,
+                    control,
+                    location,
+                    &def.id,
+                );
             }
         }
         // Which definitions describe the children?
@@ -350,18 +289,19 @@ impl<'v> Walk<'v> {
                         // One that is not loaded is a warning, not a failure of the resource.
                         let (usable, missing): (Vec<String>, Vec<String>) = profiles
                             .drain(..)
-                            .partition(|p| self.validator.profile(p).is_some());
+                            .partition(|p| self.cx.validator.profile(p).is_some());
                         for canonical in missing {
                             let message = format!(
                                 "{}, so the resource was not checked against it",
-                                self.validator.profile_problem(&canonical)
+                                self.cx.validator.profile_problem(&canonical)
                             );
-                            self.report(Severity::Warning, node, location, &def.id, message);
+                            self.report
+                                .add(Severity::Warning, node, location, &def.id, message);
                         }
                         let profiles = usable;
                         self.resource(node, root, scope.document, location, &profiles);
                     } else {
-                        self.report(
+                        self.report.add(
                             Severity::Error,
                             node,
                             location,
@@ -373,7 +313,8 @@ impl<'v> Walk<'v> {
                 }
                 ChildSource::Unknown(why) => {
                     if !node.children.is_empty() {
-                        self.report(Severity::Warning, node, location, &def.id, why);
+                        self.report
+                            .add(Severity::Warning, node, location, &def.id, why);
                     }
                     return;
                 }
@@ -406,12 +347,13 @@ impl<'v> Walk<'v> {
             .filter(|t| t.code == code)
             .flat_map(|t| t.profiles.iter());
         for canonical in declared {
-            if self.validator.profile(canonical).is_none() {
+            if self.cx.validator.profile(canonical).is_none() {
                 let message = format!(
                     "Unknown profile {canonical}: {}",
-                    self.validator.profile_problem(canonical)
+                    self.cx.validator.profile_problem(canonical)
                 );
-                self.report(Severity::Error, node, location, &def.id, message);
+                self.report
+                    .add(Severity::Error, node, location, &def.id, message);
             }
         }
     }
@@ -459,8 +401,8 @@ impl<'v> Walk<'v> {
                 .and_then(|t| t.profiles.first());
             let absolute = url.contains(':').then_some(url);
             if let Some(ext) = absolute
-                .and_then(|url| self.validator.profile(url))
-                .or_else(|| declared.and_then(|d| self.validator.profile(d)))
+                .and_then(|url| self.cx.validator.profile(url))
+                .or_else(|| declared.and_then(|d| self.cx.validator.profile(d)))
                 && ext.url != profile.url
             {
                 return ChildSource::Definitions(ext.clone(), ext.root());
@@ -472,8 +414,8 @@ impl<'v> Walk<'v> {
             .find(|t| t.code == code)
             .and_then(|t| t.profiles.first())
             .filter(|_| code != "Extension")
-            .and_then(|p| self.validator.profile(p))
-            .or_else(|| self.validator.type_profile(code));
+            .and_then(|p| self.cx.validator.profile(p))
+            .or_else(|| self.cx.validator.type_profile(code));
         match type_profile {
             Some(p) if !Arc::ptr_eq(&p, profile) || index != p.root() => {
                 ChildSource::Definitions(p.clone(), p.root())
@@ -530,7 +472,14 @@ impl<'v> Walk<'v> {
                     location,
                 };
                 for child in &matched {
-                    extension::check(self, child, &child_location(child), &host, scope);
+                    extension::check(
+                        &self.cx,
+                        &mut self.report,
+                        child,
+                        &child_location(child),
+                        &host,
+                        scope,
+                    );
                 }
             }
             if child_def.slices.is_empty() {
@@ -556,7 +505,8 @@ impl<'v> Walk<'v> {
             } else {
                 format!("Unrecognized element '{}'", child.name)
             };
-            self.report(Severity::Error, child, location, &parent_def.id, message);
+            self.report
+                .add(Severity::Error, child, location, &parent_def.id, message);
         }
     }
 
@@ -575,7 +525,7 @@ impl<'v> Walk<'v> {
                 .as_ref()
                 .map(|s| format!(" (slice '{s}')"))
                 .unwrap_or_default();
-            self.report(
+            self.report.add(
                 Severity::Error,
                 parent,
                 location,
@@ -594,7 +544,7 @@ impl<'v> Walk<'v> {
                 .as_ref()
                 .map(|s| format!(" (slice '{s}')"))
                 .unwrap_or_default();
-            self.report(
+            self.report.add(
                 Severity::Error,
                 parent,
                 location,
@@ -623,7 +573,7 @@ impl<'v> Walk<'v> {
         if let Some(fixed) = &def.fixed
             && !matches(node, fixed, true)
         {
-            self.report(
+            self.report.add(
                 Severity::Error,
                 node,
                 location,
@@ -634,7 +584,7 @@ impl<'v> Walk<'v> {
         if let Some(pattern) = &def.pattern
             && !matches(node, pattern, false)
         {
-            self.report(
+            self.report.add(
                 Severity::Error,
                 node,
                 location,
@@ -648,7 +598,7 @@ impl<'v> Walk<'v> {
         if let (Some(min), Some(text)) = (def.min_length, node.text())
             && (text.chars().count() as u64) < min
         {
-            self.report(
+            self.report.add(
                 Severity::Error,
                 node,
                 location,
@@ -659,7 +609,7 @@ impl<'v> Walk<'v> {
         if let (Some(max), Some(text)) = (def.max_length, node.text())
             && text.chars().count() as u64 > max
         {
-            self.report(
+            self.report.add(
                 Severity::Error,
                 node,
                 location,
@@ -667,7 +617,7 @@ impl<'v> Walk<'v> {
                 format!("Value is longer than the maximum length of {max}"),
             );
         }
-        super::bounds::check(self, node, def, type_code, location);
+        bounds::check(&mut self.report, node, def, type_code, location);
     }
 
     fn primitive(
@@ -678,7 +628,7 @@ impl<'v> Walk<'v> {
         location: &str,
         rule: &str,
     ) {
-        if self.json {
+        if self.cx.json {
             let expected = match code {
                 "boolean" => "boolean",
                 "integer" | "decimal" | "positiveInt" | "unsignedInt" => "number",
@@ -690,7 +640,7 @@ impl<'v> Walk<'v> {
                 Primitive::String(_) | Primitive::Xhtml(_) => "string",
             };
             if code != "xhtml" && expected != actual {
-                self.report(
+                self.report.add(
                     Severity::Error,
                     node,
                     location,
@@ -707,14 +657,14 @@ impl<'v> Walk<'v> {
         if let Some(text) = node.text()
             && let Err(why) = assure_model::check_primitive(code, text)
         {
-            self.report(Severity::Error, node, location, rule, why);
+            self.report.add(Severity::Error, node, location, rule, why);
         }
         self.policy_checks(node, code, location, rule);
     }
 
     /// Markup in string values and example URLs, when the policy forbids them.
     fn policy_checks(&mut self, node: &Element, code: &str, location: &str, rule: &str) {
-        let policy = self.validator.policy();
+        let policy = self.cx.validator.policy();
         let Some(text) = node.text() else {
             return;
         };
@@ -734,7 +684,8 @@ impl<'v> Walk<'v> {
             _ => None,
         };
         if let Some(message) = message {
-            self.report(Severity::Error, node, location, rule, message);
+            self.report
+                .add(Severity::Error, node, location, rule, message);
         }
     }
 
@@ -744,7 +695,8 @@ impl<'v> Walk<'v> {
             return;
         };
         for issue in assure_model::check_xhtml(xhtml, node.pos, location) {
-            self.report(issue.severity, node, location, rule, issue.message);
+            self.report
+                .add(issue.severity, node, location, rule, issue.message);
         }
     }
 
@@ -771,13 +723,13 @@ impl<'v> Walk<'v> {
         }
         let focus = [Item::Node(focus_node)];
         // One context for all constraints of the node: building it reads the clock.
-        let mut ctx = EvalContext::new(self.validator.model()).with_resource(scope.resource);
+        let mut ctx = EvalContext::new(self.cx.validator.model()).with_resource(scope.resource);
         if !std::ptr::eq(scope.root, scope.resource) {
             ctx = ctx.with_root_resource(scope.root);
         }
         for constraint in &def.constraints {
             let Ok(expr) = &constraint.expression else {
-                self.unsupported_invariants += 1;
+                self.report.unsupported_invariant();
                 continue;
             };
             match expr.evaluate_boolean(&ctx, &focus) {
@@ -787,7 +739,7 @@ impl<'v> Walk<'v> {
                     } else {
                         Severity::Warning
                     };
-                    self.report(
+                    self.report.add(
                         severity,
                         node,
                         location,
@@ -799,7 +751,7 @@ impl<'v> Walk<'v> {
                     );
                 }
                 Ok(_) => {}
-                Err(_) => self.unsupported_invariants += 1,
+                Err(_) => self.report.unsupported_invariant(),
             }
         }
     }
@@ -818,56 +770,7 @@ enum ChildSource {
     Unknown(String),
 }
 
-/// `Patient.name[0]`: the parent location plus the child's name and index.
-pub fn element_location(parent: &str, child: &Element) -> String {
-    match child.index {
-        Some(i) => format!("{parent}.{}[{i}]", child.name),
-        None => format!("{parent}.{}", child.name),
-    }
-}
-
-/// Whether an instance property name is described by `def` (`valueQuantity` by
-/// `value[x]`).
-pub fn name_matches(def: &ElementDef, name: &str) -> bool {
-    if def.is_choice {
-        name.strip_prefix(def.name.as_str())
-            .is_some_and(|suffix| suffix.starts_with(|c: char| c.is_ascii_uppercase()))
-    } else {
-        def.name == name
-    }
-}
-
-/// The type of a node under `def`: the single type, or the one named by a choice suffix.
-pub fn node_type(def: &ElementDef, node: &Element) -> Option<String> {
-    if def.is_choice {
-        let suffix = node.name.strip_prefix(def.name.as_str())?;
-        return def
-            .types
-            .iter()
-            .find(|t| capitalized(&t.code) == suffix)
-            .map(|t| t.code.clone());
-    }
-    match def.types.as_slice() {
-        [] => None,
-        [single] => Some(single.code.clone()),
-        several => node
-            .resource_type
-            .clone()
-            .filter(|rt| several.iter().any(|t| &t.code == rt))
-            .or_else(|| Some(several[0].code.clone())),
-    }
-}
-
 /// FHIR primitive types are spelled with a lower-case initial.
 pub fn is_primitive_code(code: &str) -> bool {
     code.starts_with(|c: char| c.is_ascii_lowercase())
-}
-
-/// `dateTime` → `DateTime`.
-pub fn capitalized(code: &str) -> String {
-    let mut chars = code.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

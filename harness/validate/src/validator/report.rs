@@ -1,0 +1,76 @@
+//! The issues one validation run (or one trial walk) collects, each at a FHIRPath-style
+//! location, with a count of invariants that could not be evaluated.
+
+use std::collections::HashSet;
+
+use assure_model::Element;
+
+use super::issue::{Issue, Severity};
+
+/// Issues found so far.
+#[derive(Default)]
+pub struct Report {
+    issues: Vec<Issue>,
+    unsupported_invariants: usize,
+}
+
+impl Report {
+    /// Records an issue about `node` at `location`, found by `rule`.
+    pub fn add(
+        &mut self,
+        severity: Severity,
+        node: &Element,
+        location: &str,
+        rule: &str,
+        message: String,
+    ) {
+        self.issues.push(Issue {
+            severity,
+            location: location.to_owned(),
+            line: node.pos.line,
+            col: node.pos.col,
+            message,
+            rule: rule.to_owned(),
+        });
+    }
+
+    /// Counts an invariant whose expression could not be evaluated.
+    pub fn unsupported_invariant(&mut self) {
+        self.unsupported_invariants += 1;
+    }
+
+    /// Whether any issue is an error.
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(|i| i.severity == Severity::Error)
+    }
+
+    /// The issues, with a note on invariants that could not be evaluated.
+    pub fn finish(mut self) -> Vec<Issue> {
+        // A rule reached through both the base type and a profile reports once.
+        let mut seen = HashSet::new();
+        self.issues
+            .retain(|i| seen.insert((i.severity, i.location.clone(), i.message.clone())));
+        if self.unsupported_invariants > 0 {
+            self.issues.push(Issue {
+                severity: Severity::Information,
+                location: String::new(),
+                line: 0,
+                col: 0,
+                message: format!(
+                    "{} invariant evaluation(s) were skipped: the expression is not supported",
+                    self.unsupported_invariants
+                ),
+                rule: "invariants".into(),
+            });
+        }
+        self.issues
+    }
+}
+
+/// `Patient.name[0]`: the parent location plus the child's name and index.
+pub fn element_location(parent: &str, child: &Element) -> String {
+    match child.index {
+        Some(i) => format!("{parent}.{}[{i}]", child.name),
+        None => format!("{parent}.{}", child.name),
+    }
+}
