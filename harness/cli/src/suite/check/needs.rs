@@ -141,3 +141,46 @@ fn report_cycles(report: &mut Report<'_>, graph: &NeedsGraph) {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use crate::suite::load::{SourceFile, load_sources};
+    use indexmap::IndexMap;
+
+    /// A suite file with tests `(id, needs)`.
+    fn suite(id: &str, tests: &[(&str, &[&str])]) -> SourceFile {
+        let mut text = format!("id: {id}\ntitle: {id}\ntests:\n");
+        for (test, needs) in tests {
+            text.push_str(&format!(
+                "  - {{ id: {test}, title: t, level: SHALL, needs: [{}], steps: [capabilities: {{}}] }}\n",
+                needs.join(", ")
+            ));
+        }
+        SourceFile {
+            name: format!("{id}.yaml"),
+            bytes: text.into_bytes(),
+        }
+    }
+
+    fn errors(files: Vec<SourceFile>) -> String {
+        load_sources(files, &IndexMap::new())
+            .expect_err("the suites should not load")
+            .to_string()
+    }
+
+    #[test]
+    fn unknown_needs_duplicates_and_cycles_are_errors() {
+        assert_eq!(
+            errors(vec![suite("a", &[("X", &["NOPE"])])]),
+            "a.yaml:4:46: `needs` names `NOPE`, but no loaded suite has a test with that id"
+        );
+        assert_eq!(
+            errors(vec![suite("a", &[("X", &[])]), suite("b", &[("X", &[])])]),
+            "b.yaml:4:11: duplicate test id `X` (first defined at a.yaml:4:11)"
+        );
+        let cycle = suite("a", &[("X", &["Y"]), ("Y", &["Z"]), ("Z", &["X"])]);
+        assert_eq!(
+            errors(vec![cycle]),
+            "a.yaml:6:46: `needs` cycle: X → Y → Z → X"
+        );
+    }
+}
