@@ -940,3 +940,21 @@ fn truncated_and_mangled_files_never_panic() {
         let _ = load_str("mangled.yaml", &mangled, &no_overrides());
     }
 }
+
+#[test]
+fn deep_nesting_is_refused_quickly() {
+    let body = |depth: usize| {
+        with_steps(&format!(
+            "      - create: {{ type: Patient, body: {{ a: {}{} }} }}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ))
+    };
+    assert_eq!(
+        error_of(&body(200)),
+        "s.yaml:8:166: nested too deeply: at most 128 levels of sequences and mappings"
+    );
+    let started = std::time::Instant::now();
+    error_of(&body(1_000_000));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

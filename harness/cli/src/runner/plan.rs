@@ -2,7 +2,8 @@
 //!
 //! `--id` patterns and `--tag`s select tests; every test a selected test `needs` (directly or
 //! transitively) is pulled in, so its prerequisites and captures are there. Order is suite
-//! order, then file order within a suite.
+//! order, then file order within a suite. Planning only selects: the suites come from the
+//! loader, which has already checked ids and `needs` (unique ids, no unknown needs, no cycles).
 
 use std::collections::{HashMap, HashSet};
 
@@ -52,30 +53,18 @@ impl Plan {
 pub enum PlanError {
     #[error("no test matches the filter (ids: {ids:?}, tags: {tags:?})")]
     NothingSelected { ids: Vec<String>, tags: Vec<String> },
-    #[error("test id `{0}` is used more than once")]
-    DuplicateId(String),
-    #[error("test `{test}` needs `{need}`, which is not a test")]
-    UnknownNeed { test: String, need: String },
-    #[error("tests need each other in a cycle: {}", .0.join(" -> "))]
-    Cycle(Vec<String>),
 }
 
 /// Plans the tests of `suites` that `filter` selects, plus everything they need.
+///
+/// `suites` are loaded suites (see [`crate::suite::load_paths`]): test ids are unique and every
+/// `needs` names a test among them, without cycles.
 pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
-    let mut by_id: HashMap<&str, &TestCase> = HashMap::new();
-    for test in suites.iter().flat_map(|s| &s.tests) {
-        if by_id.insert(&test.id, test).is_some() {
-            return Err(PlanError::DuplicateId(test.id.clone()));
-        }
-    }
-    for test in by_id.values() {
-        if let Some(need) = test.needs.iter().find(|n| !by_id.contains_key(n.as_str())) {
-            return Err(PlanError::UnknownNeed {
-                test: test.id.clone(),
-                need: need.clone(),
-            });
-        }
-    }
+    let by_id: HashMap<&str, &TestCase> = suites
+        .iter()
+        .flat_map(|s| &s.tests)
+        .map(|test| (test.id.as_str(), test))
+        .collect();
     let mut selected: HashSet<&str> = HashSet::new();
     let mut pending: Vec<&str> = suites
         .iter()
@@ -90,11 +79,12 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
         });
     }
     while let Some(id) = pending.pop() {
-        if selected.insert(id) {
-            pending.extend(by_id[id].needs.iter().map(String::as_str));
+        if selected.insert(id)
+            && let Some(test) = by_id.get(id)
+        {
+            pending.extend(test.needs.iter().map(String::as_str));
         }
     }
-    check_acyclic(&selected, &by_id)?;
     let suites = suites
         .iter()
         .filter_map(|suite| {
@@ -111,55 +101,6 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
         })
         .collect();
     Ok(Plan { suites })
-}
-
-/// Fails with the cycle when some selected tests need each other in a loop.
-fn check_acyclic(
-    selected: &HashSet<&str>,
-    by_id: &HashMap<&str, &TestCase>,
-) -> Result<(), PlanError> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        Visiting,
-        Done,
-    }
-    let mut marks: HashMap<&str, Mark> = HashMap::new();
-    let mut ids: Vec<&str> = selected.iter().copied().collect();
-    ids.sort_unstable();
-    for start in ids {
-        if marks.contains_key(start) {
-            continue;
-        }
-        // Depth-first walk with an explicit stack of (test, index of the next need to visit).
-        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
-        marks.insert(start, Mark::Visiting);
-        while let Some(&(id, next)) = stack.last() {
-            let test: &TestCase = by_id[id];
-            let Some(need) = test.needs.get(next) else {
-                marks.insert(id, Mark::Done);
-                stack.pop();
-                continue;
-            };
-            if let Some(top) = stack.last_mut() {
-                top.1 += 1;
-            }
-            match marks.get(need.as_str()) {
-                Some(Mark::Done) => {}
-                Some(Mark::Visiting) => {
-                    let from = stack.iter().position(|(i, _)| *i == need).unwrap_or(0);
-                    let mut cycle: Vec<String> =
-                        stack[from..].iter().map(|(i, _)| i.to_string()).collect();
-                    cycle.push(need.clone());
-                    return Err(PlanError::Cycle(cycle));
-                }
-                None => {
-                    marks.insert(need, Mark::Visiting);
-                    stack.push((need, 0));
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 /// `*` matches any run of characters (including none); everything else matches itself.
@@ -316,34 +257,5 @@ mod tests {
         assert!(!glob_matches("C*PAT*2", "CORE-PAT-01"));
         assert!(glob_matches("*", ""));
         assert!(!glob_matches("A*A", "A"));
-    }
-
-    #[test]
-    fn unknown_needs_duplicates_and_cycles_are_errors() {
-        let unknown = vec![suite("a", vec![test_case("X", &[], &["NOPE"])])];
-        assert!(matches!(
-            plan(&unknown, &Filter::default()),
-            Err(PlanError::UnknownNeed { .. })
-        ));
-        let duplicate = vec![
-            suite("a", vec![test_case("X", &[], &[])]),
-            suite("b", vec![test_case("X", &[], &[])]),
-        ];
-        assert_eq!(
-            plan(&duplicate, &Filter::default()).unwrap_err(),
-            PlanError::DuplicateId("X".into())
-        );
-        let cycle = vec![suite(
-            "a",
-            vec![
-                test_case("X", &[], &["Y"]),
-                test_case("Y", &[], &["Z"]),
-                test_case("Z", &[], &["X"]),
-            ],
-        )];
-        assert_eq!(
-            plan(&cycle, &Filter::default()).unwrap_err(),
-            PlanError::Cycle(vec!["X".into(), "Y".into(), "Z".into(), "X".into()])
-        );
     }
 }

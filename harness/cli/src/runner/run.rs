@@ -55,10 +55,11 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
     for suite in &plan.suites {
         let defaults = Arc::new(Scope::from_text(&suite.variables));
         for test in &suite.tests {
-            let needs: Vec<(String, Option<OutcomeReceiver>)> = test
+            // The plan holds every test its tests need, so each need has a receiver.
+            let needs: Vec<(String, OutcomeReceiver)> = test
                 .needs
                 .iter()
-                .map(|need| (need.clone(), receivers.get(need).cloned()))
+                .filter_map(|need| Some((need.clone(), receivers.get(need)?.clone())))
                 .collect();
             let sender = senders.remove(&test.id);
             let test = Arc::new(test.clone());
@@ -147,20 +148,15 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
 }
 
 /// Waits for every need; the captures they pass on, or why this test is skipped.
-async fn inherit(needs: &[(String, Option<OutcomeReceiver>)]) -> Result<Scope, String> {
+async fn inherit(needs: &[(String, OutcomeReceiver)]) -> Result<Scope, String> {
     let mut inherited = Scope::default();
     for (need, receiver) in needs {
-        let outcome = match receiver {
-            Some(receiver) => {
-                let mut receiver = receiver.clone();
-                receiver
-                    .wait_for(Option::is_some)
-                    .await
-                    .ok()
-                    .and_then(|outcome| outcome.clone())
-            }
-            None => return Err(format!("needs {need} which is not in the plan")),
-        };
+        let mut receiver = receiver.clone();
+        let outcome = receiver
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|outcome| outcome.clone());
         match outcome {
             Some(outcome) if outcome.status == Status::Pass => inherited.extend(&outcome.exports),
             Some(outcome) => {

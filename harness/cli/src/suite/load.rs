@@ -1,15 +1,16 @@
 //! Loading suites: from files and directories, from text, and the built-in ones.
 //!
-//! Loading happens in two passes. Each file is parsed on its own; a malformed file is reported
-//! at its first problem (`file:line:column: message`). When every file parses, the suites are
+//! Loading happens in two passes. Each file is parsed on its own, once, into YAML nodes that keep
+//! their positions, then read into the model; a malformed file is reported at its first problem
+//! (`file:line:column: message`). When every file parses, the suites are
 //! checked together (duplicate ids, `needs`, regular expressions, variables) and every problem
 //! found is reported. Nothing is returned unless all of it is clean.
 
 use super::check::{self, Parsed};
-use super::de::{self, SuiteDocument};
+use super::convert;
 use super::error::{Diagnostic, LoadError, Position};
-use super::model::{Action, Suite, SuiteSource};
-use super::positions::PositionIndex;
+use super::model::{Suite, SuiteSource};
+use super::yaml;
 use indexmap::IndexMap;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -115,12 +116,20 @@ fn parse_source(
         position: Some(position_of_byte(&source.bytes, error.valid_up_to())),
         message: "not UTF-8 text: suite files must be UTF-8".to_owned(),
     })?;
-    let document: SuiteDocument = de::parse(text).map_err(|(position, message)| Diagnostic {
+    let at = |position: Position, message: String| Diagnostic {
         file: source.name.clone(),
         position: Some(position),
         message,
-    })?;
-    let positions = PositionIndex::build(text);
+    };
+    let parsed = yaml::parse(text).map_err(|error| at(error.position, error.message))?;
+    let document =
+        convert::document(&parsed.root).map_err(|problem| at(problem.position, problem.message))?;
+    if parsed.more_documents {
+        return Err(at(
+            Position::START,
+            "deserializing from YAML containing more than one document is not supported".to_owned(),
+        ));
+    }
     let mut suite = Suite {
         id: document.id,
         title: document.title,
@@ -136,34 +145,10 @@ fn parse_source(
     for (name, value) in overrides {
         suite.variables.insert(name.clone(), value.clone());
     }
-    keep_written_parameter_text(&mut suite, &positions);
-    Ok(Parsed { suite, positions })
-}
-
-/// Search parameter values are sent as written: `5.40` stays `5.40` rather than the number
-/// YAML reads (`5.4`).
-fn keep_written_parameter_text(suite: &mut Suite, positions: &PositionIndex) {
-    for (test_index, test) in suite.tests.iter_mut().enumerate() {
-        for (step_index, step) in test.steps.iter_mut().enumerate() {
-            let Action::Search { params, .. } = &mut step.action else {
-                continue;
-            };
-            let base = format!("tests[{test_index}].steps[{step_index}].search.params");
-            let mut repeats: IndexMap<String, usize> = IndexMap::new();
-            for (name, value) in params.iter_mut() {
-                let repeat = repeats.entry(name.clone()).or_default();
-                let item = format!("{base}.{name}[{repeat}]");
-                *repeat += 1;
-                let single = format!("{base}.{name}");
-                if let Some(written) = positions
-                    .scalar(&item)
-                    .or_else(|| positions.scalar(&single))
-                {
-                    *value = written.to_owned();
-                }
-            }
-        }
-    }
+    Ok(Parsed {
+        suite,
+        root: parsed.root,
+    })
 }
 
 /// The line and column of byte `offset` of `bytes`.

@@ -5,13 +5,13 @@
 //! message`. [`interpolate`] substitutes `{{ name }}` placeholders at run time.
 
 mod check;
-mod de;
+mod convert;
 mod embedded;
 mod error;
 pub mod interpolate;
 mod load;
 mod model;
-mod positions;
+mod yaml;
 
 pub use embedded::load_embedded;
 pub use error::{Diagnostic, LoadError, Position};

@@ -9,12 +9,12 @@ mod variables;
 
 use super::error::Diagnostic;
 use super::model::{Suite, TestCase};
-use super::positions::PositionIndex;
+use super::yaml::Node;
 
-/// A parsed suite and the positions of its nodes.
+/// A parsed suite and the YAML it was read from, for positions.
 pub(crate) struct Parsed {
     pub(crate) suite: Suite,
-    pub(crate) positions: PositionIndex,
+    pub(crate) root: Node,
 }
 
 /// Every problem in `suites`, unordered.
@@ -59,28 +59,26 @@ impl<'a> Report<'a> {
         &self.suites[test.suite].suite.tests[test.test]
     }
 
-    /// `file:line:column` of the node at `path` in suite `suite`.
-    pub(crate) fn locate(&self, suite: usize, path: &str) -> String {
-        let parsed = &self.suites[suite];
-        let position = parsed.positions.position(path);
+    /// The YAML node of test `test`.
+    pub(crate) fn test_node(&self, test: TestRef) -> &'a Node {
+        self.suites[test.suite].root.field("tests").item(test.test)
+    }
+
+    /// `file:line:column` of `node` in suite `suite`.
+    pub(crate) fn locate(&self, suite: usize, node: &Node) -> String {
+        let position = node.position;
         format!(
             "{}:{}:{}",
-            parsed.suite.source.path, position.line, position.column
+            self.suites[suite].suite.source.path, position.line, position.column
         )
     }
 
-    /// Records a problem at the node at `path` in suite `suite`.
-    pub(crate) fn error(&mut self, suite: usize, path: &str, message: String) {
-        let parsed = &self.suites[suite];
+    /// Records a problem at `node` in suite `suite`.
+    pub(crate) fn error(&mut self, suite: usize, node: &Node, message: String) {
         self.diagnostics.push(Diagnostic {
-            file: parsed.suite.source.path.clone(),
-            position: Some(parsed.positions.position(path)),
+            file: self.suites[suite].suite.source.path.clone(),
+            position: Some(node.position),
             message,
         });
     }
-}
-
-/// The node path of test `test` (`tests[3]`).
-pub(crate) fn test_path(test: TestRef) -> String {
-    format!("tests[{}]", test.test)
 }

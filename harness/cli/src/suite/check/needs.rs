@@ -1,7 +1,7 @@
 //! Test ids and the `needs` graph: duplicate ids (suite and test), `needs` naming no test, and
 //! `needs` cycles.
 
-use super::{Report, TestRef, test_path};
+use super::{Report, TestRef};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Which tests each test needs, resolved to the tests themselves.
@@ -35,10 +35,10 @@ pub(crate) fn check(report: &mut Report<'_>) -> NeedsGraph {
     for (test, case) in report.tests() {
         match first_by_id.get(case.id.as_str()) {
             Some(&first) => {
-                let first_at = report.locate(first.suite, &format!("{}.id", test_path(first)));
+                let first_at = report.locate(first.suite, report.test_node(first).field("id"));
                 report.error(
                     test.suite,
-                    &format!("{}.id", test_path(test)),
+                    report.test_node(test).field("id"),
                     format!(
                         "duplicate test id `{}` (first defined at {first_at})",
                         case.id
@@ -58,7 +58,7 @@ pub(crate) fn check(report: &mut Report<'_>) -> NeedsGraph {
                 Some(&target) => needed.push((target, entry)),
                 None => report.error(
                     test.suite,
-                    &format!("{}.needs[{entry}]", test_path(test)),
+                    report.test_node(test).field("needs").item(entry),
                     format!("`needs` names `{id}`, but no loaded suite has a test with that id"),
                 ),
             }
@@ -75,10 +75,10 @@ fn check_suite_ids(report: &mut Report<'_>) {
     for (index, parsed) in report.suites.iter().enumerate() {
         match first_by_id.get(parsed.suite.id.as_str()) {
             Some(&first) => {
-                let first_at = report.locate(first, "id");
+                let first_at = report.locate(first, report.suites[first].root.field("id"));
                 report.error(
                     index,
-                    "id",
+                    parsed.root.field("id"),
                     format!(
                         "duplicate suite id `{}` (first defined at {first_at})",
                         parsed.suite.id
@@ -131,12 +131,56 @@ fn report_cycles(report: &mut Report<'_>, graph: &NeedsGraph) {
                         .collect();
                     report.error(
                         test.suite,
-                        &format!("{}.needs[{entry}]", test_path(test)),
+                        report.test_node(test).field("needs").item(entry),
                         format!("`needs` cycle: {}", cycle.join(" → ")),
                     );
                 }
                 Some(Visit::Done) => {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::suite::load::{SourceFile, load_sources};
+    use indexmap::IndexMap;
+
+    /// A suite file with tests `(id, needs)`.
+    fn suite(id: &str, tests: &[(&str, &[&str])]) -> SourceFile {
+        let mut text = format!("id: {id}\ntitle: {id}\ntests:\n");
+        for (test, needs) in tests {
+            text.push_str(&format!(
+                "  - {{ id: {test}, title: t, level: SHALL, needs: [{}], steps: [capabilities: {{}}] }}\n",
+                needs.join(", ")
+            ));
+        }
+        SourceFile {
+            name: format!("{id}.yaml"),
+            bytes: text.into_bytes(),
+        }
+    }
+
+    fn errors(files: Vec<SourceFile>) -> String {
+        load_sources(files, &IndexMap::new())
+            .expect_err("the suites should not load")
+            .to_string()
+    }
+
+    #[test]
+    fn unknown_needs_duplicates_and_cycles_are_errors() {
+        assert_eq!(
+            errors(vec![suite("a", &[("X", &["NOPE"])])]),
+            "a.yaml:4:46: `needs` names `NOPE`, but no loaded suite has a test with that id"
+        );
+        assert_eq!(
+            errors(vec![suite("a", &[("X", &[])]), suite("b", &[("X", &[])])]),
+            "b.yaml:4:11: duplicate test id `X` (first defined at a.yaml:4:11)"
+        );
+        let cycle = suite("a", &[("X", &["Y"]), ("Y", &["Z"]), ("Z", &["X"])]);
+        assert_eq!(
+            errors(vec![cycle]),
+            "a.yaml:6:46: `needs` cycle: X → Y → Z → X"
+        );
     }
 }

@@ -3,22 +3,22 @@
 //! `matches` is interpolated, so it is checked with each `{{ name }}` standing for a plain
 //! word; capture regexes are used as written.
 
-use super::{Report, test_path};
+use super::Report;
 use crate::suite::interpolate::interpolate;
 use crate::suite::model::{Assertion, JsonCheck};
 
 pub(crate) fn check(report: &mut Report<'_>) {
     for (test, case) in report.tests() {
         for (step_index, step) in case.steps.iter().enumerate() {
-            let step_path = format!("{}.steps[{step_index}]", test_path(test));
+            let step_node = report.test_node(test).field("steps").item(step_index);
             for (index, assertion) in step.expect.iter().enumerate() {
-                let (path, pattern) = match assertion {
+                let (key, pattern) = match assertion {
                     Assertion::Header(header) => match &header.matches {
-                        Some(pattern) => ("header.matches", pattern),
+                        Some(pattern) => ("header", pattern),
                         None => continue,
                     },
                     Assertion::Json(json) => match &json.check {
-                        JsonCheck::Matches(pattern) => ("json.matches", pattern),
+                        JsonCheck::Matches(pattern) => ("json", pattern),
                         _ => continue,
                     },
                     _ => continue,
@@ -28,7 +28,11 @@ pub(crate) fn check(report: &mut Report<'_>) {
                 if let Some(problem) = regex_problem(&template) {
                     report.error(
                         test.suite,
-                        &format!("{step_path}.expect[{index}].{path}"),
+                        step_node
+                            .field("expect")
+                            .item(index)
+                            .field(key)
+                            .field("matches"),
                         format!("invalid regular expression `{pattern}`: {problem}"),
                     );
                 }
@@ -40,7 +44,7 @@ pub(crate) fn check(report: &mut Report<'_>) {
                 if let Some(problem) = regex_problem(pattern) {
                     report.error(
                         test.suite,
-                        &format!("{step_path}.capture.{name}.regex"),
+                        step_node.field("capture").field(name).field("regex"),
                         format!("invalid regular expression `{pattern}`: {problem}"),
                     );
                 }

@@ -1,55 +1,56 @@
-//! The strings of a step that `{{ name }}` placeholders are replaced in, with their node paths:
-//! the step name, the action's fields (search parameter names and values, body keys and
-//! strings), header values and the text of expectations (JSON paths and header names included).
-//! Capture definitions, header names and `for_each` are used as written.
+//! The strings of a step that `{{ name }}` placeholders are replaced in, with the YAML nodes they
+//! were written at: the step name, the action's fields (search parameter names and values, body
+//! keys and strings), header values and the text of expectations (JSON paths and header names
+//! included). Capture definitions, header names and `for_each` are used as written.
 
 use crate::suite::model::{Action, Assertion, Body, JsonCheck, Step};
+use crate::suite::yaml::Node;
 
-/// A string that is interpolated, and the path of the node it was written at.
+/// A string that is interpolated, and the node it was written at.
 pub(crate) struct Interpolated<'a> {
-    pub(crate) path: String,
+    pub(crate) node: &'a Node,
     pub(crate) text: &'a str,
 }
 
-/// Every interpolated string of `step`, whose node path is `step_path`.
-pub(crate) fn interpolated<'a>(step: &'a Step, step_path: &str) -> Vec<Interpolated<'a>> {
+/// Every interpolated string of `step`, read from `step_node`.
+pub(crate) fn interpolated<'a>(step: &'a Step, step_node: &'a Node) -> Vec<Interpolated<'a>> {
     let mut strings = Strings(Vec::new());
     if let Some(name) = &step.name {
-        strings.add(format!("{step_path}.name"), name);
+        strings.add(step_node.field("name"), name);
     }
-    action_strings(&mut strings, &step.action, step_path);
+    action_strings(&mut strings, &step.action, step_node);
     for (name, value) in &step.headers {
-        strings.add(format!("{step_path}.headers.{name}"), value);
+        strings.add(step_node.field("headers").field(name), value);
     }
     for (index, assertion) in step.expect.iter().enumerate() {
-        let path = format!("{step_path}.expect[{index}]");
+        let node = step_node.field("expect").item(index);
         match assertion {
             Assertion::Header(header) => {
-                strings.add(format!("{path}.header.name"), &header.name);
+                let node = node.field("header");
+                strings.add(node.field("name"), &header.name);
                 if let Some(equals) = &header.equals {
-                    strings.add(format!("{path}.header.equals"), equals);
+                    strings.add(node.field("equals"), equals);
                 }
                 if let Some(matches) = &header.matches {
-                    strings.add(format!("{path}.header.matches"), matches);
+                    strings.add(node.field("matches"), matches);
                 }
             }
-            Assertion::ContentType(text) => strings.add(format!("{path}.content_type"), text),
-            Assertion::ResourceType(text) => strings.add(format!("{path}.resource_type"), text),
-            Assertion::BundleType(text) => strings.add(format!("{path}.bundle_type"), text),
+            Assertion::ContentType(text) => strings.add(node.field("content_type"), text),
+            Assertion::ResourceType(text) => strings.add(node.field("resource_type"), text),
+            Assertion::BundleType(text) => strings.add(node.field("bundle_type"), text),
             Assertion::Json(json) => {
-                strings.add(format!("{path}.json.path"), &json.path);
+                let node = node.field("json");
+                strings.add(node.field("path"), &json.path);
                 match &json.check {
-                    JsonCheck::Equals(value) => strings.json(format!("{path}.json.equals"), value),
-                    JsonCheck::Contains(value) => {
-                        strings.json(format!("{path}.json.contains"), value)
-                    }
-                    JsonCheck::Matches(regex) => strings.add(format!("{path}.json.matches"), regex),
+                    JsonCheck::Equals(value) => strings.json(node.field("equals"), value),
+                    JsonCheck::Contains(value) => strings.json(node.field("contains"), value),
+                    JsonCheck::Matches(regex) => strings.add(node.field("matches"), regex),
                     JsonCheck::Exists(_) => {}
                 }
             }
             Assertion::Conforms(conforms) => {
                 if let Some(profile) = &conforms.profile {
-                    strings.add(format!("{path}.conforms.profile"), profile);
+                    strings.add(node.field("conforms").field("profile"), profile);
                 }
             }
             Assertion::Status(_) | Assertion::EntryCount(_) | Assertion::OperationOutcome => {}
@@ -61,24 +62,24 @@ pub(crate) fn interpolated<'a>(step: &'a Step, step_path: &str) -> Vec<Interpola
 struct Strings<'a>(Vec<Interpolated<'a>>);
 
 impl<'a> Strings<'a> {
-    fn add(&mut self, path: String, text: &'a str) {
-        self.0.push(Interpolated { path, text });
+    fn add(&mut self, node: &'a Node, text: &'a str) {
+        self.0.push(Interpolated { node, text });
     }
 
     /// Every string inside a JSON value, object keys included (a key is reported at its value).
-    fn json(&mut self, path: String, value: &'a serde_json::Value) {
+    fn json(&mut self, node: &'a Node, value: &'a serde_json::Value) {
         match value {
-            serde_json::Value::String(text) => self.add(path, text),
+            serde_json::Value::String(text) => self.add(node, text),
             serde_json::Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    self.json(format!("{path}[{index}]"), item);
+                    self.json(node.item(index), item);
                 }
             }
             serde_json::Value::Object(members) => {
                 for (name, member) in members {
-                    let member_path = format!("{path}.{name}");
-                    self.add(member_path.clone(), name);
-                    self.json(member_path, member);
+                    let member_node = node.field(name);
+                    self.add(member_node, name);
+                    self.json(member_node, member);
                 }
             }
             serde_json::Value::Null | serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
@@ -86,15 +87,16 @@ impl<'a> Strings<'a> {
         }
     }
 
-    fn body(&mut self, path: String, body: &'a Body) {
+    /// The body of the action written at `node`.
+    fn body(&mut self, node: &'a Node, body: &'a Body) {
         match body {
-            Body::Json(value) => self.json(format!("{path}.body"), value),
-            Body::Raw(text) => self.add(format!("{path}.raw"), text),
+            Body::Json(value) => self.json(node.field("body"), value),
+            Body::Raw(text) => self.add(node.field("raw"), text),
         }
     }
 }
 
-fn action_strings<'a>(strings: &mut Strings<'a>, action: &'a Action, step_path: &str) {
+fn action_strings<'a>(strings: &mut Strings<'a>, action: &'a Action, step_node: &'a Node) {
     match action {
         Action::Capabilities => {}
         Action::Read { resource_type, id } | Action::Delete { resource_type, id } => {
@@ -103,60 +105,68 @@ fn action_strings<'a>(strings: &mut Strings<'a>, action: &'a Action, step_path: 
             } else {
                 "delete"
             };
-            strings.add(format!("{step_path}.{key}.type"), resource_type);
-            strings.add(format!("{step_path}.{key}.id"), id);
+            let node = step_node.field(key);
+            strings.add(node.field("type"), resource_type);
+            strings.add(node.field("id"), id);
         }
         Action::Vread {
             resource_type,
             id,
             version,
         } => {
-            strings.add(format!("{step_path}.vread.type"), resource_type);
-            strings.add(format!("{step_path}.vread.id"), id);
-            strings.add(format!("{step_path}.vread.version"), version);
+            let node = step_node.field("vread");
+            strings.add(node.field("type"), resource_type);
+            strings.add(node.field("id"), id);
+            strings.add(node.field("version"), version);
         }
         Action::Search {
             resource_type,
             params,
             ..
         } => {
+            let node = step_node.field("search");
             if let Some(resource_type) = resource_type {
-                strings.add(format!("{step_path}.search.type"), resource_type);
+                strings.add(node.field("type"), resource_type);
             }
             for (index, (name, value)) in params.iter().enumerate() {
                 let repeat = params[..index].iter().filter(|(n, _)| n == name).count();
-                strings.add(format!("{step_path}.search.params.{name}"), name);
-                strings.add(format!("{step_path}.search.params.{name}[{repeat}]"), value);
+                let values = node.field("params").field(name);
+                strings.add(values, name);
+                strings.add(values.item(repeat), value);
             }
         }
         Action::Create {
             resource_type,
             body,
         } => {
-            strings.add(format!("{step_path}.create.type"), resource_type);
-            strings.body(format!("{step_path}.create"), body);
+            let node = step_node.field("create");
+            strings.add(node.field("type"), resource_type);
+            strings.body(node, body);
         }
         Action::Update {
             resource_type,
             id,
             body,
         } => {
-            strings.add(format!("{step_path}.update.type"), resource_type);
-            strings.add(format!("{step_path}.update.id"), id);
-            strings.body(format!("{step_path}.update"), body);
+            let node = step_node.field("update");
+            strings.add(node.field("type"), resource_type);
+            strings.add(node.field("id"), id);
+            strings.body(node, body);
         }
         Action::History { resource_type, id } => {
+            let node = step_node.field("history");
             if let Some(resource_type) = resource_type {
-                strings.add(format!("{step_path}.history.type"), resource_type);
+                strings.add(node.field("type"), resource_type);
             }
             if let Some(id) = id {
-                strings.add(format!("{step_path}.history.id"), id);
+                strings.add(node.field("id"), id);
             }
         }
         Action::Request { path, body, .. } => {
-            strings.add(format!("{step_path}.request.path"), path);
+            let node = step_node.field("request");
+            strings.add(node.field("path"), path);
             if let Some(body) = body {
-                strings.body(format!("{step_path}.request"), body);
+                strings.body(node, body);
             }
         }
     }

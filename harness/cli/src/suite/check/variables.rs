@@ -7,7 +7,7 @@
 
 use super::needs::NeedsGraph;
 use super::strings::interpolated;
-use super::{Report, TestRef, test_path};
+use super::{Report, TestRef};
 use crate::suite::interpolate::variables_in;
 use crate::suite::model::{Capture, Step};
 use std::collections::{HashMap, HashSet};
@@ -108,7 +108,7 @@ fn check_step(
     step: &Step,
     scope: &mut Scope,
 ) {
-    let step_path = format!("{}.steps[{index}]", test_path(test));
+    let step_node = report.test_node(test).field("steps").item(index);
     let bound = step.for_each.as_ref().map(|for_each| for_each.var.as_str());
     if let Some(for_each) = &step.for_each {
         let problem = match scope.resolve(&for_each.over) {
@@ -121,12 +121,12 @@ fn check_step(
         if let Some(problem) = problem {
             report.error(
                 test.suite,
-                &format!("{step_path}.for_each.over"),
+                step_node.field("for_each").field("over"),
                 format!("`for_each.over` names `{}`, {problem}", for_each.over),
             );
         }
     }
-    for string in interpolated(step, &step_path) {
+    for string in interpolated(step, step_node) {
         let mut reported = HashSet::new();
         for name in variables_in(string.text) {
             if bound == Some(name) || scope.resolve(name).is_some() || !reported.insert(name) {
@@ -134,7 +134,7 @@ fn check_step(
             }
             report.error(
                 test.suite,
-                &string.path,
+                string.node,
                 format!(
                     "undefined variable `{name}`: not a suite variable, a `--var`, nor a capture \
                      of an earlier step or of a needed test"

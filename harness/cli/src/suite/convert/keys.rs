@@ -1,8 +1,9 @@
 //! Mapping keys checked as they are read, so that an unknown, repeated or conflicting key is
 //! reported at the key itself with the keys that were expected.
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use std::fmt;
+use super::values::invalid_type;
+use super::{Problem, Result};
+use crate::suite::yaml::Node;
 
 /// The closed set of keys of one kind of mapping (a step, a `read` action, ...), and how to word
 /// problems with them.
@@ -85,73 +86,44 @@ impl<K: Copy + PartialEq> Keys<K> {
             .join(", ")
     }
 
-    /// The value of a key that must be present, or "missing key `key` in context".
-    pub(crate) fn required<T, E: de::Error>(&self, value: Option<T>, key: K) -> Result<T, E> {
+    /// The value of a key that must be present, or "missing key `key` in context" at `mapping`.
+    pub(crate) fn required<T>(&self, value: Option<T>, key: K, mapping: &Node) -> Result<T> {
         value.ok_or_else(|| {
-            E::custom(format!(
-                "missing key `{}` in {}",
-                self.spelling(key),
-                self.context
-            ))
+            Problem::at(
+                mapping,
+                format!("missing key `{}` in {}", self.spelling(key), self.context),
+            )
         })
     }
 
-    /// Reads the next key of `map`, failing at the key if it is unknown, repeated or
-    /// conflicting; records it in `seen`.
-    pub(crate) fn next<'de, A: MapAccess<'de>>(
-        &self,
-        map: &mut A,
-        seen: &mut Vec<K>,
-    ) -> Result<Option<K>, A::Error> {
-        let key = map.next_key_seed(KeySeed { keys: self, seen })?;
-        if let Some(key) = key {
-            seen.push(key);
-        }
-        Ok(key)
-    }
-
-    fn check(&self, name: &str, seen: &[K]) -> Result<K, String> {
-        let Some(&(_, key)) = self.all.iter().find(|(spelling, _)| *spelling == name) else {
-            let expected = self.list(self.all.iter().map(|(_, key)| *key));
-            return Err((self.unknown_message)(self.context, name, &expected));
+    /// Which key `key` is, failing at it if it is unknown, repeated or conflicting with one in
+    /// `seen`; records it in `seen`.
+    pub(crate) fn check(&self, key: &Node, seen: &mut Vec<K>) -> Result<K> {
+        let Some(name) = key.scalar() else {
+            return Err(invalid_type(key, &format!("a key of {}", self.context)));
         };
-        if seen.contains(&key) {
-            return Err(format!("duplicate key `{name}` in {}", self.context));
-        }
-        if self.exclusive.contains(&key)
-            && let Some(&first) = seen.iter().find(|seen| self.exclusive.contains(seen))
-        {
-            return Err((self.exclusive_message)(
-                self.context,
-                self.spelling(first),
-                name,
+        let Some(&(_, found)) = self.all.iter().find(|(spelling, _)| *spelling == name) else {
+            let expected = self.list(self.all.iter().map(|(_, key)| *key));
+            return Err(Problem::at(
+                key,
+                (self.unknown_message)(self.context, name, &expected),
+            ));
+        };
+        if seen.contains(&found) {
+            return Err(Problem::at(
+                key,
+                format!("duplicate key `{name}` in {}", self.context),
             ));
         }
-        Ok(key)
-    }
-}
-
-struct KeySeed<'a, K: 'static> {
-    keys: &'a Keys<K>,
-    seen: &'a [K],
-}
-
-impl<'de, K: Copy + PartialEq> DeserializeSeed<'de> for KeySeed<'_, K> {
-    type Value = K;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<K, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<K: Copy + PartialEq> Visitor<'_> for KeySeed<'_, K> {
-    type Value = K;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a key of {}", self.keys.context)
-    }
-
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<K, E> {
-        self.keys.check(name, self.seen).map_err(E::custom)
+        if self.exclusive.contains(&found)
+            && let Some(&first) = seen.iter().find(|seen| self.exclusive.contains(seen))
+        {
+            return Err(Problem::at(
+                key,
+                (self.exclusive_message)(self.context, self.spelling(first), name),
+            ));
+        }
+        seen.push(found);
+        Ok(found)
     }
 }
