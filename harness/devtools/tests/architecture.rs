@@ -15,7 +15,11 @@ const ALLOWED_CYCLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "validate",
-        &["validator::walk", "validator::slicing", "validator::reference"],
+        &[
+            "validator::walk",
+            "validator::slicing",
+            "validator::reference",
+        ],
         "slices and reference targets are validated against a definition by a trial walk",
     ),
 ];

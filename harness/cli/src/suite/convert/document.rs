@@ -2,7 +2,7 @@
 
 use super::keys::Keys;
 use super::step::step;
-use super::values::{Text, entries, list, mapping};
+use super::values::{Text, VARIABLE_NAME, entries, list, mapping};
 use super::{Problem, Result};
 use crate::suite::model::{Level, TestCase};
 use crate::suite::yaml::Node;
@@ -43,9 +43,6 @@ const SUITE_KEYS: Keys<SuiteKey> = Keys::new(
         ("tests", SuiteKey::Tests),
     ],
 );
-
-/// Variable names as used in `{{ name }}`, `capture` and `for_each`.
-pub(crate) const VARIABLE_NAME: Text = Text::name("a variable name");
 
 /// Reads a whole suite file from its root node.
 pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {

@@ -2,9 +2,8 @@
 
 use super::action::{ActionKind, action};
 use super::assertion::assertion;
-use super::document::VARIABLE_NAME;
 use super::keys::Keys;
-use super::values::{Text, boolean, entries, list, mapping};
+use super::values::{Text, VARIABLE_NAME, boolean, entries, list, mapping};
 use super::{Problem, Result};
 use crate::suite::model::{Capture, CaptureSource, ForEach, Step};
 use crate::suite::yaml::Node;

@@ -250,3 +250,6 @@ fn json_members(entries: &[(Node, Node)]) -> Result<serde_json::Value> {
     }
     Ok(serde_json::Value::Object(object))
 }
+
+/// Variable names as used in `{{ name }}`, `capture` and `for_each`.
+pub(crate) const VARIABLE_NAME: Text = Text::name("a variable name");
