@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use assure_fhirpath::EvalContext;
 
+use crate::by_type::verdict;
 use crate::criterion::{Criterion, SearchValue};
 use crate::found::Found;
-use crate::judge::{listed, verdict};
-use crate::judgement::Verdict;
+use crate::judgement::{Verdict, listed};
 use crate::parameter::SearchParameter;
 
 /// The verdict of one composite value on every item found.

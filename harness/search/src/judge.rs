@@ -7,18 +7,16 @@
 use assure_fhirpath::{EvalContext, Item, ModelInfo, Node};
 use assure_model::Element;
 
+use crate::by_type::verdict;
 use crate::composite;
 use crate::criterion::{Criterion, SearchValue, Test};
 use crate::found::Found;
-use crate::judgement::{Judgement, Verdict};
+use crate::judgement::{Judgement, Verdict, listed};
 use crate::missing;
 use crate::modifier::Modifier;
 use crate::parameter::{ParamType, SearchParameter};
+use crate::reference;
 use crate::registry::SearchParameters;
-use crate::{date, number, quantity, reference, string, token, uri};
-
-/// How many reasons a judgement lists before it says how many more there are.
-const REASONS_SHOWN: usize = 4;
 
 /// Whether `resource` satisfies `criterion`, by the criterion's SearchParameter definition
 /// and the matching rules of R4 search.html. `parameters` supplies the FHIR type model the
@@ -136,75 +134,6 @@ fn find<'a>(
         }
     }
     Ok(found)
-}
-
-/// One parameter value against one value found, by the parameter's type.
-pub(crate) fn verdict(
-    value: &SearchValue,
-    kind: ParamType,
-    criterion: &Criterion,
-    found: &Found,
-) -> Verdict {
-    let modifier = criterion.modifier.as_ref();
-    match value {
-        SearchValue::String(text) if kind == ParamType::Token => token::text_verdict(text, found),
-        SearchValue::String(text) => string::verdict(text, modifier, found),
-        SearchValue::Token(t) if kind == ParamType::Reference => reference_identifier(t, found),
-        SearchValue::Token(t) => token::verdict(t, found),
-        SearchValue::Date(d) => date::verdict(d, found, criterion.now),
-        SearchValue::Number { prefix, number } => number::verdict(*prefix, number, found),
-        SearchValue::Quantity(q) => quantity::verdict(q, found),
-        SearchValue::Reference(r) => reference::verdict(r, found),
-        SearchValue::Uri(u) => uri::verdict(u, modifier, found),
-        SearchValue::Composite(_) => Verdict::Unknown("a composite inside a composite".into()),
-    }
-}
-
-/// `:identifier`: the token against Reference.identifier.
-fn reference_identifier(token: &token::Token, found: &Found) -> Verdict {
-    let identifier = found
-        .element()
-        .filter(|_| found.type_name() == Some("Reference"))
-        .and_then(|e| e.child("identifier"));
-    match identifier {
-        Some(identifier) => {
-            let node = Node {
-                element: identifier,
-                type_name: Some("Identifier".into()),
-            };
-            token::verdict(
-                token,
-                &Found {
-                    item: Item::Node(node),
-                    doubt: None,
-                },
-            )
-        }
-        None => Verdict::No(format!(
-            "{} has no identifier (:identifier matches Reference.identifier, search.html#reference)",
-            found.label()
-        )),
-    }
-}
-
-/// Lists reasons, at most [`REASONS_SHOWN`] of them.
-pub(crate) fn listed(reasons: &[String]) -> String {
-    let mut unique: Vec<&String> = Vec::new();
-    for reason in reasons {
-        if !unique.contains(&reason) {
-            unique.push(reason);
-        }
-    }
-    let mut text = unique
-        .iter()
-        .take(REASONS_SHOWN)
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join("; ");
-    if unique.len() > REASONS_SHOWN {
-        text.push_str(&format!("; and {} more", unique.len() - REASONS_SHOWN));
-    }
-    text
 }
 
 /// Any value matching any value found: a match; else undecided if any pair is; else none.

@@ -1,5 +1,8 @@
 //! The answer of the judge, and the verdicts it is built from.
 
+/// How many reasons a judgement lists before it says how many more there are.
+const REASONS_SHOWN: usize = 4;
+
 /// Whether a resource satisfies a search criterion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Judgement {
@@ -78,4 +81,24 @@ impl Verdict {
             None => Verdict::No(no.join("; ")),
         }
     }
+}
+
+/// Lists reasons, at most [`REASONS_SHOWN`] of them.
+pub(crate) fn listed(reasons: &[String]) -> String {
+    let mut unique: Vec<&String> = Vec::new();
+    for reason in reasons {
+        if !unique.contains(&reason) {
+            unique.push(reason);
+        }
+    }
+    let mut text = unique
+        .iter()
+        .take(REASONS_SHOWN)
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    if unique.len() > REASONS_SHOWN {
+        text.push_str(&format!("; and {} more", unique.len() - REASONS_SHOWN));
+    }
+    text
 }

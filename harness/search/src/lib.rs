@@ -19,6 +19,7 @@
 //! chained parameters, a tolerance or time zone the server chooses). In doubt the judge
 //! answers `Undecided`: a false failure is worse than a missed defect.
 
+mod by_type;
 mod composite;
 mod criterion;
 mod date;
