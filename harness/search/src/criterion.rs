@@ -188,6 +188,14 @@ impl Criterion {
                 )),
             ));
         }
+        if modifier == Some(Modifier::Missing) && parameter.kind == ParamType::Composite {
+            return Ok(criterion(
+                modifier,
+                Test::Undecidable(format!(
+                    ":missing on the composite {code}: R4 does not say whether one component or all must be there"
+                )),
+            ));
+        }
         if modifier == Some(Modifier::Missing) {
             let missing = match value {
                 "true" => true,

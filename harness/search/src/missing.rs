@@ -1,6 +1,8 @@
 //! `:missing` (R4 search.html#modifiers): `true` matches resources with no value for the
 //! parameter, `false` those with one. An element present only with extensions (e.g. a
-//! data-absent-reason) has no value, but servers differ on it, so it is undecided.
+//! data-absent-reason) has no value, but servers differ on it, so it is undecided; so is a
+//! value the expression computes (`deceased.exists() and deceased != false` is `false` on a
+//! Patient with no `deceased`), which says nothing about the element being there.
 
 use assure_fhirpath::Item;
 
@@ -24,6 +26,14 @@ fn has_value(found: &Found) -> bool {
 
 /// Judges `:missing=missing` on the values found.
 pub(crate) fn judge(found: &[Found], missing: bool, asked: &str, code: &str) -> Judgement {
+    if let Some(computed) = found.iter().find(|f| matches!(f.item, Item::Value(_))) {
+        return Judgement::Undecided {
+            reason: format!(
+                "{asked}: the expression of {code} computes a value ({}), not an element that is there or missing",
+                computed.label()
+            ),
+        };
+    }
     let certain = found.iter().any(|f| has_value(f) && f.doubt.is_none());
     let uncertain = found.iter().find(|f| !has_value(f) || f.doubt.is_some());
     match (certain, uncertain, missing) {

@@ -4,6 +4,7 @@ mod common;
 mod composite;
 mod criteria;
 mod date;
+mod definitions;
 mod missing;
 mod number;
 mod quantity;
