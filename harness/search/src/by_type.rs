@@ -32,11 +32,16 @@ pub(crate) fn verdict(
 
 /// `:identifier`: the token against Reference.identifier.
 fn reference_identifier(token: &token::Token, found: &Found) -> Verdict {
-    let identifier = found
+    let Some(reference) = found
         .element()
         .filter(|_| found.type_name() == Some("Reference"))
-        .and_then(|e| e.child("identifier"));
-    match identifier {
+    else {
+        return Verdict::Unknown(format!(
+            "{}: :identifier is defined on Reference values only",
+            found.label()
+        ));
+    };
+    match reference.child("identifier") {
         Some(identifier) => {
             let node = Node {
                 element: identifier,

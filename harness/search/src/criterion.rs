@@ -210,6 +210,14 @@ impl Criterion {
                 },
             ));
         }
+        if parameter.url.ends_with("/individual-phonetic") {
+            return Ok(criterion(
+                modifier,
+                Test::Undecidable(format!(
+                    "{code} matches by sound, with an algorithm the server chooses"
+                )),
+            ));
+        }
         if value.is_empty() {
             return Ok(criterion(
                 modifier,

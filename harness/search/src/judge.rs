@@ -15,6 +15,7 @@ use crate::judgement::{Judgement, Verdict, listed};
 use crate::missing;
 use crate::modifier::Modifier;
 use crate::parameter::{ParamType, SearchParameter};
+use crate::prefix::Prefix;
 use crate::reference;
 use crate::registry::SearchParameters;
 
@@ -53,6 +54,12 @@ pub fn judge(
                 Ok(found) => found,
                 Err(why) => return undecided(why),
             };
+            if found.is_empty() && values.iter().any(is_ne) {
+                return undecided(format!(
+                    "the resource has no value for {}; servers differ on whether ne matches it",
+                    parameter.code
+                ));
+            }
             let per_value: Vec<Vec<(Verdict, Option<String>)>> = values
                 .iter()
                 .map(|value| match value {
@@ -82,6 +89,17 @@ pub fn judge(
             }
         }
     }
+}
+
+/// Whether a value has the prefix `ne`.
+fn is_ne(value: &SearchValue) -> bool {
+    let prefix = match value {
+        SearchValue::Date(d) => d.prefix,
+        SearchValue::Number { prefix, .. } => *prefix,
+        SearchValue::Quantity(q) => q.prefix,
+        _ => return false,
+    };
+    prefix == Prefix::Ne
 }
 
 /// Modifiers whose meaning needs a terminology server or other resources.

@@ -42,6 +42,7 @@ fn starts_with_ignoring_case_and_accents() {
             ("address", "1 rue eclair", Match),
             ("address-postalcode", "h2x", Match),
             ("address-country", "ca", Match),
+            ("phonetic", "bronty", Undecided),
         ],
     );
 }
