@@ -30,6 +30,7 @@ const CRATES: &[&str] = &[
     "model",
     "fhirpath",
     "validate",
+    "search",
     "devtools",
 ];
 

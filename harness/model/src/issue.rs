@@ -114,3 +114,4 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+// one-line change
