@@ -5,6 +5,8 @@
 #
 #   harness/devtools/scripts/build-times.sh CRATE_FILE...   (default: one file per crate)
 #
+# PROFILES="debug" (or "release") limits the profiles timed (default: both).
+#
 # Prints one line per file and profile: seconds, the file.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
@@ -20,7 +22,7 @@ if [ ${#files[@]} -eq 0 ]; then
   )
 fi
 
-for profile in debug release; do
+for profile in ${PROFILES:-debug release}; do
   flag=""
   [ "$profile" = release ] && flag="--release"
   cargo build -q -p assure $flag

@@ -483,3 +483,4 @@ mod tests {
         assert!(dt("9999").add(1, CalendarUnit::Year).is_none());
     }
 }
+// one-line change

@@ -114,4 +114,3 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
-// one-line change
