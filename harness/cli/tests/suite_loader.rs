@@ -217,6 +217,7 @@ fn expected_full_suite(path: &Path) -> Suite {
         fhir_version: text("4.0.1"),
         description: Some(text("Exercises each action, assertion and capture.\n")),
         variables: map(vec![("patient_id", text("example")), ("count", text("5"))]),
+        data: Vec::new(),
         tests: vec![
             TestCase {
                 id: text("FULL-CAP-01"),
