@@ -204,6 +204,10 @@ pub enum FailOn {
 pub struct ListArgs {
     #[command(flatten)]
     pub plan: PlanArgs,
+    /// List the variables and data items instead: default or where each is discovered from,
+    /// and the checks that read it.
+    #[arg(long = "vars")]
+    pub list_vars: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,

@@ -37,6 +37,40 @@ pub struct Unavailable {
 /// What one source gave: values, or what went wrong.
 type Looked = Result<Vec<String>, String>;
 
+/// Where `source` looks, as a request with its placeholders left in, e.g.
+/// `search Patient?identifier={{ nhs_number }}`.
+pub fn describe(source: &DataSource) -> String {
+    let mut placeholders = Scope::default();
+    for name in source_variables(source) {
+        placeholders.set(&name, VarValue::Text(format!("{{{{ {name} }}}}")));
+    }
+    let empty = Scope::default();
+    let lookup = Lookup {
+        binding: None,
+        captures: &placeholders,
+        overrides: &empty,
+        defaults: &empty,
+    };
+    request::for_action(&source.action, &lookup)
+        .map(|built| built.name)
+        .unwrap_or_else(|problem| problem)
+}
+
+/// The variables a source's request reads.
+fn source_variables(source: &DataSource) -> Vec<String> {
+    let item = DataItem {
+        name: String::new(),
+        description: String::new(),
+        sources: vec![source.clone()],
+        all: false,
+        missing: String::new(),
+    };
+    data_variables(&item)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
 /// Settles every item of `items` (ordered so that an item comes after those it reads).
 pub async fn discover(items: &[PlannedItem], overrides: &Scope, client: &Client) -> Discovered {
     let mut discovered = Discovered {
