@@ -22,8 +22,77 @@ pub struct RunResult {
     /// Why the run stopped before any test ran (e.g. the target was unreachable); `None` for
     /// a run that went ahead.
     pub aborted: Option<String>,
+    /// The data discovered before the tests ran, one entry per planned data item, in the
+    /// order discovered.
+    pub data: Vec<DataResult>,
     pub suites: Vec<SuiteResult>,
     pub summary: Summary,
+}
+
+/// What the data phase found for one data item.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataResult {
+    /// The variable name.
+    pub name: String,
+    pub description: String,
+    pub status: DataStatus,
+    /// The value the tests ran with: text, or every value of a list item; `None` unless found
+    /// or supplied.
+    pub value: Option<DataValue>,
+    /// Why it is missing, or what went wrong; `None` when found or supplied.
+    pub message: Option<String>,
+    /// The requests sent to find it, in order (the last one found it); empty when supplied.
+    pub exchanges: Vec<Exchange>,
+}
+
+/// How a data item was settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataStatus {
+    /// Discovered from the server.
+    Found,
+    /// Given with `--var`; not looked for.
+    Supplied,
+    /// The server has no such record: the checks that read it are skipped.
+    Missing,
+    /// The harness or the server failed while looking (transport error, an error status, a
+    /// body that is not JSON): the checks that read it end in `error`.
+    Error,
+}
+
+impl DataStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataStatus::Found => "found",
+            DataStatus::Supplied => "supplied",
+            DataStatus::Missing => "missing",
+            DataStatus::Error => "error",
+        }
+    }
+}
+
+/// A data item's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum DataValue {
+    Text(String),
+    /// Every value found, for an item with `all: true`.
+    List(Vec<String>),
+}
+
+impl DataValue {
+    /// The value as shown in reports: the text, or `N values: a, b, c`.
+    pub fn display(&self) -> String {
+        match self {
+            DataValue::Text(text) => text.clone(),
+            DataValue::List(items) => format!(
+                "{} value{}: {}",
+                items.len(),
+                if items.len() == 1 { "" } else { "s" },
+                items.join(", ")
+            ),
+        }
+    }
 }
 
 /// The harness that produced the run.

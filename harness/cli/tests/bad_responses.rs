@@ -91,8 +91,12 @@ async fn answer(State(stub): State<Stub>, method: Method, uri: Uri, body: Bytes)
     }
 }
 
-/// Runs the built-in checklist against the stub; returns (failed, skipped, other) test ids.
-fn run_against(mode: Mode) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+/// Runs the built-in checklist against the stub with `args`; returns (failed, skipped, other)
+/// test ids.
+fn run_against(
+    mode: Mode,
+    args: &[&str],
+) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let stub = Stub {
         mode,
@@ -109,6 +113,7 @@ fn run_against(mode: Mode) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<Stri
         .expect("assure binary")
         .args(["run", "--no-progress", "--target", &base, "--out"])
         .arg(out.path())
+        .args(args)
         .output()
         .expect("assure runs");
     assert_eq!(
@@ -139,7 +144,24 @@ fn run_against(mode: Mode) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<Stri
 
 #[test]
 fn a_server_failing_every_request_fails_every_standalone_check() {
-    let (failed, skipped, other) = run_against(Mode::AlwaysFails);
+    // Supplied, so that no check waits for test data the stub cannot give.
+    let supplied = [
+        "patient_id=p1",
+        "patient_nhs_number=9990000018",
+        "family=Jones",
+        "given=Amelia",
+        "gender=female",
+        "birthdate=1984-03-12",
+        "practitioner_id=pr1",
+        "organization_id=o1",
+        "observation_id=ob1",
+        "condition_id=c1",
+        "allergy_id=a1",
+        "medication_request_id=m1",
+        "encounter_id=e1",
+    ];
+    let args: Vec<&str> = supplied.iter().flat_map(|var| ["--var", var]).collect();
+    let (failed, skipped, other) = run_against(Mode::AlwaysFails, &args);
     let needing: BTreeSet<String> = NEEDS_ANOTHER_CHECK.iter().map(|s| s.to_string()).collect();
     assert!(other.is_empty(), "passed or errored: {other:?}");
     assert_eq!(
@@ -154,15 +176,25 @@ fn a_server_failing_every_request_fails_every_standalone_check() {
 }
 
 #[test]
+fn a_server_failing_every_request_leaves_the_checks_reading_test_data_without_a_verdict() {
+    let (failed, _, other) = run_against(Mode::AlwaysFails, &[]);
+    assert!(other.contains("CORE-READ-PAT"), "{other:?}");
+    assert!(other.contains("CORE-SRCH-OBS-PATIENT"), "{other:?}");
+    assert!(failed.contains("CORE-CAP-01"), "{failed:?}");
+    assert!(failed.contains("CORE-READ-404"), "{failed:?}");
+}
+
+#[test]
 fn a_forgetful_server_fails_read_back_and_vread() {
-    let (failed, _, _) = run_against(Mode::Forgetful);
+    // The stub cannot search, so the test patient is supplied.
+    let (failed, _, _) = run_against(Mode::Forgetful, &["--var", "patient_id=p1"]);
     assert!(failed.contains("CORE-CREATE-02"), "{failed:?}");
     assert!(failed.contains("CORE-VREAD-01"), "{failed:?}");
 }
 
 #[test]
 fn a_server_refusing_updates_fails_the_update_check() {
-    let (failed, _, _) = run_against(Mode::RefusesUpdates);
+    let (failed, _, _) = run_against(Mode::RefusesUpdates, &[]);
     assert!(failed.contains("CORE-UPDATE-01"), "{failed:?}");
     assert!(!failed.contains("CORE-CREATE-02"), "{failed:?}");
 }

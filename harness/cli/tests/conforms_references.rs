@@ -161,6 +161,7 @@ async fn run_tests(tests: Vec<TestCase>, packages: &std::path::Path) -> RunResul
         fhir_version: "4.0.1".into(),
         description: None,
         variables: IndexMap::new(),
+        data: Vec::new(),
         tests,
         source: SuiteSource::default(),
     };

@@ -95,6 +95,7 @@ fn hostile_run() -> RunResult {
             software: Some(INJECTED.into()),
         },
         aborted: None,
+        data: Vec::new(),
         summary: Summary::of(&suites),
         suites,
     }

@@ -4,8 +4,9 @@ use std::fs;
 
 use assure::report::{self, html, json, junit, testreport};
 use assure::results::{
-    AssertionResult, Exchange, RecordedRequest, RecordedResponse, RunResult, SCHEMA_VERSION,
-    Status, StepResult, SuiteResult, Summary, TargetInfo, TestResult, ToolInfo,
+    AssertionResult, DataResult, DataStatus, DataValue, Exchange, RecordedRequest,
+    RecordedResponse, RunResult, SCHEMA_VERSION, Status, StepResult, SuiteResult, Summary,
+    TargetInfo, TestResult, ToolInfo,
 };
 use assure::suite::Level;
 use serde_json::Value;
@@ -143,6 +144,29 @@ fn sample_run() -> RunResult {
             software: Some("Example FHIR Server 2.3".into()),
         },
         aborted: None,
+        data: vec![
+            DataResult {
+                name: "patient_id".into(),
+                description: "The test patient, found by NHS number".into(),
+                status: DataStatus::Found,
+                value: Some(DataValue::Text("p-1".into())),
+                message: None,
+                exchanges: vec![exchange(
+                    "GET",
+                    "Patient?identifier=9990000018",
+                    Some(200),
+                    Some(HOSTILE_BODY),
+                )],
+            },
+            DataResult {
+                name: "allergy_id".into(),
+                description: "An AllergyIntolerance <b>of the patient</b>".into(),
+                status: DataStatus::Missing,
+                value: None,
+                message: Some("no AllergyIntolerance for <script>the test patient".into()),
+                exchanges: vec![],
+            },
+        ],
         summary: Summary::of(&suites),
         suites,
     }
@@ -170,10 +194,23 @@ fn json_report_has_every_documented_field() {
             "duration_ms",
             "target",
             "aborted",
+            "data",
             "suites",
             "summary"
         ]
     );
+    assert_eq!(
+        keys(&report["data"][0]),
+        [
+            "name",
+            "description",
+            "status",
+            "value",
+            "message",
+            "exchanges"
+        ]
+    );
+    assert_eq!(report["data"][1]["status"], "missing");
     assert_eq!(report["schema_version"], 1);
     assert_eq!(
         keys(&report["target"]),
@@ -737,8 +774,41 @@ fn aborted_run() -> RunResult {
     run.aborted =
         Some("target https://fhir.example.test/r4 is unreachable: <connection refused>".into());
     run.suites.clear();
+    run.data.clear();
     run.summary = Summary::default();
     run
+}
+
+#[test]
+fn every_report_shows_the_data_table() {
+    let run = sample_run();
+    let html = html::render(&run).unwrap();
+    assert!(html.contains("<section id=\"data\">"), "a data section");
+    assert!(html.contains("<code>patient_id</code>") && html.contains("<code>p-1</code>"));
+    assert!(html.contains("no AllergyIntolerance for &lt;script&gt;the test patient"));
+    assert!(html.contains("GET https://fhir.example.test/r4/Patient?identifier=9990000018 → 200"));
+
+    let report: Value = serde_json::from_str(&testreport::render(&run).unwrap()).unwrap();
+    let setup = report["setup"]["action"].as_array().expect("setup actions");
+    assert_eq!(setup.len(), 2);
+    assert_eq!(setup[0]["operation"]["result"], "pass");
+    assert_eq!(setup[1]["operation"]["result"], "skip");
+    assert!(
+        setup[0]["operation"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("patient_id = p-1 (found)")
+    );
+
+    let xml = junit::render(&run).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let out = doc
+        .descendants()
+        .find(|n| n.has_tag_name("system-out"))
+        .and_then(|n| n.text())
+        .expect("data in system-out");
+    assert!(out.contains("patient_id = p-1 (found)"), "{out}");
+    assert!(out.contains("allergy_id: no AllergyIntolerance"), "{out}");
 }
 
 #[test]

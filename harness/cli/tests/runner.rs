@@ -181,6 +181,7 @@ fn suite(tests: Vec<TestCase>) -> Suite {
         fhir_version: "4.0.1".into(),
         description: None,
         variables: IndexMap::new(),
+        data: Vec::new(),
         tests,
         source: SuiteSource::default(),
     }

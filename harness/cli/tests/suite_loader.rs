@@ -217,6 +217,7 @@ fn expected_full_suite(path: &Path) -> Suite {
         fhir_version: text("4.0.1"),
         description: Some(text("Exercises each action, assertion and capture.\n")),
         variables: map(vec![("patient_id", text("example")), ("count", text("5"))]),
+        data: Vec::new(),
         tests: vec![
             TestCase {
                 id: text("FULL-CAP-01"),
@@ -957,4 +958,96 @@ fn deep_nesting_is_refused_quickly() {
     let started = std::time::Instant::now();
     error_of(&body(1_000_000));
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn data_items_are_checked_across_suites_with_positions() {
+    let first = "\
+id: a
+title: A
+variables: { nhs: \"1\", id: x }
+data:
+  - name: id
+    description: d
+    search: { type: Patient, params: { identifier: \"{{ nhs }}{{ nope }}\" } }
+    json: entry.0.resource.id
+    missing: none
+  - name: x
+    description: d
+    read: { type: Patient, id: \"{{ y }}\" }
+    json: id
+    missing: none
+  - name: y
+    description: d
+    read: { type: Patient, id: \"{{ x }}\" }
+    json: id
+    regex: \"(\"
+    missing: none
+tests: []
+";
+    let second = "\
+id: b
+title: B
+data:
+  - name: id
+    description: d
+    request: { method: GET, path: Patient }
+    json: entry.0.resource.id
+    missing: none
+tests: []
+";
+    let error = assure::suite::load_paths(
+        &[write_temp("a.yaml", first), write_temp("b.yaml", second)],
+        &no_overrides(),
+    )
+    .unwrap_err()
+    .to_string();
+    let folder = path_of("");
+    assert_eq!(
+        error.replace(&folder, ""),
+        "a.yaml:3:28: `id` is a data item (defined at a.yaml:5:11); choose another name\n\
+         a.yaml:7:52: undefined variable `nope`: not a suite variable, a `--var`, nor a data \
+         item\n\
+         a.yaml:15:11: data item cycle: x → y → x\n\
+         a.yaml:19:12: invalid regular expression `(`: unclosed group\n\
+         b.yaml:4:11: duplicate data item `id` (first defined at a.yaml:5:11)"
+    );
+}
+
+#[test]
+fn a_data_item_only_reads() {
+    let yaml = "\
+id: s
+title: S
+data:
+  - name: id
+    description: d
+    request: { method: POST, path: Patient }
+    json: id
+    missing: none
+tests: []
+";
+    assert_eq!(
+        load_str("s.yaml", yaml, &no_overrides())
+            .unwrap_err()
+            .to_string(),
+        "s.yaml:6:24: a data item only reads: `request` takes method GET, found `POST`"
+    );
+}
+
+/// Writes `text` as `name` in a folder that lives for the test run.
+fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::path::PathBuf::from(path_of(name));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Where [`write_temp`] puts `name`.
+fn path_of(name: &str) -> String {
+    std::env::temp_dir()
+        .join(format!("assure-data-items-{}", std::process::id()))
+        .join(name)
+        .display()
+        .to_string()
 }

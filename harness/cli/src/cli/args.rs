@@ -173,6 +173,10 @@ pub struct RunArgs {
     /// Exit 1 when a test of this level or stricter fails.
     #[arg(long, value_enum, default_value_t = FailOn::Shall)]
     pub fail_on: FailOn,
+    /// Exit 1 when a SHALL test was skipped (not assessed: e.g. its test data is missing on
+    /// the server, or a test it needs did not pass).
+    #[arg(long)]
+    pub require_complete: bool,
     /// Switch on a defect in the embedded reference server (only without --target; repeatable).
     #[arg(long = "defect", value_name = "NAME")]
     pub defects: Vec<String>,
@@ -200,6 +204,10 @@ pub enum FailOn {
 pub struct ListArgs {
     #[command(flatten)]
     pub plan: PlanArgs,
+    /// List the variables and data items instead: default or where each is discovered from,
+    /// and the checks that read it.
+    #[arg(long = "vars")]
+    pub list_vars: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,

@@ -13,8 +13,9 @@ pub enum Exit {
     /// Every check at or above the `--fail-on` level passed (`validate`: no file has an
     /// error-level issue; other commands: done).
     Passed = 0,
-    /// At least one check at or above the `--fail-on` level failed (`validate`: some file has
-    /// an error-level issue).
+    /// At least one check at or above the `--fail-on` level failed, or with
+    /// `--require-complete` a SHALL check was skipped (`validate`: some file has an error-level
+    /// issue).
     ChecksFailed = 1,
     /// Bad command line or input: an argument, a suite that does not load, an unreadable file,
     /// an unknown package or profile, an unusable tarball.
@@ -33,9 +34,14 @@ impl From<Exit> for ExitCode {
     }
 }
 
-/// The exit code for a finished run: a gated failure wins over errors; errors (the harness's or
-/// the network's fault, so no verdict) come next.
-pub fn for_run(fail_on: FailOn, statuses: impl Iterator<Item = (Level, Status)>) -> Exit {
+/// The exit code for a finished run: a gated failure (with `require_complete`, a skipped SHALL
+/// test counts as one) wins over errors; errors (the harness's or the network's fault, so no
+/// verdict) come next.
+pub fn for_run(
+    fail_on: FailOn,
+    require_complete: bool,
+    statuses: impl Iterator<Item = (Level, Status)>,
+) -> Exit {
     let gated = |level: Level| match fail_on {
         FailOn::Shall => level == Level::Shall,
         FailOn::Should => level != Level::May,
@@ -44,6 +50,9 @@ pub fn for_run(fail_on: FailOn, statuses: impl Iterator<Item = (Level, Status)>)
     let mut errored = false;
     for (level, status) in statuses {
         if status == Status::Fail && gated(level) {
+            return Exit::ChecksFailed;
+        }
+        if require_complete && status == Status::Skip && level == Level::Shall {
             return Exit::ChecksFailed;
         }
         errored |= status == Status::Error;
@@ -62,19 +71,43 @@ mod tests {
     #[test]
     fn a_gated_failure_beats_an_error() {
         let run = [(Level::Shall, Status::Error), (Level::Shall, Status::Fail)];
-        assert_eq!(for_run(FailOn::Shall, run.into_iter()), Exit::ChecksFailed);
+        assert_eq!(
+            for_run(FailOn::Shall, false, run.into_iter()),
+            Exit::ChecksFailed
+        );
     }
 
     #[test]
     fn should_failures_gate_only_when_asked() {
         let run = [(Level::Shall, Status::Pass), (Level::Should, Status::Fail)];
-        assert_eq!(for_run(FailOn::Shall, run.into_iter()), Exit::Passed);
-        assert_eq!(for_run(FailOn::Should, run.into_iter()), Exit::ChecksFailed);
+        assert_eq!(for_run(FailOn::Shall, false, run.into_iter()), Exit::Passed);
+        assert_eq!(
+            for_run(FailOn::Should, false, run.into_iter()),
+            Exit::ChecksFailed
+        );
     }
 
     #[test]
     fn errors_without_failures_are_harness_errors() {
         let run = [(Level::May, Status::Error), (Level::Shall, Status::Skip)];
-        assert_eq!(for_run(FailOn::Shall, run.into_iter()), Exit::TargetError);
+        assert_eq!(
+            for_run(FailOn::Shall, false, run.into_iter()),
+            Exit::TargetError
+        );
+    }
+
+    #[test]
+    fn skipped_shall_tests_gate_only_when_the_run_must_be_complete() {
+        let run = [(Level::Shall, Status::Pass), (Level::Shall, Status::Skip)];
+        assert_eq!(for_run(FailOn::Shall, false, run.into_iter()), Exit::Passed);
+        assert_eq!(
+            for_run(FailOn::Shall, true, run.into_iter()),
+            Exit::ChecksFailed
+        );
+        let should = [(Level::Should, Status::Skip)];
+        assert_eq!(
+            for_run(FailOn::Should, true, should.into_iter()),
+            Exit::Passed
+        );
     }
 }

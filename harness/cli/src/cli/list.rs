@@ -5,9 +5,9 @@ use serde::Serialize;
 use crate::cli::args::{ListArgs, ListFormat};
 use crate::cli::error::CliError;
 use crate::cli::exit::Exit;
-use crate::cli::suites::load_plan;
-use crate::runner::Plan;
-use crate::suite::Level;
+use crate::cli::suites::{load_plan, load_suites};
+use crate::runner::{Plan, describe_data_source};
+use crate::suite::{Level, Suite, data_variables, test_variables};
 
 /// One planned test, as `--format json` prints it.
 #[derive(Serialize)]
@@ -20,8 +20,19 @@ struct PlannedTest<'a> {
     needs: &'a [String],
 }
 
-/// Prints the plan.
+/// Prints the plan, or with `--vars` the variables.
 pub fn list(args: ListArgs) -> Result<Exit, CliError> {
+    if args.list_vars {
+        let variables = variables(&load_suites(&args.plan)?);
+        match args.format {
+            ListFormat::Text => print!("{}", render_variables(&variables)),
+            ListFormat::Json => {
+                let json = serde_json::to_string_pretty(&variables).map_err(CliError::internal)?;
+                println!("{json}");
+            }
+        }
+        return Ok(Exit::Passed);
+    }
     let plan = load_plan(&args.plan)?;
     match args.format {
         ListFormat::Text => print!("{}", render_text(&plan)),
@@ -76,5 +87,103 @@ fn render_text(plan: &Plan) -> String {
         plan.len(),
         plan.suites.len()
     ));
+    out
+}
+
+/// One variable or data item, as `--vars` lists it.
+#[derive(Serialize)]
+struct Variable {
+    name: String,
+    /// `variable` (a suite default or `--var`) or `data` (discovered before the tests).
+    kind: &'static str,
+    /// A variable's default value (the first suite's, with `--var` applied).
+    default: Option<String>,
+    /// A data item's requests, tried in order, with their placeholders.
+    discovered_from: Vec<String>,
+    description: Option<String>,
+    /// The checks that read it.
+    used_by: Vec<String>,
+    /// The data items whose requests read it.
+    used_by_data: Vec<String>,
+}
+
+/// Every suite variable and data item of `suites`, variables first, each in load order.
+fn variables(suites: &[Suite]) -> Vec<Variable> {
+    let readers = |name: &str| -> (Vec<String>, Vec<String>) {
+        let tests = suites
+            .iter()
+            .flat_map(|suite| &suite.tests)
+            .filter(|test| test_variables(test).contains(&name))
+            .map(|test| test.id.clone())
+            .collect();
+        let items = suites
+            .iter()
+            .flat_map(|suite| &suite.data)
+            .filter(|item| data_variables(item).contains(&name))
+            .map(|item| item.name.clone())
+            .collect();
+        (tests, items)
+    };
+    let mut listed: Vec<Variable> = Vec::new();
+    for (name, value) in suites.iter().flat_map(|suite| &suite.variables) {
+        if listed.iter().any(|v| v.name == *name) {
+            continue;
+        }
+        let (used_by, used_by_data) = readers(name);
+        listed.push(Variable {
+            name: name.clone(),
+            kind: "variable",
+            default: Some(value.clone()),
+            discovered_from: Vec::new(),
+            description: None,
+            used_by,
+            used_by_data,
+        });
+    }
+    for item in suites.iter().flat_map(|suite| &suite.data) {
+        let (used_by, used_by_data) = readers(&item.name);
+        listed.push(Variable {
+            name: item.name.clone(),
+            kind: "data",
+            default: None,
+            discovered_from: item.sources.iter().map(describe_data_source).collect(),
+            description: Some(item.description.clone()),
+            used_by,
+            used_by_data,
+        });
+    }
+    listed
+}
+
+/// The variables as text: a line per name with its default or source, then what it is and
+/// who reads it.
+fn render_variables(variables: &[Variable]) -> String {
+    let mut out = String::new();
+    for variable in variables {
+        let source = match &variable.default {
+            Some(default) => format!("default: {default}"),
+            None => format!(
+                "discovered from: {}",
+                variable.discovered_from.join(", else ")
+            ),
+        };
+        out.push_str(&format!("{}  {source}\n", variable.name));
+        if let Some(description) = &variable.description {
+            out.push_str(&format!("    {description}\n"));
+        }
+        let mut readers: Vec<String> = variable.used_by.clone();
+        readers.extend(
+            variable
+                .used_by_data
+                .iter()
+                .map(|name| format!("data {name}")),
+        );
+        let readers = match readers.is_empty() {
+            true => "nothing".to_string(),
+            false => readers.join(", "),
+        };
+        out.push_str(&format!("    used by: {readers}\n"));
+    }
+    out.push_str(&format!("{} variables\n", variables.len()));
     out
 }

@@ -110,6 +110,7 @@ async fn run_against(
     write_reports(&result, &args.out)?;
     Ok(exit::for_run(
         args.fail_on,
+        args.require_complete,
         result
             .suites
             .iter()
@@ -141,6 +142,7 @@ fn aborted_run(
             software: None,
         },
         aborted: Some(reason),
+        data: Vec::new(),
         suites: Vec::new(),
         summary: Summary::default(),
     }

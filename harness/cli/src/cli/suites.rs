@@ -12,15 +12,21 @@ pub fn overrides(args: &PlanArgs) -> IndexMap<String, String> {
     args.vars.iter().cloned().collect()
 }
 
-/// Loads the suites named by `--suite` (or the built-in ones) and selects the tests to run.
-/// A suite that does not load, or a selection that makes no plan, is a usage error.
-pub fn load_plan(args: &PlanArgs) -> Result<Plan, CliError> {
+/// Loads the suites named by `--suite` (or the built-in ones); one that does not load is a
+/// usage error.
+pub fn load_suites(args: &PlanArgs) -> Result<Vec<Suite>, CliError> {
     let overrides = overrides(args);
-    let suites: Vec<Suite> = if args.suites.is_empty() {
+    Ok(if args.suites.is_empty() {
         load_embedded(&overrides)
     } else {
         load_paths(&args.suites, &overrides)
-    }?;
+    }?)
+}
+
+/// Loads the suites and selects the tests to run. A suite that does not load, or a selection
+/// that makes no plan, is a usage error.
+pub fn load_plan(args: &PlanArgs) -> Result<Plan, CliError> {
+    let suites = load_suites(args)?;
     let filter = Filter {
         ids: args.ids.clone(),
         tags: args.tags.clone(),

@@ -1,9 +1,10 @@
-//! The summary printed after a run: verdict counts overall and by requirement level, then every
-//! failed or errored SHALL/SHOULD test with its message.
+//! The summary printed after a run: the data phase in one line, verdict counts overall and by
+//! requirement level, every failed or errored SHALL/SHOULD test with its message, then the
+//! SHALL tests that were skipped (not assessed).
 
 use std::fmt::Write;
 
-use crate::results::{Counts, RunResult, Status};
+use crate::results::{Counts, DataResult, DataStatus, RunResult, Status};
 use crate::suite::Level;
 
 /// The summary of `run` as text (lines end with `\n`).
@@ -25,6 +26,9 @@ pub fn render_summary(run: &RunResult) -> String {
     let _ = writeln!(out, "Target: {}{about}", target.base_url);
     if let Some(reason) = &run.aborted {
         let _ = writeln!(out, "Run aborted before any test: {reason}");
+    }
+    if !run.data.is_empty() {
+        let _ = writeln!(out, "{}", data_line(&run.data));
     }
 
     let overall = run.summary.overall;
@@ -93,7 +97,59 @@ pub fn render_summary(run: &RunResult) -> String {
             }
         }
     }
+    let not_assessed: Vec<_> = run
+        .suites
+        .iter()
+        .flat_map(|suite| &suite.tests)
+        .filter(|test| test.level == Level::Shall && test.status == Status::Skip)
+        .collect();
+    if !not_assessed.is_empty() {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "Not assessed: {} SHALL {} skipped (--require-complete fails the run on them):",
+            not_assessed.len(),
+            if not_assessed.len() == 1 {
+                "test"
+            } else {
+                "tests"
+            }
+        );
+        for test in not_assessed {
+            let _ = writeln!(out, "  SKIP  {}  {}", test.id, test.title);
+            if let Some(message) = &test.message {
+                let _ = writeln!(out, "        {message}");
+            }
+        }
+    }
     out
+}
+
+/// `data: 9 found, 1 missing (allergy_id: no AllergyIntolerance for the test patient)`.
+fn data_line(data: &[DataResult]) -> String {
+    let statuses = [
+        DataStatus::Found,
+        DataStatus::Supplied,
+        DataStatus::Missing,
+        DataStatus::Error,
+    ];
+    let counts: Vec<String> = statuses
+        .iter()
+        .filter_map(|status| {
+            let count = data.iter().filter(|item| item.status == *status).count();
+            (count > 0).then(|| format!("{count} {}", status.as_str()))
+        })
+        .collect();
+    let unavailable: Vec<String> = data
+        .iter()
+        .filter(|item| matches!(item.status, DataStatus::Missing | DataStatus::Error))
+        .map(|item| format!("{}: {}", item.name, item.message.as_deref().unwrap_or("")))
+        .collect();
+    let mut line = format!("data: {}", counts.join(", "));
+    if !unavailable.is_empty() {
+        let _ = write!(line, " ({})", unavailable.join("; "));
+    }
+    line
 }
 
 #[cfg(test)]
@@ -138,6 +194,7 @@ mod tests {
                 software: Some("Example FHIR 1.2".into()),
             },
             aborted: None,
+            data: vec![],
             summary: Summary::of(&suites),
             suites,
         }
@@ -187,7 +244,38 @@ mod tests {
                 read Patient/1: expected status 200, got 404
           ERROR SHOULD CORE-HIS-01  Title of CORE-HIS-01
                 history: timed out after 5s
+
+        Not assessed: 1 SHALL test skipped (--require-complete fails the run on them):
+          SKIP  CORE-PAT-02  Title of CORE-PAT-02
+                needs CORE-PAT-01 which failed
         ");
+    }
+
+    #[test]
+    fn the_data_phase_is_one_line_naming_what_is_missing() {
+        let item = |name: &str, status: DataStatus, message: Option<&str>| DataResult {
+            name: name.into(),
+            description: String::new(),
+            status,
+            value: None,
+            message: message.map(str::to_string),
+            exchanges: vec![],
+        };
+        let mut with_data = run(vec![]);
+        with_data.data = vec![
+            item("patient_id", DataStatus::Supplied, None),
+            item("observation_id", DataStatus::Found, None),
+            item("encounter_id", DataStatus::Found, None),
+            item(
+                "allergy_id",
+                DataStatus::Missing,
+                Some("no AllergyIntolerance for the test patient"),
+            ),
+        ];
+        assert!(render_summary(&with_data).contains(
+            "\ndata: 2 found, 1 supplied, 1 missing (allergy_id: no AllergyIntolerance for the \
+             test patient)\n"
+        ));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! One-line plain-text renderings of evidence, shared by the text-based renderers.
 
-use crate::results::{AssertionResult, Exchange};
+use crate::results::{AssertionResult, DataResult, Exchange};
 
 /// `METHOD URL → status (N ms)`, or the transport error when there was no response.
 pub fn exchange_line(exchange: &Exchange) -> String {
@@ -26,4 +26,14 @@ pub fn assertion_line(assertion: &AssertionResult) -> String {
         "{}: expected {}, got {}",
         assertion.description, assertion.expected, assertion.actual
     )
+}
+
+/// `name = value (found)`, or `name: reason (missing)`.
+pub fn data_line(item: &DataResult) -> String {
+    let settled = match (&item.value, &item.message) {
+        (Some(value), _) => format!("{} = {}", item.name, value.display()),
+        (None, Some(message)) => format!("{}: {message}", item.name),
+        (None, None) => item.name.clone(),
+    };
+    format!("{settled} ({})", item.status.as_str())
 }

@@ -9,7 +9,8 @@ use anyhow::{Result, anyhow};
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::results::{Counts, RunResult, Status, TestResult};
+use super::evidence::exchange_line;
+use crate::results::{Counts, DataResult, RunResult, Status, TestResult};
 
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("../../../../reports/report.html.tera");
@@ -38,6 +39,8 @@ struct Page<'a> {
     duration: String,
     collapse_over: usize,
     levels: [LevelRow; 3],
+    /// The data phase, one row per item.
+    data: Vec<DataView<'a>>,
     /// Failures and errors first, then skips, then passes; plan order within each.
     tests: Vec<TestView<'a>>,
 }
@@ -46,6 +49,15 @@ struct Page<'a> {
 struct LevelRow {
     level: &'static str,
     counts: Counts,
+}
+
+#[derive(Serialize)]
+struct DataView<'a> {
+    item: &'a DataResult,
+    /// The value as text (a list as its count and values); empty when there is none.
+    value: String,
+    /// Each request sent for it, as `METHOD URL → status (N ms)`.
+    requests: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -100,6 +112,15 @@ impl<'a> Page<'a> {
                     counts: summary.may,
                 },
             ],
+            data: run
+                .data
+                .iter()
+                .map(|item| DataView {
+                    item,
+                    value: item.value.as_ref().map(|v| v.display()).unwrap_or_default(),
+                    requests: item.exchanges.iter().map(exchange_line).collect(),
+                })
+                .collect(),
             tests,
         }
     }

@@ -5,6 +5,8 @@
 //! as `[SHALL] expected status 201, got 200` and a body listing each step's exchanges and the
 //! assertions that did not hold. A run aborted before any test (e.g. an unreachable target)
 //! becomes a `run` suite with one `<error>` test case, so CI shows it as broken, not empty.
+//! When the run discovered data, every `<testsuite>` carries it in `<system-out>`, one line per
+//! item (`name = value (found)`, `name: reason (missing)`), since its checks ran with it.
 
 use std::fmt::Write as _;
 
@@ -13,8 +15,8 @@ use junit_report::{Report, TestCase, TestCaseBuilder, TestSuite};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::evidence::{assertion_line, exchange_line};
-use crate::results::{RunResult, Status, SuiteResult, TestResult};
+use super::evidence::{assertion_line, data_line, exchange_line};
+use crate::results::{DataResult, RunResult, Status, SuiteResult, TestResult};
 
 /// Renders the run as a JUnit XML document.
 pub fn render(result: &RunResult) -> Result<String> {
@@ -25,7 +27,14 @@ pub fn render(result: &RunResult) -> Result<String> {
         )
     })?;
     let mut report = Report::new();
-    report.add_testsuites(result.suites.iter().map(|suite| test_suite(suite, started)));
+    let data = data_lines(&result.data);
+    report.add_testsuites(result.suites.iter().map(|suite| {
+        let mut junit_suite = test_suite(suite, started);
+        if !data.is_empty() {
+            junit_suite.set_system_out(&data);
+        }
+        junit_suite
+    }));
     if let Some(reason) = &result.aborted {
         report.add_testsuite(aborted_suite(reason, result.duration_ms, started));
     }
@@ -43,6 +52,21 @@ fn test_suite(suite: &SuiteResult, started: OffsetDateTime) -> TestSuite {
     junit_suite.set_timestamp(started);
     junit_suite.add_testcases(suite.tests.iter().map(|test| test_case(&suite.id, test)));
     junit_suite
+}
+
+/// The data phase as text: a heading, then one line per item with its requests.
+fn data_lines(data: &[DataResult]) -> String {
+    if data.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("Test data:\n");
+    for item in data {
+        let _ = writeln!(text, "  {}", data_line(item));
+        for exchange in &item.exchanges {
+            let _ = writeln!(text, "    {}", exchange_line(exchange));
+        }
+    }
+    cdata_safe(&text)
 }
 
 fn aborted_suite(reason: &str, duration_ms: u64, started: OffsetDateTime) -> TestSuite {

@@ -6,14 +6,16 @@
 //! (a skipped test, a failure reported only as a message), a final `assert` carries it, with the
 //! verdict mapped to the R4 action result codes: pass→`pass`, fail→`fail`, skip→`skip`,
 //! error→`error`. The report's `result` is `pass` only when nothing failed or errored; `score`
-//! is the percentage of tests that passed. A run aborted before any test has status `stopped`
+//! is the percentage of tests that passed. The data phase is the `setup`: one `operation` per
+//! data item (found or supplied→`pass`, missing→`skip`, error→`error`) whose message gives the
+//! value or the reason and the requests sent. A run aborted before any test has status `stopped`
 //! and result `fail`, with the reason as the TestScript reference's display text.
 
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
-use super::evidence::{assertion_line, exchange_line};
-use crate::results::{RunResult, Status, StepResult, TestResult};
+use super::evidence::{assertion_line, data_line, exchange_line};
+use crate::results::{DataResult, DataStatus, RunResult, Status, StepResult, TestResult};
 
 /// The `tester` recorded in the resource.
 pub const TESTER: &str = "assure";
@@ -63,6 +65,10 @@ fn test_report(run: &RunResult) -> Value {
         "participant".into(),
         json!([{ "type": "server", "uri": run.target.base_url }]),
     );
+    if !run.data.is_empty() {
+        let actions: Vec<Value> = run.data.iter().map(data_action).collect();
+        report.insert("setup".into(), json!({ "action": actions }));
+    }
     let tests: Vec<Value> = run
         .suites
         .iter()
@@ -73,6 +79,18 @@ fn test_report(run: &RunResult) -> Value {
         report.insert("test".into(), Value::Array(tests));
     }
     Value::Object(report)
+}
+
+/// The setup action of one data item.
+fn data_action(item: &DataResult) -> Value {
+    let result = match item.status {
+        DataStatus::Found | DataStatus::Supplied => "pass",
+        DataStatus::Missing => "skip",
+        DataStatus::Error => "error",
+    };
+    let mut lines = vec![data_line(item), item.description.clone()];
+    lines.extend(item.exchanges.iter().map(exchange_line));
+    json!({ "operation": { "result": result, "message": lines.join("\n\n") } })
 }
 
 fn test_entry(test: &TestResult) -> Value {

@@ -84,7 +84,7 @@ pub fn capture(name: &str, capture: &Capture, view: &ResponseView<'_>) -> Result
 }
 
 /// A JSON value as a variable's text: strings as they are, anything else as JSON.
-fn as_text(value: &Value) -> String {
+pub(super) fn as_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => other.to_string(),

@@ -5,6 +5,7 @@
 mod assert;
 mod capture;
 mod config;
+mod data;
 mod events;
 mod execute;
 pub mod json_path;
@@ -16,6 +17,7 @@ mod template;
 mod variables;
 
 pub use config::{DEFAULT_CONCURRENCY, RunConfig};
+pub use data::describe as describe_data_source;
 pub use events::{EventSink, RunEvent};
-pub use plan::{Filter, Plan, PlanError, plan};
+pub use plan::{Filter, Plan, PlanError, PlannedItem, plan};
 pub use run::run;

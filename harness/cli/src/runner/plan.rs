@@ -7,9 +7,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use indexmap::IndexMap;
 use thiserror::Error;
 
-use crate::suite::{Suite, TestCase};
+use crate::suite::{DataItem, Suite, TestCase, data_variables, test_variables};
 
 /// Which tests to run. Empty lists select everything; when both are given a test must match
 /// an id pattern *and* carry one of the tags.
@@ -30,11 +31,22 @@ impl Filter {
     }
 }
 
-/// The selected tests, grouped by suite in run order.
+/// The selected tests, grouped by suite in run order, and the data they read.
 #[derive(Debug, Clone)]
 pub struct Plan {
     /// Suites with at least one planned test; each holds only its planned tests.
     pub suites: Vec<Suite>,
+    /// The data items the planned tests read (directly or through other items), each after
+    /// the items it reads.
+    pub data: Vec<PlannedItem>,
+}
+
+/// A data item to discover, with the variables of the suite that declares it.
+#[derive(Debug, Clone)]
+pub struct PlannedItem {
+    pub item: DataItem,
+    /// Its suite's `variables` (with `--var` values), which its requests may read.
+    pub variables: IndexMap<String, String>,
 }
 
 impl Plan {
@@ -85,6 +97,7 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
             pending.extend(test.needs.iter().map(String::as_str));
         }
     }
+    let data = planned_data(suites, &selected);
     let suites = suites
         .iter()
         .filter_map(|suite| {
@@ -100,7 +113,54 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
             })
         })
         .collect();
-    Ok(Plan { suites })
+    Ok(Plan { suites, data })
+}
+
+/// The data items the `selected` tests read, with the items those read, dependencies first.
+fn planned_data(suites: &[Suite], selected: &HashSet<&str>) -> Vec<PlannedItem> {
+    let items: HashMap<&str, (&DataItem, &Suite)> = suites
+        .iter()
+        .flat_map(|suite| {
+            suite
+                .data
+                .iter()
+                .map(move |item| (item.name.as_str(), (item, suite)))
+        })
+        .collect();
+    let mut ordered = Vec::new();
+    let mut placed = HashSet::new();
+    let wanted = suites
+        .iter()
+        .flat_map(|s| &s.tests)
+        .filter(|test| selected.contains(test.id.as_str()))
+        .flat_map(test_variables);
+    for name in wanted {
+        place(name, &items, &mut placed, &mut ordered);
+    }
+    ordered
+}
+
+/// Appends item `name` (if it is one) after the items it reads. The loader has ruled out
+/// cycles between items.
+fn place<'a>(
+    name: &'a str,
+    items: &HashMap<&'a str, (&'a DataItem, &'a Suite)>,
+    placed: &mut HashSet<&'a str>,
+    ordered: &mut Vec<PlannedItem>,
+) {
+    let Some(&(item, suite)) = items.get(name) else {
+        return;
+    };
+    if !placed.insert(name) {
+        return;
+    }
+    for read in data_variables(item) {
+        place(read, items, placed, ordered);
+    }
+    ordered.push(PlannedItem {
+        item: item.clone(),
+        variables: suite.variables.clone(),
+    });
 }
 
 /// `*` matches any run of characters (including none); everything else matches itself.
@@ -156,6 +216,7 @@ mod tests {
             fhir_version: "4.0.1".into(),
             description: None,
             variables: IndexMap::new(),
+            data: Vec::new(),
             tests,
             source: SuiteSource::default(),
         }

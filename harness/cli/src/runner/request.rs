@@ -43,7 +43,7 @@ impl Draft {
 
 /// Builds the request of `step` with every placeholder resolved through `lookup`.
 pub fn build(step: &Step, lookup: &Lookup<'_>) -> Result<StepRequest, String> {
-    let draft = draft(step, lookup)?;
+    let draft = draft(&step.action, lookup)?;
     let mut headers = step
         .headers
         .iter()
@@ -79,8 +79,28 @@ pub fn build(step: &Step, lookup: &Lookup<'_>) -> Result<StepRequest, String> {
     })
 }
 
-/// Method, URL, label and body of a step's action.
-fn draft(step: &Step, lookup: &Lookup<'_>) -> Result<Draft, String> {
+/// The request of a data source's `action` (no extra headers), with every placeholder resolved
+/// through `lookup`.
+pub fn for_action(action: &Action, lookup: &Lookup<'_>) -> Result<StepRequest, String> {
+    let draft = draft(action, lookup)?;
+    let headers = match draft.body {
+        Some((_, Some(media_type))) => vec![("Content-Type".into(), media_type.into())],
+        _ => Vec::new(),
+    };
+    Ok(StepRequest {
+        name: draft.label,
+        spec: RequestSpec {
+            method: draft.method,
+            target: draft.target,
+            query: draft.query,
+            headers,
+            body: draft.body.map(|(body, _)| body),
+        },
+    })
+}
+
+/// Method, URL, label and body of an action.
+fn draft(action: &Action, lookup: &Lookup<'_>) -> Result<Draft, String> {
     let text = |template_text: &str| template::text(template_text, lookup);
     let body_text = |body: &Body| -> Result<(String, Option<&'static str>), String> {
         match body {
@@ -90,7 +110,7 @@ fn draft(step: &Step, lookup: &Lookup<'_>) -> Result<Draft, String> {
     };
     let segments =
         |parts: &[&str]| -> Result<Vec<String>, String> { parts.iter().map(|p| text(p)).collect() };
-    Ok(match &step.action {
+    Ok(match action {
         Action::Capabilities => Draft::new(
             "GET",
             Target::Segments(vec!["metadata".into()]),

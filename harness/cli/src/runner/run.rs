@@ -1,6 +1,7 @@
-//! The scheduler: every planned test is a task; a test waits for the tests it needs, then for
-//! a slot among `concurrency`, then runs. Results come out in plan order whatever the order of
-//! completion.
+//! The scheduler: first the data phase settles every planned data item; then every planned
+//! test is a task: a test that reads a data item that was not found is skipped (or errored,
+//! when looking for it failed), else it waits for the tests it needs, then for a slot among
+//! `concurrency`, then runs. Results come out in plan order whatever the order of completion.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,14 +12,15 @@ use time::format_description::well_known::Rfc3339;
 use tokio::sync::{Semaphore, watch};
 
 use super::config::RunConfig;
+use super::data::{Discovered, Unavailable, discover};
 use super::events::{EventSink, RunEvent};
 use super::execute::{Context, execute};
 use super::plan::Plan;
 use super::variables::Scope;
 use crate::results::{
-    RunResult, SCHEMA_VERSION, Status, SuiteResult, Summary, TestResult, ToolInfo,
+    DataStatus, RunResult, SCHEMA_VERSION, Status, SuiteResult, Summary, TestResult, ToolInfo,
 };
-use crate::suite::TestCase;
+use crate::suite::{TestCase, test_variables};
 
 /// What a finished test tells the tests that need it.
 #[derive(Debug)]
@@ -39,9 +41,16 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
     sink.emit(&RunEvent::Started { total: plan.len() });
 
     let semaphore = Arc::new(Semaphore::new(config.concurrency.max(1)));
-    let overrides = Arc::new(Scope::from_text(&config.variables));
     let client = Arc::new(config.client);
     let validation = config.validation;
+    let mut overrides = Scope::from_text(&config.variables);
+    let Discovered {
+        results: data,
+        values,
+        unavailable,
+    } = discover(&plan.data, &overrides, &client).await;
+    overrides.extend(&values);
+    let overrides = Arc::new(overrides);
 
     let mut senders = HashMap::new();
     let mut receivers: HashMap<String, OutcomeReceiver> = HashMap::new();
@@ -62,6 +71,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                 .filter_map(|need| Some((need.clone(), receivers.get(need)?.clone())))
                 .collect();
             let sender = senders.remove(&test.id);
+            let unassessable = unassessable(test, &unavailable);
             let test = Arc::new(test.clone());
             let task = {
                 let (test, semaphore, sink) = (test.clone(), semaphore.clone(), sink.clone());
@@ -72,8 +82,14 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                     validation.clone(),
                 );
                 async move {
-                    let (result, exports) = match inherit(&needs).await {
-                        Err(reason) => (skipped(&test, reason), Scope::default()),
+                    let settled = match unassessable {
+                        Some(result) => Err(result),
+                        None => inherit(&needs)
+                            .await
+                            .map_err(|reason| skipped(&test, reason)),
+                    };
+                    let (result, exports) = match settled {
+                        Err(result) => (result, Scope::default()),
                         Ok(inherited) => {
                             let _permit = semaphore.acquire_owned().await;
                             sink.emit(&RunEvent::TestStarted {
@@ -142,9 +158,31 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         duration_ms,
         target: config.target,
         aborted: None,
+        data,
         suites,
         summary,
     }
+}
+
+/// The result of `test` when it reads a data item that could not be had: skipped when the
+/// item is missing, errored when looking for it failed.
+fn unassessable(test: &TestCase, unavailable: &HashMap<String, Unavailable>) -> Option<TestResult> {
+    let (name, why) = test_variables(test)
+        .into_iter()
+        .find_map(|name| Some((name, unavailable.get(name)?)))?;
+    Some(match why.status {
+        DataStatus::Error => errored(
+            test,
+            format!(
+                "data item `{name}` could not be discovered: {}",
+                why.message
+            ),
+        ),
+        _ => skipped(
+            test,
+            format!("data item `{name}` is missing: {}", why.message),
+        ),
+    })
 }
 
 /// Waits for every need; the captures they pass on, or why this test is skipped.

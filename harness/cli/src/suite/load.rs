@@ -24,7 +24,9 @@ pub(crate) struct SourceFile {
 
 /// Loads every suite named by `paths`: a file is loaded whatever its extension; a directory
 /// contributes every `*.yaml` and `*.yml` file under it (recursively, hidden entries skipped,
-/// sorted by path). `overrides` (`--var name=value`) replace or add suite variables.
+/// sorted by path). `overrides` (`--var name=value`) replace or add suite variables, or supply
+/// data items (which then keep their definition: the runner skips their discovery); a name no
+/// suite uses is an error.
 pub fn load_paths(
     paths: &[PathBuf],
     overrides: &IndexMap<String, String>,
@@ -91,25 +93,37 @@ pub(crate) fn load_sources(
     let mut parsed = Vec::new();
     let mut diagnostics = Vec::new();
     for source in sources {
-        match parse_source(source, overrides) {
+        match parse_source(source) {
             Ok(suite) => parsed.push(suite),
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
     if diagnostics.is_empty() {
-        diagnostics = check::check(&parsed);
+        diagnostics = check::check(&parsed, overrides);
     }
-    if diagnostics.is_empty() {
-        Ok(parsed.into_iter().map(|p| p.suite).collect())
-    } else {
-        Err(LoadError::new(diagnostics, &order))
+    if !diagnostics.is_empty() {
+        return Err(LoadError::new(diagnostics, &order));
     }
+    let items: HashSet<String> = parsed
+        .iter()
+        .flat_map(|p| &p.suite.data)
+        .map(|item| item.name.clone())
+        .collect();
+    Ok(parsed
+        .into_iter()
+        .map(|p| {
+            let mut suite = p.suite;
+            for (name, value) in overrides {
+                if !items.contains(name) {
+                    suite.variables.insert(name.clone(), value.clone());
+                }
+            }
+            suite
+        })
+        .collect())
 }
 
-fn parse_source(
-    source: SourceFile,
-    overrides: &IndexMap<String, String>,
-) -> Result<Parsed, Diagnostic> {
+fn parse_source(source: SourceFile) -> Result<Parsed, Diagnostic> {
     let sha256 = hex::encode(Sha256::digest(&source.bytes));
     let text = std::str::from_utf8(&source.bytes).map_err(|error| Diagnostic {
         file: source.name.clone(),
@@ -130,21 +144,19 @@ fn parse_source(
             "deserializing from YAML containing more than one document is not supported".to_owned(),
         ));
     }
-    let mut suite = Suite {
+    let suite = Suite {
         id: document.id,
         title: document.title,
         fhir_version: document.fhir_version,
         description: document.description,
         variables: document.variables,
+        data: document.data,
         tests: document.tests,
         source: SuiteSource {
             path: source.name,
             sha256,
         },
     };
-    for (name, value) in overrides {
-        suite.variables.insert(name.clone(), value.clone());
-    }
     Ok(Parsed {
         suite,
         root: parsed.root,

@@ -11,6 +11,7 @@ mod error;
 pub mod interpolate;
 mod load;
 mod model;
+mod uses;
 mod yaml;
 
 pub use embedded::load_embedded;
@@ -18,3 +19,4 @@ pub use error::{Diagnostic, LoadError, Position};
 pub use interpolate::{UnknownVariable, interpolate, variables_in};
 pub use load::{load_paths, load_str};
 pub use model::*;
+pub use uses::{data_variables, test_variables};

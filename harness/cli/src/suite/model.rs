@@ -18,6 +18,9 @@ pub struct Suite {
     /// Values for `{{ name }}` interpolation: the suite's defaults with `--var` overrides
     /// applied by the loader; captures add to them at run time.
     pub variables: IndexMap<String, String>,
+    /// Values discovered from the server before any test runs; their names are variables of
+    /// every loaded suite.
+    pub data: Vec<DataItem>,
     pub tests: Vec<TestCase>,
     /// Where the suite came from and its content hash.
     pub source: SuiteSource,
@@ -50,6 +53,35 @@ impl Level {
             Level::May => "MAY",
         }
     }
+}
+
+/// A value discovered from the server before any test runs (`data:` in a suite file): the
+/// id of a record to read, a name to search by. Its `name` is a variable of every suite; a
+/// `--var` of that name supplies the value instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataItem {
+    /// The variable the value is bound to, unique across every loaded suite.
+    pub name: String,
+    pub description: String,
+    /// Where to look, in order: the first source that yields a value wins.
+    pub sources: Vec<DataSource>,
+    /// Take every value, as a list, instead of the first.
+    pub all: bool,
+    /// Why the checks that use the item cannot be assessed when nothing is found
+    /// (interpolated), e.g. `no AllergyIntolerance for the test patient`.
+    pub missing: String,
+}
+
+/// One place a data item is looked for: a request and what to take from its response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataSource {
+    /// `read`, `search` or a `GET` `request` (strings interpolated).
+    pub action: Action,
+    /// Dotted JSON path into the response body, as in captures (used as written).
+    pub json: String,
+    /// Optional regex: only values it matches count, narrowed to the first group (or the whole
+    /// match).
+    pub regex: Option<String>,
 }
 
 /// One checklist item.

@@ -1,15 +1,18 @@
-//! Checks that need a whole parsed suite, or every loaded suite: test ids and `needs`, regular
-//! expressions, variables in scope. Every problem is reported (not just the first) at the node
+//! Checks that need a whole parsed suite, or every loaded suite: test ids and `needs`, data
+//! items, regular expressions, variables in scope, `--var` names. Every problem is reported (not just the first) at the node
 //! it concerns.
 
+mod data;
 mod needs;
+mod overrides;
 mod regexes;
-mod strings;
+pub(crate) mod strings;
 mod variables;
 
 use super::error::Diagnostic;
-use super::model::{Suite, TestCase};
+use super::model::{DataItem, Suite, TestCase};
 use super::yaml::Node;
+use indexmap::IndexMap;
 
 /// A parsed suite and the YAML it was read from, for positions.
 pub(crate) struct Parsed {
@@ -17,16 +20,25 @@ pub(crate) struct Parsed {
     pub(crate) root: Node,
 }
 
-/// Every problem in `suites`, unordered.
-pub(crate) fn check(suites: &[Parsed]) -> Vec<Diagnostic> {
+/// Every problem in `suites` loaded with the `--var` values `overrides`, unordered.
+pub(crate) fn check(suites: &[Parsed], overrides: &IndexMap<String, String>) -> Vec<Diagnostic> {
     let mut report = Report {
         suites,
         diagnostics: Vec::new(),
     };
     let graph = needs::check(&mut report);
+    data::check(&mut report, overrides);
     regexes::check(&mut report);
-    variables::check(&mut report, &graph);
+    variables::check(&mut report, &graph, overrides);
+    overrides::check(&mut report, overrides);
     report.diagnostics
+}
+
+/// One data item among all loaded suites: indexes of its suite and of the item in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct ItemRef {
+    pub(crate) suite: usize,
+    pub(crate) item: usize,
 }
 
 /// One test among all loaded suites: indexes of its suite and of the test in it.
@@ -55,6 +67,23 @@ impl<'a> Report<'a> {
         })
     }
 
+    /// Every data item of every suite, in load order.
+    pub(crate) fn items(&self) -> impl Iterator<Item = (ItemRef, &'a DataItem)> + use<'a> {
+        self.suites.iter().enumerate().flat_map(|(suite, parsed)| {
+            parsed
+                .suite
+                .data
+                .iter()
+                .enumerate()
+                .map(move |(item, data)| (ItemRef { suite, item }, data))
+        })
+    }
+
+    /// The YAML node of data item `item`.
+    pub(crate) fn item_node(&self, item: ItemRef) -> &'a Node {
+        self.suites[item.suite].root.field("data").item(item.item)
+    }
+
     pub(crate) fn test(&self, test: TestRef) -> &'a TestCase {
         &self.suites[test.suite].suite.tests[test.test]
     }
@@ -71,6 +100,15 @@ impl<'a> Report<'a> {
             "{}:{}:{}",
             self.suites[suite].suite.source.path, position.line, position.column
         )
+    }
+
+    /// Records a problem that concerns no file (a `--var`), reported under `source`.
+    pub(crate) fn error_without_place(&mut self, source: &str, message: String) {
+        self.diagnostics.push(Diagnostic {
+            file: source.to_owned(),
+            position: None,
+            message,
+        });
     }
 
     /// Records a problem at `node` in suite `suite`.

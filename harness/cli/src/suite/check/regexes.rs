@@ -1,13 +1,33 @@
-//! Regular expressions (`header.matches`, `json.matches`, capture `regex`) must compile.
+//! Regular expressions (`header.matches`, `json.matches`, capture and data source `regex`) must
+//! compile.
 //!
 //! `matches` is interpolated, so it is checked with each `{{ name }}` standing for a plain
-//! word; capture regexes are used as written.
+//! word; capture and data source regexes are used as written.
 
 use super::Report;
 use crate::suite::interpolate::interpolate;
 use crate::suite::model::{Assertion, JsonCheck};
 
 pub(crate) fn check(report: &mut Report<'_>) {
+    for (item, data) in report.items() {
+        for (index, source) in data.sources.iter().enumerate() {
+            let Some(pattern) = &source.regex else {
+                continue;
+            };
+            if let Some(problem) = regex_problem(pattern) {
+                let item_node = report.item_node(item);
+                let node = match index {
+                    0 => item_node,
+                    _ => item_node.field("otherwise").item(index - 1),
+                };
+                report.error(
+                    item.suite,
+                    node.field("regex"),
+                    format!("invalid regular expression `{pattern}`: {problem}"),
+                );
+            }
+        }
+    }
     for (test, case) in report.tests() {
         for (step_index, step) in case.steps.iter().enumerate() {
             let step_node = report.test_node(test).field("steps").item(step_index);

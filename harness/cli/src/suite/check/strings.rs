@@ -1,9 +1,10 @@
 //! The strings of a step that `{{ name }}` placeholders are replaced in, with the YAML nodes they
 //! were written at: the step name, the action's fields (search parameter names and values, body
 //! keys and strings), header values and the text of expectations (JSON paths and header names
-//! included). Capture definitions, header names and `for_each` are used as written.
+//! included). Capture definitions, header names and `for_each` are used as written. A data item's
+//! request and its `missing` reason are interpolated too; its `json` and `regex` are not.
 
-use crate::suite::model::{Action, Assertion, Body, JsonCheck, Step};
+use crate::suite::model::{Action, Assertion, Body, DataItem, JsonCheck, Step};
 use crate::suite::yaml::Node;
 
 /// A string that is interpolated, and the node it was written at.
@@ -56,6 +57,21 @@ pub(crate) fn interpolated<'a>(step: &'a Step, step_node: &'a Node) -> Vec<Inter
             Assertion::Status(_) | Assertion::EntryCount(_) | Assertion::OperationOutcome => {}
         }
     }
+    strings.0
+}
+
+/// Every interpolated string of data item `item`, read from `item_node`: the request of each
+/// source and the `missing` reason.
+pub(crate) fn data_item<'a>(item: &'a DataItem, item_node: &'a Node) -> Vec<Interpolated<'a>> {
+    let mut strings = Strings(Vec::new());
+    for (index, source) in item.sources.iter().enumerate() {
+        let node = match index {
+            0 => item_node,
+            _ => item_node.field("otherwise").item(index - 1),
+        };
+        action_strings(&mut strings, &source.action, node);
+    }
+    strings.add(item_node.field("missing"), &item.missing);
     strings.0
 }
 

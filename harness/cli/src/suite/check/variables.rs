@@ -1,8 +1,8 @@
 //! Every `{{ name }}` must be defined where it is used, and `for_each.over` must name a list.
 //!
-//! In scope for a step: the suite's variables (with `--var` overrides), the captures of the
-//! earlier steps of its test, the captures of every test its test needs (directly or through
-//! other tests), and the step's own `for_each.var`. A list variable (a capture with `all: true`)
+//! In scope for a step: the suite's variables, the `--var` names, the data items of every
+//! suite, the captures of the earlier steps of its test, the captures of every test its test
+//! needs (directly or through other tests), and the step's own `for_each.var`. A list variable (a capture with `all: true`)
 //! may be interpolated too: its values are joined with commas, FHIR search's "any of".
 
 use super::needs::NeedsGraph;
@@ -10,6 +10,7 @@ use super::strings::interpolated;
 use super::{Report, TestRef};
 use crate::suite::interpolate::variables_in;
 use crate::suite::model::{Capture, Step};
+use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 
 /// What a variable in scope holds.
@@ -28,7 +29,16 @@ fn holds(capture: &Capture) -> Holds {
     }
 }
 
-pub(crate) fn check(report: &mut Report<'_>, graph: &NeedsGraph) {
+pub(crate) fn check(
+    report: &mut Report<'_>,
+    graph: &NeedsGraph,
+    overrides: &IndexMap<String, String>,
+) {
+    let mut items: HashMap<&str, Holds> = HashMap::new();
+    for (_, item) in report.items() {
+        let holds = if item.all { Holds::List } else { Holds::Text };
+        items.entry(item.name.as_str()).or_insert(holds);
+    }
     let mut captured_by: HashMap<&str, Vec<(TestRef, Holds)>> = HashMap::new();
     for (test, case) in report.tests() {
         for (name, capture) in case.steps.iter().flat_map(|step| &step.capture) {
@@ -44,8 +54,10 @@ pub(crate) fn check(report: &mut Report<'_>, graph: &NeedsGraph) {
                 .suite
                 .variables
                 .keys()
+                .chain(overrides.keys())
                 .map(String::as_str)
                 .collect(),
+            items: &items,
             own_captures: HashMap::new(),
             captured_by: &captured_by,
             graph,
@@ -64,7 +76,10 @@ pub(crate) fn check(report: &mut Report<'_>, graph: &NeedsGraph) {
 /// The variables visible to the steps of one test, resolved on demand: the tests it needs are
 /// only computed when a name is not defined closer.
 struct Scope<'a, 'g> {
+    /// The suite's variables and the `--var` names.
     suite_variables: HashSet<&'a str>,
+    /// The data items of every suite.
+    items: &'g HashMap<&'a str, Holds>,
     /// Captures of the steps checked so far.
     own_captures: HashMap<&'a str, Holds>,
     /// For each captured name, the tests capturing it.
@@ -77,13 +92,14 @@ struct Scope<'a, 'g> {
 
 impl Scope<'_, '_> {
     /// What `name` holds here, looked up as the runner does: captures (own, then inherited
-    /// through `needs`) before suite variables.
+    /// through `needs`) before variables and data items.
     fn resolve(&mut self, name: &str) -> Option<Holds> {
         if let Some(&holds) = self.own_captures.get(name) {
             return Some(holds);
         }
         self.inherited(name)
             .or_else(|| self.suite_variables.contains(name).then_some(Holds::Text))
+            .or_else(|| self.items.get(name).copied())
     }
 
     /// What `name` holds if a needed test captures it.

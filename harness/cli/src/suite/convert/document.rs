@@ -1,10 +1,11 @@
 //! The top of a suite file and its tests.
 
+use super::data::item;
 use super::keys::Keys;
 use super::step::step;
 use super::values::{Text, VARIABLE_NAME, entries, list, mapping};
 use super::{Problem, Result};
-use crate::suite::model::{Level, TestCase};
+use crate::suite::model::{DataItem, Level, TestCase};
 use crate::suite::yaml::Node;
 use indexmap::IndexMap;
 
@@ -19,6 +20,7 @@ pub(crate) struct SuiteDocument {
     pub(crate) fhir_version: String,
     pub(crate) description: Option<String>,
     pub(crate) variables: IndexMap<String, String>,
+    pub(crate) data: Vec<DataItem>,
     pub(crate) tests: Vec<TestCase>,
 }
 
@@ -29,6 +31,7 @@ enum SuiteKey {
     FhirVersion,
     Description,
     Variables,
+    Data,
     Tests,
 }
 
@@ -40,6 +43,7 @@ const SUITE_KEYS: Keys<SuiteKey> = Keys::new(
         ("fhir_version", SuiteKey::FhirVersion),
         ("description", SuiteKey::Description),
         ("variables", SuiteKey::Variables),
+        ("data", SuiteKey::Data),
         ("tests", SuiteKey::Tests),
     ],
 );
@@ -49,6 +53,7 @@ pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {
     let mut seen = Vec::new();
     let (mut id, mut title, mut fhir_version, mut description) = (None, None, None, None);
     let mut variables = IndexMap::new();
+    let mut data = Vec::new();
     let mut tests = None;
     for (key, value) in mapping(root, "a suite: a mapping with `id`, `title` and `tests`")? {
         match SUITE_KEYS.check(key, &mut seen)? {
@@ -63,6 +68,7 @@ pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {
                     Text::any("a variable value").read(value)
                 })?
             }
+            SuiteKey::Data => data = list(value, "a list of data items", true, item)?,
             SuiteKey::Tests => tests = Some(list(value, "a list of tests", true, test)?),
         }
     }
@@ -72,6 +78,7 @@ pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {
         fhir_version: fhir_version.unwrap_or_else(|| DEFAULT_FHIR_VERSION.to_owned()),
         description,
         variables,
+        data,
         tests: SUITE_KEYS.required(tests, SuiteKey::Tests, root)?,
     })
 }

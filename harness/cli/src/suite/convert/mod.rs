@@ -7,6 +7,7 @@
 
 mod action;
 mod assertion;
+mod data;
 mod document;
 mod keys;
 mod scalars;
