@@ -434,3 +434,18 @@ fn host_string_functions_map_a_string_focus() {
         .unwrap();
     assert_eq!(lowered, vec![Item::Value(Value::String("smith".into()))]);
 }
+
+#[test]
+fn external_constants_are_listed_once_in_order() {
+    let expr = parse(
+        "name.where(family = %family or %`given-name` in given).exists(%family.length() > 0)",
+    )
+    .unwrap();
+    assert_eq!(expr.external_constants(), vec!["family", "given-name"]);
+    assert!(
+        parse("name.family")
+            .unwrap()
+            .external_constants()
+            .is_empty()
+    );
+}
