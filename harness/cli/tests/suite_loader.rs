@@ -546,8 +546,41 @@ fn unknown_assertion() {
         )),
         "s.yaml:10:13: unknown assertion `statos`, expected one of `status`, `header`, \
          `content_type`, `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, \
-         `json`, `conforms`"
+         `json`, `fhirpath`, `conforms`"
     );
+}
+
+#[test]
+fn fhirpath_expressions_parse_at_load_time() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        expect:\n          - fhirpath: \"rest.resource.where(type = 'Patient'\"\n"
+        )),
+        "s.yaml:10:23: invalid FHIRPath expression `rest.resource.where(type = 'Patient'`: \
+         expected ',', found end of expression (at character 37)"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        expect:\n          - fhirpath: { path: x }\n"
+        )),
+        "s.yaml:10:23: invalid type: map, expected a FHIRPath expression"
+    );
+    let suite = load_str(
+        "s.yaml",
+        &format!(
+            "{HEAD}{}",
+            with_steps(
+                "      - capabilities: {}\n        expect:\n          - fhirpath: \"rest.mode = %mode\"\n"
+            )
+        ),
+        &no_overrides(),
+    )
+    .expect("loads");
+    let Assertion::FhirPath(check) = &suite[0].tests[0].steps[0].expect[0] else {
+        panic!("a fhirpath assertion");
+    };
+    assert_eq!(check.expression.source(), "rest.mode = %mode");
+    assert!(check.variables.is_empty());
 }
 
 #[test]
@@ -679,7 +712,7 @@ fn other_malformed_values() {
         (
             "      - capabilities: {}\n        expect:\n          - {}\n",
             "s.yaml:10:13: an assertion needs one key (`status`, `header`, `content_type`, \
-             `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, `json`, `conforms`), found none",
+             `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, `json`, `fhirpath`, `conforms`), found none",
         ),
         (
             "      - capabilities: {}\n        expect:\n          - status\n",

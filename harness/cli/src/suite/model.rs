@@ -173,6 +173,8 @@ pub enum Assertion {
     OperationOutcome,
     /// A JSON value at a dotted path (`entry.0.resource.id`).
     Json(JsonMatch),
+    /// A FHIRPath expression over the body that must evaluate to `true`.
+    FhirPath(FhirPathCheck),
     /// The body validates against FHIR definitions (see [`ConformsTo`]).
     Conforms(ConformsTo),
 }
@@ -232,6 +234,15 @@ pub enum JsonCheck {
     Matches(String),
     /// The value is an array containing this JSON value, or a string containing this text.
     Contains(serde_json::Value),
+}
+
+/// A FHIRPath expression, parsed when the suite loads, evaluated over the response body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FhirPathCheck {
+    pub expression: assure_fhirpath::Expr,
+    /// Values of the `%name` constants it reads, bound from the variables in scope when the
+    /// step runs (empty in a loaded suite); a list variable binds a collection.
+    pub variables: Vec<(String, Vec<String>)>,
 }
 
 /// Where a captured variable's value comes from.
