@@ -119,6 +119,9 @@ fn a_patient_without_a_matching_name_fails_them() {
     );
     for (id, status) in &statuses {
         assert!(status.starts_with("fail "), "{id}: {status}");
-        assert!(status.contains("fold()"), "the message quotes the expression: {status}");
+        assert!(
+            status.contains("fold()"),
+            "the message quotes the expression: {status}"
+        );
     }
 }

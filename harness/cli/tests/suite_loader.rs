@@ -46,6 +46,8 @@ fn step(action: Action) -> Step {
         expect: Vec::new(),
         capture: IndexMap::new(),
         for_each: None,
+        setup: false,
+        skip_unless: None,
     }
 }
 
@@ -432,7 +434,7 @@ fn unknown_key_in_a_step() {
         )),
         "s.yaml:9:9: unknown key `expects` in step, expected one of `name`, `capabilities`, \
          `read`, `vread`, `search`, `create`, `update`, `delete`, `history`, `request`, \
-         `headers`, `expect`, `capture`, `for_each`"
+         `headers`, `expect`, `capture`, `for_each`, `setup`, `skip_unless`"
     );
 }
 
@@ -551,6 +553,46 @@ fn unknown_assertion() {
 }
 
 #[test]
+fn setup_skip_unless_and_first_of_are_checked() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        setup: yes please\n"
+        )),
+        "s.yaml:9:16: invalid type: string \"yes please\", expected a boolean"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        skip_unless: { fhirpath: \"rest.exists()\" }\n"
+        )),
+        "s.yaml:9:22: missing key `reason` in skip_unless"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        skip_unless: { fhirpath: \"rest.(\", reason: r }\n"
+        )),
+        "s.yaml:9:34: invalid FHIRPath expression `rest.(`: expected an identifier, found '(' (at character 6)"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        capture:\n          x: { first_of: [{ json: id }], regex: a }\n"
+        )),
+        "s.yaml:10:14: `first_of` takes no `regex` or `all`: give each item its own `regex`"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        capture:\n          x: { first_of: [{ json: id, all: true }] }\n"
+        )),
+        "s.yaml:10:27: a `first_of` item reads `json` or `header` (with an optional `regex`)"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        capture:\n          x: { first_of: [{ header: Location, regex: \"(\" }] }\n"
+        )),
+        "s.yaml:10:54: invalid regular expression `(`: unclosed group"
+    );
+}
+
+#[test]
 fn fhirpath_expressions_parse_at_load_time() {
     assert_eq!(
         error_of(&with_steps(
@@ -632,13 +674,14 @@ fn a_capture_reads_json_or_a_header() {
         error_of(&with_steps(
             "      - capabilities: {}\n        capture:\n          x: { json: a, header: b }\n"
         )),
-        "s.yaml:10:25: a capture reads either `json` or `header`, found `json` and `header`"
+        "s.yaml:10:25: a capture reads one of `json`, `header` or `first_of`, found `json` and `header`"
     );
     assert_eq!(
         error_of(&with_steps(
             "      - capabilities: {}\n        capture:\n          x: { regex: a }\n"
         )),
-        "s.yaml:10:14: a capture needs `json` (a path into the body) or `header` (a header name)"
+        "s.yaml:10:14: a capture needs `json` (a path into the body), `header` (a header name) or \
+         `first_of` (a list of those)"
     );
 }
 

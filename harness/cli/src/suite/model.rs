@@ -81,6 +81,21 @@ pub struct Step {
     pub capture: IndexMap<String, Capture>,
     /// Repeat the step once per value of a list variable (a capture with `all: true`).
     pub for_each: Option<ForEach>,
+    /// The step only prepares what the test checks: when its expectations fail, the test is
+    /// skipped ("setup failed"), not failed.
+    pub setup: bool,
+    /// A condition on the step's response without which the test does not apply (a feature
+    /// the CapabilityStatement does not claim): when it does not hold, the test is skipped.
+    pub skip_unless: Option<SkipUnless>,
+}
+
+/// The condition of a step's `skip_unless`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkipUnless {
+    /// Evaluated over the step's response; the test goes on only when it gives `true`.
+    pub fhirpath: FhirPathCheck,
+    /// Why the test does not apply otherwise, e.g. `history is not claimed`.
+    pub reason: String,
 }
 
 /// Repetition of a step over the values of a list variable.
@@ -262,4 +277,7 @@ pub enum CaptureSource {
     Json(String),
     /// A response header.
     Header(String),
+    /// The first of these captures (each with its own source and regex) that finds a value,
+    /// e.g. a created resource's id from `Location`, else from the body's `id`.
+    FirstOf(Vec<Capture>),
 }

@@ -388,7 +388,7 @@ fn conforms(node: &Node) -> Result<ConformsTo> {
 }
 
 /// Reads `fhirpath`: an expression, parsed now so that a malformed one stops the load.
-fn fhirpath(node: &Node) -> Result<FhirPathCheck> {
+pub(crate) fn fhirpath(node: &Node) -> Result<FhirPathCheck> {
     let text = Text::non_empty("a FHIRPath expression").read(node)?;
     match assure_fhirpath::parse(&text) {
         Ok(expression) => Ok(FhirPathCheck {
