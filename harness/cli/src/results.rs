@@ -132,7 +132,8 @@ pub enum Status {
     Pass,
     /// The server did something the checklist forbids.
     Fail,
-    /// Not run: a prerequisite did not pass, or a filter left it out.
+    /// Not run to its end: a prerequisite or a setup step did not pass, the server does not
+    /// claim the feature checked, or a filter left it out.
     Skip,
     /// The harness or the network failed; no verdict on the server.
     Error,

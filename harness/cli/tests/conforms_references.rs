@@ -118,6 +118,8 @@ fn read(path: &str, expect: Vec<Assertion>) -> Step {
         expect,
         capture: IndexMap::new(),
         for_each: None,
+        setup: false,
+        skip_unless: None,
     }
 }
 

@@ -136,6 +136,8 @@ fn step(action: Action, expect: Vec<Assertion>) -> Step {
         expect,
         capture: IndexMap::new(),
         for_each: None,
+        setup: false,
+        skip_unless: None,
     }
 }
 
@@ -346,7 +348,7 @@ async fn tests_whose_needs_did_not_pass_are_skipped_with_the_reason() {
     assert_eq!(a.status, Status::Fail);
     assert_eq!(
         a.message.as_deref(),
-        Some("GET /Patient/1: expected status 201, got 200")
+        Some("step 1 (GET /Patient/1): expected status 201, got 200")
     );
     let b = find(&result, "B");
     assert_eq!(
@@ -363,7 +365,7 @@ async fn tests_whose_needs_did_not_pass_are_skipped_with_the_reason() {
     assert_eq!(d.status, Status::Error);
     assert_eq!(
         d.message.as_deref(),
-        Some("GET /slow/1000: timed out after 200ms")
+        Some("step 1 (GET /slow/1000): timed out after 200ms")
     );
     assert_eq!(
         d.steps[0].exchanges[0].attempt, 1,
@@ -460,7 +462,7 @@ async fn captures_flow_to_tests_that_need_them_transitively() {
     assert_eq!(no_need.status, Status::Error);
     assert_eq!(
         no_need.message.as_deref(),
-        Some("read: undefined variable `patient_id`")
+        Some("step 1 (read): undefined variable `patient_id`")
     );
 }
 
@@ -546,13 +548,15 @@ async fn misused_for_each_errors_and_a_missing_capture_fails() {
     assert_eq!(for_text.status, Status::Error);
     assert_eq!(
         for_text.message.as_deref(),
-        Some("read: for_each over `family`: not a list variable (capture it with `all: true`)")
+        Some(
+            "step 1 (read): for_each over `family`: not a list variable (capture it with `all: true`)"
+        )
     );
     let no_etag = find(&result, "NO-ETAG");
     assert_eq!(no_etag.status, Status::Fail);
     assert_eq!(
         no_etag.message.as_deref(),
-        Some("GET /Patient/1: expected a value for etag from header ETag, got nothing")
+        Some("step 1 (GET /Patient/1): expected a value for etag from header ETag, got nothing")
     );
     assert_eq!(no_etag.steps[0].assertions.len(), 2);
 }
@@ -649,7 +653,7 @@ async fn connection_refused_without_retries_is_an_error() {
     assert_eq!(down.status, Status::Error);
     let message = down.message.as_deref().unwrap();
     assert!(
-        message.starts_with("capabilities: connection failed: "),
+        message.starts_with("step 1 (capabilities): connection failed: "),
         "{message}"
     );
     assert_eq!(down.steps[0].exchanges[0].attempt, 1);
@@ -743,7 +747,7 @@ async fn secrets_never_reach_the_recorded_evidence() {
     assert_eq!(
         echoed.message.as_deref(),
         Some(
-            r#"GET /echo?access_token=[REDACTED]: expected authorization equal to "something else", got "[REDACTED]""#
+            r#"step 1 (GET /echo?access_token=[REDACTED]): expected authorization equal to "something else", got "[REDACTED]""#
         )
     );
     let everything = format!("{}{events:?}", serde_json::to_string(&result).unwrap());
@@ -779,7 +783,7 @@ async fn display_prints_one_line_per_test_and_a_summary() {
     assert_eq!(
         lines,
         [
-            "FAIL  BAD  title of BAD -- GET /Patient/missing: expected status 200, got 404",
+            "FAIL  BAD  title of BAD -- step 1 (GET /Patient/missing): expected status 200, got 404",
             "PASS  OK  title of OK",
         ]
     );

@@ -46,6 +46,8 @@ fn step(action: Action) -> Step {
         expect: Vec::new(),
         capture: IndexMap::new(),
         for_each: None,
+        setup: false,
+        skip_unless: None,
     }
 }
 
@@ -433,7 +435,7 @@ fn unknown_key_in_a_step() {
         )),
         "s.yaml:9:9: unknown key `expects` in step, expected one of `name`, `capabilities`, \
          `read`, `vread`, `search`, `create`, `update`, `delete`, `history`, `request`, \
-         `headers`, `expect`, `capture`, `for_each`"
+         `headers`, `expect`, `capture`, `for_each`, `setup`, `skip_unless`"
     );
 }
 
@@ -547,8 +549,81 @@ fn unknown_assertion() {
         )),
         "s.yaml:10:13: unknown assertion `statos`, expected one of `status`, `header`, \
          `content_type`, `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, \
-         `json`, `conforms`"
+         `json`, `fhirpath`, `conforms`"
     );
+}
+
+#[test]
+fn setup_skip_unless_and_first_of_are_checked() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        setup: yes please\n"
+        )),
+        "s.yaml:9:16: invalid type: string \"yes please\", expected a boolean"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        skip_unless: { fhirpath: \"rest.exists()\" }\n"
+        )),
+        "s.yaml:9:22: missing key `reason` in skip_unless"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        skip_unless: { fhirpath: \"rest.(\", reason: r }\n"
+        )),
+        "s.yaml:9:34: invalid FHIRPath expression `rest.(`: expected an identifier, found '(' (at character 6)"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        capture:\n          x: { first_of: [{ json: id }], regex: a }\n"
+        )),
+        "s.yaml:10:14: `first_of` takes no `regex` or `all`: give each item its own `regex`"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        capture:\n          x: { first_of: [{ json: id, all: true }] }\n"
+        )),
+        "s.yaml:10:27: a `first_of` item reads `json` or `header` (with an optional `regex`)"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        capture:\n          x: { first_of: [{ header: Location, regex: \"(\" }] }\n"
+        )),
+        "s.yaml:10:54: invalid regular expression `(`: unclosed group"
+    );
+}
+
+#[test]
+fn fhirpath_expressions_parse_at_load_time() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        expect:\n          - fhirpath: \"rest.resource.where(type = 'Patient'\"\n"
+        )),
+        "s.yaml:10:23: invalid FHIRPath expression `rest.resource.where(type = 'Patient'`: \
+         expected ',', found end of expression (at character 37)"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - capabilities: {}\n        expect:\n          - fhirpath: { path: x }\n"
+        )),
+        "s.yaml:10:23: invalid type: map, expected a FHIRPath expression"
+    );
+    let suite = load_str(
+        "s.yaml",
+        &format!(
+            "{HEAD}{}",
+            with_steps(
+                "      - capabilities: {}\n        expect:\n          - fhirpath: \"rest.mode = %mode\"\n"
+            )
+        ),
+        &no_overrides(),
+    )
+    .expect("loads");
+    let Assertion::FhirPath(check) = &suite[0].tests[0].steps[0].expect[0] else {
+        panic!("a fhirpath assertion");
+    };
+    assert_eq!(check.expression.source(), "rest.mode = %mode");
+    assert!(check.variables.is_empty());
 }
 
 #[test]
@@ -600,13 +675,14 @@ fn a_capture_reads_json_or_a_header() {
         error_of(&with_steps(
             "      - capabilities: {}\n        capture:\n          x: { json: a, header: b }\n"
         )),
-        "s.yaml:10:25: a capture reads either `json` or `header`, found `json` and `header`"
+        "s.yaml:10:25: a capture reads one of `json`, `header` or `first_of`, found `json` and `header`"
     );
     assert_eq!(
         error_of(&with_steps(
             "      - capabilities: {}\n        capture:\n          x: { regex: a }\n"
         )),
-        "s.yaml:10:14: a capture needs `json` (a path into the body) or `header` (a header name)"
+        "s.yaml:10:14: a capture needs `json` (a path into the body), `header` (a header name) or \
+         `first_of` (a list of those)"
     );
 }
 
@@ -680,7 +756,7 @@ fn other_malformed_values() {
         (
             "      - capabilities: {}\n        expect:\n          - {}\n",
             "s.yaml:10:13: an assertion needs one key (`status`, `header`, `content_type`, \
-             `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, `json`, `conforms`), found none",
+             `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, `json`, `fhirpath`, `conforms`), found none",
         ),
         (
             "      - capabilities: {}\n        expect:\n          - status\n",

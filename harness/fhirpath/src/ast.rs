@@ -69,3 +69,39 @@ pub(crate) enum Ast {
     /// `operand as Type`.
     As(Box<Ast>, String),
 }
+
+impl Ast {
+    /// Adds the names of the `%name` constants read anywhere in this tree to `names`.
+    pub(crate) fn collect_externals<'s>(&'s self, names: &mut Vec<&'s str>) {
+        match self {
+            Ast::External(name) => {
+                if !names.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+            Ast::Member(target, _)
+            | Ast::Negate(target)
+            | Ast::Is(target, _)
+            | Ast::As(target, _) => target.collect_externals(names),
+            Ast::Call { target, args, .. } => {
+                if let Some(target) = target {
+                    target.collect_externals(names);
+                }
+                for arg in args {
+                    arg.collect_externals(names);
+                }
+            }
+            Ast::Indexer(left, right) | Ast::Binary(_, left, right) => {
+                left.collect_externals(names);
+                right.collect_externals(names);
+            }
+            Ast::Empty
+            | Ast::Literal(_)
+            | Ast::Pattern(_)
+            | Ast::Identifier(_)
+            | Ast::This
+            | Ast::Index
+            | Ast::Total => {}
+        }
+    }
+}

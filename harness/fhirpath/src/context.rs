@@ -15,6 +15,9 @@ pub type Resolver<'a> = Box<dyn Fn(&str) -> Option<&'a Element> + 'a>;
 pub type ItemCheck<'a> = Box<dyn Fn(&Item<'a>, &str) -> Result<Option<bool>, String> + 'a>;
 /// Receives `trace(name)` output.
 pub type Tracer<'a> = Box<dyn Fn(&str, &[Item<'a>]) + 'a>;
+/// A host function on text: maps one string to another (see
+/// [`EvalContext::with_string_function`]).
+pub type StringFunction<'a> = Box<dyn Fn(&str) -> String + 'a>;
 
 /// Everything besides the focus that an evaluation may consult.
 pub struct EvalContext<'a> {
@@ -26,6 +29,7 @@ pub struct EvalContext<'a> {
     pub(crate) conforms_to: Option<ItemCheck<'a>>,
     pub(crate) member_of: Option<ItemCheck<'a>>,
     pub(crate) tracer: Option<Tracer<'a>>,
+    pub(crate) string_functions: HashMap<String, StringFunction<'a>>,
     pub(crate) strict: bool,
     /// The instant `now()`, `today()` and `timeOfDay()` report: read from the clock on
     /// first use, then the same for every later call on this context.
@@ -44,6 +48,7 @@ impl<'a> EvalContext<'a> {
             conforms_to: None,
             member_of: None,
             tracer: None,
+            string_functions: HashMap::new(),
             strict: false,
             now: OnceCell::new(),
         }
@@ -102,6 +107,19 @@ impl<'a> EvalContext<'a> {
     /// Installs a receiver for `trace()` output (otherwise tracing is silent).
     pub fn with_tracer(mut self, tracer: impl Fn(&str, &[Item<'a>]) + 'a) -> Self {
         self.tracer = Some(Box::new(tracer));
+        self
+    }
+
+    /// Adds a host function `name()`: no arguments, a single string focus (a FHIR string
+    /// primitive's value too), the result `function(text)`; an empty focus gives an empty
+    /// result. A name the FHIRPath library already defines keeps its standard meaning.
+    pub fn with_string_function(
+        mut self,
+        name: &str,
+        function: impl Fn(&str) -> String + 'a,
+    ) -> Self {
+        self.string_functions
+            .insert(name.to_string(), Box::new(function));
         self
     }
 

@@ -33,6 +33,15 @@ impl Expr {
         &self.source
     }
 
+    /// The names of the `%name` constants the expression reads (`%resource` included), each
+    /// once, in order of appearance: what a host must bind with
+    /// [`EvalContext::with_variable`].
+    pub fn external_constants(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        self.ast.collect_externals(&mut names);
+        names
+    }
+
     /// Evaluates against `focus` (also `%context` and the initial `$this`).
     pub fn evaluate<'a>(
         &self,

@@ -31,7 +31,7 @@ mod static_model;
 mod temporal;
 mod value;
 
-pub use context::{EvalContext, ItemCheck, Resolver, Tracer};
+pub use context::{EvalContext, ItemCheck, Resolver, StringFunction, Tracer};
 pub use error::{EvalError, ParseError};
 pub use expr::{Expr, parse, parse_with};
 pub use model::{ElementTypeInfo, ModelInfo, NoModel};

@@ -402,3 +402,50 @@ fn matches_can_be_read_as_a_whole_string_test() {
         Some(false)
     );
 }
+
+#[test]
+fn host_string_functions_map_a_string_focus() {
+    let name = resource("Patient", "Patient", vec![leaf("family", "Smith")]);
+    let ctx = EvalContext::new(&NoModel).with_string_function("shout", |text| text.to_uppercase());
+    let focus = [Item::Node(Node::new(&name))];
+    let shouted = parse("family.shout()")
+        .unwrap()
+        .evaluate(&ctx, &focus)
+        .unwrap();
+    assert_eq!(shouted, vec![Item::Value(Value::String("SMITH".into()))]);
+    let empty = parse("given.shout()")
+        .unwrap()
+        .evaluate(&ctx, &focus)
+        .unwrap();
+    assert!(empty.is_empty());
+    let error = parse("family.shout(1)").unwrap().evaluate(&ctx, &focus);
+    assert!(error.is_err(), "a host function takes no arguments");
+    let unknown = parse("family.whisper()").unwrap().evaluate(&ctx, &focus);
+    assert!(
+        unknown
+            .unwrap_err()
+            .to_string()
+            .contains("unknown function whisper()")
+    );
+    let standard = EvalContext::new(&NoModel).with_string_function("lower", |_| "x".into());
+    let lowered = parse("family.lower()")
+        .unwrap()
+        .evaluate(&standard, &focus)
+        .unwrap();
+    assert_eq!(lowered, vec![Item::Value(Value::String("smith".into()))]);
+}
+
+#[test]
+fn external_constants_are_listed_once_in_order() {
+    let expr = parse(
+        "name.where(family = %family or %`given-name` in given).exists(%family.length() > 0)",
+    )
+    .unwrap();
+    assert_eq!(expr.external_constants(), vec!["family", "given-name"]);
+    assert!(
+        parse("name.family")
+            .unwrap()
+            .external_constants()
+            .is_empty()
+    );
+}

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
-use super::error::{ClientError, InvalidRequest};
+use super::error::{ClientError, InvalidRequest, NotSent};
 use super::request::{RequestSpec, Target};
 use crate::redact::Redactor;
 use crate::results::{Exchange, RecordedRequest, RecordedResponse};
@@ -178,30 +178,29 @@ impl Client {
     }
 
     /// The absolute URL of `target` with `query` appended.
-    pub fn url_for(
-        &self,
-        target: &Target,
-        query: &[(String, String)],
-    ) -> Result<Url, InvalidRequest> {
+    pub fn url_for(&self, target: &Target, query: &[(String, String)]) -> Result<Url, NotSent> {
         let mut url = match target {
             Target::Segments(segments) => {
                 let mut url = self.base_url.clone();
                 url.path_segments_mut()
-                    .map_err(|()| InvalidRequest("the base URL cannot take a path".into()))?
+                    .map_err(|()| {
+                        NotSent::from(InvalidRequest("the base URL cannot take a path".into()))
+                    })?
                     .pop_if_empty()
                     .extend(segments);
                 url
             }
             Target::Path(path) => match Url::parse(path) {
-                Ok(absolute) => self.same_origin(absolute)?,
+                Ok(absolute) => self.under_base(absolute)?,
                 Err(_) => {
                     let joined = format!(
                         "{}/{}",
                         self.base_url.as_str().trim_end_matches('/'),
                         path.trim_start_matches('/')
                     );
-                    Url::parse(&joined)
-                        .map_err(|e| InvalidRequest(format!("invalid path `{path}`: {e}")))?
+                    Url::parse(&joined).map_err(|e| {
+                        NotSent::from(InvalidRequest(format!("invalid path `{path}`: {e}")))
+                    })?
                 }
             },
         };
@@ -211,25 +210,32 @@ impl Client {
         Ok(url)
     }
 
-    /// `url` when it is on the target's origin (scheme, host and port): a URL the server handed
-    /// out (a paging link, a `Location`) may be followed, but the credentials in the default
-    /// headers are never sent to another origin.
-    fn same_origin(&self, url: Url) -> Result<Url, InvalidRequest> {
-        if url.origin() == self.base_url.origin() {
+    /// `url` when it is under the target's base URL (same origin, path below the base's): a
+    /// URL the server handed out (a paging link, a `Location`) may be followed, but nothing,
+    /// least of all the credentials in the default headers, is sent anywhere else.
+    fn under_base(&self, url: Url) -> Result<Url, NotSent> {
+        let base_path = self.base_url.path().trim_end_matches('/');
+        let path = url.path();
+        let below = path == base_path
+            || path
+                .strip_prefix(base_path)
+                .is_some_and(|rest| rest.starts_with('/'));
+        if url.origin() == self.base_url.origin() && below {
             Ok(url)
         } else {
-            Err(InvalidRequest(format!(
-                "`{url}` is not on the target's origin ({}); refusing to send the request there",
-                self.base_url.origin().ascii_serialization()
-            )))
+            Err(NotSent::OutsideBase {
+                url: url.to_string(),
+                base: self.base_url.as_str().trim_end_matches('/').to_string(),
+            })
         }
     }
 
     /// Sends `spec`, retrying connection failures, and records the exchange (redacted).
     ///
     /// A transport failure is not an `Err`: it is recorded in the exchange and
-    /// [`Sent::response`] is `None`. `Err` means the request could not even be built.
-    pub async fn send(&self, spec: &RequestSpec) -> Result<Sent, InvalidRequest> {
+    /// [`Sent::response`] is `None`. `Err` means the request was not sent: it could not be
+    /// built, or it would have left the target's base URL.
+    pub async fn send(&self, spec: &RequestSpec) -> Result<Sent, NotSent> {
         let method = Method::from_bytes(spec.method.to_ascii_uppercase().as_bytes())
             .map_err(|_| InvalidRequest(format!("invalid HTTP method `{}`", spec.method)))?;
         let url = self.url_for(&spec.target, &spec.query)?;
@@ -467,7 +473,7 @@ mod tests {
     }
 
     #[test]
-    fn paths_are_relative_to_the_base_unless_absolute_on_the_same_origin() {
+    fn paths_are_relative_to_the_base_unless_absolute_under_it() {
         assert_eq!(
             url(Target::Path("/Patient?_count=2".into()), &[]).unwrap(),
             "http://example.org:8080/fhir/Patient?_count=2"
@@ -481,9 +487,24 @@ mod tests {
             "http://example.org:8080/fhir?_page=2"
         );
         let elsewhere = url(Target::Path("http://evil.example/steal".into()), &[]).unwrap_err();
-        assert!(elsewhere.contains("refusing"), "{elsewhere}");
+        assert_eq!(
+            elsewhere,
+            "link http://evil.example/steal is not under the server's base \
+             http://example.org:8080/fhir; not followed (R4 http.html: links are absolute URLs \
+             of the server)"
+        );
         let other_port = url(Target::Path("http://example.org:9090/fhir".into()), &[]);
         assert!(other_port.is_err());
+        let other_path = url(
+            Target::Path("http://example.org:8080/fhirx/Patient".into()),
+            &[],
+        );
+        assert!(
+            other_path.is_err(),
+            "a path beside the base is not under it"
+        );
+        let root = url(Target::Path("http://example.org:8080/?page=2".into()), &[]);
+        assert!(root.is_err(), "the server root is above the base");
     }
 
     #[test]

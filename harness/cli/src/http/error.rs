@@ -18,6 +18,21 @@ pub enum ClientError {
 #[error("cannot build the request: {0}")]
 pub struct InvalidRequest(pub String);
 
+/// Why a request was not sent.
+#[derive(Debug, Error)]
+pub enum NotSent {
+    /// The suite or harness asked for something unsendable.
+    #[error(transparent)]
+    Invalid(#[from] InvalidRequest),
+    /// An absolute URL (a link the server handed out) outside the target's base URL: not
+    /// followed, so nothing, credentials included, goes to another server. The server's fault.
+    #[error(
+        "link {url} is not under the server's base {base}; not followed \
+         (R4 http.html: links are absolute URLs of the server)"
+    )]
+    OutsideBase { url: String, base: String },
+}
+
 /// The target did not answer the up-front probe: nothing else is worth trying.
 #[derive(Debug, Error)]
 #[error("target {url} is unreachable: {cause}")]

@@ -10,5 +10,5 @@ pub use client::{
     Client, DEFAULT_EVIDENCE_LIMIT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, MAX_BODY_BYTES,
     Response, Sent,
 };
-pub use error::{ClientError, InvalidRequest, TargetUnreachable};
+pub use error::{ClientError, InvalidRequest, NotSent, TargetUnreachable};
 pub use request::{RequestSpec, Target};

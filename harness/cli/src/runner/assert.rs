@@ -7,6 +7,7 @@
 //! harness error, not a server failure.
 
 mod conforms;
+mod fhirpath;
 
 use std::sync::Arc;
 
@@ -84,6 +85,7 @@ pub async fn evaluate(
         Assertion::EntryCount(bounds) => Ok(entry_count(bounds, view)),
         Assertion::OperationOutcome => Ok(operation_outcome(view)),
         Assertion::Json(json_match) => json(json_match, view),
+        Assertion::FhirPath(check) => fhirpath::fhirpath(check, view),
     }
 }
 

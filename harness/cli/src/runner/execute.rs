@@ -1,10 +1,13 @@
 //! Runs one test: its steps in order (each `for_each` repetition recorded), assertions,
 //! captures, and the verdict.
 //!
-//! Verdicts: a failed assertion (or a capture that finds nothing) fails the test, with the
-//! first failure as its message; a transport error, a timeout or an unusable step (undefined
-//! variable, invalid regular expression) makes it an error. Either stops the test after the
-//! step (all repetitions of a `for_each` step still run when one fails, for the evidence).
+//! Verdicts: a failed assertion (or a capture that finds nothing, or a link outside the
+//! server's base) fails the test, with the step and its first failure as the message (`step 2
+//! "read back" (read Patient/1): expected status 200, got 404`); in a `setup` step it skips the
+//! test instead ("setup failed: ..."), as does a `skip_unless` condition that does not hold. A
+//! transport error, a timeout or an unusable step (undefined variable, invalid regular
+//! expression) makes it an error. Each stops the test after the step (all repetitions of a
+//! `for_each` step still run when one fails, for the evidence).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,7 +20,7 @@ use super::request;
 use super::response::ResponseView;
 use super::template;
 use super::variables::{Lookup, Scope, VarValue};
-use crate::http::Client;
+use crate::http::{Client, NotSent};
 use crate::redact::Redactor;
 use crate::results::{Status, StepResult, TestResult};
 use crate::suite::{Action, Assertion, Step, TestCase};
@@ -39,11 +42,15 @@ pub struct Context<'a> {
 enum Verdict {
     Passed,
     Failed(String),
+    /// The test does not apply or could not reach what it checks.
+    Skipped(String),
     Errored(String),
 }
 
 /// One step repetition's result, verdict, captured values and the response body received.
 struct StepOutcome {
+    /// How messages name the step: `step 2 "read back" (read Patient/1)`.
+    title: String,
     result: StepResult,
     verdict: Verdict,
     captured: Vec<(String, VarValue)>,
@@ -70,7 +77,8 @@ pub async fn execute(
             Ok(bindings) => bindings,
             Err(error) => {
                 let name = fallback_name(step);
-                verdict = Verdict::Errored(format!("{name}: {error}"));
+                verdict =
+                    Verdict::Errored(format!("{}: {error}", step_title(index, step, &name, None)));
                 steps.push(StepResult {
                     name,
                     exchanges: vec![],
@@ -98,7 +106,7 @@ pub async fn execute(
                 overrides: context.overrides,
                 defaults: context.defaults,
             };
-            let outcome = run_step(step, &lookup, context, &received).await;
+            let outcome = run_step(index, step, &lookup, context, &received).await;
             if last_conforms.is_some_and(|last| index < last)
                 && let Some(body) = &outcome.body
             {
@@ -107,19 +115,21 @@ pub async fn execute(
             for (name, value) in outcome.captured {
                 captures.set(&name, value);
             }
-            let step_name = outcome.result.name.clone();
+            let title = outcome.title;
             steps.push(outcome.result);
-            let errored = matches!(outcome.verdict, Verdict::Errored(_));
+            let stop = matches!(outcome.verdict, Verdict::Errored(_) | Verdict::Skipped(_));
             if verdict == Verdict::Passed {
                 verdict = match outcome.verdict {
                     Verdict::Passed => Verdict::Passed,
-                    Verdict::Failed(message) => Verdict::Failed(format!("{step_name}: {message}")),
-                    Verdict::Errored(message) => {
-                        Verdict::Errored(format!("{step_name}: {message}"))
+                    Verdict::Failed(message) if step.setup => {
+                        Verdict::Skipped(format!("setup failed: {title}: {message}"))
                     }
+                    Verdict::Failed(message) => Verdict::Failed(format!("{title}: {message}")),
+                    Verdict::Skipped(message) => Verdict::Skipped(message),
+                    Verdict::Errored(message) => Verdict::Errored(format!("{title}: {message}")),
                 };
             }
-            if errored {
+            if stop {
                 break;
             }
         }
@@ -130,6 +140,7 @@ pub async fn execute(
     let (status, message) = match verdict {
         Verdict::Passed => (Status::Pass, None),
         Verdict::Failed(message) => (Status::Fail, Some(message)),
+        Verdict::Skipped(message) => (Status::Skip, Some(message)),
         Verdict::Errored(message) => (Status::Error, Some(message)),
     };
     let result = TestResult {
@@ -184,9 +195,20 @@ fn uses_conforms(step: &Step) -> bool {
         .any(|assertion| matches!(assertion, Assertion::Conforms(_)))
 }
 
-/// Sends one request and checks the response; `conforms` resolves references to the resources
-/// in `received`.
+/// How messages name step `index`: `step 2 (read Patient/1)`, or with its own name
+/// `step 2 "read back" (read Patient/1)`.
+fn step_title(index: usize, step: &Step, name: &str, action: Option<&str>) -> String {
+    let number = index + 1;
+    match action {
+        Some(action) if step.name.is_some() => format!("step {number} \"{name}\" ({action})"),
+        _ => format!("step {number} ({name})"),
+    }
+}
+
+/// Sends one request (step `index`) and checks the response; `conforms` resolves references
+/// to the resources in `received`.
 async fn run_step(
+    index: usize,
     step: &Step,
     lookup: &Lookup<'_>,
     context: &Context<'_>,
@@ -196,19 +218,28 @@ async fn run_step(
     let built = match request::build(step, lookup) {
         Ok(built) => built,
         Err(error) => {
-            return errored(
-                fallback_name(step),
-                vec![],
-                vec![],
-                client.redactor(),
-                error,
-            );
+            let name = fallback_name(step);
+            let title = step_title(index, step, &name, None);
+            return errored(title, name, vec![], vec![], client.redactor(), error);
         }
     };
     let redactor = client.redactor().with_request_headers(&built.spec.headers);
+    let title = redactor.redact_text(&step_title(index, step, &built.name, Some(&built.action)));
     let sent = match client.send(&built.spec).await {
         Ok(sent) => sent,
-        Err(invalid) => return errored(built.name, vec![], vec![], &redactor, invalid.to_string()),
+        Err(NotSent::OutsideBase { url, base }) => {
+            return outside_base(title, built.name, &url, &base, &redactor);
+        }
+        Err(invalid) => {
+            return errored(
+                title,
+                built.name,
+                vec![],
+                vec![],
+                &redactor,
+                invalid.to_string(),
+            );
+        }
     };
     let exchanges = vec![sent.exchange];
     let Some(response) = sent.response else {
@@ -216,7 +247,7 @@ async fn run_step(
             .error
             .clone()
             .unwrap_or_else(|| "no response".to_string());
-        return errored(built.name, exchanges, vec![], &redactor, error);
+        return errored(title, built.name, exchanges, vec![], &redactor, error);
     };
     let view = ResponseView::new(&response);
     let resolver = (uses_conforms(step) && !received.is_empty())
@@ -231,7 +262,7 @@ async fn run_step(
         };
         match evaluated {
             Ok(checked) => checks.push(checked),
-            Err(error) => return errored(built.name, exchanges, checks, &redactor, error),
+            Err(error) => return errored(title, built.name, exchanges, checks, &redactor, error),
         }
     }
     let mut captured = Vec::new();
@@ -239,14 +270,34 @@ async fn run_step(
         match capture::capture(name, capture, &view) {
             Ok(Captured::Value(value)) => captured.push((name.clone(), value)),
             Ok(Captured::Missing(checked)) => checks.push(checked),
-            Err(error) => return errored(built.name, exchanges, checks, &redactor, error),
+            Err(error) => return errored(title, built.name, exchanges, checks, &redactor, error),
         }
     }
-    let verdict = match checks.iter().find(|c| !c.result.passed) {
+    let mut verdict = match checks.iter().find(|c| !c.result.passed) {
         Some(failed) => Verdict::Failed(redactor.redact_text(&failed.failure)),
         None => Verdict::Passed,
     };
+    if let (Verdict::Passed, Some(condition)) = (&verdict, &step.skip_unless) {
+        let claim = Assertion::FhirPath(condition.fhirpath.clone());
+        let evaluated = match template::assertion(&claim, lookup) {
+            Ok(claim) => assert::evaluate(&claim, &view, context.validation, None).await,
+            Err(error) => Err(error),
+        };
+        match evaluated {
+            Ok(checked) if checked.result.passed => {}
+            Ok(checked) => {
+                verdict = Verdict::Skipped(redactor.redact_text(&format!(
+                    "{}: {title}: FHIRPath `{}` gave {}",
+                    condition.reason,
+                    condition.fhirpath.expression.source(),
+                    checked.result.actual
+                )))
+            }
+            Err(error) => return errored(title, built.name, exchanges, checks, &redactor, error),
+        }
+    }
     StepOutcome {
+        title,
         result: StepResult {
             name: redactor.redact_text(&built.name),
             exchanges,
@@ -262,8 +313,45 @@ async fn run_step(
     }
 }
 
+/// A step whose request would have left the server's base URL: not sent, and the server's
+/// failure (the link it handed out is not its own).
+fn outside_base(
+    title: String,
+    name: String,
+    url: &str,
+    base: &str,
+    redactor: &Redactor,
+) -> StepOutcome {
+    let mut checked = Checked::new(
+        "",
+        "the link is under the server's base URL",
+        format!("a URL under {base}"),
+        url.to_string(),
+        false,
+    );
+    checked.failure = NotSent::OutsideBase {
+        url: url.to_string(),
+        base: base.to_string(),
+    }
+    .to_string();
+    let checked = redact_check(checked, redactor);
+    StepOutcome {
+        title,
+        result: StepResult {
+            name: redactor.redact_text(&name),
+            exchanges: vec![],
+            assertions: vec![checked.result],
+            error: None,
+        },
+        verdict: Verdict::Failed(checked.failure),
+        captured: Vec::new(),
+        body: None,
+    }
+}
+
 /// A step that could not be carried out.
 fn errored(
+    title: String,
     name: String,
     exchanges: Vec<crate::results::Exchange>,
     checks: Vec<Checked>,
@@ -272,6 +360,7 @@ fn errored(
 ) -> StepOutcome {
     let error = redactor.redact_text(&error);
     StepOutcome {
+        title: redactor.redact_text(&title),
         result: StepResult {
             name: redactor.redact_text(&name),
             exchanges,

@@ -205,6 +205,8 @@ mod tests {
                 expect: vec![],
                 capture: IndexMap::new(),
                 for_each: None,
+                setup: false,
+                skip_unless: None,
             }],
         }
     }

@@ -10,7 +10,10 @@ const FORM: &str = "application/x-www-form-urlencoded";
 
 /// A step's request, interpolated, and the name it is reported under.
 pub struct StepRequest {
+    /// The step's own name, else its action's label; with the `for_each` binding.
     pub name: String,
+    /// The action's label, e.g. `read Patient/123`.
+    pub action: String,
     pub spec: RequestSpec,
 }
 
@@ -60,15 +63,17 @@ pub fn build(step: &Step, lookup: &Lookup<'_>) -> Result<StepRequest, String> {
     {
         headers.push(("Content-Type".into(), media_type.into()));
     }
+    let action = draft.label;
     let mut name = match &step.name {
         Some(name) => template::text(name, lookup)?,
-        None => draft.label,
+        None => action.clone(),
     };
     if let Some((var, value)) = lookup.binding {
         name = format!("{name} [{var}={value}]");
     }
     Ok(StepRequest {
         name,
+        action,
         spec: RequestSpec {
             method: draft.method,
             target: draft.target,
@@ -88,7 +93,8 @@ pub fn for_action(action: &Action, lookup: &Lookup<'_>) -> Result<StepRequest, S
         _ => Vec::new(),
     };
     Ok(StepRequest {
-        name: draft.label,
+        name: draft.label.clone(),
+        action: draft.label,
         spec: RequestSpec {
             method: draft.method,
             target: draft.target,

@@ -3,8 +3,10 @@
 
 use serde_json::Value;
 
-use super::variables::Lookup;
-use crate::suite::{Assertion, ConformsTo, HeaderMatch, JsonCheck, JsonMatch, interpolate};
+use super::variables::{Lookup, VarValue};
+use crate::suite::{
+    Assertion, ConformsTo, FhirPathCheck, HeaderMatch, JsonCheck, JsonMatch, interpolate,
+};
 
 /// `text` with its placeholders replaced; the error names the undefined variable.
 pub fn text(template: &str, lookup: &Lookup<'_>) -> Result<String, String> {
@@ -57,6 +59,21 @@ pub fn assertion(template: &Assertion, lookup: &Lookup<'_>) -> Result<Assertion,
         }),
         Assertion::Conforms(conforms) => Assertion::Conforms(ConformsTo {
             profile: optional(&conforms.profile)?,
+        }),
+        Assertion::FhirPath(check) => Assertion::FhirPath(FhirPathCheck {
+            expression: check.expression.clone(),
+            variables: check
+                .expression
+                .external_constants()
+                .into_iter()
+                .filter_map(|name| {
+                    let values = match lookup.value(name)? {
+                        VarValue::Text(text) => vec![text],
+                        VarValue::List(items) => items,
+                    };
+                    Some((name.to_string(), values))
+                })
+                .collect(),
         }),
         Assertion::Status(_) | Assertion::EntryCount(_) | Assertion::OperationOutcome => {
             template.clone()

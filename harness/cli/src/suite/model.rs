@@ -113,6 +113,21 @@ pub struct Step {
     pub capture: IndexMap<String, Capture>,
     /// Repeat the step once per value of a list variable (a capture with `all: true`).
     pub for_each: Option<ForEach>,
+    /// The step only prepares what the test checks: when its expectations fail, the test is
+    /// skipped ("setup failed"), not failed.
+    pub setup: bool,
+    /// A condition on the step's response without which the test does not apply (a feature
+    /// the CapabilityStatement does not claim): when it does not hold, the test is skipped.
+    pub skip_unless: Option<SkipUnless>,
+}
+
+/// The condition of a step's `skip_unless`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkipUnless {
+    /// Evaluated over the step's response; the test goes on only when it gives `true`.
+    pub fhirpath: FhirPathCheck,
+    /// Why the test does not apply otherwise, e.g. `history is not claimed`.
+    pub reason: String,
 }
 
 /// Repetition of a step over the values of a list variable.
@@ -205,6 +220,8 @@ pub enum Assertion {
     OperationOutcome,
     /// A JSON value at a dotted path (`entry.0.resource.id`).
     Json(JsonMatch),
+    /// A FHIRPath expression over the body that must evaluate to `true`.
+    FhirPath(FhirPathCheck),
     /// The body validates against FHIR definitions (see [`ConformsTo`]).
     Conforms(ConformsTo),
 }
@@ -266,6 +283,15 @@ pub enum JsonCheck {
     Contains(serde_json::Value),
 }
 
+/// A FHIRPath expression, parsed when the suite loads, evaluated over the response body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FhirPathCheck {
+    pub expression: assure_fhirpath::Expr,
+    /// Values of the `%name` constants it reads, bound from the variables in scope when the
+    /// step runs (empty in a loaded suite); a list variable binds a collection.
+    pub variables: Vec<(String, Vec<String>)>,
+}
+
 /// Where a captured variable's value comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Capture {
@@ -283,4 +309,7 @@ pub enum CaptureSource {
     Json(String),
     /// A response header.
     Header(String),
+    /// The first of these captures (each with its own source and regex) that finds a value,
+    /// e.g. a created resource's id from `Location`, else from the body's `id`.
+    FirstOf(Vec<Capture>),
 }

@@ -4,11 +4,12 @@
 use super::check::strings;
 use super::error::Position;
 use super::interpolate::variables_in;
-use super::model::{DataItem, TestCase};
+use super::model::{Assertion, DataItem, TestCase};
 use super::yaml::{Node, Value};
 
-/// The variables `test`'s steps read (`{{ name }}` and `for_each.over`), each once, in the
-/// order first read. A step's own `for_each.var` is not among them.
+/// The variables `test`'s steps read (`{{ name }}`, `for_each.over`, and `%name` in `fhirpath`
+/// expressions), each once, in the order first read. A step's own `for_each.var` is not among
+/// them.
 pub fn test_variables(test: &TestCase) -> Vec<&str> {
     let mut names = Vec::new();
     for step in &test.steps {
@@ -23,8 +24,35 @@ pub fn test_variables(test: &TestCase) -> Vec<&str> {
                     .filter(|name| Some(*name) != bound),
             );
         }
+        let checks = step
+            .expect
+            .iter()
+            .filter_map(|assertion| match assertion {
+                Assertion::FhirPath(check) => Some(check),
+                _ => None,
+            })
+            .chain(step.skip_unless.as_ref().map(|skip| &skip.fhirpath));
+        for check in checks {
+            names.extend(
+                check
+                    .expression
+                    .external_constants()
+                    .into_iter()
+                    .filter(|name| !is_fhirpath_environment(name) && Some(*name) != bound),
+            );
+        }
     }
     unique(names)
+}
+
+/// Whether `%name` is one the FHIRPath engine or FHIR itself defines (`%resource`, `%ucum`,
+/// `%vs-…`), not a suite variable.
+fn is_fhirpath_environment(name: &str) -> bool {
+    matches!(
+        name,
+        "context" | "resource" | "rootResource" | "ucum" | "sct" | "loinc" | "us-zip"
+    ) || name.starts_with("vs-")
+        || name.starts_with("ext-")
 }
 
 /// The variables data item `item` reads (in its requests and its `missing` reason), each once.

@@ -62,8 +62,20 @@ pub(crate) fn call<'a>(
         }
         "extension" | "hasValue" | "getValue" | "resolve" | "conformsTo" | "memberOf"
         | "htmlChecks" | "htmlChecks2" => fhir::call(&call),
-        _ => Err(EvalError::new(format!("unknown function {name}()"))),
+        _ => host(&call),
     }
+}
+
+/// A host function installed with `EvalContext::with_string_function`, if `name` is one.
+fn host<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
+    let Some(function) = call.ev.ctx.string_functions.get(call.name) else {
+        return Err(EvalError::new(format!("unknown function {}()", call.name)));
+    };
+    call.arity(0, 0)?;
+    Ok(match call.focus_string()? {
+        Some(text) => vec![Item::Value(Value::String(function(&text)))],
+        None => Vec::new(),
+    })
 }
 
 /// One function invocation being evaluated.

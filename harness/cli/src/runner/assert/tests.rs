@@ -371,3 +371,107 @@ fn long_values_are_cut_in_messages() {
     assert!(checked.result.actual.chars().count() <= MAX_QUOTED_CHARS + 1);
     assert!(checked.result.actual.ends_with('…'));
 }
+
+fn fhirpath_check(expression: &str, variables: &[(&str, &[&str])]) -> Assertion {
+    Assertion::FhirPath(crate::suite::FhirPathCheck {
+        expression: assure_fhirpath::parse(expression).unwrap(),
+        variables: variables
+            .iter()
+            .map(|(name, values)| {
+                let values = values.iter().map(|v| v.to_string()).collect();
+                (name.to_string(), values)
+            })
+            .collect(),
+    })
+}
+
+fn patients(names: Value) -> Response {
+    let entries: Vec<Value> = names
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|name| json!({"resource": {"resourceType": "Patient", "name": name}}))
+        .collect();
+    bundle(Value::Array(entries))
+}
+
+#[test]
+fn fhirpath_holds_when_the_expression_is_true() {
+    let searchset = patients(json!([
+        [{"family": "Evans", "given": ["Mary"]}, {"family": "Smith", "given": ["Mary"]}],
+        [{"family": "smithson"}]
+    ]));
+    let family = "entry.resource.all(name.family.exists($this.fold().startsWith(%family.fold())))";
+    passes(
+        fhirpath_check(family, &[("family", &["Smith"])]),
+        &searchset,
+    );
+    fails_with(
+        fhirpath_check(family, &[("family", &["Evans"])]),
+        &searchset,
+        &format!("expected FHIRPath `{family}` to be true, got false"),
+    );
+}
+
+#[test]
+fn fhirpath_folds_case_and_accents() {
+    let searchset = patients(json!([[{"family": "Ælfríc"}], [{"family": "ÉLISE"}]]));
+    passes(
+        fhirpath_check("entry.resource.name.family.last().fold() = 'elise'", &[]),
+        &searchset,
+    );
+    passes(
+        fhirpath_check(
+            "entry.resource.name.family.first().fold().startsWith(%v.fold())",
+            &[("v", &["æLFRIC"])],
+        ),
+        &searchset,
+    );
+}
+
+#[test]
+fn fhirpath_failures_quote_what_it_evaluated_to() {
+    let searchset = patients(json!([[{"family": "A"}], [{"family": "B"}]]));
+    let fails = |expression: &str, got: &str| {
+        fails_with(
+            fhirpath_check(expression, &[]),
+            &searchset,
+            &format!("expected FHIRPath `{expression}` to be true, got {got}"),
+        )
+    };
+    fails("entry.resource.name.family", "2 items: 'A', 'B'");
+    fails("entry.resource.gender", "empty");
+    fails("entry.count()", "2");
+    fails_with(
+        fhirpath_check("total.exists()", &[]),
+        &response(500, &[], ""),
+        "expected FHIRPath `total.exists()` to be true, got an empty body",
+    );
+    let not_fhir = check(fhirpath_check("true", &[]), &response(200, &[], "<html/>"));
+    assert!(
+        not_fhir
+            .failure
+            .contains("got a body that is not FHIR JSON"),
+        "{not_fhir:?}"
+    );
+}
+
+#[test]
+fn fhirpath_that_cannot_be_evaluated_is_a_harness_error() {
+    let searchset = patients(json!([[{"family": "A"}], [{"family": "B"}]]));
+    let error = evaluate_now(
+        &fhirpath_check("entry.resource.name.family.lower() = 'a'", &[]),
+        &searchset,
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .starts_with("FHIRPath `entry.resource.name.family.lower() = 'a'` cannot be evaluated"),
+        "{error}"
+    );
+    let unbound = evaluate_now(&fhirpath_check("%nobody.exists()", &[]), &searchset).unwrap_err();
+    assert!(
+        unbound.contains("unknown external constant %nobody"),
+        "{unbound}"
+    );
+}

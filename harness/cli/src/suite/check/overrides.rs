@@ -2,8 +2,9 @@
 //! a name read by a test or an item. A typo is reported with the closest known name.
 
 use super::Report;
-use super::strings::{data_item, interpolated};
+use super::strings::data_item;
 use crate::suite::interpolate::variables_in;
+use crate::suite::uses::test_variables;
 use indexmap::IndexMap;
 use std::collections::BTreeSet;
 
@@ -21,14 +22,8 @@ pub(crate) fn check(report: &mut Report<'_>, overrides: &IndexMap<String, String
             known.extend(variables_in(string.text));
         }
     }
-    for (test, case) in report.tests() {
-        for (index, step) in case.steps.iter().enumerate() {
-            let step_node = report.test_node(test).field("steps").item(index);
-            known.extend(step.for_each.iter().map(|each| each.over.as_str()));
-            for string in interpolated(step, step_node) {
-                known.extend(variables_in(string.text));
-            }
-        }
+    for (_, case) in report.tests() {
+        known.extend(test_variables(case));
     }
     for name in overrides.keys() {
         if known.contains(name.as_str()) {

@@ -1,12 +1,12 @@
-//! Regular expressions (`header.matches`, `json.matches`, capture and data source `regex`) must
-//! compile.
+//! Regular expressions (`header.matches`, `json.matches`, capture `regex`, in `first_of` items
+//! too, and data source `regex`) must compile.
 //!
 //! `matches` is interpolated, so it is checked with each `{{ name }}` standing for a plain
 //! word; capture and data source regexes are used as written.
 
 use super::Report;
 use crate::suite::interpolate::interpolate;
-use crate::suite::model::{Assertion, JsonCheck};
+use crate::suite::model::{Assertion, CaptureSource, JsonCheck};
 
 pub(crate) fn check(report: &mut Report<'_>) {
     for (item, data) in report.items() {
@@ -58,15 +58,28 @@ pub(crate) fn check(report: &mut Report<'_>) {
                 }
             }
             for (name, capture) in &step.capture {
-                let Some(pattern) = &capture.regex else {
-                    continue;
-                };
-                if let Some(problem) = regex_problem(pattern) {
-                    report.error(
-                        test.suite,
-                        step_node.field("capture").field(name).field("regex"),
-                        format!("invalid regular expression `{pattern}`: {problem}"),
+                let node = step_node.field("capture").field(name);
+                let mut patterns = vec![(node, capture)];
+                if let CaptureSource::FirstOf(sources) = &capture.source {
+                    let items = node.field("first_of");
+                    patterns.extend(
+                        sources
+                            .iter()
+                            .enumerate()
+                            .map(|(index, source)| (items.item(index), source)),
                     );
+                }
+                for (node, capture) in patterns {
+                    let Some(pattern) = &capture.regex else {
+                        continue;
+                    };
+                    if let Some(problem) = regex_problem(pattern) {
+                        report.error(
+                            test.suite,
+                            node.field("regex"),
+                            format!("invalid regular expression `{pattern}`: {problem}"),
+                        );
+                    }
                 }
             }
         }

@@ -54,7 +54,10 @@ pub(crate) fn interpolated<'a>(step: &'a Step, step_node: &'a Node) -> Vec<Inter
                     strings.add(node.field("conforms").field("profile"), profile);
                 }
             }
-            Assertion::Status(_) | Assertion::EntryCount(_) | Assertion::OperationOutcome => {}
+            Assertion::Status(_)
+            | Assertion::EntryCount(_)
+            | Assertion::OperationOutcome
+            | Assertion::FhirPath(_) => {}
         }
     }
     strings.0

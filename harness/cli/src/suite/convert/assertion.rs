@@ -5,7 +5,8 @@ use super::scalars::Typed;
 use super::values::{Any, Text, any, boolean, count, invalid_type, json, mapping, only_true};
 use super::{Problem, Result};
 use crate::suite::model::{
-    Assertion, ConformsTo, CountBounds, HeaderMatch, JsonCheck, JsonMatch, StatusMatch,
+    Assertion, ConformsTo, CountBounds, FhirPathCheck, HeaderMatch, JsonCheck, JsonMatch,
+    StatusMatch,
 };
 use crate::suite::yaml::Node;
 
@@ -19,6 +20,7 @@ enum AssertionKey {
     EntryCount,
     OperationOutcome,
     Json,
+    FhirPath,
     Conforms,
 }
 
@@ -31,6 +33,7 @@ const ALL_ASSERTIONS: &[AssertionKey] = &[
     AssertionKey::EntryCount,
     AssertionKey::OperationOutcome,
     AssertionKey::Json,
+    AssertionKey::FhirPath,
     AssertionKey::Conforms,
 ];
 
@@ -56,6 +59,7 @@ const ASSERTION_KEYS: Keys<AssertionKey> = Keys::new(
         ("entry_count", AssertionKey::EntryCount),
         ("operation_outcome", AssertionKey::OperationOutcome),
         ("json", AssertionKey::Json),
+        ("fhirpath", AssertionKey::FhirPath),
         ("conforms", AssertionKey::Conforms),
     ],
 )
@@ -86,6 +90,7 @@ pub(crate) fn assertion(node: &Node) -> Result<Assertion> {
                 Assertion::OperationOutcome
             }
             AssertionKey::Json => Assertion::Json(json_match(value)?),
+            AssertionKey::FhirPath => Assertion::FhirPath(fhirpath(value)?),
             AssertionKey::Conforms => Assertion::Conforms(conforms(value)?),
         });
     }
@@ -380,4 +385,23 @@ fn conforms(node: &Node) -> Result<ConformsTo> {
         }
     }
     Ok(conforms)
+}
+
+/// Reads `fhirpath`: an expression, parsed now so that a malformed one stops the load.
+pub(crate) fn fhirpath(node: &Node) -> Result<FhirPathCheck> {
+    let text = Text::non_empty("a FHIRPath expression").read(node)?;
+    match assure_fhirpath::parse(&text) {
+        Ok(expression) => Ok(FhirPathCheck {
+            expression,
+            variables: Vec::new(),
+        }),
+        Err(error) => Err(Problem::at(
+            node,
+            format!(
+                "invalid FHIRPath expression `{text}`: {} (at character {})",
+                error.message,
+                error.offset + 1
+            ),
+        )),
+    }
 }

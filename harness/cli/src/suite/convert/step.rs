@@ -5,7 +5,7 @@ use super::assertion::assertion;
 use super::keys::Keys;
 use super::values::{Text, VARIABLE_NAME, boolean, entries, list, mapping};
 use super::{Problem, Result};
-use crate::suite::model::{Capture, CaptureSource, ForEach, Step};
+use crate::suite::model::{Capture, CaptureSource, ForEach, SkipUnless, Step};
 use crate::suite::yaml::Node;
 use indexmap::IndexMap;
 
@@ -16,6 +16,8 @@ enum StepKey {
     Expect,
     Capture,
     ForEach,
+    Setup,
+    SkipUnless,
     Action(ActionKind),
 }
 
@@ -52,6 +54,8 @@ const STEP_KEYS: Keys<StepKey> = Keys::new(
         ("expect", StepKey::Expect),
         ("capture", StepKey::Capture),
         ("for_each", StepKey::ForEach),
+        ("setup", StepKey::Setup),
+        ("skip_unless", StepKey::SkipUnless),
     ],
 )
 .exclusive(ACTIONS, two_actions);
@@ -59,7 +63,8 @@ const STEP_KEYS: Keys<StepKey> = Keys::new(
 /// Reads one step.
 pub(crate) fn step(node: &Node) -> Result<Step> {
     let mut seen = Vec::new();
-    let (mut name, mut action, mut for_each) = (None, None, None);
+    let (mut name, mut action, mut for_each, mut skip_unless) = (None, None, None, None);
+    let mut setup = false;
     let (mut headers, mut capture) = (IndexMap::new(), IndexMap::new());
     let mut expect = Vec::new();
     let expected = "a step: a mapping with one action such as `read` or `search`";
@@ -78,6 +83,8 @@ pub(crate) fn step(node: &Node) -> Result<Step> {
             StepKey::Expect => expect = list(value, "a list of assertions", true, assertion)?,
             StepKey::Capture => capture = entries(value, "captures", VARIABLE_NAME, self::capture)?,
             StepKey::ForEach => for_each = Some(self::for_each(value)?),
+            StepKey::Setup => setup = boolean(value)?,
+            StepKey::SkipUnless => skip_unless = Some(self::skip_unless(value)?),
         }
     }
     let Some(action) = action else {
@@ -96,6 +103,37 @@ pub(crate) fn step(node: &Node) -> Result<Step> {
         expect,
         capture,
         for_each,
+        setup,
+        skip_unless,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum SkipUnlessKey {
+    FhirPath,
+    Reason,
+}
+
+const SKIP_UNLESS_KEYS: Keys<SkipUnlessKey> = Keys::new(
+    "skip_unless",
+    &[
+        ("fhirpath", SkipUnlessKey::FhirPath),
+        ("reason", SkipUnlessKey::Reason),
+    ],
+);
+
+fn skip_unless(node: &Node) -> Result<SkipUnless> {
+    let mut seen = Vec::new();
+    let (mut fhirpath, mut reason) = (None, None);
+    for (key, value) in mapping(node, "a mapping with `fhirpath` and `reason`")? {
+        match SKIP_UNLESS_KEYS.check(key, &mut seen)? {
+            SkipUnlessKey::FhirPath => fhirpath = Some(super::assertion::fhirpath(value)?),
+            SkipUnlessKey::Reason => reason = Some(Text::non_empty("a reason").read(value)?),
+        }
+    }
+    Ok(SkipUnless {
+        fhirpath: SKIP_UNLESS_KEYS.required(fhirpath, SkipUnlessKey::FhirPath, node)?,
+        reason: SKIP_UNLESS_KEYS.required(reason, SkipUnlessKey::Reason, node)?,
     })
 }
 
@@ -131,12 +169,13 @@ fn for_each(node: &Node) -> Result<ForEach> {
 enum CaptureKey {
     Json,
     Header,
+    FirstOf,
     Regex,
     All,
 }
 
 fn two_sources(_: &str, first: &str, second: &str) -> String {
-    format!("a capture reads either `json` or `header`, found `{first}` and `{second}`")
+    format!("a capture reads one of `json`, `header` or `first_of`, found `{first}` and `{second}`")
 }
 
 const CAPTURE_KEYS: Keys<CaptureKey> = Keys::new(
@@ -144,16 +183,23 @@ const CAPTURE_KEYS: Keys<CaptureKey> = Keys::new(
     &[
         ("json", CaptureKey::Json),
         ("header", CaptureKey::Header),
+        ("first_of", CaptureKey::FirstOf),
         ("regex", CaptureKey::Regex),
         ("all", CaptureKey::All),
     ],
 )
-.exclusive(&[CaptureKey::Json, CaptureKey::Header], two_sources);
+.exclusive(
+    &[CaptureKey::Json, CaptureKey::Header, CaptureKey::FirstOf],
+    two_sources,
+);
 
 fn capture(node: &Node) -> Result<Capture> {
     let mut seen = Vec::new();
     let (mut source, mut regex, mut all) = (None, None, false);
-    for (key, value) in mapping(node, "a capture: a mapping with `json` or `header`")? {
+    for (key, value) in mapping(
+        node,
+        "a capture: a mapping with `json`, `header` or `first_of`",
+    )? {
         match CAPTURE_KEYS.check(key, &mut seen)? {
             CaptureKey::Json => {
                 source = Some(CaptureSource::Json(
@@ -165,6 +211,19 @@ fn capture(node: &Node) -> Result<Capture> {
                     Text::non_empty("a header name").read(value)?,
                 ))
             }
+            CaptureKey::FirstOf => {
+                let expected = "a list of captures, each with `json` or `header`";
+                let sources = list(value, expected, false, capture)?;
+                if let Some((index, _)) = sources.iter().enumerate().find(|(_, source)| {
+                    matches!(source.source, CaptureSource::FirstOf(_)) || source.all
+                }) {
+                    return Err(Problem::at(
+                        value.item(index),
+                        "a `first_of` item reads `json` or `header` (with an optional `regex`)",
+                    ));
+                }
+                source = Some(CaptureSource::FirstOf(sources));
+            }
             CaptureKey::Regex => regex = Some(Text::non_empty("a regular expression").read(value)?),
             CaptureKey::All => all = boolean(value)?,
         }
@@ -172,9 +231,18 @@ fn capture(node: &Node) -> Result<Capture> {
     let Some(source) = source else {
         return Err(Problem::at(
             node,
-            "a capture needs `json` (a path into the body) or `header` (a header name)",
+            "a capture needs `json` (a path into the body), `header` (a header name) or \
+             `first_of` (a list of those)",
         ));
     };
+    if let CaptureSource::FirstOf(_) = source
+        && (regex.is_some() || all)
+    {
+        return Err(Problem::at(
+            node,
+            "`first_of` takes no `regex` or `all`: give each item its own `regex`",
+        ));
+    }
     if all && matches!(source, CaptureSource::Header(_)) {
         return Err(Problem::at(
             node,
