@@ -1,5 +1,6 @@
 //! Running a search against the store: match, sort, page, include and shape, with the search
-//! defects applied.
+//! defects applied. `_summary` and `_elements` shape the matches; included resources are
+//! returned whole.
 
 use serde_json::Value;
 
@@ -20,9 +21,8 @@ pub fn execute(
     params: &[(String, String)],
     handling: Handling,
 ) -> Result<Value, FhirError> {
-    let request = SearchRequest::parse(resource_type, params, &options(state, handling))?;
+    let mut request = SearchRequest::parse(resource_type, params, &options(state, handling))?;
     let store = state.store();
-    let mut request = request;
     request.resolve_chains(|name| store.live(name));
     let everything = store.live(resource_type.name);
     let mut matches: Vec<Value> = everything

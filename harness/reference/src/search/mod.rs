@@ -4,7 +4,9 @@
 //! match if any does (OR). Parameters with an empty value and parameters the type does not
 //! support are ignored and left out of the `self` link (with `Prefer: handling=strict` an
 //! unsupported parameter is an error instead). A supported parameter with a bad value or an
-//! unsupported modifier is a 400.
+//! unsupported modifier is a 400. Result parameters (`_sort`, `_include`, `_revinclude`,
+//! `_summary`, `_elements`) are validated too and, like criteria, echoed in the links;
+//! `_count` and `_offset` are the page's own.
 
 mod chain;
 mod criterion;
