@@ -2,7 +2,9 @@
 
 use serde_json::{Map, Value, json};
 
+use super::defect::Defect;
 use super::response::etag;
+use super::state::ServerState;
 use super::store::{Change, Version, format_instant};
 
 /// A Bundle's `type`, or none at all (a defect).
@@ -14,23 +16,38 @@ pub enum BundleType {
     Omitted,
 }
 
-/// A searchset Bundle holding one page of `resources` out of `total` matches.
+impl BundleType {
+    /// The Bundle type a server with `state`'s defects declares.
+    pub fn of(state: &ServerState) -> Self {
+        if state.has(Defect::MissingBundleType) {
+            Self::Omitted
+        } else {
+            Self::Declared
+        }
+    }
+}
+
+/// A searchset Bundle holding one page of `matches` out of `total`, then the `included`
+/// resources.
 pub fn searchset(
     base_url: &str,
-    resources: &[Value],
+    matches: &[Value],
+    included: &[Value],
     total: usize,
     links: Vec<Value>,
     bundle_type: BundleType,
 ) -> Value {
-    let entries = resources
-        .iter()
-        .map(|resource| {
-            json!({
-                "fullUrl": full_url(base_url, resource_type_of(resource), id_of(resource)),
-                "resource": resource,
-                "search": {"mode": "match"}
-            })
+    let entry = |resource: &Value, mode: &str| {
+        json!({
+            "fullUrl": full_url(base_url, resource_type_of(resource), id_of(resource)),
+            "resource": resource,
+            "search": {"mode": mode}
         })
+    };
+    let entries = matches
+        .iter()
+        .map(|resource| entry(resource, "match"))
+        .chain(included.iter().map(|resource| entry(resource, "include")))
         .collect();
     bundle("searchset", total, links, entries, bundle_type)
 }
@@ -117,16 +134,28 @@ mod tests {
     #[test]
     fn searchset_entries_have_full_url_and_match_mode() {
         let patient = json!({"resourceType": "Patient", "id": "a"});
-        let bundle = searchset("http://h/fhir", &[patient], 3, vec![], BundleType::Declared);
+        let bundle = searchset(
+            "http://h/fhir",
+            &[patient],
+            &[json!({"resourceType": "Organization", "id": "o"})],
+            3,
+            vec![],
+            BundleType::Declared,
+        );
         assert_eq!(bundle["type"], "searchset");
         assert_eq!(bundle["total"], 3);
         assert_eq!(bundle["entry"][0]["fullUrl"], "http://h/fhir/Patient/a");
         assert_eq!(bundle["entry"][0]["search"]["mode"], "match");
+        assert_eq!(
+            bundle["entry"][1]["fullUrl"],
+            "http://h/fhir/Organization/o"
+        );
+        assert_eq!(bundle["entry"][1]["search"]["mode"], "include");
     }
 
     #[test]
     fn empty_bundle_has_no_entry_and_type_can_be_omitted() {
-        let bundle = searchset("http://h/fhir", &[], 0, vec![], BundleType::Omitted);
+        let bundle = searchset("http://h/fhir", &[], &[], 0, vec![], BundleType::Omitted);
         assert!(bundle.get("type").is_none());
         assert!(bundle.get("entry").is_none());
     }

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::resource_types::{INTERACTIONS, ResourceType, SERVED};
+use super::resource_types::{INTERACTIONS, ParamKind, ResourceType, SERVED, SearchParam};
 use super::store::format_instant;
 
 /// The software name the CapabilityStatement reports.
@@ -65,7 +65,8 @@ fn resource_entry(resource_type: &ResourceType) -> Value {
             json!({
                 "name": param.name,
                 "definition": param.definition,
-                "type": param.kind.code()
+                "type": param.kind.code(),
+                "documentation": documentation(param)
             })
         })
         .collect();
@@ -79,8 +80,54 @@ fn resource_entry(resource_type: &ResourceType) -> Value {
         "conditionalCreate": false,
         "conditionalUpdate": false,
         "conditionalDelete": "not-supported",
+        "searchInclude": search_includes(resource_type),
+        "searchRevInclude": search_rev_includes(resource_type),
         "searchParam": search_params
     })
+}
+
+/// What a parameter supports, in words: R4 has no element for modifiers or prefixes.
+fn documentation(param: &SearchParam) -> String {
+    let mut modifiers = vec!["missing"];
+    modifiers.extend(param.modifiers());
+    let mut text = format!("Modifiers: {}", modifiers.join(", "));
+    match param.kind {
+        ParamKind::Reference => text.push_str(&format!(
+            ", and a target type ({}). Chaining: one level.",
+            param.targets.join(", ")
+        )),
+        ParamKind::Date | ParamKind::Quantity => {
+            text.push_str(". Prefixes: eq, ne, gt, lt, ge, le, sa, eb, ap.");
+        }
+        ParamKind::String | ParamKind::Token => text.push('.'),
+    }
+    text
+}
+
+/// `Type:param` for every reference parameter of the type.
+fn search_includes(resource_type: &ResourceType) -> Vec<String> {
+    reference_params(resource_type)
+        .map(|param| format!("{}:{}", resource_type.name, param.name))
+        .collect()
+}
+
+/// `Other:param` for every reference parameter of a served type that may point to this one.
+fn search_rev_includes(resource_type: &ResourceType) -> Vec<String> {
+    SERVED
+        .iter()
+        .flat_map(|source| {
+            reference_params(source)
+                .filter(|param| param.targets.contains(&resource_type.name))
+                .map(|param| format!("{}:{}", source.name, param.name))
+        })
+        .collect()
+}
+
+fn reference_params(resource_type: &ResourceType) -> impl Iterator<Item = &'static SearchParam> {
+    resource_type
+        .search_params
+        .iter()
+        .filter(|param| param.kind == ParamKind::Reference)
 }
 
 #[cfg(test)]
@@ -103,6 +150,20 @@ mod tests {
         assert_eq!(types(&statement), served);
         assert_eq!(statement["fhirVersion"], "4.0.1");
         assert_eq!(statement["date"], "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn includes_follow_reference_parameters_both_ways() {
+        let patient = SERVED.iter().find(|t| t.name == "Patient").unwrap();
+        let entry = resource_entry(patient);
+        assert_eq!(
+            entry["searchInclude"],
+            json!(["Patient:general-practitioner"])
+        );
+        let rev = entry["searchRevInclude"].as_array().unwrap();
+        assert!(rev.contains(&json!("Observation:patient")));
+        assert!(rev.contains(&json!("Condition:subject")));
+        assert!(!rev.contains(&json!("Observation:code")));
     }
 
     #[test]

@@ -43,6 +43,50 @@ pub enum Defect {
     /// Patients are served with `nickname`, an element FHIR R4 does not define.
     /// Breaks: the check that a read Patient conforms to the R4 Patient definition.
     NonconformantPatients,
+    /// The `identifier` search parameter is silently ignored: every resource is returned, and
+    /// the `self` link still lists it.
+    /// Breaks: the checks that identifier search results match (precision).
+    SearchIgnoresIdentifier,
+    /// `:exact` on string parameters compares like the default (case- and accent-insensitive
+    /// starts-with).
+    /// Breaks: the checks that `:exact` results match the whole string exactly.
+    ExactAsDefault,
+    /// The date prefix `gt` behaves as `ge`: values equal to the search date also match.
+    /// Breaks: the checks that `gt` results lie strictly after the search date.
+    DateGtAsGe,
+    /// Following `next` serves the previous page again: every page after the first repeats the
+    /// one before it, so the last page's entries are never served.
+    /// Breaks: the checks that paging returns every match exactly once.
+    NextRepeatsPage,
+    /// `_count` is ignored: every search answers pages of the default size.
+    /// Breaks: the check that a page holds at most `_count` entries.
+    IgnoresCount,
+    /// `_include` and `_revinclude` are accepted and echoed but add no resources.
+    /// Breaks: the checks that included resources are returned with `search.mode = include`.
+    IncludeMissing,
+    /// `Prefer: handling=strict` is ignored: unknown search parameters are dropped silently.
+    /// Breaks: the check that strict handling refuses unknown parameters with 400.
+    StrictHandlingIgnored,
+    /// A malformed date search value answers 500 with a plain-text stack trace instead of a
+    /// 400 OperationOutcome.
+    /// Breaks: the checks that bad search values are 400 with an OperationOutcome.
+    MalformedDate500,
+    /// Searches with criteria return one extra resource that does not match, as a match.
+    /// Breaks: the checks that every returned match satisfies the criteria (precision).
+    SearchAddsNonMatch,
+    /// Searches with criteria leave out their first match (and count one fewer).
+    /// Breaks: the checks that the resource a value came from is found (recall).
+    SearchDropsMatch,
+    /// `_sort` is accepted and echoed in the `self` link but results keep their default order.
+    /// Breaks: the checks that results are ordered by `_sort`.
+    SortIgnored,
+    /// Search Bundles report a `total` one more than the number of matches.
+    /// Breaks: the check that `total` equals the number of matches reached by paging.
+    WrongTotal,
+    /// Unknown search parameters are ignored but still listed in the `self` link, as if
+    /// applied.
+    /// Breaks: the check that the `self` link lists only the parameters used.
+    SelfLinkClaimsIgnored,
 }
 
 impl Defect {
@@ -60,6 +104,19 @@ impl Defect {
             Self::NoNextLink,
             Self::IgnoresFormat,
             Self::NonconformantPatients,
+            Self::SearchIgnoresIdentifier,
+            Self::ExactAsDefault,
+            Self::DateGtAsGe,
+            Self::NextRepeatsPage,
+            Self::IgnoresCount,
+            Self::IncludeMissing,
+            Self::StrictHandlingIgnored,
+            Self::MalformedDate500,
+            Self::SearchAddsNonMatch,
+            Self::SearchDropsMatch,
+            Self::SortIgnored,
+            Self::WrongTotal,
+            Self::SelfLinkClaimsIgnored,
         ]
     }
 
@@ -77,6 +134,19 @@ impl Defect {
             Self::NoNextLink => "no-next-link",
             Self::IgnoresFormat => "ignores-format",
             Self::NonconformantPatients => "nonconformant-patients",
+            Self::SearchIgnoresIdentifier => "search-ignores-identifier",
+            Self::ExactAsDefault => "exact-as-default",
+            Self::DateGtAsGe => "date-gt-as-ge",
+            Self::NextRepeatsPage => "next-repeats-page",
+            Self::IgnoresCount => "ignores-count",
+            Self::IncludeMissing => "include-missing",
+            Self::StrictHandlingIgnored => "strict-handling-ignored",
+            Self::MalformedDate500 => "malformed-date-500",
+            Self::SearchAddsNonMatch => "search-adds-non-match",
+            Self::SearchDropsMatch => "search-drops-match",
+            Self::SortIgnored => "sort-ignored",
+            Self::WrongTotal => "wrong-total",
+            Self::SelfLinkClaimsIgnored => "self-link-claims-ignored",
         }
     }
 
@@ -103,6 +173,29 @@ impl Defect {
             Self::IgnoresFormat => "_format is ignored: _format=xml returns JSON 200, not 406",
             Self::NonconformantPatients => {
                 "patients carry `nickname`, an element FHIR R4 does not define"
+            }
+            Self::SearchIgnoresIdentifier => {
+                "the identifier search parameter is silently ignored (every resource returned)"
+            }
+            Self::ExactAsDefault => {
+                ":exact behaves like the default string match (case-insensitive starts-with)"
+            }
+            Self::DateGtAsGe => "the date prefix gt behaves as ge (equal dates match too)",
+            Self::NextRepeatsPage => "each page reached by next repeats the page before it",
+            Self::IgnoresCount => "_count is ignored; pages have the default size",
+            Self::IncludeMissing => "_include and _revinclude add no resources",
+            Self::StrictHandlingIgnored => {
+                "Prefer: handling=strict is ignored (unknown parameters never refused)"
+            }
+            Self::MalformedDate500 => {
+                "a malformed date search value answers 500 with a stack trace"
+            }
+            Self::SearchAddsNonMatch => "searches return one extra, non-matching resource",
+            Self::SearchDropsMatch => "searches leave out their first match",
+            Self::SortIgnored => "_sort is echoed but ignored",
+            Self::WrongTotal => "search Bundle total is one more than the matches",
+            Self::SelfLinkClaimsIgnored => {
+                "the self link lists unknown parameters that were ignored"
             }
         }
     }

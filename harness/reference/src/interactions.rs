@@ -16,7 +16,7 @@ use super::outcome::FhirError;
 use super::page::PageRequest;
 use super::resource_types::{self, ResourceType};
 use super::response::{fhir_json, insert_version_headers};
-use super::search::{Handling, SearchRequest};
+use super::search::{self, Handling};
 use super::state::ServerState;
 use super::store::{Current, Deletion, Version};
 
@@ -62,7 +62,7 @@ pub async fn search_get(
     headers: HeaderMap,
     query: RawQuery,
 ) -> Reply {
-    search(&state, &type_name, &headers, &params_of(query))
+    run_search(state, &type_name, &headers, params_of(query)).await
 }
 
 /// `POST /{type}/_search` with a form-encoded body; query parameters count too.
@@ -77,7 +77,7 @@ pub async fn search_post(
     check_form_body(&headers)?;
     let form = read_body(body).await?;
     params.extend(form_urlencoded::parse(&form).into_owned());
-    search(&state, &type_name, &headers, &params)
+    run_search(state, &type_name, &headers, params).await
 }
 
 /// `POST /{type}`.
@@ -265,41 +265,24 @@ pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri
     FhirError::method_not_allowed(format!("{method} is not supported on {}", uri.path()))
 }
 
-fn search(
-    state: &ServerState,
+async fn run_search(
+    state: ServerState,
     type_name: &str,
     headers: &HeaderMap,
-    params: &[(String, String)],
+    params: Params,
 ) -> Reply {
-    negotiate(state, headers, params)?;
+    negotiate(&state, headers, &params)?;
     let resource_type = served(type_name)?;
     let handling = if prefers_strict(headers) {
         Handling::Strict
     } else {
         Handling::Lenient
     };
-    let ignored = state.has(Defect::SearchIgnoresGender).then_some("gender");
-    let request = SearchRequest::parse(resource_type, params, handling, ignored)?;
-    let matches: Vec<Value> = state
-        .store()
-        .live(resource_type.name)
-        .into_iter()
-        .filter(|resource| request.matches(resource))
-        .collect();
-    let endpoint = format!("{}/{}", state.base_url(), resource_type.name);
-    let links = request.page.links(
-        &endpoint,
-        request.applied(),
-        matches.len(),
-        !state.has(Defect::NoNextLink),
-    );
-    let bundle = bundle::searchset(
-        state.base_url(),
-        request.page.slice(&matches),
-        matches.len(),
-        links,
-        bundle_type(state),
-    );
+    let bundle = tokio::task::spawn_blocking(move || {
+        search::execute(&state, resource_type, &params, handling)
+    })
+    .await
+    .map_err(|_| FhirError::internal("the search failed unexpectedly"))??;
     Ok(fhir_json(StatusCode::OK, &bundle))
 }
 
@@ -310,18 +293,31 @@ fn history_response(
     params: &[(String, String)],
 ) -> Reply {
     let page = PageRequest::from_params(params)?;
+    let mut applied = Vec::new();
+    let mut versions = versions.to_vec();
+    if let Some((key, since)) = params.iter().find(|(key, _)| key == "_since") {
+        let start = search::parse_range(since)
+            .ok_or_else(|| {
+                FhirError::bad_request(format!("_since must be an instant, not {since:?}"))
+            })?
+            .start;
+        versions.retain(|version| {
+            version.last_updated.unix_timestamp_nanos() / 1_000_000 >= i128::from(start)
+        });
+        applied.push((key.clone(), since.clone()));
+    }
     let links = page.links(
         endpoint,
-        &[],
+        &applied,
         versions.len(),
         !state.has(Defect::NoNextLink),
     );
     let bundle = bundle::history(
         state.base_url(),
-        page.slice(versions),
+        page.slice(&versions),
         versions.len(),
         links,
-        bundle_type(state),
+        BundleType::of(state),
     );
     Ok(fhir_json(StatusCode::OK, &bundle))
 }
@@ -371,14 +367,6 @@ fn missing(resource_type: &ResourceType, id: &str) -> FhirError {
 
 fn deleted(resource_type: &ResourceType, id: &str) -> FhirError {
     FhirError::gone(format!("{}/{id} has been deleted", resource_type.name))
-}
-
-fn bundle_type(state: &ServerState) -> BundleType {
-    if state.has(Defect::MissingBundleType) {
-        BundleType::Omitted
-    } else {
-        BundleType::Declared
-    }
 }
 
 fn params_of(RawQuery(query): RawQuery) -> Params {

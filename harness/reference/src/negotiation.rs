@@ -3,8 +3,8 @@
 //! `_format` wins over `Accept`. Accepted names for JSON: `json`, `application/json`,
 //! `application/fhir+json` (and the legacy `application/json+fhir`); anything else, XML
 //! included, is 406. An `Accept` header is satisfied by any of those, `*/*` or
-//! `application/*` (a range with `q=0` excluded). A request body must be JSON; a request
-//! without `Content-Type` is read as JSON.
+//! `application/*` (a range with `q=0` excluded). A resource body must declare a JSON
+//! `Content-Type`; a `_search` body without one is read as a form.
 
 use axum::http::{HeaderMap, header};
 
@@ -50,8 +50,13 @@ pub fn check_acceptable(
     }
 }
 
-/// Checks that a request body declared by `Content-Type` is JSON.
+/// Checks that a resource body is declared, by `Content-Type`, as JSON.
 pub fn check_json_body(headers: &HeaderMap) -> Result<(), FhirError> {
+    if !headers.contains_key(header::CONTENT_TYPE) {
+        return Err(FhirError::unsupported_media_type(
+            "a resource body needs Content-Type: application/fhir+json",
+        ));
+    }
     check_content_type(headers, |media_type| JSON_TYPES.contains(&media_type))
 }
 
@@ -153,7 +158,11 @@ mod tests {
     fn body_content_types() {
         let json = with(header::CONTENT_TYPE, "application/fhir+json; charset=utf-8");
         assert!(check_json_body(&json).is_ok());
-        assert!(check_json_body(&HeaderMap::new()).is_ok());
+        assert_eq!(
+            check_json_body(&HeaderMap::new()).unwrap_err().status(),
+            415
+        );
+        assert!(check_form_body(&HeaderMap::new()).is_ok());
         let xml = with(header::CONTENT_TYPE, "application/fhir+xml");
         assert_eq!(check_json_body(&xml).unwrap_err().status(), 415);
         let form = with(header::CONTENT_TYPE, "application/x-www-form-urlencoded");

@@ -1,6 +1,6 @@
-//! Errors as FHIR OperationOutcome responses.
+//! Errors as FHIR OperationOutcome responses (or, for one defect, as a crash report).
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -12,6 +12,8 @@ pub struct FhirError {
     status: StatusCode,
     issue_code: &'static str,
     diagnostics: String,
+    /// Rendered as a plain-text stack trace instead of an OperationOutcome (a defect).
+    crash: bool,
 }
 
 impl FhirError {
@@ -20,6 +22,29 @@ impl FhirError {
             status,
             issue_code,
             diagnostics: diagnostics.into(),
+            crash: false,
+        }
+    }
+
+    /// 500: the server failed; the OperationOutcome says so without internals.
+    pub fn internal(diagnostics: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "exception", diagnostics)
+    }
+
+    /// 500 with a plain-text panic message and stack trace, as a careless server leaks them
+    /// (the `malformed-date-500` defect).
+    pub fn crash(reason: &str) -> Self {
+        Self {
+            crash: true,
+            ..Self::internal(format!(
+                "thread 'tokio-runtime-worker' panicked at src/search/date.rs:41:18:\n\
+                 called `Result::unwrap()` on an `Err` value: {reason:?}\n\
+                 stack backtrace:\n   \
+                 0: rust_begin_unwind\n   \
+                 1: core::result::unwrap_failed\n   \
+                 2: assure_reference::search::date::DateQuery::parse\n   \
+                 3: assure_reference::search::execute::execute\n"
+            ))
         }
     }
 
@@ -95,6 +120,14 @@ impl std::error::Error for FhirError {}
 
 impl IntoResponse for FhirError {
     fn into_response(self) -> Response {
+        if self.crash {
+            let mut response = (self.status, self.diagnostics).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            return response;
+        }
         fhir_json(self.status(), &self.to_operation_outcome())
     }
 }

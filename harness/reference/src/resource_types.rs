@@ -1,16 +1,21 @@
-//! The resource types the reference server serves and the search parameters each supports.
+//! The resource types the reference server serves, the search parameters each supports (with
+//! the element paths their R4 SearchParameter expressions name), and the elements `_summary`
+//! keeps.
 
 /// How a search parameter's values are compared, as FHIR search parameter types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamKind {
     /// Case- and accent-insensitive starts-with (`:exact`, `:contains` modifiers).
     String,
-    /// `system|code`, `code`, `system|` or `|code`.
+    /// `system|code`, `code`, `system|` or `|code` (`:not`, `:text`, `:of-type`).
     Token,
-    /// Date ranges with prefixes `eq ne lt gt le ge sa eb` and partial dates.
+    /// Date ranges with prefixes `eq ne gt lt ge le sa eb ap` and partial dates.
     Date,
-    /// `Type/id`, `id` or an absolute URL ending in `Type/id`.
+    /// `Type/id`, `id` or an absolute URL ending in `Type/id` (`:Type`, `:identifier`,
+    /// chaining).
     Reference,
+    /// `[prefix]number|system|code`.
+    Quantity,
 }
 
 impl ParamKind {
@@ -21,6 +26,7 @@ impl ParamKind {
             Self::Token => "token",
             Self::Date => "date",
             Self::Reference => "reference",
+            Self::Quantity => "quantity",
         }
     }
 }
@@ -34,10 +40,25 @@ pub struct SearchParam {
     pub kind: ParamKind,
     /// Canonical URL of the base FHIR R4 SearchParameter this implements.
     pub definition: &'static str,
-    /// Dotted element paths (arrays are flattened) holding the values searched.
+    /// Dotted element paths (arrays are flattened; choice types spelled out) holding the
+    /// values searched.
     pub paths: &'static [&'static str],
-    /// For reference parameters, the only resource type a match may point to.
-    pub target: Option<&'static str>,
+    /// For reference parameters, the resource types a match may point to.
+    pub targets: &'static [&'static str],
+}
+
+impl SearchParam {
+    /// The modifiers supported, besides `:missing` (every parameter) and `:[Type]` (reference
+    /// parameters).
+    pub fn modifiers(&self) -> &'static [&'static str] {
+        match self.kind {
+            ParamKind::String => &["exact", "contains"],
+            ParamKind::Token if self.name == "identifier" => &["not", "text", "of-type"],
+            ParamKind::Token => &["not", "text"],
+            ParamKind::Reference => &["identifier"],
+            ParamKind::Date | ParamKind::Quantity => &[],
+        }
+    }
 }
 
 /// A resource type the server serves.
@@ -45,8 +66,13 @@ pub struct SearchParam {
 pub struct ResourceType {
     /// The FHIR resource type name.
     pub name: &'static str,
-    /// Search parameters supported on this type, `_id` included.
+    /// Search parameters supported on this type, `_id` and `_lastUpdated` included.
     pub search_params: &'static [SearchParam],
+    /// Top-level elements marked as summary in R4 (`[x]` for choice types), besides `id`,
+    /// `meta` and `implicitRules`.
+    pub summary: &'static [&'static str],
+    /// Top-level elements R4 requires (minimum cardinality 1).
+    pub mandatory: &'static [&'static str],
 }
 
 impl ResourceType {
@@ -68,43 +94,47 @@ pub const INTERACTIONS: &[&str] = &[
     "search-type",
 ];
 
-const fn param(
-    name: &'static str,
-    kind: ParamKind,
-    definition: &'static str,
-    paths: &'static [&'static str],
-) -> SearchParam {
-    SearchParam {
-        name,
-        kind,
-        definition,
-        paths,
-        target: None,
-    }
-}
-
-const fn reference(
-    name: &'static str,
-    definition: &'static str,
-    paths: &'static [&'static str],
-    target: Option<&'static str>,
-) -> SearchParam {
-    SearchParam {
-        name,
-        kind: ParamKind::Reference,
-        definition,
-        paths,
-        target,
-    }
-}
-
 macro_rules! definition {
     ($name:literal) => {
         concat!("http://hl7.org/fhir/SearchParameter/", $name)
     };
 }
 
-const ID: SearchParam = param("_id", ParamKind::Token, definition!("Resource-id"), &["id"]);
+macro_rules! param {
+    ($name:literal, $kind:ident, $definition:literal, [$($path:literal),+]) => {
+        SearchParam {
+            name: $name,
+            kind: ParamKind::$kind,
+            definition: definition!($definition),
+            paths: &[$($path),+],
+            targets: &[],
+        }
+    };
+    ($name:literal, Reference, $definition:literal, [$($path:literal),+], [$($target:literal),+]) => {
+        SearchParam {
+            name: $name,
+            kind: ParamKind::Reference,
+            definition: definition!($definition),
+            paths: &[$($path),+],
+            targets: &[$($target),+],
+        }
+    };
+}
+
+const ID: SearchParam = param!("_id", Token, "Resource-id", ["id"]);
+const LAST_UPDATED: SearchParam = param!(
+    "_lastUpdated",
+    Date,
+    "Resource-lastUpdated",
+    ["meta.lastUpdated"]
+);
+const CLINICAL_PATIENT: SearchParam = param!(
+    "patient",
+    Reference,
+    "clinical-patient",
+    ["subject"],
+    ["Patient"]
+);
 
 /// Every served resource type, alphabetically.
 pub const SERVED: &[ResourceType] = &[
@@ -112,211 +142,291 @@ pub const SERVED: &[ResourceType] = &[
         name: "AllergyIntolerance",
         search_params: &[
             ID,
-            param(
-                "code",
-                ParamKind::Token,
-                definition!("clinical-code"),
-                &["code"],
+            LAST_UPDATED,
+            param!(
+                "clinical-status",
+                Token,
+                "AllergyIntolerance-clinical-status",
+                ["clinicalStatus"]
             ),
-            reference(
+            param!(
+                "code",
+                Token,
+                "clinical-code",
+                ["code", "reaction.substance"]
+            ),
+            param!(
                 "patient",
-                definition!("clinical-patient"),
-                &["patient"],
-                Some("Patient"),
+                Reference,
+                "clinical-patient",
+                ["patient"],
+                ["Patient"]
             ),
         ],
+        summary: &[
+            "identifier",
+            "clinicalStatus",
+            "verificationStatus",
+            "type",
+            "category",
+            "criticality",
+            "code",
+            "patient",
+            "asserter",
+        ],
+        mandatory: &["patient"],
     },
     ResourceType {
         name: "Condition",
         search_params: &[
             ID,
-            param(
-                "code",
-                ParamKind::Token,
-                definition!("clinical-code"),
-                &["code"],
+            LAST_UPDATED,
+            param!(
+                "clinical-status",
+                Token,
+                "Condition-clinical-status",
+                ["clinicalStatus"]
             ),
-            reference(
-                "patient",
-                definition!("clinical-patient"),
-                &["subject"],
-                Some("Patient"),
+            param!("code", Token, "clinical-code", ["code"]),
+            param!(
+                "onset-date",
+                Date,
+                "Condition-onset-date",
+                ["onsetDateTime", "onsetPeriod"]
             ),
-            reference(
+            CLINICAL_PATIENT,
+            param!(
                 "subject",
-                definition!("Condition-subject"),
-                &["subject"],
-                None,
+                Reference,
+                "Condition-subject",
+                ["subject"],
+                ["Group", "Patient"]
             ),
         ],
+        summary: &[
+            "identifier",
+            "clinicalStatus",
+            "verificationStatus",
+            "code",
+            "bodySite",
+            "subject",
+            "encounter",
+            "onset[x]",
+            "recordedDate",
+            "recorder",
+            "asserter",
+        ],
+        mandatory: &["subject"],
     },
     ResourceType {
         name: "Encounter",
         search_params: &[
             ID,
-            reference(
-                "patient",
-                definition!("clinical-patient"),
-                &["subject"],
-                Some("Patient"),
-            ),
-            reference(
+            LAST_UPDATED,
+            param!("class", Token, "Encounter-class", ["class"]),
+            param!("date", Date, "clinical-date", ["period"]),
+            CLINICAL_PATIENT,
+            param!("status", Token, "Encounter-status", ["status"]),
+            param!(
                 "subject",
-                definition!("Encounter-subject"),
-                &["subject"],
-                None,
+                Reference,
+                "Encounter-subject",
+                ["subject"],
+                ["Group", "Patient"]
             ),
         ],
+        summary: &[
+            "identifier",
+            "status",
+            "class",
+            "type",
+            "serviceType",
+            "subject",
+            "episodeOfCare",
+            "participant",
+            "appointment",
+            "reasonCode",
+            "reasonReference",
+            "diagnosis",
+        ],
+        mandatory: &["status", "class"],
     },
     ResourceType {
         name: "MedicationRequest",
         search_params: &[
             ID,
-            param(
+            LAST_UPDATED,
+            param!(
+                "authoredon",
+                Date,
+                "MedicationRequest-authoredon",
+                ["authoredOn"]
+            ),
+            param!(
                 "code",
-                ParamKind::Token,
-                definition!("clinical-code"),
-                &["medicationCodeableConcept"],
+                Token,
+                "clinical-code",
+                ["medicationCodeableConcept"]
             ),
-            reference(
-                "patient",
-                definition!("clinical-patient"),
-                &["subject"],
-                Some("Patient"),
-            ),
-            reference(
+            param!("intent", Token, "MedicationRequest-intent", ["intent"]),
+            CLINICAL_PATIENT,
+            param!("status", Token, "medications-status", ["status"]),
+            param!(
                 "subject",
-                definition!("MedicationRequest-subject"),
-                &["subject"],
-                None,
+                Reference,
+                "MedicationRequest-subject",
+                ["subject"],
+                ["Group", "Patient"]
             ),
         ],
+        summary: &[
+            "status",
+            "intent",
+            "priority",
+            "doNotPerform",
+            "reported[x]",
+            "medication[x]",
+            "subject",
+            "authoredOn",
+            "requester",
+            "performerType",
+            "instantiatesCanonical",
+            "instantiatesUri",
+            "basedOn",
+            "groupIdentifier",
+        ],
+        mandatory: &["status", "intent", "medication[x]", "subject"],
     },
     ResourceType {
         name: "Observation",
         search_params: &[
             ID,
-            param(
-                "code",
-                ParamKind::Token,
-                definition!("clinical-code"),
-                &["code"],
-            ),
-            param(
+            LAST_UPDATED,
+            param!("category", Token, "Observation-category", ["category"]),
+            param!("code", Token, "clinical-code", ["code"]),
+            param!(
                 "date",
-                ParamKind::Date,
-                definition!("clinical-date"),
-                &["effectiveDateTime"],
+                Date,
+                "clinical-date",
+                ["effectiveDateTime", "effectivePeriod", "effectiveInstant"]
             ),
-            reference(
-                "patient",
-                definition!("clinical-patient"),
-                &["subject"],
-                Some("Patient"),
-            ),
-            reference(
+            CLINICAL_PATIENT,
+            param!("status", Token, "Observation-status", ["status"]),
+            param!(
                 "subject",
-                definition!("Observation-subject"),
-                &["subject"],
-                None,
+                Reference,
+                "Observation-subject",
+                ["subject"],
+                ["Group", "Device", "Patient", "Location"]
+            ),
+            param!(
+                "value-quantity",
+                Quantity,
+                "Observation-value-quantity",
+                ["valueQuantity"]
             ),
         ],
+        summary: &[
+            "identifier",
+            "basedOn",
+            "partOf",
+            "status",
+            "code",
+            "subject",
+            "focus",
+            "encounter",
+            "effective[x]",
+            "issued",
+            "performer",
+            "value[x]",
+            "hasMember",
+            "derivedFrom",
+            "component",
+        ],
+        mandatory: &["status", "code"],
     },
     ResourceType {
         name: "Organization",
         search_params: &[
             ID,
-            param(
+            LAST_UPDATED,
+            param!(
                 "identifier",
-                ParamKind::Token,
-                definition!("Organization-identifier"),
-                &["identifier"],
+                Token,
+                "Organization-identifier",
+                ["identifier"]
             ),
-            param(
-                "name",
-                ParamKind::String,
-                definition!("Organization-name"),
-                &["name", "alias"],
-            ),
+            param!("name", String, "Organization-name", ["name", "alias"]),
         ],
+        summary: &["identifier", "active", "type", "name", "partOf"],
+        mandatory: &[],
     },
     ResourceType {
         name: "Patient",
         search_params: &[
             ID,
-            param(
-                "birthdate",
-                ParamKind::Date,
-                definition!("individual-birthdate"),
-                &["birthDate"],
+            LAST_UPDATED,
+            param!(
+                "address-postalcode",
+                String,
+                "individual-address-postalcode",
+                ["address.postalCode"]
             ),
-            param(
-                "family",
-                ParamKind::String,
-                definition!("individual-family"),
-                &["name.family"],
+            param!("birthdate", Date, "individual-birthdate", ["birthDate"]),
+            param!("family", String, "individual-family", ["name.family"]),
+            param!("gender", Token, "individual-gender", ["gender"]),
+            param!(
+                "general-practitioner",
+                Reference,
+                "Patient-general-practitioner",
+                ["generalPractitioner"],
+                ["Organization", "Practitioner", "PractitionerRole"]
             ),
-            param(
-                "gender",
-                ParamKind::Token,
-                definition!("individual-gender"),
-                &["gender"],
-            ),
-            param(
-                "given",
-                ParamKind::String,
-                definition!("individual-given"),
-                &["name.given"],
-            ),
-            param(
-                "identifier",
-                ParamKind::Token,
-                definition!("Patient-identifier"),
-                &["identifier"],
-            ),
-            param(
-                "name",
-                ParamKind::String,
-                definition!("Patient-name"),
-                &["name"],
-            ),
+            param!("given", String, "individual-given", ["name.given"]),
+            param!("identifier", Token, "Patient-identifier", ["identifier"]),
+            param!("name", String, "Patient-name", ["name"]),
+            param!("telecom", Token, "individual-telecom", ["telecom"]),
         ],
+        summary: &[
+            "identifier",
+            "active",
+            "name",
+            "telecom",
+            "gender",
+            "birthDate",
+            "deceased[x]",
+            "address",
+            "managingOrganization",
+            "link",
+        ],
+        mandatory: &[],
     },
     ResourceType {
         name: "Practitioner",
         search_params: &[
             ID,
-            param(
-                "family",
-                ParamKind::String,
-                definition!("individual-family"),
-                &["name.family"],
-            ),
-            param(
-                "gender",
-                ParamKind::Token,
-                definition!("individual-gender"),
-                &["gender"],
-            ),
-            param(
-                "given",
-                ParamKind::String,
-                definition!("individual-given"),
-                &["name.given"],
-            ),
-            param(
+            LAST_UPDATED,
+            param!("family", String, "individual-family", ["name.family"]),
+            param!("gender", Token, "individual-gender", ["gender"]),
+            param!("given", String, "individual-given", ["name.given"]),
+            param!(
                 "identifier",
-                ParamKind::Token,
-                definition!("Practitioner-identifier"),
-                &["identifier"],
+                Token,
+                "Practitioner-identifier",
+                ["identifier"]
             ),
-            param(
-                "name",
-                ParamKind::String,
-                definition!("Practitioner-name"),
-                &["name"],
-            ),
+            param!("name", String, "Practitioner-name", ["name"]),
         ],
+        summary: &[
+            "identifier",
+            "active",
+            "name",
+            "telecom",
+            "address",
+            "gender",
+            "birthDate",
+        ],
+        mandatory: &[],
     },
 ];
 
@@ -344,6 +454,12 @@ mod tests {
                     param.definition
                 );
                 assert!(!param.paths.is_empty());
+                assert_eq!(
+                    param.kind == ParamKind::Reference,
+                    !param.targets.is_empty(),
+                    "{}",
+                    param.name
+                );
             }
         }
     }

@@ -1,30 +1,22 @@
 //! Date search: prefixes and partial dates compared as ranges of instants.
 //!
-//! Every date, partial date, dateTime or Period is a half-open range of seconds: `1990` is the
-//! whole year, `1990-07-21` the whole day, `1990-07-21T10:00:00Z` one second. A date without a
-//! time zone is read as UTC.
+//! Every date, partial date, dateTime, instant or Period is a half-open range of milliseconds:
+//! `1990` is the whole year, `1990-07-21` the whole day, `1990-07-21T10:00:00Z` one second,
+//! `…T10:00:00.250Z` one millisecond. A value without a time zone is read as UTC. A Period
+//! without a start or end is open on that side.
 
 use serde_json::Value;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
-/// A search prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prefix {
-    Eq,
-    Ne,
-    Lt,
-    Gt,
-    Le,
-    Ge,
-    Sa,
-    Eb,
-}
+use super::prefix::Prefix;
 
-/// A half-open range of Unix seconds `[start, end)`.
+/// A half-open range of Unix milliseconds `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRange {
-    start: i64,
-    end: i64,
+    /// First millisecond in the range.
+    pub start: i64,
+    /// First millisecond after the range.
+    pub end: i64,
 }
 
 /// One value of a date parameter.
@@ -32,27 +24,39 @@ pub struct DateRange {
 pub struct DateQuery {
     prefix: Prefix,
     range: DateRange,
+    /// `gt` behaves as `ge` (a defect).
+    gt_as_ge: bool,
 }
 
 impl DateQuery {
     /// Parses `[prefix]date`, e.g. `ge1990-07`, or says why it is not a valid search date.
-    pub fn parse(value: &str) -> Result<Self, String> {
-        let (prefix, date) = match value.get(..2) {
-            Some("eq") => (Prefix::Eq, &value[2..]),
-            Some("ne") => (Prefix::Ne, &value[2..]),
-            Some("lt") => (Prefix::Lt, &value[2..]),
-            Some("gt") => (Prefix::Gt, &value[2..]),
-            Some("le") => (Prefix::Le, &value[2..]),
-            Some("ge") => (Prefix::Ge, &value[2..]),
-            Some("sa") => (Prefix::Sa, &value[2..]),
-            Some("eb") => (Prefix::Eb, &value[2..]),
-            Some("ap") => return Err("the ap prefix is not supported".to_owned()),
-            _ => (Prefix::Eq, value),
-        };
-        let range = parse_range(date).ok_or_else(|| {
+    /// `ap` widens the range by a tenth of its distance from `now`.
+    pub fn parse(value: &str, now: OffsetDateTime) -> Result<Self, String> {
+        let (prefix, date) = Prefix::split(value)?;
+        let mut range = parse_range(date).ok_or_else(|| {
             format!("{date:?} is not a date (YYYY, YYYY-MM, YYYY-MM-DD or a dateTime)")
         })?;
-        Ok(Self { prefix, range })
+        if prefix == Prefix::Ap {
+            let now = now.unix_timestamp() * 1000;
+            let slack = (now - range.start).abs().max((now - range.end).abs()) / 10;
+            range = DateRange {
+                start: range.start.saturating_sub(slack),
+                end: range.end.saturating_add(slack),
+            };
+        }
+        Ok(Self {
+            prefix,
+            range,
+            gt_as_ge: false,
+        })
+    }
+
+    /// The same query with `gt` misread as `ge` (a defect).
+    pub fn with_gt_as_ge(self) -> Self {
+        Self {
+            gt_as_ge: true,
+            ..self
+        }
     }
 
     /// Whether `element` (a date, dateTime, instant or Period) satisfies the query.
@@ -63,20 +67,26 @@ impl DateQuery {
     fn matches_range(&self, target: DateRange) -> bool {
         let search = self.range;
         let contained = search.start <= target.start && target.end <= search.end;
+        let overlaps = target.start < search.end && search.start < target.end;
+        let above = target.end > search.end;
+        let below = target.start < search.start;
         match self.prefix {
             Prefix::Eq => contained,
             Prefix::Ne => !contained,
-            Prefix::Gt => target.end > search.end,
-            Prefix::Lt => target.start < search.start,
-            Prefix::Ge => target.end > search.end || contained,
-            Prefix::Le => target.start < search.start || contained,
+            Prefix::Gt if self.gt_as_ge => above || contained,
+            Prefix::Gt => above,
+            Prefix::Lt => below,
+            Prefix::Ge => above || contained,
+            Prefix::Le => below || contained,
             Prefix::Sa => target.start >= search.end,
             Prefix::Eb => target.end <= search.start,
+            Prefix::Ap => overlaps,
         }
     }
 }
 
-fn element_range(element: &Value) -> Option<DateRange> {
+/// The range of a date, dateTime, instant or Period element, if it is one.
+pub fn element_range(element: &Value) -> Option<DateRange> {
     match element {
         Value::String(text) => parse_range(text),
         Value::Object(period) => {
@@ -141,20 +151,20 @@ fn parse_time_of_day(date: Date, text: &str) -> Option<DateRange> {
     let mut fields = clock.split(':');
     let hour = u8::try_from(number(fields.next()?, 2)?).ok()?;
     let minute = u8::try_from(number(fields.next()?, 2)?).ok()?;
-    let (second, width) = match fields.next() {
-        None => (0, 60),
-        Some(seconds) => {
-            let whole = seconds
-                .split_once('.')
-                .map_or(seconds, |(whole, fraction)| {
-                    if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
-                        ""
-                    } else {
-                        whole
-                    }
-                });
-            (u8::try_from(number(whole, 2)?).ok()?, 1)
-        }
+    let (second, millis, width) = match fields.next() {
+        None => (0, 0, 60_000),
+        Some(seconds) => match seconds.split_once('.') {
+            None => (u8::try_from(number(seconds, 2)?).ok()?, 0, 1000),
+            Some((whole, fraction)) => {
+                if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                let digits = fraction.len().min(3);
+                let millis: i64 = format!("{:0<3}", &fraction[..digits]).parse().ok()?;
+                let width = 10_i64.pow(3 - digits as u32);
+                (u8::try_from(number(whole, 2)?).ok()?, millis, width)
+            }
+        },
     };
     if fields.next().is_some() {
         return None;
@@ -162,7 +172,9 @@ fn parse_time_of_day(date: Date, text: &str) -> Option<DateRange> {
     let time = Time::from_hms(hour, minute, second).ok()?;
     let start = PrimitiveDateTime::new(date, time)
         .assume_offset(offset)
-        .unix_timestamp();
+        .unix_timestamp()
+        * 1000
+        + millis;
     Some(DateRange {
         start,
         end: start + width,
@@ -198,10 +210,10 @@ fn first_day(year: i32, month: u8) -> Option<Date> {
 }
 
 fn span(start: Date, end: Date) -> Option<DateRange> {
-    let seconds = |date: Date| OffsetDateTime::new_utc(date, Time::MIDNIGHT).unix_timestamp();
+    let millis = |date: Date| OffsetDateTime::new_utc(date, Time::MIDNIGHT).unix_timestamp() * 1000;
     Some(DateRange {
-        start: seconds(start),
-        end: seconds(end),
+        start: millis(start),
+        end: millis(end),
     })
 }
 
@@ -210,8 +222,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn matches(query: &str, target: &str) -> bool {
-        DateQuery::parse(query).unwrap().matches(&json!(target))
+    fn now() -> OffsetDateTime {
+        time::macros::datetime!(2025-01-01 00:00 UTC)
+    }
+
+    fn query(text: &str) -> Result<DateQuery, String> {
+        DateQuery::parse(text, now())
+    }
+
+    fn matches(text: &str, target: &str) -> bool {
+        query(text).unwrap().matches(&json!(target))
     }
 
     #[test]
@@ -254,8 +274,70 @@ mod tests {
     #[test]
     fn periods_with_open_ends() {
         let period = json!({"start": "2024-03-04T09:10:00Z"});
-        assert!(DateQuery::parse("gt2030").unwrap().matches(&period));
-        assert!(!DateQuery::parse("lt2024-03-04").unwrap().matches(&period));
+        assert!(query("gt2030").unwrap().matches(&period));
+        assert!(!query("lt2024-03-04").unwrap().matches(&period));
+    }
+
+    #[test]
+    fn a_partial_target_is_a_range_too() {
+        assert!(!matches("gt1980", "1980-05"));
+        assert!(matches("ge1980", "1980-05"));
+        assert!(matches("gt1980-04", "1980-05"));
+        assert!(!matches("eq1980-05-10", "1980-05"));
+        assert!(matches("ne1980-05-10", "1980-05"));
+        assert!(matches("sa1979", "1980-05"));
+        assert!(matches("eb1981", "1980-05"));
+    }
+
+    #[test]
+    fn gt_as_ge_includes_the_boundary() {
+        let loose = query("gt2001-01-30").unwrap().with_gt_as_ge();
+        assert!(loose.matches(&json!("2001-01-30")));
+        assert!(!query("gt2001-01-30").unwrap().matches(&json!("2001-01-30")));
+    }
+
+    #[test]
+    fn approximately_widens_by_a_tenth_of_the_distance_from_now() {
+        assert!(matches("ap1984-03-10", "1984-03-12"));
+        assert!(matches("ap1984-03-10", "1981-06-01"));
+        assert!(!matches("ap1984-03-10", "1979-01-01"));
+        assert!(matches("ap2024-12-31", "2024-12-31T12:00:00Z"));
+        assert!(!matches("ap2024-12-31", "2024-12-20"));
+    }
+
+    #[test]
+    fn periods_are_ranges() {
+        let period = json!({"start": "2024-03-04T09:10:00Z", "end": "2024-03-04T09:25:00Z"});
+        let period_matches = |text: &str| query(text).unwrap().matches(&period);
+        assert!(period_matches("2024-03-04"));
+        assert!(!period_matches("2024-03-04T09:15:00Z"));
+        assert!(period_matches("ap2024-03-04T09:15:00Z"));
+        assert!(period_matches("gt2024-03-04T09:15:00Z"));
+        assert!(period_matches("lt2024-03-04T09:15:00Z"));
+        assert!(!period_matches("sa2024-03-04T09:15:00Z"));
+        assert!(period_matches("sa2024-03-03"));
+        assert!(period_matches("ne2024-03-04T09:15:00Z"));
+    }
+
+    #[test]
+    fn instants_keep_their_milliseconds() {
+        assert!(matches(
+            "gt2024-02-01T08:15:00Z",
+            "2024-02-01T08:15:01.250Z"
+        ));
+        assert!(matches(
+            "eq2024-02-01T08:15:00Z",
+            "2024-02-01T08:15:00.250Z"
+        ));
+        assert!(!matches(
+            "gt2024-02-01T08:15:00Z",
+            "2024-02-01T08:15:00.250Z"
+        ));
+        assert!(matches(
+            "2024-02-01T08:15:00.25Z",
+            "2024-02-01T08:15:00.253Z"
+        ));
+        assert!(matches("2024-02-01T09:15:00+01:00", "2024-02-01T08:15:00Z"));
     }
 
     #[test]
@@ -267,7 +349,7 @@ mod tests {
             "1990-13",
             "1990-02-30",
             "abc",
-            "ap1990",
+            "xx1990",
             "1990-07-21T25:00",
             "1990-07-21T10",
             "1990-07-21T10:00:00+5",
@@ -276,12 +358,8 @@ mod tests {
             "1990-07-21T10:00:00.",
             "１９９０",
         ] {
-            assert!(DateQuery::parse(bad).is_err(), "{bad:?} should be rejected");
+            assert!(query(bad).is_err(), "{bad:?} should be rejected");
         }
-        assert!(
-            !DateQuery::parse("1990")
-                .unwrap()
-                .matches(&json!("not a date"))
-        );
+        assert!(!query("1990").unwrap().matches(&json!("not a date")));
     }
 }

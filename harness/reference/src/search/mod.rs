@@ -1,29 +1,43 @@
-//! Search: turning query parameters into criteria and testing resources against them.
+//! Search: turning query parameters into criteria and result controls, and running them.
 //!
 //! Repeated parameters must all match (AND); comma-separated values within one parameter
 //! match if any does (OR). Parameters with an empty value and parameters the type does not
 //! support are ignored and left out of the `self` link (with `Prefer: handling=strict` an
 //! unsupported parameter is an error instead). A supported parameter with a bad value or an
-//! unsupported modifier is a 400.
+//! unsupported modifier is a 400. Result parameters (`_sort`, `_include`, `_revinclude`,
+//! `_summary`, `_elements`) are validated too and, like criteria, echoed in the links;
+//! `_count` and `_offset` are the page's own.
 
+mod chain;
+mod criterion;
 mod date;
+mod escape;
+mod execute;
+mod include;
 mod path;
+mod prefix;
+mod quantity;
 mod reference;
+mod sort;
 mod string;
+mod subset;
 mod token;
 
 use serde_json::Value;
+use time::OffsetDateTime;
 
 use super::outcome::FhirError;
 use super::page::PageRequest;
-use super::resource_types::{ParamKind, ResourceType, SearchParam};
-use date::DateQuery;
-use reference::ReferenceQuery;
-use string::{StringMode, StringQuery};
-use token::TokenQuery;
+use super::resource_types::{ResourceType, SearchParam};
+use criterion::Criterion;
+pub use date::parse_range;
+pub use execute::execute;
+use include::Include;
+use sort::SortKey;
+use subset::Subset;
 
-/// Parameters that control the response rather than select resources.
-const RESULT_PARAMS: &[&str] = &["_count", "_offset", "_format", "_pretty"];
+/// Parameters that control the response and are not echoed in links.
+const CONTROL_PARAMS: &[&str] = &["_count", "_offset", "_format", "_pretty", "_total"];
 
 /// How parameters the type does not support are treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,190 +48,139 @@ pub enum Handling {
     Strict,
 }
 
+/// How a search is read, including the misreadings defects ask for.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// What to do with unsupported parameters.
+    pub handling: Handling,
+    /// Parameters the server claims to apply but does not (a defect).
+    pub ignored: Vec<&'static str>,
+    /// `:exact` compares like the default starts-with (a defect).
+    pub exact_as_default: bool,
+    /// Date `gt` behaves as `ge` (a defect).
+    pub gt_as_ge: bool,
+    /// A malformed date crashes the server (a defect).
+    pub crash_on_bad_date: bool,
+    /// Unsupported parameters are echoed in links as if applied (a defect).
+    pub claim_unsupported: bool,
+    /// The present, for `ap` on dates.
+    pub now: OffsetDateTime,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        Self {
+            handling: Handling::Lenient,
+            ignored: Vec::new(),
+            exact_as_default: false,
+            gt_as_ge: false,
+            crash_on_bad_date: false,
+            claim_unsupported: false,
+            now: OffsetDateTime::now_utc(),
+        }
+    }
+}
+
 /// A parsed search on one resource type.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
     criteria: Vec<Criterion>,
     /// The page asked for.
     pub page: PageRequest,
+    sort: Vec<SortKey>,
+    includes: Vec<Include>,
+    subset: Subset,
     applied: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone)]
-struct Criterion {
-    param: &'static SearchParam,
-    test: Test,
-}
-
-#[derive(Debug, Clone)]
-enum Test {
-    Missing(bool),
-    AnyOf(Vec<Matcher>),
-}
-
-#[derive(Debug, Clone)]
-enum Matcher {
-    String(StringQuery),
-    Token(TokenQuery),
-    Date(DateQuery),
-    Reference(ReferenceQuery),
 }
 
 impl SearchRequest {
     /// Parses query (or form) parameters for a search on `resource_type`.
-    /// `ignored` names a parameter the server pretends to apply but does not.
     pub fn parse(
-        resource_type: &ResourceType,
+        resource_type: &'static ResourceType,
         params: &[(String, String)],
-        handling: Handling,
-        ignored: Option<&str>,
+        options: &SearchOptions,
     ) -> Result<Self, FhirError> {
         let page = PageRequest::from_params(params)?;
-        let mut criteria = Vec::new();
-        let mut applied = Vec::new();
+        let mut request = Self {
+            criteria: Vec::new(),
+            page,
+            sort: Vec::new(),
+            includes: Vec::new(),
+            subset: Subset::Full,
+            applied: Vec::new(),
+        };
+        let mut summary = None;
+        let mut elements = None;
         for (key, value) in params {
-            let (name, modifier) = match key.split_once(':') {
-                Some((name, modifier)) => (name, Some(modifier)),
+            let (head, chained) = match key.split_once('.') {
+                Some((head, chained)) => (head, Some(chained)),
                 None => (key.as_str(), None),
             };
-            if RESULT_PARAMS.contains(&name) {
-                continue;
-            }
-            let Some(param) = resource_type.search_param(name) else {
-                if handling == Handling::Strict {
-                    return Err(FhirError::bad_request(format!(
-                        "unknown search parameter {name:?} for {}",
-                        resource_type.name
-                    )));
-                }
-                continue;
+            let (name, modifier) = match head.split_once(':') {
+                Some((name, modifier)) => (name, Some(modifier)),
+                None => (head, None),
             };
-            if value.is_empty() {
+            if CONTROL_PARAMS.contains(&name) || value.is_empty() {
                 continue;
             }
-            let test = parse_test(param, modifier, value)?;
-            applied.push((key.clone(), value.clone()));
-            if ignored != Some(param.name) {
-                criteria.push(Criterion { param, test });
+            match name {
+                "_sort" => request.sort = sort::parse(resource_type, value)?,
+                "_include" | "_revinclude" => request.includes.push(Include::parse(
+                    resource_type,
+                    name == "_revinclude",
+                    modifier,
+                    value,
+                )?),
+                "_summary" => summary = Some(value.as_str()),
+                "_elements" => elements = Some(value.as_str()),
+                _ => match resource_type.search_param(name) {
+                    Some(param) => {
+                        let criterion = Criterion::parse(param, modifier, chained, value, options)?;
+                        if !options.ignored.contains(&param.name) {
+                            request.criteria.push(criterion);
+                        }
+                    }
+                    None if options.handling == Handling::Strict => {
+                        return Err(FhirError::bad_request(format!(
+                            "unknown search parameter {key:?} for {}",
+                            resource_type.name
+                        )));
+                    }
+                    None if options.claim_unsupported => {}
+                    None => continue,
+                },
             }
+            request.applied.push((key.clone(), value.clone()));
         }
-        Ok(Self {
-            criteria,
-            page,
-            applied,
-        })
+        request.subset = Subset::parse(summary, elements)?;
+        Ok(request)
+    }
+
+    /// Whether the search selects anything (has criteria), rather than listing every resource.
+    pub fn has_criteria(&self) -> bool {
+        !self.criteria.is_empty()
     }
 
     /// Whether `resource` satisfies every criterion.
     pub fn matches(&self, resource: &Value) -> bool {
-        self.criteria.iter().all(|criterion| {
-            let values: Vec<&Value> = criterion
-                .param
-                .paths
-                .iter()
-                .flat_map(|path| path::values(resource, path))
-                .collect();
-            match &criterion.test {
-                Test::Missing(missing) => values.is_empty() == *missing,
-                Test::AnyOf(matchers) => matchers
-                    .iter()
-                    .any(|matcher| values.iter().any(|value| matcher.matches(value))),
-            }
-        })
+        self.criteria
+            .iter()
+            .all(|criterion| criterion.matches(resource))
     }
 
-    /// The search parameters applied, as they belong in paging links.
+    /// The parameters applied, as they belong in paging links.
     pub fn applied(&self) -> &[(String, String)] {
         &self.applied
     }
 }
 
-impl Matcher {
-    fn matches(&self, value: &Value) -> bool {
-        match self {
-            Self::String(query) => query.matches(value),
-            Self::Token(query) => query.matches(value),
-            Self::Date(query) => query.matches(value),
-            Self::Reference(query) => query.matches(value),
-        }
-    }
-}
-
-fn parse_test(param: &SearchParam, modifier: Option<&str>, value: &str) -> Result<Test, FhirError> {
-    if modifier == Some("missing") {
-        return match value {
-            "true" => Ok(Test::Missing(true)),
-            "false" => Ok(Test::Missing(false)),
-            _ => Err(FhirError::bad_request(format!(
-                "{}:missing takes true or false, not {value:?}",
-                param.name
-            ))),
-        };
-    }
-    let unsupported = || {
-        FhirError::bad_request(format!(
-            "modifier {:?} is not supported on {}",
-            modifier.unwrap_or_default(),
-            param.name
-        ))
-    };
-    let (string_mode, type_modifier) = match (param.kind, modifier) {
-        (_, None) => (StringMode::StartsWith, None),
-        (ParamKind::String, Some("exact")) => (StringMode::Exact, None),
-        (ParamKind::String, Some("contains")) => (StringMode::Contains, None),
-        (ParamKind::Reference, Some(resource_type))
-            if resource_type.starts_with(|c: char| c.is_ascii_uppercase()) =>
-        {
-            (StringMode::StartsWith, Some(resource_type))
-        }
-        _ => return Err(unsupported()),
-    };
-    let matchers = split_values(value)
-        .into_iter()
-        .map(|value| match param.kind {
-            ParamKind::String => Ok(Matcher::String(StringQuery::new(string_mode, &value))),
-            ParamKind::Token => Ok(Matcher::Token(TokenQuery::parse(&value))),
-            ParamKind::Date => DateQuery::parse(&value)
-                .map(Matcher::Date)
-                .map_err(|reason| {
-                    FhirError::bad_request(format!("bad value for {}: {reason}", param.name))
-                }),
-            ParamKind::Reference => {
-                let target = type_modifier.or(param.target);
-                let value = match type_modifier {
-                    Some(resource_type) if !value.contains('/') => {
-                        format!("{resource_type}/{value}")
-                    }
-                    _ => value,
-                };
-                Ok(Matcher::Reference(ReferenceQuery::parse(&value, target)))
-            }
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(Test::AnyOf(matchers))
-}
-
-/// Splits a parameter value on unescaped commas; `\,` stands for a literal comma.
-fn split_values(value: &str) -> Vec<String> {
-    let mut values = Vec::new();
-    let mut current = String::new();
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(',') => current.push(','),
-                Some(other) => {
-                    current.push('\\');
-                    current.push(other);
-                }
-                None => current.push('\\'),
-            },
-            ',' => values.push(std::mem::take(&mut current)),
-            other => current.push(other),
-        }
-    }
-    values.push(current);
-    values
+/// A 400 for a value a parameter cannot take.
+fn bad_value(param: &SearchParam, value: &str, reason: &str) -> FhirError {
+    FhirError::bad_request(format!(
+        "bad value {value:?} for {} ({} parameter): {reason}",
+        param.name,
+        param.kind.code()
+    ))
 }
 
 #[cfg(test)]
@@ -237,8 +200,7 @@ mod tests {
         SearchRequest::parse(
             served("Patient").unwrap(),
             &params(pairs),
-            Handling::Lenient,
-            None,
+            &SearchOptions::default(),
         )
     }
 
@@ -279,11 +241,14 @@ mod tests {
 
     #[test]
     fn strict_handling_refuses_unknown_parameters() {
+        let options = SearchOptions {
+            handling: Handling::Strict,
+            ..SearchOptions::default()
+        };
         let error = SearchRequest::parse(
             served("Patient").unwrap(),
             &params(&[("colour", "blue")]),
-            Handling::Strict,
-            None,
+            &options,
         )
         .unwrap_err();
         assert_eq!(error.status(), 400);
@@ -291,61 +256,49 @@ mod tests {
 
     #[test]
     fn bad_values_and_modifiers_are_refused() {
-        assert_eq!(
-            search(&[("birthdate", "yesterday")]).unwrap_err().status(),
-            400
-        );
-        assert_eq!(
-            search(&[("gender:exact", "male")]).unwrap_err().status(),
-            400
-        );
-        assert_eq!(
-            search(&[("gender:missing", "maybe")]).unwrap_err().status(),
-            400
-        );
+        for (key, value) in [
+            ("birthdate", "yesterday"),
+            ("birthdate", "xx2001"),
+            ("gender:exact", "male"),
+            ("gender:missing", "maybe"),
+            ("gender", "a|b|c"),
+            ("identifier:of-type", "MR|1"),
+            ("general-practitioner:Patient", "x"),
+            ("general-practitioner.name.family", "x"),
+            ("family.name", "x"),
+            ("family:fuzzy", "x"),
+            ("_lastUpdated", "2024-13"),
+        ] {
+            let error = search(&[(key, value)]).unwrap_err();
+            assert_eq!(error.status(), 400, "{key}={value}");
+        }
     }
 
     #[test]
-    fn missing_and_exact_modifiers() {
-        assert!(
-            search(&[("birthdate:missing", "false")])
-                .unwrap()
-                .matches(&patient())
-        );
-        assert!(
-            !search(&[("birthdate:missing", "true")])
-                .unwrap()
-                .matches(&patient())
-        );
-        assert!(
-            search(&[("family:exact", "Lefèvre")])
-                .unwrap()
-                .matches(&patient())
-        );
-        assert!(
-            !search(&[("family:exact", "Lefevre")])
-                .unwrap()
-                .matches(&patient())
-        );
+    fn missing_not_and_exact_modifiers() {
+        let matches = |key, value| search(&[(key, value)]).unwrap().matches(&patient());
+        assert!(matches("birthdate:missing", "false"));
+        assert!(!matches("birthdate:missing", "true"));
+        assert!(matches("family:exact", "Lefèvre"));
+        assert!(!matches("family:exact", "Lefevre"));
+        assert!(matches("gender:not", "male"));
+        assert!(!matches("gender:not", "male,female"));
+        assert!(matches("identifier:not", "123"));
     }
 
     #[test]
     fn ignored_parameter_is_still_reported_as_applied() {
+        let options = SearchOptions {
+            ignored: vec!["gender"],
+            ..SearchOptions::default()
+        };
         let request = SearchRequest::parse(
             served("Patient").unwrap(),
             &params(&[("gender", "male")]),
-            Handling::Lenient,
-            Some("gender"),
+            &options,
         )
         .unwrap();
         assert!(request.matches(&patient()));
         assert_eq!(request.applied().len(), 1);
-    }
-
-    #[test]
-    fn escaped_commas_stay_in_the_value() {
-        assert_eq!(split_values(r"a\,b,c"), ["a,b", "c"]);
-        assert_eq!(split_values(r"a\|b"), [r"a\|b"]);
-        assert_eq!(split_values("x\\"), ["x\\"]);
     }
 }

@@ -1,0 +1,131 @@
+//! Running a search against the store: match, sort, page, include and shape, with the search
+//! defects applied. `_summary` and `_elements` shape the matches; included resources are
+//! returned whole.
+
+use serde_json::Value;
+
+use super::{Handling, SearchOptions, SearchRequest, include, sort};
+use crate::bundle::{self, BundleType};
+use crate::defect::Defect;
+use crate::outcome::FhirError;
+use crate::page::{DEFAULT_COUNT, PageRequest};
+use crate::resource_types::ResourceType;
+use crate::state::ServerState;
+use crate::store::Current;
+
+/// Searches `resource_type` with `params` and builds the searchset Bundle. Scans the store:
+/// call it off the async workers.
+pub fn execute(
+    state: &ServerState,
+    resource_type: &'static ResourceType,
+    params: &[(String, String)],
+    handling: Handling,
+) -> Result<Value, FhirError> {
+    let mut request = SearchRequest::parse(resource_type, params, &options(state, handling))?;
+    let store = state.store();
+    request.resolve_chains(|name| store.live(name));
+    let everything = store.live(resource_type.name);
+    let mut matches: Vec<Value> = everything
+        .iter()
+        .filter(|resource| request.matches(resource))
+        .cloned()
+        .collect();
+    if request.has_criteria() {
+        if state.has(Defect::SearchAddsNonMatch)
+            && let Some(extra) = everything
+                .iter()
+                .find(|resource| !request.matches(resource))
+        {
+            matches.push(extra.clone());
+        }
+        if state.has(Defect::SearchDropsMatch) && !matches.is_empty() {
+            matches.remove(0);
+        }
+    }
+    if !state.has(Defect::SortIgnored) {
+        sort::sort(&mut matches, &request.sort);
+    }
+    let page = page_of(state, &request);
+    let served = if state.has(Defect::NextRepeatsPage) && page.count > 0 {
+        PageRequest {
+            offset: page.offset.saturating_sub(page.count),
+            ..page
+        }
+    } else {
+        page
+    };
+    let on_page = served.slice(&matches);
+    let included = if state.has(Defect::IncludeMissing) {
+        Vec::new()
+    } else {
+        let read = |resource_type: &str, id: &str| match store.current(resource_type, id) {
+            Current::Live(version) => version.resource,
+            Current::Deleted(_) | Current::Missing => None,
+        };
+        include::collect(&request.includes, on_page, |name| store.live(name), read)
+    };
+    let shaped: Vec<Value> = on_page
+        .iter()
+        .map(|resource| request.subset.apply(resource.clone(), resource_type))
+        .collect();
+    let total = if state.has(Defect::WrongTotal) {
+        matches.len() + 1
+    } else {
+        matches.len()
+    };
+    let endpoint = format!("{}/{}", state.base_url(), resource_type.name);
+    let links = page.links(
+        &endpoint,
+        request.applied(),
+        matches.len(),
+        !state.has(Defect::NoNextLink),
+    );
+    Ok(bundle::searchset(
+        state.base_url(),
+        &shaped,
+        &included,
+        total,
+        links,
+        BundleType::of(state),
+    ))
+}
+
+fn options(state: &ServerState, handling: Handling) -> SearchOptions {
+    let mut ignored = Vec::new();
+    if state.has(Defect::SearchIgnoresGender) {
+        ignored.push("gender");
+    }
+    if state.has(Defect::SearchIgnoresIdentifier) {
+        ignored.push("identifier");
+    }
+    SearchOptions {
+        handling: if state.has(Defect::StrictHandlingIgnored) {
+            Handling::Lenient
+        } else {
+            handling
+        },
+        ignored,
+        exact_as_default: state.has(Defect::ExactAsDefault),
+        gt_as_ge: state.has(Defect::DateGtAsGe),
+        crash_on_bad_date: state.has(Defect::MalformedDate500),
+        claim_unsupported: state.has(Defect::SelfLinkClaimsIgnored),
+        ..SearchOptions::default()
+    }
+}
+
+/// The page to serve: `_summary=count` asks for none, and `ignores-count` forgets `_count`.
+fn page_of(state: &ServerState, request: &SearchRequest) -> PageRequest {
+    if request.subset.is_count() {
+        PageRequest {
+            count: 0,
+            ..request.page
+        }
+    } else if state.has(Defect::IgnoresCount) {
+        PageRequest {
+            count: DEFAULT_COUNT,
+            ..request.page
+        }
+    } else {
+        request.page
+    }
+}
