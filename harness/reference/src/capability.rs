@@ -70,7 +70,7 @@ fn resource_entry(resource_type: &ResourceType) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut entry = json!({
         "type": resource_type.name,
         "profile": format!("http://hl7.org/fhir/StructureDefinition/{}", resource_type.name),
         "interaction": interactions,
@@ -80,10 +80,18 @@ fn resource_entry(resource_type: &ResourceType) -> Value {
         "conditionalCreate": false,
         "conditionalUpdate": false,
         "conditionalDelete": "not-supported",
-        "searchInclude": search_includes(resource_type),
-        "searchRevInclude": search_rev_includes(resource_type),
         "searchParam": search_params
-    })
+    });
+    // FHIR JSON has no empty arrays (json.html): a type with nothing to include says nothing.
+    for (name, values) in [
+        ("searchInclude", search_includes(resource_type)),
+        ("searchRevInclude", search_rev_includes(resource_type)),
+    ] {
+        if !values.is_empty() {
+            entry[name] = json!(values);
+        }
+    }
+    entry
 }
 
 /// What a parameter supports, in words: R4 has no element for modifiers or prefixes.
@@ -164,6 +172,28 @@ mod tests {
         assert!(rev.contains(&json!("Observation:patient")));
         assert!(rev.contains(&json!("Condition:subject")));
         assert!(!rev.contains(&json!("Observation:code")));
+    }
+
+    #[test]
+    fn no_array_is_empty() {
+        fn check(value: &Value, path: &str) {
+            match value {
+                Value::Array(items) => {
+                    assert!(!items.is_empty(), "empty array at {path}");
+                    for (index, item) in items.iter().enumerate() {
+                        check(item, &format!("{path}[{index}]"));
+                    }
+                }
+                Value::Object(members) => {
+                    for (name, member) in members {
+                        check(member, &format!("{path}.{name}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let statement = capability_statement("http://h/fhir", OffsetDateTime::UNIX_EPOCH, false);
+        check(&statement, "CapabilityStatement");
     }
 
     #[test]
