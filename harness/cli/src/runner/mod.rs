@@ -12,6 +12,7 @@ mod plan;
 mod request;
 mod response;
 mod run;
+mod search;
 mod template;
 mod variables;
 

@@ -33,8 +33,10 @@ impl Filter {
 /// The selected tests, grouped by suite in run order.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// Suites with at least one planned test; each holds only its planned tests.
+    /// Suites with at least one planned test or a generator; each holds only its planned tests.
     pub suites: Vec<Suite>,
+    /// The filter, for the tests generators make at run time.
+    pub filter: Filter,
 }
 
 impl Plan {
@@ -72,7 +74,7 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
         .filter(|t| filter.selects(t))
         .map(|t| t.id.as_str())
         .collect();
-    if pending.is_empty() {
+    if pending.is_empty() && !suites.iter().any(|s| s.generate.is_some()) {
         return Err(PlanError::NothingSelected {
             ids: filter.ids.clone(),
             tags: filter.tags.clone(),
@@ -94,13 +96,16 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
                 .filter(|t| selected.contains(t.id.as_str()))
                 .cloned()
                 .collect();
-            (!tests.is_empty()).then(|| Suite {
+            (!tests.is_empty() || suite.generate.is_some()).then(|| Suite {
                 tests,
                 ..suite.clone()
             })
         })
         .collect();
-    Ok(Plan { suites })
+    Ok(Plan {
+        suites,
+        filter: filter.clone(),
+    })
 }
 
 /// `*` matches any run of characters (including none); everything else matches itself.
@@ -157,6 +162,7 @@ mod tests {
             description: None,
             variables: IndexMap::new(),
             tests,
+            generate: None,
             source: SuiteSource::default(),
         }
     }

@@ -14,6 +14,7 @@ use super::config::RunConfig;
 use super::events::{EventSink, RunEvent};
 use super::execute::{Context, execute};
 use super::plan::Plan;
+use super::search;
 use super::variables::Scope;
 use crate::results::{
     RunResult, SCHEMA_VERSION, Status, SuiteResult, Summary, TestResult, ToolInfo,
@@ -36,6 +37,8 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         .format(&Rfc3339)
         .unwrap_or_default();
     let clock = Instant::now();
+    let (plan, generated) = search::expand(plan, &config.client).await;
+    let generated = Arc::new(generated);
     sink.emit(&RunEvent::Started { total: plan.len() });
 
     let semaphore = Arc::new(Semaphore::new(config.concurrency.max(1)));
@@ -65,11 +68,12 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
             let test = Arc::new(test.clone());
             let task = {
                 let (test, semaphore, sink) = (test.clone(), semaphore.clone(), sink.clone());
-                let (client, defaults, overrides, validation) = (
+                let (client, defaults, overrides, validation, generated) = (
                     client.clone(),
                     defaults.clone(),
                     overrides.clone(),
                     validation.clone(),
+                    generated.get(&test.id),
                 );
                 async move {
                     let (result, exports) = match inherit(&needs).await {
@@ -86,7 +90,19 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                                 overrides: &overrides,
                                 validation: &validation,
                             };
-                            execute(&test, &context, inherited).await
+                            match generated {
+                                Some((check, parameters)) => {
+                                    let result = search::execute(
+                                        &test,
+                                        &check,
+                                        parameters.as_deref(),
+                                        &context,
+                                    )
+                                    .await;
+                                    (result, inherited)
+                                }
+                                None => execute(&test, &context, inherited).await,
+                            }
                         }
                     };
                     if let Some(sender) = sender {

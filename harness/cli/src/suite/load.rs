@@ -137,6 +137,7 @@ fn parse_source(
         description: document.description,
         variables: document.variables,
         tests: document.tests,
+        generate: document.generate,
         source: SuiteSource {
             path: source.name,
             sha256,

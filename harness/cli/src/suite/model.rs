@@ -19,6 +19,8 @@ pub struct Suite {
     /// applied by the loader; captures add to them at run time.
     pub variables: IndexMap<String, String>,
     pub tests: Vec<TestCase>,
+    /// Search checks the runner generates from the target (`generate.search`).
+    pub generate: Option<super::SearchGenerator>,
     /// Where the suite came from and its content hash.
     pub source: SuiteSource,
 }

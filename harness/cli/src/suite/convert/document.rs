@@ -1,9 +1,11 @@
 //! The top of a suite file and its tests.
 
+use super::generate::generate;
 use super::keys::Keys;
 use super::step::step;
 use super::values::{Text, VARIABLE_NAME, entries, list, mapping};
 use super::{Problem, Result};
+use crate::suite::SearchGenerator;
 use crate::suite::model::{Level, TestCase};
 use crate::suite::yaml::Node;
 use indexmap::IndexMap;
@@ -20,6 +22,7 @@ pub(crate) struct SuiteDocument {
     pub(crate) description: Option<String>,
     pub(crate) variables: IndexMap<String, String>,
     pub(crate) tests: Vec<TestCase>,
+    pub(crate) generate: Option<SearchGenerator>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,6 +33,7 @@ enum SuiteKey {
     Description,
     Variables,
     Tests,
+    Generate,
 }
 
 const SUITE_KEYS: Keys<SuiteKey> = Keys::new(
@@ -41,6 +45,7 @@ const SUITE_KEYS: Keys<SuiteKey> = Keys::new(
         ("description", SuiteKey::Description),
         ("variables", SuiteKey::Variables),
         ("tests", SuiteKey::Tests),
+        ("generate", SuiteKey::Generate),
     ],
 );
 
@@ -49,7 +54,7 @@ pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {
     let mut seen = Vec::new();
     let (mut id, mut title, mut fhir_version, mut description) = (None, None, None, None);
     let mut variables = IndexMap::new();
-    let mut tests = None;
+    let (mut tests, mut generated) = (None, None);
     for (key, value) in mapping(root, "a suite: a mapping with `id`, `title` and `tests`")? {
         match SUITE_KEYS.check(key, &mut seen)? {
             SuiteKey::Id => id = Some(Text::name("a suite id").read(value)?),
@@ -64,6 +69,7 @@ pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {
                 })?
             }
             SuiteKey::Tests => tests = Some(list(value, "a list of tests", true, test)?),
+            SuiteKey::Generate => generated = Some(generate(value)?),
         }
     }
     Ok(SuiteDocument {
@@ -72,7 +78,11 @@ pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {
         fhir_version: fhir_version.unwrap_or_else(|| DEFAULT_FHIR_VERSION.to_owned()),
         description,
         variables,
-        tests: SUITE_KEYS.required(tests, SuiteKey::Tests, root)?,
+        tests: match (tests, &generated) {
+            (None, Some(_)) => Vec::new(),
+            (tests, _) => SUITE_KEYS.required(tests, SuiteKey::Tests, root)?,
+        },
+        generate: generated,
     })
 }
 
@@ -143,7 +153,8 @@ fn test(node: &Node) -> Result<TestCase> {
     })
 }
 
-fn level(node: &Node) -> Result<Level> {
+/// `SHALL`, `SHOULD` or `MAY`.
+pub(crate) fn level(node: &Node) -> Result<Level> {
     let text = Text::any("SHALL, SHOULD or MAY").read(node)?;
     [Level::Shall, Level::Should, Level::May]
         .into_iter()

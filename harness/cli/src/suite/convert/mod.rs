@@ -8,6 +8,7 @@
 mod action;
 mod assertion;
 mod document;
+mod generate;
 mod keys;
 mod scalars;
 mod step;

@@ -1,0 +1,342 @@
+//! Expansion: the suites' `generate.search` turned into tests, from the target's
+//! CapabilityStatement, when the run starts.
+//!
+//! Per claimed type (∩ `types`), per claimed `searchParam` with a usable definition, per
+//! [`Variant`] of its type: one test `SRCH-<Type>-<code>[-<variant>]`. A parameter whose
+//! definition is neither in R4 nor served by the target (`SearchParameter?url=`) gets one test
+//! that is skipped with that reason. The plan's filter applies to the generated tests.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use assure_search::{ParamType, SearchParameter, SearchParameters};
+use serde_json::Value;
+
+use super::capability::{ClaimedParam, claimed_types};
+use super::variant::Variant;
+use crate::http::{Client, RequestSpec, Target};
+use crate::runner::plan::Plan;
+use crate::suite::{Level, SearchGenerator, TestCase};
+
+/// The id of the one test a generator makes when it cannot read the CapabilityStatement.
+const NO_CAPABILITIES_ID: &str = "SRCH-CAPABILITIES";
+
+/// A generated test: what it searches and how.
+#[derive(Debug)]
+pub(crate) struct SearchCheck {
+    pub(crate) resource_type: String,
+    /// The name sent in the query.
+    pub(crate) name: String,
+    pub(crate) variant: Variant,
+    /// Where to take the value from: a resource id template (`sample`), else a search.
+    pub(crate) sample: Option<String>,
+    pub(crate) plan: Planned,
+}
+
+/// Whether the check can run.
+#[derive(Debug)]
+pub(crate) enum Planned {
+    /// With this definition.
+    Ready(Arc<SearchParameter>),
+    /// Skipped, with the reason (a definition that is not available).
+    Skip(String),
+    /// Errored, with the reason (the CapabilityStatement or the R4 definitions unreadable).
+    Error(String),
+}
+
+/// The generated tests of a run, by id, and the definitions they judge with.
+#[derive(Debug, Default)]
+pub(crate) struct Generated {
+    checks: HashMap<String, Arc<SearchCheck>>,
+    parameters: Option<Arc<SearchParameters>>,
+}
+
+impl Generated {
+    /// The check of the generated test `id`, with the definitions to judge it by.
+    pub(crate) fn get(
+        &self,
+        id: &str,
+    ) -> Option<(Arc<SearchCheck>, Option<Arc<SearchParameters>>)> {
+        Some((self.checks.get(id)?.clone(), self.parameters.clone()))
+    }
+}
+
+/// `plan` with every generator's tests added (those its filter selects and whose id no other
+/// test has), and suites left empty removed.
+pub(crate) async fn expand(mut plan: Plan, client: &Client) -> (Plan, Generated) {
+    let mut generated = Generated::default();
+    if plan.suites.iter().all(|s| s.generate.is_none()) {
+        return (plan, generated);
+    }
+    let made = match targets(client).await {
+        Ok((claimed, parameters)) => {
+            let parameters = Arc::new(parameters);
+            generated.parameters = Some(parameters.clone());
+            claimed
+        }
+        Err(reason) => vec![Made {
+            resource_type: String::new(),
+            name: String::new(),
+            kind: None,
+            planned_for: Err(reason),
+        }],
+    };
+    let mut ids: HashSet<String> = plan
+        .suites
+        .iter()
+        .flat_map(|s| &s.tests)
+        .map(|t| t.id.clone())
+        .collect();
+    for suite in &mut plan.suites {
+        let Some(generator) = &suite.generate else {
+            continue;
+        };
+        for (test, check) in tests(generator, &made) {
+            if plan.filter.selects(&test) && ids.insert(test.id.clone()) {
+                generated.checks.insert(test.id.clone(), Arc::new(check));
+                suite.tests.push(test);
+            }
+        }
+    }
+    plan.suites.retain(|s| !s.tests.is_empty());
+    (plan, generated)
+}
+
+/// One claimed parameter with its definition (or why it has none).
+struct Made {
+    resource_type: String,
+    name: String,
+    kind: Option<ParamType>,
+    planned_for: Result<Result<Arc<SearchParameter>, String>, String>,
+}
+
+/// The claimed parameters with their definitions, and the definitions (R4 plus those the
+/// target serves); `Err` when the CapabilityStatement or R4 cannot be read.
+async fn targets(client: &Client) -> Result<(Vec<Made>, SearchParameters), String> {
+    let statement = fetch_json(client, Target::Segments(vec!["metadata".into()]), vec![])
+        .await
+        .map_err(|e| format!("cannot read the CapabilityStatement: {e}"))?;
+    let claimed = claimed_types(&statement)?;
+    let mut parameters = tokio::task::spawn_blocking(SearchParameters::r4)
+        .await
+        .map_err(|e| format!("internal error: {e}"))?
+        .map_err(|e| format!("cannot read the built-in R4 search parameters: {e}"))?;
+    let mut fetched = HashSet::new();
+    for claimed_param in claimed.iter().flat_map(|t| &t.params) {
+        if let Some(url) = &claimed_param.definition
+            && parameters.by_url(url).is_none()
+            && fetched.insert(url.clone())
+            && let Ok(json) = declared_definition(client, url).await
+        {
+            // An unusable declaration leaves the parameter without a definition (skipped).
+            let _ = parameters.add_json(&json);
+        }
+    }
+    let made = claimed
+        .iter()
+        .flat_map(|claimed_type| {
+            let parameters = &parameters;
+            claimed_type.params.iter().map(move |param| {
+                let definition = definition(parameters, &claimed_type.name, param);
+                Made {
+                    resource_type: claimed_type.name.clone(),
+                    name: param.name.clone(),
+                    kind: definition.as_ref().ok().map(|d| d.kind),
+                    planned_for: Ok(definition),
+                }
+            })
+        })
+        .collect();
+    Ok((made, parameters))
+}
+
+/// The definition of a claimed parameter: the one its `definition` names (R4 or served by the
+/// target), else R4's for the type and name.
+fn definition(
+    parameters: &SearchParameters,
+    resource_type: &str,
+    param: &ClaimedParam,
+) -> Result<Arc<SearchParameter>, String> {
+    match &param.definition {
+        Some(url) => parameters
+            .by_url(url)
+            .filter(|d| parameters.get(resource_type, &d.code).is_some_and(|p| p.url == d.url))
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "definition not available: {url} is not an R4 definition for {resource_type}, and the target's SearchParameter?url= does not serve it"
+                )
+            }),
+        None => parameters.get(resource_type, &param.name).cloned().ok_or_else(|| {
+            format!(
+                "definition not available: the CapabilityStatement names none and R4 has no {} on {resource_type}",
+                param.name
+            )
+        }),
+    }
+}
+
+/// The SearchParameter the target serves with canonical `url`.
+async fn declared_definition(client: &Client, url: &str) -> Result<Value, String> {
+    let bundle = fetch_json(
+        client,
+        Target::Segments(vec!["SearchParameter".into()]),
+        vec![("url".into(), url.to_owned())],
+    )
+    .await?;
+    bundle
+        .get("entry")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.get("resource"))
+        .find(|r| r.get("url").and_then(Value::as_str) == Some(url))
+        .cloned()
+        .ok_or_else(|| format!("no SearchParameter with url {url}"))
+}
+
+/// `GET` of `target`; the JSON body of a 200.
+async fn fetch_json(
+    client: &Client,
+    target: Target,
+    query: Vec<(String, String)>,
+) -> Result<Value, String> {
+    let mut spec = RequestSpec::new("GET", target);
+    spec.query = query;
+    let sent = client.send(&spec).await.map_err(|e| e.to_string())?;
+    let response = sent
+        .response
+        .ok_or_else(|| sent.exchange.error.unwrap_or_else(|| "no response".into()))?;
+    if response.status != 200 {
+        return Err(format!("status {}", response.status));
+    }
+    serde_json::from_slice(&response.body).map_err(|e| format!("the body is not JSON: {e}"))
+}
+
+/// The tests `generator` makes from the claimed parameters.
+fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchCheck)> {
+    let mut out = Vec::new();
+    for param in made {
+        if let Some(types) = &generator.types
+            && !types.contains(&param.resource_type)
+            && param.planned_for.is_ok()
+        {
+            continue;
+        }
+        let sample = generator.sample.get(&param.resource_type).cloned();
+        let check = |variant, plan| SearchCheck {
+            resource_type: param.resource_type.clone(),
+            name: param.name.clone(),
+            variant,
+            sample: sample.clone(),
+            plan,
+        };
+        match &param.planned_for {
+            Err(reason) => out.push((
+                test_case(
+                    NO_CAPABILITIES_ID.to_owned(),
+                    "Generate the search checks from the CapabilityStatement".to_owned(),
+                    Level::Shall,
+                    "search",
+                    String::new(),
+                ),
+                check(Variant::Plain, Planned::Error(reason.clone())),
+            )),
+            Ok(Err(reason)) => out.push((
+                test_case(
+                    id(param, Variant::Plain),
+                    format!("Search {} by {}", param.resource_type, param.name),
+                    level(generator, param, Variant::Plain),
+                    "search",
+                    param.resource_type.to_ascii_lowercase(),
+                ),
+                check(Variant::Plain, Planned::Skip(reason.clone())),
+            )),
+            Ok(Ok(definition)) => {
+                let kind = param.kind.unwrap_or(definition.kind);
+                // Resource ids have no system.
+                let variants = Variant::for_type(kind)
+                    .iter()
+                    .filter(|v| !(param.name == "_id" && **v == Variant::System));
+                for &variant in variants {
+                    out.push((
+                        test_case(
+                            id(param, variant),
+                            format!(
+                                "Search {} by {} ({})",
+                                param.resource_type,
+                                param.name,
+                                variant.describe(kind)
+                            ),
+                            level(generator, param, variant),
+                            &variant.section(kind),
+                            param.resource_type.to_ascii_lowercase(),
+                        )
+                        .described(definition),
+                        check(variant, Planned::Ready(definition.clone())),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `SRCH-<Type>-<code>[-<variant>]`.
+fn id(param: &Made, variant: Variant) -> String {
+    let mut id = format!("SRCH-{}-{}", param.resource_type, param.name);
+    if let Some(name) = variant.name() {
+        id.push('-');
+        id.push_str(name);
+    }
+    id
+}
+
+/// The level `levels` pins (`Type.code` for the plain variant, `Type.code:variant` for the
+/// others), else the generator's default.
+fn level(generator: &SearchGenerator, param: &Made, variant: Variant) -> Level {
+    let key = format!("{}.{}", param.resource_type, param.name);
+    let key = match variant.name() {
+        Some(name) => format!("{key}:{name}"),
+        None => key,
+    };
+    generator
+        .levels
+        .get(&key)
+        .copied()
+        .unwrap_or(generator.level)
+}
+
+/// What a generated test's description says: the definition it judges by.
+trait Described {
+    fn described(self, definition: &SearchParameter) -> Self;
+}
+
+impl Described for TestCase {
+    fn described(mut self, definition: &SearchParameter) -> TestCase {
+        self.description = Some(format!(
+            "A value is taken from a resource on the server and searched by; every match must satisfy the criterion (precision), the resource the value came from must be among them (recall), the result must be a searchset whose entries have a fullUrl. Judged by the SearchParameter {} ({}): {}",
+            definition.url,
+            definition.kind,
+            definition.expression.as_deref().unwrap_or("no expression")
+        ));
+        self
+    }
+}
+
+fn test_case(id: String, title: String, level: Level, section: &str, tag: String) -> TestCase {
+    let mut tags = vec!["search".to_owned(), "generated".to_owned()];
+    if !tag.is_empty() {
+        tags.push(tag);
+    }
+    TestCase {
+        id,
+        title,
+        level,
+        tags,
+        requirement: Some(format!("https://hl7.org/fhir/R4/search.html#{section}")),
+        description: None,
+        needs: Vec::new(),
+        steps: Vec::new(),
+    }
+}
