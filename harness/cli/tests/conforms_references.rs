@@ -162,6 +162,7 @@ async fn run_tests(tests: Vec<TestCase>, packages: &std::path::Path) -> RunResul
         description: None,
         variables: IndexMap::new(),
         tests,
+        generate: None,
         source: SuiteSource::default(),
     };
     let client = Client::new(&base_url, Duration::from_secs(5), vec![], 0).unwrap();

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use thiserror::Error;
 
-use crate::suite::{Suite, TestCase};
+use crate::suite::{SearchGenerator, Suite, TestCase};
 
 /// Which tests to run. Empty lists select everything; when both are given a test must match
 /// an id pattern *and* carry one of the tags.
@@ -26,6 +26,27 @@ impl Filter {
     pub fn selects(&self, test: &TestCase) -> bool {
         let id_ok = self.ids.is_empty() || self.ids.iter().any(|p| glob_matches(p, &test.id));
         let tag_ok = self.tags.is_empty() || self.tags.iter().any(|t| test.tags.contains(t));
+        id_ok && tag_ok
+    }
+}
+
+impl Filter {
+    /// Whether a test `generator` makes at run time (`SRCH-<Type>-…`, tagged `search`,
+    /// `generated` and the type in lower case) may be selected.
+    fn may_select_generated(&self, generator: &SearchGenerator) -> bool {
+        let id_ok = self.ids.is_empty()
+            || self.ids.iter().any(|pattern| {
+                let head = pattern.split('*').next().unwrap_or_default();
+                head.starts_with("SRCH-") || "SRCH-".starts_with(head)
+            });
+        let tag_ok = self.tags.is_empty()
+            || self.tags.iter().any(|tag| {
+                matches!(tag.as_str(), "search" | "generated")
+                    || generator
+                        .types
+                        .as_ref()
+                        .is_none_or(|types| types.iter().any(|t| t.to_ascii_lowercase() == *tag))
+            });
         id_ok && tag_ok
     }
 }
@@ -74,7 +95,13 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
         .filter(|t| filter.selects(t))
         .map(|t| t.id.as_str())
         .collect();
-    if pending.is_empty() && !suites.iter().any(|s| s.generate.is_some()) {
+    let generates = |suite: &Suite| {
+        suite
+            .generate
+            .as_ref()
+            .is_some_and(|g| filter.may_select_generated(g))
+    };
+    if pending.is_empty() && !suites.iter().any(generates) {
         return Err(PlanError::NothingSelected {
             ids: filter.ids.clone(),
             tags: filter.tags.clone(),
@@ -96,7 +123,7 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
                 .filter(|t| selected.contains(t.id.as_str()))
                 .cloned()
                 .collect();
-            (!tests.is_empty() || suite.generate.is_some()).then(|| Suite {
+            (!tests.is_empty() || generates(suite)).then(|| Suite {
                 tests,
                 ..suite.clone()
             })

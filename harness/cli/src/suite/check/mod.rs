@@ -2,6 +2,7 @@
 //! expressions, variables in scope. Every problem is reported (not just the first) at the node
 //! it concerns.
 
+mod generated;
 mod needs;
 mod regexes;
 mod strings;
@@ -26,6 +27,7 @@ pub(crate) fn check(suites: &[Parsed]) -> Vec<Diagnostic> {
     let graph = needs::check(&mut report);
     regexes::check(&mut report);
     variables::check(&mut report, &graph);
+    generated::check(&mut report);
     report.diagnostics
 }
 
