@@ -182,6 +182,7 @@ fn suite(tests: Vec<TestCase>) -> Suite {
         description: None,
         variables: IndexMap::new(),
         tests,
+        generate: None,
         source: SuiteSource::default(),
     }
 }

@@ -34,13 +34,14 @@ pub(crate) struct SearchCheck {
 }
 
 /// Whether the check can run.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Planned {
     /// With this definition.
     Ready(Arc<SearchParameter>),
     /// Skipped, with the reason (a definition that is not available).
     Skip(String),
-    /// Errored, with the reason (the CapabilityStatement or the R4 definitions unreadable).
+    /// Errored, with the reason (the CapabilityStatement or the R4 definitions could not be
+    /// fetched or read).
     Error(String),
 }
 
@@ -74,11 +75,11 @@ pub(crate) async fn expand(mut plan: Plan, client: &Client) -> (Plan, Generated)
             generated.parameters = Some(parameters.clone());
             claimed
         }
-        Err(reason) => vec![Made {
+        Err(planned) => vec![Made {
             resource_type: String::new(),
             name: String::new(),
             kind: None,
-            planned_for: Err(reason),
+            planned_for: Err(planned),
         }],
     };
     let mut ids: HashSet<String> = plan
@@ -107,20 +108,38 @@ struct Made {
     resource_type: String,
     name: String,
     kind: Option<ParamType>,
-    planned_for: Result<Result<Arc<SearchParameter>, String>, String>,
+    /// The definition, or why there is none; `Err` when nothing could be generated.
+    planned_for: Result<Result<Arc<SearchParameter>, String>, Planned>,
 }
 
 /// The claimed parameters with their definitions, and the definitions (R4 plus those the
-/// target serves); `Err` when the CapabilityStatement or R4 cannot be read.
-async fn targets(client: &Client) -> Result<(Vec<Made>, SearchParameters), String> {
-    let statement = fetch_json(client, Target::Segments(vec!["metadata".into()]), vec![])
-        .await
-        .map_err(|e| format!("cannot read the CapabilityStatement: {e}"))?;
-    let claimed = claimed_types(&statement)?;
+/// target serves). Without a usable CapabilityStatement nothing is claimed, so the one test
+/// made is skipped (it errs when the request failed or R4 cannot be read).
+async fn targets(client: &Client) -> Result<(Vec<Made>, SearchParameters), Planned> {
+    let unusable = |reason: String| {
+        Planned::Skip(format!(
+            "no CapabilityStatement to generate the search checks from: {reason}"
+        ))
+    };
+    let statement =
+        match fetch_json(client, Target::Segments(vec!["metadata".into()]), vec![]).await {
+            Ok(statement) => statement,
+            Err(Fetch::Transport(e)) => {
+                return Err(Planned::Error(format!(
+                    "cannot fetch the CapabilityStatement: {e}"
+                )));
+            }
+            Err(Fetch::Answer(e)) => return Err(unusable(e)),
+        };
+    let claimed = claimed_types(&statement).map_err(unusable)?;
     let mut parameters = tokio::task::spawn_blocking(SearchParameters::r4)
         .await
-        .map_err(|e| format!("internal error: {e}"))?
-        .map_err(|e| format!("cannot read the built-in R4 search parameters: {e}"))?;
+        .map_err(|e| Planned::Error(format!("internal error: {e}")))?
+        .map_err(|e| {
+            Planned::Error(format!(
+                "cannot read the built-in R4 search parameters: {e}"
+            ))
+        })?;
     let mut fetched = HashSet::new();
     for claimed_param in claimed.iter().flat_map(|t| &t.params) {
         if let Some(url) = &claimed_param.definition
@@ -183,7 +202,8 @@ async fn declared_definition(client: &Client, url: &str) -> Result<Value, String
         Target::Segments(vec!["SearchParameter".into()]),
         vec![("url".into(), url.to_owned())],
     )
-    .await?;
+    .await
+    .map_err(|e| e.to_string())?;
     bundle
         .get("entry")
         .and_then(Value::as_array)
@@ -195,22 +215,43 @@ async fn declared_definition(client: &Client, url: &str) -> Result<Value, String
         .ok_or_else(|| format!("no SearchParameter with url {url}"))
 }
 
+/// Why a `GET` gave no JSON.
+#[derive(Debug)]
+enum Fetch {
+    /// No response: the request could not be sent or no answer came.
+    Transport(String),
+    /// An answer that is not a 200 with a JSON body.
+    Answer(String),
+}
+
+impl std::fmt::Display for Fetch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fetch::Transport(why) | Fetch::Answer(why) => f.write_str(why),
+        }
+    }
+}
+
 /// `GET` of `target`; the JSON body of a 200.
 async fn fetch_json(
     client: &Client,
     target: Target,
     query: Vec<(String, String)>,
-) -> Result<Value, String> {
+) -> Result<Value, Fetch> {
     let mut spec = RequestSpec::new("GET", target);
     spec.query = query;
-    let sent = client.send(&spec).await.map_err(|e| e.to_string())?;
-    let response = sent
-        .response
-        .ok_or_else(|| sent.exchange.error.unwrap_or_else(|| "no response".into()))?;
+    let sent = client
+        .send(&spec)
+        .await
+        .map_err(|e| Fetch::Transport(e.to_string()))?;
+    let response = sent.response.ok_or_else(|| {
+        Fetch::Transport(sent.exchange.error.unwrap_or_else(|| "no response".into()))
+    })?;
     if response.status != 200 {
-        return Err(format!("status {}", response.status));
+        return Err(Fetch::Answer(format!("status {}", response.status)));
     }
-    serde_json::from_slice(&response.body).map_err(|e| format!("the body is not JSON: {e}"))
+    serde_json::from_slice(&response.body)
+        .map_err(|e| Fetch::Answer(format!("the body is not JSON: {e}")))
 }
 
 /// The tests `generator` makes from the claimed parameters.
@@ -232,7 +273,7 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
             plan,
         };
         match &param.planned_for {
-            Err(reason) => out.push((
+            Err(planned) => out.push((
                 test_case(
                     NO_CAPABILITIES_ID.to_owned(),
                     "Generate the search checks from the CapabilityStatement".to_owned(),
@@ -240,7 +281,7 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
                     "search",
                     String::new(),
                 ),
-                check(Variant::Plain, Planned::Error(reason.clone())),
+                check(Variant::Plain, planned.clone()),
             )),
             Ok(Err(reason)) => out.push((
                 test_case(
