@@ -115,6 +115,7 @@ generate:
     types: [Patient, Organization]
     levels: { Patient.family: SHALL }
     sample: { Patient: "{{ patient }}" }
+    combinations: { Patient.family+gender: SHALL }
 "#;
 
 /// Runs the generated suite against a stub in `mode`; the tests of the report by id.
@@ -178,6 +179,7 @@ fn a_correct_server_passes_and_ids_are_stable() {
             "SRCH-Patient-birthdate-ge",
             "SRCH-Patient-birthdate-le",
             "SRCH-Patient-family",
+            "SRCH-Patient-family+gender",
             "SRCH-Patient-family-contains",
             "SRCH-Patient-family-exact",
             "SRCH-Patient-gender",
@@ -294,4 +296,23 @@ fn an_undecidable_match_passes_with_a_note() {
     let message = message(test);
     assert!(message.starts_with("1 undecided: "), "{message}");
     assert!(message.contains("/fhir/Patient/p3"), "{message}");
+}
+
+#[test]
+fn a_combination_is_judged_on_every_criterion() {
+    let tests = run(Mode::Correct, &["SRCH-Patient-family+gender"]);
+    let test = &tests["SRCH-Patient-family+gender"];
+    assert_eq!(status(test), "pass", "{test}");
+    assert_eq!(test["level"], "SHALL");
+    let url = test["steps"][1]["exchanges"][0]["request"]["url"]
+        .as_str()
+        .unwrap();
+    assert!(
+        url.ends_with("/Patient?family=Jones&gender=female"),
+        "{url}"
+    );
+    let tests = run(Mode::ExtraEntry, &["SRCH-Patient-family+gender"]);
+    let message = message(&tests["SRCH-Patient-family+gender"]);
+    assert!(message.starts_with("precision: "), "{message}");
+    assert!(message.contains("/fhir/Patient/p2"), "{message}");
 }

@@ -17,7 +17,7 @@ fn with_search(search: &str) -> String {
 #[test]
 fn a_generator_loads_without_tests() {
     let suites = load(&with_search(
-        "    types: [Patient, Observation]\n    level: MAY\n    levels: { Patient.family: SHALL, Patient.family:exact: SHOULD }\n    sample: { Patient: p1 }\n",
+        "    types: [Patient, Observation]\n    level: MAY\n    levels: { Patient.family: SHALL, Patient.family:exact: SHOULD }\n    sample: { Patient: p1 }\n    combinations: { Patient.family+gender: SHALL }\n",
     ))
     .unwrap();
     let generator = suites[0].generate.as_ref().unwrap();
@@ -30,6 +30,10 @@ fn a_generator_loads_without_tests() {
     assert_eq!(generator.levels["Patient.family"], Level::Shall);
     assert_eq!(generator.levels["Patient.family:exact"], Level::Should);
     assert_eq!(generator.sample["Patient"], "p1");
+    assert_eq!(
+        generator.combinations["Patient.family+gender"],
+        Level::Shall
+    );
 }
 
 #[test]
@@ -76,6 +80,10 @@ fn malformed_generators_are_reported_where_they_are() {
         (
             &with_search("    levels: { Patient.family:fuzzy: SHALL }\n"),
             "g.yaml:5:15: expected `Type.code` or `Type.code:variant`",
+        ),
+        (
+            &with_search("    combinations: { Patient.family: SHALL }\n"),
+            "g.yaml:5:21: expected `Type.code+code`",
         ),
         (
             &with_search("    sample: { Patient: \"{{ nobody }}\" }\n"),

@@ -22,4 +22,6 @@ pub struct SearchGenerator {
     pub levels: IndexMap<String, Level>,
     /// Per resource type, the id of the resource to take values from (interpolated).
     pub sample: IndexMap<String, String>,
+    /// Combinations searched together (`Type.code+code…`), with their levels.
+    pub combinations: IndexMap<String, Level>,
 }

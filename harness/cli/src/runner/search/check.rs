@@ -18,7 +18,7 @@ use assure_model::{Element, Format, parse};
 use assure_search::{Criterion, Judgement, SearchParameter, SearchParameters, judge, values};
 use serde_json::Value;
 
-use super::expand::{Planned, SearchCheck};
+use super::expand::{Part, Planned, SearchCheck};
 use super::pages::{Pages, search};
 use super::sample::sample;
 use super::value::query_value;
@@ -42,8 +42,8 @@ pub(crate) async fn execute(
     let started = Instant::now();
     let mut run = Run::default();
     let (status, message) = match (&check.plan, parameters) {
-        (Planned::Ready(definition), Some(parameters)) => {
-            run.go(check, definition, parameters, context).await
+        (Planned::Ready(parts), Some(parameters)) => {
+            run.go(check, parts, parameters, context).await
         }
         (Planned::Skip(reason), _) => (Status::Skip, reason.clone()),
         (Planned::Error(reason), _) => (Status::Error, reason.clone()),
@@ -85,14 +85,28 @@ struct Run {
 struct Taken {
     id: String,
     element: Element,
-    value: String,
+    /// One value per part.
+    values: Vec<String>,
+}
+
+/// All of `judgements` (AND): a mismatch if one is, else undecided if one is, else a match.
+fn all_of(judgements: Vec<Judgement>) -> Judgement {
+    let mut undecided = None;
+    for judgement in judgements {
+        match judgement {
+            Judgement::Matches => {}
+            Judgement::DoesNotMatch { .. } => return judgement,
+            Judgement::Undecided { .. } => undecided = undecided.or(Some(judgement)),
+        }
+    }
+    undecided.unwrap_or(Judgement::Matches)
 }
 
 impl Run {
     async fn go(
         &mut self,
         check: &SearchCheck,
-        definition: &SearchParameter,
+        parts: &[Part],
         parameters: &SearchParameters,
         context: &Context<'_>,
     ) -> (Status, String) {
@@ -132,25 +146,36 @@ impl Run {
             };
             return (status, reason);
         }
-        let taken = match take(&sampled.resources, check, definition, parameters, client) {
+        let taken = match take(&sampled.resources, resource_type, parts, parameters, client) {
             Ok(taken) => taken,
             Err(reason) => return (Status::Skip, reason),
         };
-        let name = match check.variant.modifier() {
-            Some(modifier) => format!("{}:{modifier}", check.name),
-            None => check.name.clone(),
-        };
-        let judged_name = match check.variant.modifier() {
-            Some(modifier) => format!("{}:{modifier}", definition.code),
-            None => definition.code.clone(),
-        };
-        let criterion =
-            match Criterion::parse(parameters, resource_type, &judged_name, &taken.value) {
-                Ok(criterion) => criterion,
-                Err(error) => return (Status::Error, format!("cannot judge the search: {error}")),
+        let mut pairs = Vec::new();
+        let mut criteria = Vec::new();
+        for (part, value) in parts.iter().zip(&taken.values) {
+            let (name, judged_name) = match part.variant.modifier() {
+                Some(modifier) => (
+                    format!("{}:{modifier}", part.name),
+                    format!("{}:{modifier}", part.definition.code),
+                ),
+                None => (part.name.clone(), part.definition.code.clone()),
             };
+            match Criterion::parse(parameters, resource_type, &judged_name, value) {
+                Ok(criterion) => criteria.push(criterion),
+                Err(error) => return (Status::Error, format!("cannot judge the search: {error}")),
+            }
+            pairs.push((name, value.clone()));
+        }
+        let judge_all = |element: &Element| {
+            all_of(
+                criteria
+                    .iter()
+                    .map(|c| judge(element, parameters, c))
+                    .collect(),
+            )
+        };
         let mut notes = Vec::new();
-        let recall_required = match judge(&taken.element, parameters, &criterion) {
+        let recall_required = match judge_all(&taken.element) {
             Judgement::Matches => true,
             other => {
                 notes.push(format!(
@@ -166,8 +191,12 @@ impl Run {
                 false
             }
         };
-        let query = format!("{name}={}", taken.value);
-        let pages = search(client, resource_type, vec![(name, taken.value.clone())]).await;
+        let query = pairs
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let pages = search(client, resource_type, pairs).await;
         let mut step = StepResult {
             name: format!(
                 "search {resource_type}?{query} (value from {resource_type}/{})",
@@ -184,10 +213,9 @@ impl Run {
         }
         let verdict = judge_pages(
             &pages,
-            check,
-            definition,
-            parameters,
-            &criterion,
+            resource_type,
+            parts,
+            &judge_all,
             &taken,
             recall_required,
             &query,
@@ -202,73 +230,72 @@ impl Run {
     }
 }
 
-/// The first sample with a value for the check's parameter and variant, or why none has.
+/// The first sample with a value for every part, or why none has.
 fn take(
     resources: &[Value],
-    check: &SearchCheck,
-    definition: &SearchParameter,
+    resource_type: &str,
+    parts: &[Part],
     parameters: &SearchParameters,
     client: &crate::http::Client,
 ) -> Result<Taken, String> {
     let mut first_reason = None;
-    for resource in resources {
+    'resources: for resource in resources {
         let id = resource
             .get("id")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let reason = |why: String| {
-            format!(
-                "the sample {}/{id} has no value for {}{}: {why}",
-                check.resource_type,
-                check.name,
-                match check.variant.name() {
-                    Some(_) => format!(
-                        " to search by ({})",
-                        check.variant.describe(definition.kind)
-                    ),
-                    None => String::new(),
-                }
-            )
-        };
         let bytes = serde_json::to_vec(resource).unwrap_or_default();
         let element = match parse(&bytes, Format::Json) {
             Ok(parsed) => parsed.root,
             Err(error) => {
-                first_reason.get_or_insert(reason(format!("it does not parse: {error}")));
+                first_reason.get_or_insert(format!(
+                    "the sample {resource_type}/{id} does not parse: {error}"
+                ));
                 continue;
             }
         };
-        let value = values(&element, parameters, definition).and_then(|found| {
-            if found.is_empty() {
-                return Err(format!("{} finds nothing", expression(definition)));
-            }
-            query_value(
-                &found,
-                definition.kind,
-                check.variant,
-                client.base_url().as_str(),
-            )
-        });
-        match value {
-            Ok(value) => {
-                return Ok(Taken {
-                    id: id.to_owned(),
-                    element,
-                    value,
-                });
-            }
-            Err(why) => {
-                first_reason.get_or_insert(reason(why));
+        let mut taken = Vec::new();
+        for part in parts {
+            let definition = &part.definition;
+            let value = values(&element, parameters, definition).and_then(|found| {
+                if found.is_empty() {
+                    return Err(format!("{} finds nothing", expression(definition)));
+                }
+                query_value(
+                    &found,
+                    definition.kind,
+                    part.variant,
+                    client.base_url().as_str(),
+                )
+            });
+            match value {
+                Ok(value) => taken.push(value),
+                Err(why) => {
+                    first_reason.get_or_insert(format!(
+                        "the sample {resource_type}/{id} has no value for {}{}: {why}",
+                        part.name,
+                        match part.variant.name() {
+                            Some(_) => format!(
+                                " to search by ({})",
+                                part.variant.describe(definition.kind)
+                            ),
+                            None => String::new(),
+                        }
+                    ));
+                    continue 'resources;
+                }
             }
         }
+        return Ok(Taken {
+            id: id.to_owned(),
+            element,
+            values: taken,
+        });
     }
     let reason = first_reason.unwrap_or_default();
     Err(match resources.len() {
         1 => reason,
-        n => format!(
-            "none of the {n} {}s sampled has a usable value; {reason}",
-            check.resource_type
-        ),
+        n => format!("none of the {n} {resource_type}s sampled has a usable value; {reason}"),
     })
 }
 
@@ -297,17 +324,15 @@ fn assertion(
 #[allow(clippy::too_many_arguments)]
 fn judge_pages(
     pages: &Pages,
-    check: &SearchCheck,
-    definition: &SearchParameter,
-    parameters: &SearchParameters,
-    criterion: &Criterion,
+    resource_type: &str,
+    parts: &[Part],
+    judge_all: &dyn Fn(&Element) -> Judgement,
     taken: &Taken,
     recall_required: bool,
     query: &str,
     assertions: &mut Vec<AssertionResult>,
     notes: &mut Vec<String>,
 ) -> Option<(Status, String)> {
-    let resource_type = &check.resource_type;
     let first = pages.statuses.first().copied().unwrap_or_default();
     if (400..500).contains(&first) {
         assertions.push(assertion(
@@ -316,13 +341,16 @@ fn judge_pages(
             "200",
             first.to_string(),
         ));
-        if check.variant == Variant::Id && definition.target.len() != 1 {
+        if let Some(part) = parts
+            .iter()
+            .find(|p| p.variant == Variant::Id && p.definition.target.len() != 1)
+        {
             return Some((
                 Status::Skip,
                 format!(
                     "{resource_type}?{query} was refused ({first}): {} can refer to {} types, and a server may require the type with an id",
-                    check.name,
-                    definition.target.len()
+                    part.name,
+                    part.definition.target.len()
                 ),
             ));
         }
@@ -421,7 +449,7 @@ fn judge_pages(
         }
         let bytes = serde_json::to_vec(resource).unwrap_or_default();
         match parse(&bytes, Format::Json) {
-            Ok(parsed) => match judge(&parsed.root, parameters, criterion) {
+            Ok(parsed) => match judge_all(&parsed.root) {
                 Judgement::Matches => {}
                 Judgement::DoesNotMatch { reason } => mismatches.push(format!("{label}: {reason}")),
                 Judgement::Undecided { reason } => undecided.push(format!("{label}: {reason}")),

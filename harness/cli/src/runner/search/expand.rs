@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use assure_search::{ParamType, SearchParameter, SearchParameters};
+use assure_search::{SearchParameter, SearchParameters};
 use serde_json::Value;
 
 use super::capability::{ClaimedParam, claimed_types};
@@ -25,19 +25,25 @@ const NO_CAPABILITIES_ID: &str = "SRCH-CAPABILITIES";
 #[derive(Debug)]
 pub(crate) struct SearchCheck {
     pub(crate) resource_type: String,
+    /// Where to take the values from: a resource id template (`sample`), else a search.
+    pub(crate) sample: Option<String>,
+    pub(crate) plan: Planned,
+}
+
+/// One parameter of a search: one, or several for a combination (all must hold).
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
     /// The name sent in the query.
     pub(crate) name: String,
     pub(crate) variant: Variant,
-    /// Where to take the value from: a resource id template (`sample`), else a search.
-    pub(crate) sample: Option<String>,
-    pub(crate) plan: Planned,
+    pub(crate) definition: Arc<SearchParameter>,
 }
 
 /// Whether the check can run.
 #[derive(Debug, Clone)]
 pub(crate) enum Planned {
-    /// With this definition.
-    Ready(Arc<SearchParameter>),
+    /// With these parameters.
+    Ready(Vec<Part>),
     /// Skipped, with the reason (a definition that is not available).
     Skip(String),
     /// Errored, with the reason (the CapabilityStatement or the R4 definitions could not be
@@ -78,7 +84,6 @@ pub(crate) async fn expand(mut plan: Plan, client: &Client) -> (Plan, Generated)
         Err(planned) => vec![Made {
             resource_type: String::new(),
             name: String::new(),
-            kind: None,
             planned_for: Err(planned),
         }],
     };
@@ -92,7 +97,8 @@ pub(crate) async fn expand(mut plan: Plan, client: &Client) -> (Plan, Generated)
         let Some(generator) = &suite.generate else {
             continue;
         };
-        for (test, check) in tests(generator, &made) {
+        let combined = combinations(generator, &made, generated.parameters.as_deref());
+        for (test, check) in tests(generator, &made).into_iter().chain(combined) {
             if plan.filter.selects(&test) && ids.insert(test.id.clone()) {
                 generated.checks.insert(test.id.clone(), Arc::new(check));
                 suite.tests.push(test);
@@ -107,7 +113,6 @@ pub(crate) async fn expand(mut plan: Plan, client: &Client) -> (Plan, Generated)
 struct Made {
     resource_type: String,
     name: String,
-    kind: Option<ParamType>,
     /// The definition, or why there is none; `Err` when nothing could be generated.
     planned_for: Result<Result<Arc<SearchParameter>, String>, Planned>,
 }
@@ -160,7 +165,6 @@ async fn targets(client: &Client) -> Result<(Vec<Made>, SearchParameters), Plann
                 Made {
                     resource_type: claimed_type.name.clone(),
                     name: param.name.clone(),
-                    kind: definition.as_ref().ok().map(|d| d.kind),
                     planned_for: Ok(definition),
                 }
             })
@@ -265,10 +269,8 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
             continue;
         }
         let sample = generator.sample.get(&param.resource_type).cloned();
-        let check = |variant, plan| SearchCheck {
+        let check = |plan| SearchCheck {
             resource_type: param.resource_type.clone(),
-            name: param.name.clone(),
-            variant,
             sample: sample.clone(),
             plan,
         };
@@ -281,7 +283,7 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
                     "search",
                     String::new(),
                 ),
-                check(Variant::Plain, planned.clone()),
+                check(planned.clone()),
             )),
             Ok(Err(reason)) => out.push((
                 test_case(
@@ -291,10 +293,10 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
                     "search",
                     param.resource_type.to_ascii_lowercase(),
                 ),
-                check(Variant::Plain, Planned::Skip(reason.clone())),
+                check(Planned::Skip(reason.clone())),
             )),
             Ok(Ok(definition)) => {
-                let kind = param.kind.unwrap_or(definition.kind);
+                let kind = definition.kind;
                 // Resource ids have no system.
                 let variants = Variant::for_type(kind)
                     .iter()
@@ -314,11 +316,78 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
                             param.resource_type.to_ascii_lowercase(),
                         )
                         .described(definition),
-                        check(variant, Planned::Ready(definition.clone())),
+                        check(Planned::Ready(vec![Part {
+                            name: param.name.clone(),
+                            variant,
+                            definition: definition.clone(),
+                        }])),
                     ));
                 }
             }
         }
+    }
+    out
+}
+
+/// The checks of `generator.combinations` (`Type.code+code…`): every parameter in its plain
+/// variant, by its claimed definition, else R4's. A combination on a type the target does not
+/// claim, or with a parameter without a definition, is skipped with the reason.
+fn combinations(
+    generator: &SearchGenerator,
+    made: &[Made],
+    parameters: Option<&SearchParameters>,
+) -> Vec<(TestCase, SearchCheck)> {
+    let Some(parameters) = parameters else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, level) in &generator.combinations {
+        let Some((resource_type, codes)) = key.split_once('.') else {
+            continue;
+        };
+        let codes: Vec<&str> = codes.split('+').collect();
+        let claimed = made.iter().any(|m| m.resource_type == resource_type);
+        let parts: Result<Vec<Part>, String> = codes
+            .iter()
+            .map(|code| {
+                let claimed_definition = made
+                    .iter()
+                    .find(|m| m.resource_type == resource_type && m.name == *code)
+                    .and_then(|m| m.planned_for.as_ref().ok()?.as_ref().ok().cloned());
+                let definition = claimed_definition
+                    .or_else(|| parameters.get(resource_type, code).cloned())
+                    .ok_or_else(|| {
+                        format!("definition not available: R4 has no {code} on {resource_type}")
+                    })?;
+                Ok(Part {
+                    name: (*code).to_owned(),
+                    variant: Variant::Plain,
+                    definition,
+                })
+            })
+            .collect();
+        let plan = match parts {
+            _ if !claimed => Planned::Skip(format!(
+                "the CapabilityStatement does not claim {resource_type}"
+            )),
+            Ok(parts) => Planned::Ready(parts),
+            Err(reason) => Planned::Skip(reason),
+        };
+        let test = test_case(
+            format!("SRCH-{resource_type}-{}", codes.join("+")),
+            format!("Search {resource_type} by {} together", codes.join(" and ")),
+            *level,
+            "combining",
+            resource_type.to_ascii_lowercase(),
+        );
+        out.push((
+            test,
+            SearchCheck {
+                resource_type: resource_type.to_owned(),
+                sample: generator.sample.get(resource_type).cloned(),
+                plan,
+            },
+        ));
     }
     out
 }

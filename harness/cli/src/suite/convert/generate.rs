@@ -26,6 +26,7 @@ enum SearchKey {
     Level,
     Levels,
     Sample,
+    Combinations,
 }
 
 const SEARCH_KEYS: Keys<SearchKey> = Keys::new(
@@ -35,6 +36,7 @@ const SEARCH_KEYS: Keys<SearchKey> = Keys::new(
         ("level", SearchKey::Level),
         ("levels", SearchKey::Levels),
         ("sample", SearchKey::Sample),
+        ("combinations", SearchKey::Combinations),
     ],
 );
 
@@ -60,8 +62,9 @@ fn search(node: &Node) -> Result<SearchGenerator> {
         level: DEFAULT_LEVEL,
         levels: IndexMap::new(),
         sample: IndexMap::new(),
+        combinations: IndexMap::new(),
     };
-    let expected = "a mapping with `types`, `level`, `levels` or `sample`";
+    let expected = "a mapping with `types`, `level`, `levels`, `sample` or `combinations`";
     for (key, value) in mapping(node, expected)? {
         match SEARCH_KEYS.check(key, &mut seen)? {
             SearchKey::Types => {
@@ -79,6 +82,17 @@ fn search(node: &Node) -> Result<SearchGenerator> {
                 )?;
                 for (name, _) in mapping(value, "")? {
                     parameter_key(name)?;
+                }
+            }
+            SearchKey::Combinations => {
+                generator.combinations = entries(
+                    value,
+                    "levels by `Type.code+code`",
+                    Text::non_empty("`Type.code+code`"),
+                    level,
+                )?;
+                for (name, _) in mapping(value, "")? {
+                    combination_key(name)?;
                 }
             }
             SearchKey::Sample => {
@@ -104,6 +118,31 @@ fn resource_type(node: &Node) -> Result<String> {
         Err(Problem::at(
             node,
             format!("expected a resource type such as `Patient`, found `{text}`"),
+        ))
+    }
+}
+
+/// Checks a `combinations` key: `Type.code+code[+code…]`.
+fn combination_key(node: &Node) -> Result<()> {
+    let text = node.scalar().unwrap_or_default();
+    let well_formed = text.split_once('.').is_some_and(|(type_name, codes)| {
+        let codes: Vec<&str> = codes.split('+').collect();
+        type_name.starts_with(|c: char| c.is_ascii_uppercase())
+            && type_name.chars().all(|c| c.is_ascii_alphanumeric())
+            && codes.len() >= 2
+            && codes.iter().all(|code| {
+                !code.is_empty()
+                    && code
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+            })
+    });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(Problem::at(
+            node,
+            format!("expected `Type.code+code` (e.g. `Patient.family+gender`), found `{text}`"),
         ))
     }
 }
