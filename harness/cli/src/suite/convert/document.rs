@@ -1,12 +1,13 @@
 //! The top of a suite file and its tests.
 
+use super::Result;
 use super::generate::generate;
 use super::keys::Keys;
+use super::level::level;
 use super::step::step;
 use super::values::{Text, VARIABLE_NAME, entries, list, mapping};
-use super::{Problem, Result};
 use crate::suite::SearchGenerator;
-use crate::suite::model::{Level, TestCase};
+use crate::suite::model::TestCase;
 use crate::suite::yaml::Node;
 use indexmap::IndexMap;
 
@@ -151,18 +152,4 @@ fn test(node: &Node) -> Result<TestCase> {
         needs,
         steps: TEST_KEYS.required(steps, TestKey::Steps, node)?,
     })
-}
-
-/// `SHALL`, `SHOULD` or `MAY`.
-pub(crate) fn level(node: &Node) -> Result<Level> {
-    let text = Text::any("SHALL, SHOULD or MAY").read(node)?;
-    [Level::Shall, Level::Should, Level::May]
-        .into_iter()
-        .find(|level| level.as_str() == text)
-        .ok_or_else(|| {
-            Problem::at(
-                node,
-                format!("unknown level `{text}`, expected SHALL, SHOULD or MAY"),
-            )
-        })
 }

@@ -2,8 +2,8 @@
 
 use indexmap::IndexMap;
 
-use super::document::level;
 use super::keys::Keys;
+use super::level::level;
 use super::values::{Text, entries, list, mapping};
 use super::{Problem, Result};
 use crate::suite::model::Level;

@@ -10,6 +10,7 @@ mod assertion;
 mod document;
 mod generate;
 mod keys;
+mod level;
 mod scalars;
 mod step;
 mod values;
