@@ -165,6 +165,7 @@ async fn run_tests(tests: Vec<TestCase>, packages: &std::path::Path) -> RunResul
         variables: IndexMap::new(),
         data: Vec::new(),
         tests,
+        generate: None,
         source: SuiteSource::default(),
     };
     let client = Client::new(&base_url, Duration::from_secs(5), vec![], 0).unwrap();

@@ -13,8 +13,161 @@ use assert_cmd::Command;
 use assure_reference::{Defect, ServerOptions, start};
 use serde_json::Value;
 
-/// Runs the built-in checklist against the reference server with `defects` on.
-fn run_against(defects: &[Defect], out: &Path) -> Output {
+/// The generated search checks (`search-generated.yaml`) skipped on the reference server, with
+/// the reason: no value of that form to search by.
+const GENERATED_SKIPS: &[&str] = &[
+    // Its codes carry no system, so there is no `system|code` to send.
+    "SRCH-Encounter-status-system",
+    "SRCH-MedicationRequest-intent-system",
+    "SRCH-MedicationRequest-status-system",
+    "SRCH-Observation-status-system",
+    "SRCH-Patient-gender-system",
+    "SRCH-Patient-telecom-system",
+    "SRCH-Practitioner-gender-system",
+    // Its Encounters' periods have different starts and ends, which `eq` would have to cover.
+    "SRCH-Encounter-date",
+];
+
+/// The generated search checks each defect fails (none for a defect not listed). `*` is every
+/// generated check that is not skipped, less the ones listed after it with a `-`: for example a
+/// result with an extra non-matching resource cannot be seen by a search whose criterion that
+/// resource happens to satisfy, and a dropped match cannot be seen by a search that expects no
+/// match.
+const GENERATED_FAILURES: &[(&str, &[&str])] = &[
+    ("missing-bundle-type", &["*"]),
+    (
+        "search-ignores-gender",
+        &[
+            "SRCH-Patient-family+gender",
+            "SRCH-Patient-gender",
+            "SRCH-Patient-name+gender",
+            "SRCH-Practitioner-gender",
+        ],
+    ),
+    (
+        "search-ignores-identifier",
+        &[
+            "SRCH-Organization-identifier",
+            "SRCH-Organization-identifier-system",
+            "SRCH-Patient-identifier",
+            "SRCH-Patient-identifier-system",
+            "SRCH-Practitioner-identifier",
+            "SRCH-Practitioner-identifier-system",
+        ],
+    ),
+    (
+        "exact-as-default",
+        &[
+            "SRCH-Organization-name-exact-case",
+            "SRCH-Patient-address-postalcode-exact-case",
+            "SRCH-Patient-family-exact-case",
+            "SRCH-Patient-given-exact-case",
+            "SRCH-Patient-name-exact-case",
+            "SRCH-Practitioner-family-exact-case",
+            "SRCH-Practitioner-given-exact-case",
+            "SRCH-Practitioner-name-exact-case",
+        ],
+    ),
+    (
+        "date-gt-as-ge",
+        &[
+            "SRCH-AllergyIntolerance-_lastUpdated-gt",
+            "SRCH-Condition-_lastUpdated-gt",
+            "SRCH-Condition-onset-date-gt",
+            "SRCH-Encounter-_lastUpdated-gt",
+            "SRCH-MedicationRequest-_lastUpdated-gt",
+            "SRCH-MedicationRequest-authoredon-gt",
+            "SRCH-Observation-_lastUpdated-gt",
+            "SRCH-Observation-date-gt",
+            "SRCH-Organization-_lastUpdated-gt",
+            "SRCH-Patient-_lastUpdated-gt",
+            "SRCH-Patient-birthdate-gt",
+            "SRCH-Practitioner-_lastUpdated-gt",
+        ],
+    ),
+    (
+        "search-adds-non-match",
+        &[
+            "*",
+            "-SRCH-AllergyIntolerance-_lastUpdated",
+            "-SRCH-AllergyIntolerance-_lastUpdated-ge",
+            "-SRCH-AllergyIntolerance-_lastUpdated-le",
+            "-SRCH-AllergyIntolerance-clinical-status",
+            "-SRCH-AllergyIntolerance-clinical-status-system",
+            "-SRCH-Condition-_lastUpdated-le",
+            "-SRCH-Encounter-_lastUpdated",
+            "-SRCH-Encounter-_lastUpdated-ge",
+            "-SRCH-Encounter-_lastUpdated-le",
+            "-SRCH-Encounter-class",
+            "-SRCH-Encounter-class-system",
+            "-SRCH-Encounter-date-ge",
+            "-SRCH-Encounter-status",
+            "-SRCH-MedicationRequest-_lastUpdated-ge",
+            "-SRCH-MedicationRequest-intent",
+            "-SRCH-MedicationRequest-status",
+            "-SRCH-Observation-_lastUpdated-le",
+            "-SRCH-Observation-value-quantity",
+            "-SRCH-Organization-_lastUpdated",
+            "-SRCH-Organization-_lastUpdated-ge",
+            "-SRCH-Organization-_lastUpdated-le",
+            "-SRCH-Patient-_lastUpdated",
+            "-SRCH-Patient-_lastUpdated-ge",
+            "-SRCH-Patient-_lastUpdated-le",
+            "-SRCH-Practitioner-_lastUpdated",
+            "-SRCH-Practitioner-_lastUpdated-ge",
+            "-SRCH-Practitioner-_lastUpdated-le",
+        ],
+    ),
+    (
+        "search-drops-match",
+        &[
+            "*",
+            "-SRCH-AllergyIntolerance-_lastUpdated-gt",
+            "-SRCH-AllergyIntolerance-_lastUpdated-lt",
+            "-SRCH-Condition-_lastUpdated-gt",
+            "-SRCH-Condition-_lastUpdated-lt",
+            "-SRCH-Condition-onset-date-gt",
+            "-SRCH-Condition-onset-date-lt",
+            "-SRCH-Encounter-_lastUpdated-gt",
+            "-SRCH-Encounter-_lastUpdated-lt",
+            "-SRCH-Encounter-date-gt",
+            "-SRCH-Encounter-date-lt",
+            "-SRCH-MedicationRequest-_lastUpdated-gt",
+            "-SRCH-MedicationRequest-_lastUpdated-lt",
+            "-SRCH-MedicationRequest-authoredon-gt",
+            "-SRCH-MedicationRequest-authoredon-lt",
+            "-SRCH-Observation-_lastUpdated-gt",
+            "-SRCH-Observation-_lastUpdated-lt",
+            "-SRCH-Observation-date-gt",
+            "-SRCH-Observation-date-lt",
+            "-SRCH-Organization-_lastUpdated-gt",
+            "-SRCH-Organization-_lastUpdated-lt",
+            "-SRCH-Organization-name-exact-case",
+            "-SRCH-Patient-_lastUpdated-gt",
+            "-SRCH-Patient-_lastUpdated-lt",
+            "-SRCH-Patient-address-postalcode-exact-case",
+            "-SRCH-Patient-birthdate-gt",
+            "-SRCH-Patient-birthdate-lt",
+            "-SRCH-Patient-family-exact-case",
+            "-SRCH-Patient-given-exact-case",
+            "-SRCH-Patient-name-exact-case",
+            "-SRCH-Practitioner-_lastUpdated-gt",
+            "-SRCH-Practitioner-_lastUpdated-lt",
+            "-SRCH-Practitioner-family-exact-case",
+            "-SRCH-Practitioner-given-exact-case",
+            "-SRCH-Practitioner-name-exact-case",
+        ],
+    ),
+];
+
+/// Whether `id` is a generated search check.
+fn generated(id: &str) -> bool {
+    id.starts_with("SRCH-")
+}
+
+/// Runs the built-in checklist against the reference server with `defects` on, with the extra
+/// command-line `args`.
+fn run_against(defects: &[Defect], args: &[&str], out: &Path) -> Output {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let server = runtime
         .block_on(start(ServerOptions {
@@ -27,23 +180,41 @@ fn run_against(defects: &[Defect], out: &Path) -> Output {
         .args([
             "run",
             "--no-progress",
+            // Some defects break only SHOULD checks; they must still gate a run that asks.
+            "--fail-on",
+            "should",
             "--target",
             &server.base_url(),
             "--out",
         ])
         .arg(out)
+        .args(args)
         .output()
         .expect("assure runs");
     runtime.block_on(server.shutdown()).expect("server stops");
     output
 }
 
-/// Test ids by status, from a report.json.
+/// Test ids by status (failed, skipped, errored), from a report.json.
 fn statuses(out: &Path) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+    let (failed, skipped, other, _) = all_statuses(out);
+    (failed, skipped, other)
+}
+
+/// Test ids by status (failed, skipped, errored) and every test id, from a report.json.
+fn all_statuses(
+    out: &Path,
+) -> (
+    BTreeSet<String>,
+    BTreeSet<String>,
+    BTreeSet<String>,
+    BTreeSet<String>,
+) {
     let report: Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).expect("report.json"))
             .expect("report.json is JSON");
     let (mut failed, mut skipped, mut other) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut all = BTreeSet::new();
     for test in report["suites"]
         .as_array()
         .expect("suites")
@@ -51,6 +222,7 @@ fn statuses(out: &Path) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>
         .flat_map(|s| s["tests"].as_array().expect("tests").iter())
     {
         let id = test["id"].as_str().expect("id").to_string();
+        all.insert(id.clone());
         match test["status"].as_str().expect("status") {
             "fail" => failed.insert(id),
             "skip" => skipped.insert(id),
@@ -58,7 +230,7 @@ fn statuses(out: &Path) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>
             _ => other.insert(id),
         };
     }
-    (failed, skipped, other)
+    (failed, skipped, other, all)
 }
 
 fn ids(list: &[&str]) -> BTreeSet<String> {
@@ -67,11 +239,37 @@ fn ids(list: &[&str]) -> BTreeSet<String> {
 
 /// Asserts that `defect` fails exactly `failing`, skips exactly `skipped`, and gates the run.
 fn assert_defect_breaks(defect: &str, failing: &[&str], skipped: &[&str]) {
+    assert_defect_breaks_with(defect, &[], failing, skipped);
+}
+
+/// [`assert_defect_breaks`] with extra command-line `args`.
+fn assert_defect_breaks_with(defect: &str, args: &[&str], failing: &[&str], skipped: &[&str]) {
     let defect: Defect = defect.parse().expect("a known defect");
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run_against(&[defect], out.path());
+    let output = run_against(&[defect], args, out.path());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let (failed, was_skipped, errored) = statuses(out.path());
+    let (failed, was_skipped, errored, all) = all_statuses(out.path());
+    let (generated_failed, failed): (BTreeSet<String>, BTreeSet<String>) =
+        failed.into_iter().partition(|id| generated(id));
+    let expected_generated = GENERATED_FAILURES
+        .iter()
+        .find(|(name, _)| *name == defect.name())
+        .map_or(&[][..], |(_, ids)| *ids);
+    let expected_generated: BTreeSet<String> = match expected_generated.split_first() {
+        Some((&"*", except)) => all
+            .iter()
+            .filter(|id| generated(id) && !GENERATED_SKIPS.contains(&id.as_str()))
+            .filter(|id| !except.contains(&format!("-{id}").as_str()))
+            .cloned()
+            .collect(),
+        _ => ids(expected_generated),
+    };
+    assert_eq!(
+        generated_failed, expected_generated,
+        "failing generated checks with {defect}\n{stdout}"
+    );
+    let skipped: Vec<&str> = skipped.iter().chain(GENERATED_SKIPS).copied().collect();
+    let skipped = &skipped[..];
     assert_eq!(
         failed,
         ids(failing),
@@ -96,10 +294,10 @@ fn assert_defect_breaks(defect: &str, failing: &[&str], skipped: &[&str]) {
 #[test]
 fn the_clean_reference_server_passes_every_check() {
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run_against(&[], out.path());
+    let output = run_against(&[], &[], out.path());
     let (failed, skipped, errored) = statuses(out.path());
     assert!(
-        failed.is_empty() && skipped.is_empty() && errored.is_empty(),
+        failed.is_empty() && skipped == ids(GENERATED_SKIPS) && errored.is_empty(),
         "failed {failed:?} skipped {skipped:?} errored {errored:?}"
     );
     assert_eq!(output.status.code(), Some(0));
@@ -154,7 +352,7 @@ fn missing_bundle_type() {
             "CORE-SRCH-PAT-NHS",
             "CORE-SRCH-PAT-POST",
         ],
-        &[],
+        &["CORE-SRCH-LENIENT-01"],
     );
 }
 
@@ -204,7 +402,11 @@ fn delete_not_effective() {
 
 #[test]
 fn no_next_link() {
-    assert_defect_breaks("no-next-link", &["CORE-SRCH-PAGE-01"], &[]);
+    assert_defect_breaks(
+        "no-next-link",
+        &["CORE-SRCH-PAGE-01", "CORE-SRCH-PAGE-02"],
+        &[],
+    );
 }
 
 #[test]
@@ -219,4 +421,132 @@ fn nonconformant_patients() {
         &["CORE-PROF-PAT", "CORE-PROF-SEARCHSET"],
         &[],
     );
+}
+
+#[test]
+fn search_ignores_identifier() {
+    assert_defect_breaks(
+        "search-ignores-identifier",
+        &["CORE-SRCH-PAT-IDENT", "CORE-SRCH-PAT-NHS"],
+        &[],
+    );
+}
+
+#[test]
+fn exact_as_default() {
+    assert_defect_breaks("exact-as-default", &[], &[]);
+}
+
+#[test]
+fn date_gt_as_ge() {
+    assert_defect_breaks("date-gt-as-ge", &[], &[]);
+}
+
+#[test]
+fn next_repeats_page() {
+    assert_defect_breaks("next-repeats-page", &["CORE-SRCH-PAGE-02"], &[]);
+}
+
+#[test]
+fn ignores_count() {
+    assert_defect_breaks(
+        "ignores-count",
+        &["CORE-SRCH-PAGE-01", "CORE-SRCH-PAGE-02"],
+        &[],
+    );
+}
+
+#[test]
+fn include_missing() {
+    assert_defect_breaks("include-missing", &["CORE-SRCH-INCLUDE-01"], &[]);
+}
+
+#[test]
+fn strict_handling_ignored() {
+    assert_defect_breaks("strict-handling-ignored", &["CORE-SRCH-STRICT-01"], &[]);
+}
+
+#[test]
+fn malformed_date_500() {
+    assert_defect_breaks("malformed-date-500", &["CORE-SRCH-MALFORMED-01"], &[]);
+}
+
+#[test]
+fn search_adds_non_match() {
+    assert_defect_breaks(
+        "search-adds-non-match",
+        &[
+            "CORE-SRCH-ALLERGY-PATIENT",
+            "CORE-SRCH-COND-PATIENT",
+            "CORE-SRCH-ENC-PATIENT",
+            "CORE-SRCH-MEDREQ-PATIENT",
+            "CORE-SRCH-OBS-PATIENT",
+            "CORE-SRCH-PAT-BIRTHDATE",
+            "CORE-SRCH-PAT-FAMILY",
+            "CORE-SRCH-PAT-FAMILY-GENDER",
+            "CORE-SRCH-PAT-GENDER",
+            "CORE-SRCH-PAT-GIVEN",
+            "CORE-SRCH-PAT-GIVEN-GENDER",
+            "CORE-SRCH-PAT-ID",
+            "CORE-SRCH-PAT-IDENT",
+            "CORE-SRCH-PAT-NAME",
+            "CORE-SRCH-PAT-NAME-BIRTHDATE",
+            "CORE-SRCH-PAT-NAME-GENDER",
+            "CORE-SRCH-PAT-NHS",
+            "CORE-SRCH-PAT-POST",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn search_drops_match() {
+    // The test patient is supplied: found by a search that drops it, every check would be
+    // skipped for want of test data. The clinical items are still found by searches that drop
+    // their only match, so their checks are skipped.
+    assert_defect_breaks_with(
+        "search-drops-match",
+        &["--var", "patient_id=amelia-jones"],
+        &[
+            "CORE-SRCH-INCLUDE-01",
+            "CORE-SRCH-PAT-BIRTHDATE",
+            "CORE-SRCH-PAT-FAMILY-GENDER",
+            "CORE-SRCH-PAT-GIVEN",
+            "CORE-SRCH-PAT-GIVEN-GENDER",
+            "CORE-SRCH-PAT-ID",
+            "CORE-SRCH-PAT-IDENT",
+            "CORE-SRCH-PAT-NAME-BIRTHDATE",
+            "CORE-SRCH-PAT-NAME-GENDER",
+            "CORE-SRCH-PAT-NHS",
+        ],
+        &[
+            "CORE-PROF-ALLERGY",
+            "CORE-PROF-COND",
+            "CORE-PROF-ENC",
+            "CORE-PROF-MEDREQ",
+            "CORE-READ-ALLERGY",
+            "CORE-READ-COND",
+            "CORE-READ-ENC",
+            "CORE-READ-MEDREQ",
+            "CORE-SRCH-ALLERGY-PATIENT",
+            "CORE-SRCH-COND-PATIENT",
+            "CORE-SRCH-ENC-PATIENT",
+            "CORE-SRCH-MEDREQ-PATIENT",
+        ],
+    );
+}
+
+#[test]
+fn sort_ignored() {
+    assert_defect_breaks("sort-ignored", &["CORE-SRCH-SORT-01"], &[]);
+}
+
+#[test]
+fn wrong_total() {
+    assert_defect_breaks("wrong-total", &["CORE-SRCH-TOTAL-01"], &[]);
+}
+
+#[test]
+fn self_link_claims_ignored() {
+    assert_defect_breaks("self-link-claims-ignored", &["CORE-SRCH-LENIENT-01"], &[]);
 }

@@ -185,6 +185,7 @@ fn suite(tests: Vec<TestCase>) -> Suite {
         variables: IndexMap::new(),
         data: Vec::new(),
         tests,
+        generate: None,
         source: SuiteSource::default(),
     }
 }

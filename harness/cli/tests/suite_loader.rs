@@ -293,6 +293,7 @@ fn expected_full_suite(path: &Path) -> Suite {
                 ],
             },
         ],
+        generate: None,
         source: assure::suite::SuiteSource {
             path: path.display().to_string(),
             sha256: hex::encode(Sha256::digest(&bytes)),

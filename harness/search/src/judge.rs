@@ -119,7 +119,7 @@ fn needs_more_than_the_resource(kind: ParamType, modifier: Option<&Modifier>) ->
 }
 
 /// The values the parameter's expression finds in `resource`.
-fn find<'a>(
+pub(crate) fn find<'a>(
     resource: &'a Element,
     model: &'a dyn ModelInfo,
     parameter: &'a SearchParameter,

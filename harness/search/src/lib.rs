@@ -39,6 +39,7 @@ mod registry;
 mod string;
 mod token;
 mod uri;
+mod values;
 
 pub use criterion::{Criterion, CriterionError, SearchValue, Test};
 pub use date::DateValue;
@@ -52,3 +53,4 @@ pub use quantity::{QuantityValue, UCUM};
 pub use reference::ReferenceValue;
 pub use registry::SearchParameters;
 pub use token::{System, Token};
+pub use values::{FoundValue, values};

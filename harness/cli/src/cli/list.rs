@@ -73,6 +73,15 @@ fn render_text(plan: &Plan) -> String {
             "{} — {} ({})\n",
             suite.id, suite.title, suite.source.path
         ));
+        if let Some(generator) = &suite.generate {
+            let types = match &generator.types {
+                Some(types) => types.join(", "),
+                None => "every type it claims".to_owned(),
+            };
+            out.push_str(&format!(
+                "  SRCH-<Type>-<code>[-<variant>]  expands at run time from the target's CapabilityStatement ({types})\n"
+            ));
+        }
         for test in &suite.tests {
             out.push_str(&format!(
                 "  {:width$}  {:<6}  {}\n",

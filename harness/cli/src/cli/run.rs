@@ -84,8 +84,13 @@ async fn run_against(
             });
         }
     };
+    let generated = if plan.suites.iter().any(|s| s.generate.is_some()) {
+        " and the generated search checks"
+    } else {
+        ""
+    };
     eprintln!(
-        "running {} tests against {}{}",
+        "running {} tests{generated} against {}{}",
         plan.len(),
         target.base_url,
         if embedded {

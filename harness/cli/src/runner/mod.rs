@@ -13,6 +13,7 @@ mod plan;
 mod request;
 mod response;
 mod run;
+mod search;
 mod template;
 mod variables;
 

@@ -10,7 +10,9 @@ use std::collections::{HashMap, HashSet};
 use indexmap::IndexMap;
 use thiserror::Error;
 
-use crate::suite::{DataItem, Suite, TestCase, data_variables, test_variables};
+use crate::suite::{
+    DataItem, SearchGenerator, Suite, TestCase, data_variables, test_variables, variables_in,
+};
 
 /// Which tests to run. Empty lists select everything; when both are given a test must match
 /// an id pattern *and* carry one of the tags.
@@ -31,14 +33,37 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// Whether a test `generator` makes at run time (`SRCH-<Type>-…`, tagged `search`,
+    /// `generated` and the type in lower case) may be selected.
+    fn may_select_generated(&self, generator: &SearchGenerator) -> bool {
+        let id_ok = self.ids.is_empty()
+            || self.ids.iter().any(|pattern| {
+                let head = pattern.split('*').next().unwrap_or_default();
+                head.starts_with("SRCH-") || "SRCH-".starts_with(head)
+            });
+        let tag_ok = self.tags.is_empty()
+            || self.tags.iter().any(|tag| {
+                matches!(tag.as_str(), "search" | "generated")
+                    || generator
+                        .types
+                        .as_ref()
+                        .is_none_or(|types| types.iter().any(|t| t.to_ascii_lowercase() == *tag))
+            });
+        id_ok && tag_ok
+    }
+}
+
 /// The selected tests, grouped by suite in run order, and the data they read.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// Suites with at least one planned test; each holds only its planned tests.
+    /// Suites with at least one planned test or a generator; each holds only its planned tests.
     pub suites: Vec<Suite>,
     /// The data items the planned tests read (directly or through other items), each after
     /// the items it reads.
     pub data: Vec<PlannedItem>,
+    /// The filter, for the tests generators make at run time.
+    pub filter: Filter,
 }
 
 /// A data item to discover, with the variables of the suite that declares it.
@@ -84,7 +109,13 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
         .filter(|t| filter.selects(t))
         .map(|t| t.id.as_str())
         .collect();
-    if pending.is_empty() {
+    let generates = |suite: &Suite| {
+        suite
+            .generate
+            .as_ref()
+            .is_some_and(|g| filter.may_select_generated(g))
+    };
+    if pending.is_empty() && !suites.iter().any(generates) {
         return Err(PlanError::NothingSelected {
             ids: filter.ids.clone(),
             tags: filter.tags.clone(),
@@ -97,7 +128,7 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
             pending.extend(test.needs.iter().map(String::as_str));
         }
     }
-    let data = planned_data(suites, &selected);
+    let data = planned_data(suites, &selected, &generates);
     let suites = suites
         .iter()
         .filter_map(|suite| {
@@ -107,17 +138,26 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
                 .filter(|t| selected.contains(t.id.as_str()))
                 .cloned()
                 .collect();
-            (!tests.is_empty()).then(|| Suite {
+            (!tests.is_empty() || generates(suite)).then(|| Suite {
                 tests,
                 ..suite.clone()
             })
         })
         .collect();
-    Ok(Plan { suites, data })
+    Ok(Plan {
+        suites,
+        data,
+        filter: filter.clone(),
+    })
 }
 
-/// The data items the `selected` tests read, with the items those read, dependencies first.
-fn planned_data(suites: &[Suite], selected: &HashSet<&str>) -> Vec<PlannedItem> {
+/// The data items the `selected` tests and the planned generators' samples read, with the
+/// items those read, dependencies first.
+fn planned_data(
+    suites: &[Suite],
+    selected: &HashSet<&str>,
+    generates: &dyn Fn(&Suite) -> bool,
+) -> Vec<PlannedItem> {
     let items: HashMap<&str, (&DataItem, &Suite)> = suites
         .iter()
         .flat_map(|suite| {
@@ -133,7 +173,15 @@ fn planned_data(suites: &[Suite], selected: &HashSet<&str>) -> Vec<PlannedItem> 
         .iter()
         .flat_map(|s| &s.tests)
         .filter(|test| selected.contains(test.id.as_str()))
-        .flat_map(test_variables);
+        .flat_map(test_variables)
+        .chain(
+            suites
+                .iter()
+                .filter(|suite| generates(suite))
+                .filter_map(|suite| suite.generate.as_ref())
+                .flat_map(|generator| generator.sample.values())
+                .flat_map(|template| variables_in(template)),
+        );
     for name in wanted {
         place(name, &items, &mut placed, &mut ordered);
     }
@@ -220,6 +268,7 @@ mod tests {
             variables: IndexMap::new(),
             data: Vec::new(),
             tests,
+            generate: None,
             source: SuiteSource::default(),
         }
     }

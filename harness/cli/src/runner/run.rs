@@ -16,11 +16,12 @@ use super::data::{Discovered, Unavailable, discover};
 use super::events::{EventSink, RunEvent};
 use super::execute::{Context, execute};
 use super::plan::Plan;
+use super::search;
 use super::variables::Scope;
 use crate::results::{
     DataStatus, RunResult, SCHEMA_VERSION, Status, SuiteResult, Summary, TestResult, ToolInfo,
 };
-use crate::suite::{TestCase, test_variables};
+use crate::suite::{TestCase, test_variables, variables_in};
 
 /// What a finished test tells the tests that need it.
 #[derive(Debug)]
@@ -38,6 +39,8 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         .format(&Rfc3339)
         .unwrap_or_default();
     let clock = Instant::now();
+    let (plan, generated) = search::expand(plan, &config.client).await;
+    let generated = Arc::new(generated);
     sink.emit(&RunEvent::Started { total: plan.len() });
 
     let semaphore = Arc::new(Semaphore::new(config.concurrency.max(1)));
@@ -71,15 +74,19 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                 .filter_map(|need| Some((need.clone(), receivers.get(need)?.clone())))
                 .collect();
             let sender = senders.remove(&test.id);
-            let unassessable = unassessable(test, &unavailable);
+            let unassessable = unassessable(test, &unavailable).or_else(|| {
+                let (check, _) = generated.get(&test.id)?;
+                unassessable_sample(test, check.sample.as_deref()?, &unavailable)
+            });
             let test = Arc::new(test.clone());
             let task = {
                 let (test, semaphore, sink) = (test.clone(), semaphore.clone(), sink.clone());
-                let (client, defaults, overrides, validation) = (
+                let (client, defaults, overrides, validation, generated) = (
                     client.clone(),
                     defaults.clone(),
                     overrides.clone(),
                     validation.clone(),
+                    generated.get(&test.id),
                 );
                 async move {
                     let settled = match unassessable {
@@ -102,7 +109,19 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                                 overrides: &overrides,
                                 validation: &validation,
                             };
-                            execute(&test, &context, inherited).await
+                            match generated {
+                                Some((check, parameters)) => {
+                                    let result = search::execute(
+                                        &test,
+                                        &check,
+                                        parameters.as_deref(),
+                                        &context,
+                                    )
+                                    .await;
+                                    (result, inherited)
+                                }
+                                None => execute(&test, &context, inherited).await,
+                            }
                         }
                     };
                     if let Some(sender) = sender {
@@ -167,7 +186,25 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
 /// The result of `test` when it reads a data item that could not be had: skipped when the
 /// item is missing, errored when looking for it failed.
 fn unassessable(test: &TestCase, unavailable: &HashMap<String, Unavailable>) -> Option<TestResult> {
-    let (name, why) = test_variables(test)
+    unassessable_because(test, test_variables(test), unavailable)
+}
+
+/// Like [`unassessable`], for a generated check whose sample id template reads a data item.
+fn unassessable_sample(
+    test: &TestCase,
+    sample: &str,
+    unavailable: &HashMap<String, Unavailable>,
+) -> Option<TestResult> {
+    unassessable_because(test, variables_in(sample), unavailable)
+}
+
+/// The verdict of `test` when one of the variables it `reads` is an unavailable data item.
+fn unassessable_because(
+    test: &TestCase,
+    reads: Vec<&str>,
+    unavailable: &HashMap<String, Unavailable>,
+) -> Option<TestResult> {
+    let (name, why) = reads
         .into_iter()
         .find_map(|name| Some((name, unavailable.get(name)?)))?;
     Some(match why.status {

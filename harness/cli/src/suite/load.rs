@@ -152,6 +152,7 @@ fn parse_source(source: SourceFile) -> Result<Parsed, Diagnostic> {
         variables: document.variables,
         data: document.data,
         tests: document.tests,
+        generate: document.generate,
         source: SuiteSource {
             path: source.name,
             sha256,

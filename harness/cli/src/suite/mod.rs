@@ -8,6 +8,7 @@ mod check;
 mod convert;
 mod embedded;
 mod error;
+mod generate;
 pub mod interpolate;
 mod load;
 mod model;
@@ -16,6 +17,7 @@ mod yaml;
 
 pub use embedded::load_embedded;
 pub use error::{Diagnostic, LoadError, Position};
+pub use generate::{SEARCH_VARIANTS, SearchGenerator};
 pub use interpolate::{UnknownVariable, interpolate, variables_in};
 pub use load::{load_paths, load_str};
 pub use model::*;

@@ -3,6 +3,7 @@
 //! it concerns.
 
 mod data;
+mod generated;
 mod needs;
 mod overrides;
 mod regexes;
@@ -31,6 +32,7 @@ pub(crate) fn check(suites: &[Parsed], overrides: &IndexMap<String, String>) -> 
     regexes::check(&mut report);
     variables::check(&mut report, &graph, overrides);
     overrides::check(&mut report, overrides);
+    generated::check(&mut report);
     report.diagnostics
 }
 

@@ -1,11 +1,14 @@
 //! The top of a suite file and its tests.
 
+use super::Result;
 use super::data::item;
+use super::generate::generate;
 use super::keys::Keys;
+use super::level::level;
 use super::step::step;
 use super::values::{Text, VARIABLE_NAME, entries, list, mapping};
-use super::{Problem, Result};
-use crate::suite::model::{DataItem, Level, TestCase};
+use crate::suite::SearchGenerator;
+use crate::suite::model::{DataItem, TestCase};
 use crate::suite::yaml::Node;
 use indexmap::IndexMap;
 
@@ -22,6 +25,7 @@ pub(crate) struct SuiteDocument {
     pub(crate) variables: IndexMap<String, String>,
     pub(crate) data: Vec<DataItem>,
     pub(crate) tests: Vec<TestCase>,
+    pub(crate) generate: Option<SearchGenerator>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,6 +37,7 @@ enum SuiteKey {
     Variables,
     Data,
     Tests,
+    Generate,
 }
 
 const SUITE_KEYS: Keys<SuiteKey> = Keys::new(
@@ -45,6 +50,7 @@ const SUITE_KEYS: Keys<SuiteKey> = Keys::new(
         ("variables", SuiteKey::Variables),
         ("data", SuiteKey::Data),
         ("tests", SuiteKey::Tests),
+        ("generate", SuiteKey::Generate),
     ],
 );
 
@@ -54,7 +60,7 @@ pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {
     let (mut id, mut title, mut fhir_version, mut description) = (None, None, None, None);
     let mut variables = IndexMap::new();
     let mut data = Vec::new();
-    let mut tests = None;
+    let (mut tests, mut generated) = (None, None);
     for (key, value) in mapping(root, "a suite: a mapping with `id`, `title` and `tests`")? {
         match SUITE_KEYS.check(key, &mut seen)? {
             SuiteKey::Id => id = Some(Text::name("a suite id").read(value)?),
@@ -70,6 +76,7 @@ pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {
             }
             SuiteKey::Data => data = list(value, "a list of data items", true, item)?,
             SuiteKey::Tests => tests = Some(list(value, "a list of tests", true, test)?),
+            SuiteKey::Generate => generated = Some(generate(value)?),
         }
     }
     Ok(SuiteDocument {
@@ -79,7 +86,11 @@ pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {
         description,
         variables,
         data,
-        tests: SUITE_KEYS.required(tests, SuiteKey::Tests, root)?,
+        tests: match (tests, &generated) {
+            (None, Some(_)) => Vec::new(),
+            (tests, _) => SUITE_KEYS.required(tests, SuiteKey::Tests, root)?,
+        },
+        generate: generated,
     })
 }
 
@@ -148,17 +159,4 @@ fn test(node: &Node) -> Result<TestCase> {
         needs,
         steps: TEST_KEYS.required(steps, TestKey::Steps, node)?,
     })
-}
-
-fn level(node: &Node) -> Result<Level> {
-    let text = Text::any("SHALL, SHOULD or MAY").read(node)?;
-    [Level::Shall, Level::Should, Level::May]
-        .into_iter()
-        .find(|level| level.as_str() == text)
-        .ok_or_else(|| {
-            Problem::at(
-                node,
-                format!("unknown level `{text}`, expected SHALL, SHOULD or MAY"),
-            )
-        })
 }

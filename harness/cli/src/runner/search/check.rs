@@ -1,0 +1,552 @@
+//! Runs one generated search check: take a value from a sample resource, search by it, and
+//! judge what comes back.
+//!
+//! - **Shape**: every page answers 200 with a `searchset` Bundle, and every entry has a
+//!   `fullUrl`. A 4xx on the first page is a claimed parameter refused.
+//! - **Precision**: every `match` entry (or entry without a mode) satisfies the criterion, as
+//!   `assure_search::judge` decides by the SearchParameter's expression. `DoesNotMatch` fails
+//!   the check naming the entry and the rule; `Undecided` is noted and never fails.
+//! - **Recall**: the resource the value was taken from is among the matches of the pages read,
+//!   when the judge says it matches the criterion itself.
+//!
+//! No resource to take a value from, or none with a value, is a skip with the reason: the
+//! server need not hold such data.
+
+use std::time::Instant;
+
+use assure_model::{Element, Format, parse};
+use assure_search::{Criterion, Judgement, SearchParameter, SearchParameters, judge, values};
+use serde_json::Value;
+
+use super::expand::{Part, Planned, SearchCheck};
+use super::pages::{Pages, search};
+use super::sample::sample;
+use super::value::query_value;
+use super::variant::Variant;
+use crate::results::{AssertionResult, Status, StepResult, TestResult};
+use crate::runner::execute::Context;
+use crate::runner::template;
+use crate::runner::variables::{Lookup, Scope};
+use crate::suite::TestCase;
+
+/// How many undecided entries a passing check's message lists.
+const NOTES_SHOWN: usize = 3;
+
+/// Runs the generated test `test`.
+pub(crate) async fn execute(
+    test: &TestCase,
+    check: &SearchCheck,
+    parameters: Option<&SearchParameters>,
+    context: &Context<'_>,
+) -> TestResult {
+    let started = Instant::now();
+    let mut run = Run::default();
+    let (status, message) = match (&check.plan, parameters) {
+        (Planned::Ready(parts), Some(parameters)) => {
+            run.go(check, parts, parameters, context).await
+        }
+        (Planned::Skip(reason), _) => (Status::Skip, reason.clone()),
+        (Planned::Error(reason), _) => (Status::Error, reason.clone()),
+        (Planned::Ready(_), None) => (Status::Error, "no search definitions loaded".into()),
+    };
+    let redactor = context.client.redactor();
+    let message = (!message.is_empty()).then(|| redactor.redact_text(&message));
+    TestResult {
+        id: test.id.clone(),
+        title: test.title.clone(),
+        level: test.level,
+        tags: test.tags.clone(),
+        requirement: test.requirement.clone(),
+        status,
+        message,
+        duration_ms: started.elapsed().as_millis() as u64,
+        steps: run
+            .steps
+            .into_iter()
+            .map(|mut step| {
+                for a in &mut step.assertions {
+                    a.description = redactor.redact_text(&a.description);
+                    a.expected = redactor.redact_text(&a.expected);
+                    a.actual = redactor.redact_text(&a.actual);
+                }
+                step
+            })
+            .collect(),
+    }
+}
+
+/// The steps recorded so far.
+#[derive(Default)]
+struct Run {
+    steps: Vec<StepResult>,
+}
+
+/// A value taken from a sample.
+struct Taken {
+    id: String,
+    element: Element,
+    /// One value per part.
+    values: Vec<String>,
+}
+
+/// All of `judgements` (AND): a mismatch if one is, else undecided if one is, else a match.
+fn all_of(judgements: Vec<Judgement>) -> Judgement {
+    let mut undecided = None;
+    for judgement in judgements {
+        match judgement {
+            Judgement::Matches => {}
+            Judgement::DoesNotMatch { .. } => return judgement,
+            Judgement::Undecided { .. } => undecided = undecided.or(Some(judgement)),
+        }
+    }
+    undecided.unwrap_or(Judgement::Matches)
+}
+
+impl Run {
+    async fn go(
+        &mut self,
+        check: &SearchCheck,
+        parts: &[Part],
+        parameters: &SearchParameters,
+        context: &Context<'_>,
+    ) -> (Status, String) {
+        let client = context.client;
+        let resource_type = &check.resource_type;
+        let sample_id = match &check.sample {
+            Some(template_text) => {
+                let captures = Scope::default();
+                let lookup = Lookup {
+                    binding: None,
+                    captures: &captures,
+                    overrides: context.overrides,
+                    defaults: context.defaults,
+                };
+                match template::text(template_text, &lookup) {
+                    Ok(id) => Some(id),
+                    Err(error) => return (Status::Error, format!("sample: {error}")),
+                }
+            }
+            None => None,
+        };
+        let sampled = sample(client, resource_type, sample_id.as_deref()).await;
+        self.steps.push(StepResult {
+            name: match &sample_id {
+                Some(id) => format!("read the sample {resource_type}/{id}"),
+                None => format!("take a sample {resource_type}"),
+            },
+            exchanges: sampled.exchange.into_iter().collect(),
+            assertions: Vec::new(),
+            error: None,
+        });
+        if let Some(reason) = sampled.reason {
+            let status = if sampled.transport {
+                Status::Error
+            } else {
+                Status::Skip
+            };
+            return (status, reason);
+        }
+        let taken = match take(&sampled.resources, resource_type, parts, parameters, client) {
+            Ok(taken) => taken,
+            Err(reason) => return (Status::Skip, reason),
+        };
+        let mut pairs = Vec::new();
+        let mut criteria = Vec::new();
+        for (part, value) in parts.iter().zip(&taken.values) {
+            let (name, judged_name) = match part.variant.modifier() {
+                Some(modifier) => (
+                    format!("{}:{modifier}", part.name),
+                    format!("{}:{modifier}", part.definition.code),
+                ),
+                None => (part.name.clone(), part.definition.code.clone()),
+            };
+            match Criterion::parse(parameters, resource_type, &judged_name, value) {
+                Ok(criterion) => criteria.push(criterion),
+                Err(error) => return (Status::Error, format!("cannot judge the search: {error}")),
+            }
+            pairs.push((name, value.clone()));
+        }
+        let judge_all = |element: &Element| {
+            all_of(
+                criteria
+                    .iter()
+                    .map(|c| judge(element, parameters, c))
+                    .collect(),
+            )
+        };
+        let mut notes = Vec::new();
+        let recall_required = match judge_all(&taken.element) {
+            Judgement::Matches => true,
+            other => {
+                notes.push(format!(
+                    "recall not checked: whether {resource_type}/{} itself matches is {} ({})",
+                    taken.id,
+                    if other.is_undecided() {
+                        "undecided"
+                    } else {
+                        "denied by the judge"
+                    },
+                    other.reason().unwrap_or_default()
+                ));
+                false
+            }
+        };
+        let query = pairs
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let pages = search(client, resource_type, pairs).await;
+        let mut step = StepResult {
+            name: format!(
+                "search {resource_type}?{query} (value from {resource_type}/{})",
+                taken.id
+            ),
+            exchanges: pages.exchanges.clone(),
+            assertions: Vec::new(),
+            error: None,
+        };
+        if let Some(error) = &pages.transport_error {
+            step.error = Some(error.clone());
+            self.steps.push(step);
+            return (Status::Error, error.clone());
+        }
+        let verdict = judge_pages(
+            &pages,
+            resource_type,
+            parts,
+            &judge_all,
+            &taken,
+            recall_required,
+            &query,
+            &mut step.assertions,
+            &mut notes,
+        );
+        self.steps.push(step);
+        match verdict {
+            Some((status, message)) => (status, message),
+            None => (Status::Pass, notes.join("; ")),
+        }
+    }
+}
+
+/// The first sample with a value for every part, or why none has.
+fn take(
+    resources: &[Value],
+    resource_type: &str,
+    parts: &[Part],
+    parameters: &SearchParameters,
+    client: &crate::http::Client,
+) -> Result<Taken, String> {
+    let mut first_reason = None;
+    'resources: for resource in resources {
+        let id = resource
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let bytes = serde_json::to_vec(resource).unwrap_or_default();
+        let element = match parse(&bytes, Format::Json) {
+            Ok(parsed) => parsed.root,
+            Err(error) => {
+                first_reason.get_or_insert(format!(
+                    "the sample {resource_type}/{id} does not parse: {error}"
+                ));
+                continue;
+            }
+        };
+        let mut taken = Vec::new();
+        for part in parts {
+            let definition = &part.definition;
+            let value = values(&element, parameters, definition).and_then(|found| {
+                if found.is_empty() {
+                    return Err(format!("{} finds nothing", expression(definition)));
+                }
+                query_value(
+                    &found,
+                    definition.kind,
+                    part.variant,
+                    client.base_url().as_str(),
+                )
+            });
+            match value {
+                Ok(value) => taken.push(value),
+                Err(why) => {
+                    first_reason.get_or_insert(format!(
+                        "the sample {resource_type}/{id} has no value for {}{}: {why}",
+                        part.name,
+                        match part.variant.name() {
+                            Some(_) => format!(
+                                " to search by ({})",
+                                part.variant.describe(definition.kind)
+                            ),
+                            None => String::new(),
+                        }
+                    ));
+                    continue 'resources;
+                }
+            }
+        }
+        return Ok(Taken {
+            id: id.to_owned(),
+            element,
+            values: taken,
+        });
+    }
+    let reason = first_reason.unwrap_or_default();
+    Err(match resources.len() {
+        1 => reason,
+        n => format!("none of the {n} {resource_type}s sampled has a usable value; {reason}"),
+    })
+}
+
+fn expression(definition: &SearchParameter) -> String {
+    format!(
+        "`{}`",
+        definition.expression.as_deref().unwrap_or(&definition.code)
+    )
+}
+
+fn assertion(
+    description: impl Into<String>,
+    passed: bool,
+    expected: impl Into<String>,
+    actual: impl Into<String>,
+) -> AssertionResult {
+    AssertionResult {
+        description: description.into(),
+        passed,
+        expected: expected.into(),
+        actual: actual.into(),
+    }
+}
+
+/// Checks the pages; the failing (or skipping) verdict, or `None` when the check passes.
+#[allow(clippy::too_many_arguments)]
+fn judge_pages(
+    pages: &Pages,
+    resource_type: &str,
+    parts: &[Part],
+    judge_all: &dyn Fn(&Element) -> Judgement,
+    taken: &Taken,
+    recall_required: bool,
+    query: &str,
+    assertions: &mut Vec<AssertionResult>,
+    notes: &mut Vec<String>,
+) -> Option<(Status, String)> {
+    let first = pages.statuses.first().copied().unwrap_or_default();
+    if (400..500).contains(&first) {
+        assertions.push(assertion(
+            "the server accepts the search parameter it claims",
+            false,
+            "200",
+            first.to_string(),
+        ));
+        if let Some(part) = parts
+            .iter()
+            .find(|p| p.variant == Variant::Id && p.definition.target.len() != 1)
+        {
+            return Some((
+                Status::Skip,
+                format!(
+                    "{resource_type}?{query} was refused ({first}): {} can refer to {} types, and a server may require the type with an id",
+                    part.name,
+                    part.definition.target.len()
+                ),
+            ));
+        }
+        return Some((
+            Status::Fail,
+            format!("claimed but refused: {resource_type}?{query} answered {first}"),
+        ));
+    }
+    let statuses: Vec<String> = pages.statuses.iter().map(u16::to_string).collect();
+    let all_ok = pages.statuses.iter().all(|s| *s == 200);
+    assertions.push(assertion(
+        "every page answers 200",
+        all_ok,
+        "200",
+        statuses.join(", "),
+    ));
+    if !all_ok {
+        return Some((
+            Status::Fail,
+            format!("{resource_type}?{query}: status {}", statuses.join(", ")),
+        ));
+    }
+    let bundle_types: Vec<String> = pages
+        .bodies
+        .iter()
+        .map(|body| match body {
+            Some(body) if body.get("resourceType").and_then(Value::as_str) == Some("Bundle") => {
+                body.get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("no type")
+                    .to_owned()
+            }
+            Some(_) => "not a Bundle".to_owned(),
+            None => "not JSON".to_owned(),
+        })
+        .collect();
+    let searchsets = bundle_types.iter().all(|t| t == "searchset");
+    assertions.push(assertion(
+        "every page is a searchset Bundle",
+        searchsets,
+        "searchset",
+        bundle_types.join(", "),
+    ));
+    if !searchsets {
+        return Some((
+            Status::Fail,
+            format!(
+                "{resource_type}?{query}: a page is {}, not a searchset Bundle",
+                bundle_types.join(", ")
+            ),
+        ));
+    }
+    let entries: Vec<&Value> = pages
+        .bodies
+        .iter()
+        .flatten()
+        .filter_map(|b| b.get("entry").and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let without_full_url = entries
+        .iter()
+        .filter(|e| e.get("fullUrl").and_then(Value::as_str).is_none())
+        .count();
+    assertions.push(assertion(
+        "every entry has a fullUrl",
+        without_full_url == 0,
+        "a fullUrl on each entry",
+        format!("{without_full_url} of {} entries without", entries.len()),
+    ));
+    let matches: Vec<&Value> = entries
+        .iter()
+        .copied()
+        .filter(|e| {
+            e.pointer("/search/mode")
+                .and_then(Value::as_str)
+                .is_none_or(|m| m == "match")
+        })
+        .collect();
+    let mut mismatches = Vec::new();
+    let mut undecided = Vec::new();
+    for entry in &matches {
+        let label = entry_label(entry);
+        let Some(resource) = entry.get("resource") else {
+            mismatches.push(format!("{label}: a match entry without a resource"));
+            continue;
+        };
+        let actual_type = resource
+            .get("resourceType")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        if actual_type != resource_type {
+            mismatches.push(format!(
+                "{label}: a {actual_type} among the matches of a {resource_type} search"
+            ));
+            continue;
+        }
+        let bytes = serde_json::to_vec(resource).unwrap_or_default();
+        match parse(&bytes, Format::Json) {
+            Ok(parsed) => match judge_all(&parsed.root) {
+                Judgement::Matches => {}
+                Judgement::DoesNotMatch { reason } => mismatches.push(format!("{label}: {reason}")),
+                Judgement::Undecided { reason } => undecided.push(format!("{label}: {reason}")),
+            },
+            Err(error) => undecided.push(format!("{label}: does not parse ({error})")),
+        }
+    }
+    assertions.push(assertion(
+        format!("every match satisfies {query} (precision)"),
+        mismatches.is_empty(),
+        "each match entry satisfies the criterion",
+        if mismatches.is_empty() {
+            format!("{} matches, {} undecided", matches.len(), undecided.len())
+        } else {
+            mismatches.join("\n")
+        },
+    ));
+    if !undecided.is_empty() {
+        let mut note = format!(
+            "{} undecided: {}",
+            undecided.len(),
+            undecided[..undecided.len().min(NOTES_SHOWN)].join("; ")
+        );
+        if undecided.len() > NOTES_SHOWN {
+            note.push_str("; …");
+        }
+        notes.push(note);
+    }
+    let found = matches.iter().any(|e| {
+        let resource = e.get("resource");
+        resource
+            .and_then(|r| r.get("resourceType"))
+            .and_then(Value::as_str)
+            == Some(resource_type)
+            && resource.and_then(|r| r.get("id")).and_then(Value::as_str) == Some(&taken.id)
+    });
+    if recall_required {
+        let holds = found || pages.unfollowed.is_some();
+        assertions.push(assertion(
+            format!("{resource_type}/{} is among the matches (recall)", taken.id),
+            holds,
+            format!("{resource_type}/{}", taken.id),
+            if found {
+                "found".to_owned()
+            } else if let Some(why) = &pages.unfollowed {
+                format!("not in the pages read ({why})")
+            } else {
+                format!("not among the {} results", matches.len())
+            },
+        ));
+        if !found && let Some(why) = &pages.unfollowed {
+            notes.push(format!(
+                "recall not decided: {resource_type}/{} is not in the pages read ({why})",
+                taken.id
+            ));
+        }
+    }
+    if let Some(first) = mismatches.first() {
+        let more = match mismatches.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        return Some((Status::Fail, format!("precision: {first}{more}")));
+    }
+    if recall_required && !found && pages.unfollowed.is_none() {
+        return Some((
+            Status::Fail,
+            format!(
+                "recall: the {resource_type}/{} the value was taken from is not among the {} results of {resource_type}?{query}",
+                taken.id,
+                matches.len()
+            ),
+        ));
+    }
+    if without_full_url > 0 {
+        return Some((
+            Status::Fail,
+            format!(
+                "{without_full_url} of {} entries have no fullUrl",
+                entries.len()
+            ),
+        ));
+    }
+    None
+}
+
+/// An entry as named in messages: its fullUrl, else `Type/id`.
+fn entry_label(entry: &Value) -> String {
+    if let Some(url) = entry.get("fullUrl").and_then(Value::as_str) {
+        return url.to_owned();
+    }
+    let resource = entry.get("resource");
+    let text = |key| {
+        resource
+            .and_then(|r| r.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+    };
+    format!("{}/{} (no fullUrl)", text("resourceType"), text("id"))
+}
