@@ -550,3 +550,8 @@ fn wrong_total() {
 fn self_link_claims_ignored() {
     assert_defect_breaks("self-link-claims-ignored", &["CORE-SRCH-LENIENT-01"], &[]);
 }
+
+#[test]
+fn unknown_modifier_ignored() {
+    assert_defect_breaks("unknown-modifier-ignored", &["CORE-SRCH-MODIFIER-01"], &[]);
+}

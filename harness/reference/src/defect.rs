@@ -87,6 +87,10 @@ pub enum Defect {
     /// applied.
     /// Breaks: the check that the `self` link lists only the parameters used.
     SelfLinkClaimsIgnored,
+    /// A modifier the server does not support is dropped and the parameter searched as if it had
+    /// none, instead of the search being refused.
+    /// Breaks: the check that an unsupported modifier is refused (search.html#modifiers).
+    UnknownModifierIgnored,
 }
 
 impl Defect {
@@ -117,6 +121,7 @@ impl Defect {
             Self::SortIgnored,
             Self::WrongTotal,
             Self::SelfLinkClaimsIgnored,
+            Self::UnknownModifierIgnored,
         ]
     }
 
@@ -147,6 +152,7 @@ impl Defect {
             Self::SortIgnored => "sort-ignored",
             Self::WrongTotal => "wrong-total",
             Self::SelfLinkClaimsIgnored => "self-link-claims-ignored",
+            Self::UnknownModifierIgnored => "unknown-modifier-ignored",
         }
     }
 
@@ -196,6 +202,9 @@ impl Defect {
             Self::WrongTotal => "search Bundle total is one more than the matches",
             Self::SelfLinkClaimsIgnored => {
                 "the self link lists unknown parameters that were ignored"
+            }
+            Self::UnknownModifierIgnored => {
+                "an unsupported modifier is dropped and the search answered without it"
             }
         }
     }

@@ -1994,7 +1994,11 @@ async fn capability_statement_claims_exactly_the_search_implemented() {
                 "{include}"
             );
         }
-        for rev in resource["searchRevInclude"].as_array().into_iter().flatten() {
+        for rev in resource["searchRevInclude"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             let rev = rev.as_str().unwrap();
             let reply = harness
                 .get(&format!("/{type_name}?_revinclude={rev}"))
@@ -2069,6 +2073,20 @@ async fn defect_exact_as_default() {
     assert_eq!(
         harness.search_ids("/Patient?family:exact=Mac").await,
         ["eilidh-macdonald"]
+    );
+}
+
+#[tokio::test]
+async fn defect_unknown_modifier_ignored() {
+    let clean = Harness::start(&[]).await;
+    clean
+        .get("/Patient?family:fuzzy=Jones")
+        .await
+        .assert_outcome(StatusCode::BAD_REQUEST);
+    let harness = Harness::start(&[Defect::UnknownModifierIgnored]).await;
+    assert_eq!(
+        harness.search_ids("/Patient?family:fuzzy=Jones").await,
+        ["amelia-jones", "gareth-jones"]
     );
 }
 

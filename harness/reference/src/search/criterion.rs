@@ -228,6 +228,9 @@ fn parse_matcher(
                 .map(Matcher::Reference)
                 .map_err(bad)
         }
+        (_, Some(_)) if options.ignore_unknown_modifiers => {
+            parse_matcher(param, None, value, options)
+        }
         (_, modifier) => Err(FhirError::bad_request(format!(
             "modifier {:?} is not supported on {} (a {} parameter)",
             modifier.unwrap_or_default(),

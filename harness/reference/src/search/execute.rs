@@ -112,6 +112,7 @@ fn options(state: &ServerState, handling: Handling) -> SearchOptions {
         gt_as_ge: state.has(Defect::DateGtAsGe),
         crash_on_bad_date: state.has(Defect::MalformedDate500),
         claim_unsupported: state.has(Defect::SelfLinkClaimsIgnored),
+        ignore_unknown_modifiers: state.has(Defect::UnknownModifierIgnored),
         ..SearchOptions::default()
     }
 }

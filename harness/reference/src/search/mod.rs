@@ -63,6 +63,8 @@ pub struct SearchOptions {
     pub crash_on_bad_date: bool,
     /// Unsupported parameters are echoed in links as if applied (a defect).
     pub claim_unsupported: bool,
+    /// An unsupported modifier is dropped instead of refused (a defect).
+    pub ignore_unknown_modifiers: bool,
     /// The present, for `ap` on dates.
     pub now: OffsetDateTime,
 }
@@ -76,6 +78,7 @@ impl Default for SearchOptions {
             gt_as_ge: false,
             crash_on_bad_date: false,
             claim_unsupported: false,
+            ignore_unknown_modifiers: false,
             now: OffsetDateTime::now_utc(),
         }
     }
