@@ -3,7 +3,7 @@
 //! Proves the page parses in a browser the way the renderer intends: the summary numbers and
 //! the failing test are there, and markup hidden in a server's response body stayed text.
 //! Without Chromium the test fails under `CI=true` (install it with
-//! `.ci/install-chromium.sh`) and is skipped elsewhere.
+//! `.ci/install-packages.sh`) and is skipped elsewhere.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -156,7 +156,7 @@ fn report_renders_in_headless_chromium_without_running_injected_markup() {
     let Some(chromium) = find_chromium() else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "chromium not found on PATH; CI must install it with .ci/install-chromium.sh"
+            "chromium not found on PATH; CI must install it with .ci/install-packages.sh"
         );
         println!("skipped: chromium not found");
         return;
