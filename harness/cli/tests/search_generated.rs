@@ -120,6 +120,11 @@ generate:
 
 /// Runs the generated suite against a stub in `mode`; the tests of the report by id.
 fn run(mode: Mode, ids: &[&str]) -> BTreeMap<String, Value> {
+    run_suite(mode, SUITE, ids)
+}
+
+/// Runs `suite` against a stub in `mode`; the tests of the report by id.
+fn run_suite(mode: Mode, suite_text: &str, ids: &[&str]) -> BTreeMap<String, Value> {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -131,7 +136,7 @@ fn run(mode: Mode, ids: &[&str]) -> BTreeMap<String, Value> {
     runtime.spawn(async move { axum::serve(listener, app).await });
     let dir = tempfile::tempdir().expect("temp dir");
     let suite = dir.path().join("generated.yaml");
-    std::fs::write(&suite, SUITE).expect("suite written");
+    std::fs::write(&suite, suite_text).expect("suite written");
     let out = dir.path().join("out");
     let mut command = Command::cargo_bin("assure").expect("assure binary");
     command.args(["run", "--no-progress", "--target", &base, "--suite"]);
@@ -319,4 +324,27 @@ fn a_combination_is_judged_on_every_criterion() {
     let message = message(&tests["SRCH-Patient-family+gender"]);
     assert!(message.starts_with("precision: "), "{message}");
     assert!(message.contains("/fhir/Patient/p2"), "{message}");
+}
+
+#[test]
+fn a_required_parameter_the_server_does_not_claim_fails() {
+    // The stub claims family, gender, birthdate and nickname for Patient, not name.
+    let suite = SUITE.replace(
+        "levels: { Patient.family: SHALL }",
+        "levels: { Patient.family: SHALL, Patient.name: SHALL, Patient.telecom: SHOULD }",
+    );
+    let tests = run_suite(Mode::Correct, &suite, &[]);
+    let name = &tests["SRCH-Patient-name"];
+    assert_eq!(status(name), "fail", "{name}");
+    assert!(
+        message(name).starts_with("required but not claimed"),
+        "{}",
+        message(name)
+    );
+    assert_eq!(name["level"], "SHALL");
+    assert!(
+        !tests.contains_key("SRCH-Patient-telecom"),
+        "a SHOULD parameter the server does not claim is not made"
+    );
+    assert_eq!(status(&tests["SRCH-Patient-family"]), "pass");
 }

@@ -46,6 +46,7 @@ pub(crate) async fn execute(
             run.go(check, parts, parameters, context).await
         }
         (Planned::Skip(reason), _) => (Status::Skip, reason.clone()),
+        (Planned::Fail(reason), _) => (Status::Fail, reason.clone()),
         (Planned::Error(reason), _) => (Status::Error, reason.clone()),
         (Planned::Ready(_), None) => (Status::Error, "no search definitions loaded".into()),
     };

@@ -46,6 +46,9 @@ pub(crate) enum Planned {
     Ready(Vec<Part>),
     /// Skipped, with the reason (a definition that is not available).
     Skip(String),
+    /// Failed without a request, with the reason (a parameter the suite requires that the
+    /// server does not claim).
+    Fail(String),
     /// Errored, with the reason (the CapabilityStatement or the R4 definitions could not be
     /// fetched or read).
     Error(String),
@@ -325,6 +328,55 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
                 }
             }
         }
+    }
+    out.extend(required_but_not_claimed(generator, made));
+    out
+}
+
+/// A failing test for each parameter the suite pins at SHALL (`levels: { Type.code: SHALL }`)
+/// that the CapabilityStatement does not claim: required, so not claiming it is the failure.
+/// Nothing is made when no CapabilityStatement could be read (that has its own test).
+fn required_but_not_claimed(
+    generator: &SearchGenerator,
+    made: &[Made],
+) -> Vec<(TestCase, SearchCheck)> {
+    if made.iter().any(|m| m.planned_for.is_err()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (key, level) in &generator.levels {
+        let Some((resource_type, code)) = key.split_once('.') else {
+            continue;
+        };
+        let claimed = made
+            .iter()
+            .any(|m| m.resource_type == resource_type && m.name == code);
+        let wanted = generator
+            .types
+            .as_ref()
+            .is_none_or(|types| types.iter().any(|t| t == resource_type));
+        if *level != Level::Shall || code.contains(':') || claimed || !wanted {
+            continue;
+        }
+        let reason = format!(
+            "required but not claimed: the checklist requires searching {resource_type} by \
+             {code} (SHALL), and the CapabilityStatement lists no searchParam {code} for \
+             {resource_type}"
+        );
+        out.push((
+            test_case(
+                format!("SRCH-{resource_type}-{code}"),
+                format!("Search {resource_type} by {code}"),
+                Level::Shall,
+                "search",
+                resource_type.to_ascii_lowercase(),
+            ),
+            SearchCheck {
+                resource_type: resource_type.to_owned(),
+                sample: None,
+                plan: Planned::Fail(reason),
+            },
+        ));
     }
     out
 }
