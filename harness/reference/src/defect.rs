@@ -91,6 +91,17 @@ pub enum Defect {
     /// none, instead of the search being refused.
     /// Breaks: the check that an unsupported modifier is refused (search.html#modifiers).
     UnknownModifierIgnored,
+    /// `_summary=count` is echoed in the `self` link but the matches are returned anyway, as if
+    /// it had not been asked.
+    /// Breaks: the check that `_summary=count` returns a total and no entries.
+    SummaryCountIgnored,
+    /// `_elements` is echoed in the `self` link but whole resources are returned, untagged.
+    /// Breaks: the check that `_elements` returns only the asked elements, tagged `SUBSETTED`.
+    ElementsIgnored,
+    /// A search by `POST [type]/_search` leaves out the last match that the same search by `GET`
+    /// returns (and counts one fewer).
+    /// Breaks: the check that GET and POST searches give the same results.
+    PostSearchDiffers,
 }
 
 impl Defect {
@@ -122,6 +133,9 @@ impl Defect {
             Self::WrongTotal,
             Self::SelfLinkClaimsIgnored,
             Self::UnknownModifierIgnored,
+            Self::SummaryCountIgnored,
+            Self::ElementsIgnored,
+            Self::PostSearchDiffers,
         ]
     }
 
@@ -153,6 +167,9 @@ impl Defect {
             Self::WrongTotal => "wrong-total",
             Self::SelfLinkClaimsIgnored => "self-link-claims-ignored",
             Self::UnknownModifierIgnored => "unknown-modifier-ignored",
+            Self::SummaryCountIgnored => "summary-count-ignored",
+            Self::ElementsIgnored => "elements-ignored",
+            Self::PostSearchDiffers => "post-search-differs",
         }
     }
 
@@ -206,6 +223,11 @@ impl Defect {
             Self::UnknownModifierIgnored => {
                 "an unsupported modifier is dropped and the search answered without it"
             }
+            Self::SummaryCountIgnored => {
+                "_summary=count is echoed but the matches are returned anyway"
+            }
+            Self::ElementsIgnored => "_elements is echoed but whole resources are returned",
+            Self::PostSearchDiffers => "a POST search leaves out the last match of the same GET",
         }
     }
 }

@@ -62,7 +62,7 @@ pub async fn search_get(
     headers: HeaderMap,
     query: RawQuery,
 ) -> Reply {
-    run_search(state, &type_name, &headers, params_of(query)).await
+    run_search(state, &type_name, &headers, params_of(query), false).await
 }
 
 /// `POST /{type}/_search` with a form-encoded body; query parameters count too.
@@ -77,7 +77,7 @@ pub async fn search_post(
     check_form_body(&headers)?;
     let form = read_body(body).await?;
     params.extend(form_urlencoded::parse(&form).into_owned());
-    run_search(state, &type_name, &headers, params).await
+    run_search(state, &type_name, &headers, params, true).await
 }
 
 /// `POST /{type}`.
@@ -270,6 +270,7 @@ async fn run_search(
     type_name: &str,
     headers: &HeaderMap,
     params: Params,
+    posted: bool,
 ) -> Reply {
     negotiate(&state, headers, &params)?;
     let resource_type = served(type_name)?;
@@ -279,7 +280,7 @@ async fn run_search(
         Handling::Lenient
     };
     let bundle = tokio::task::spawn_blocking(move || {
-        search::execute(&state, resource_type, &params, handling)
+        search::execute(&state, resource_type, &params, handling, posted)
     })
     .await
     .map_err(|_| FhirError::internal("the search failed unexpectedly"))??;

@@ -2257,3 +2257,57 @@ async fn defect_self_link_claims_ignored() {
         )
     );
 }
+
+#[tokio::test]
+async fn defect_summary_count_ignored() {
+    let query = "/Patient?gender=female&_summary=count";
+    let clean = Harness::start(&[]).await.get(query).await.json();
+    assert!(clean["total"].as_u64().unwrap() > 0);
+    assert!(clean.get("entry").is_none(), "{clean}");
+    let harness = Harness::start(&[Defect::SummaryCountIgnored]).await;
+    let bundle = harness.get(query).await.json();
+    assert_eq!(bundle["total"], clean["total"]);
+    assert_eq!(
+        entry_ids(&bundle).len() as u64,
+        bundle["total"].as_u64().unwrap()
+    );
+    assert!(link(&bundle, "self").unwrap().contains("_summary=count"));
+}
+
+#[tokio::test]
+async fn defect_elements_ignored() {
+    let query = "/Patient?_id=amelia-jones&_elements=identifier";
+    let clean = Harness::start(&[]).await.get(query).await.json();
+    let subsetted = &clean["entry"][0]["resource"];
+    assert!(subsetted.get("name").is_none(), "{subsetted}");
+    assert_eq!(subsetted["meta"]["tag"][0]["code"], "SUBSETTED");
+    let harness = Harness::start(&[Defect::ElementsIgnored]).await;
+    let bundle = harness.get(query).await.json();
+    let whole = &bundle["entry"][0]["resource"];
+    assert_eq!(whole["name"][0]["family"], "Jones");
+    assert!(whole["meta"].get("tag").is_none(), "{whole}");
+    assert!(
+        link(&bundle, "self")
+            .unwrap()
+            .contains("_elements=identifier")
+    );
+}
+
+#[tokio::test]
+async fn defect_post_search_differs() {
+    let harness = Harness::start(&[Defect::PostSearchDiffers]).await;
+    let query = "gender=female&_count=100";
+    let get = harness.search_ids(&format!("/Patient?{query}")).await;
+    let post = harness
+        .send(
+            Method::POST,
+            "/Patient/_search",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some(query.to_owned()),
+        )
+        .await;
+    assert_eq!(post.status, StatusCode::OK, "{}", post.body);
+    let post = entry_ids(&post.json());
+    assert!(get.len() > 1, "{get:?}");
+    assert_eq!(post, get[..get.len() - 1]);
+}

@@ -68,6 +68,11 @@ impl Subset {
         *self == Self::Count
     }
 
+    /// Whether only some elements were asked for (`_elements`).
+    pub fn is_elements(&self) -> bool {
+        matches!(self, Self::Elements(_))
+    }
+
     /// `resource` (of `resource_type`) cut down as asked.
     pub fn apply(&self, resource: Value, resource_type: &ResourceType) -> Value {
         let Value::Object(fields) = resource else {
