@@ -41,6 +41,10 @@ const SKIPPED_WITHOUT_CAPABILITIES: &[&str] = &[
     // `sort-ignored`.
     "CORE-SRCH-LENIENT-01",
     "CORE-SRCH-SORT-01",
+    // Likewise judged only when the self link says `_elements` or `_summary=count` was applied;
+    // their defects are `elements-ignored` and `summary-count-ignored`.
+    "CORE-SRCH-ELEMENTS-01",
+    "CORE-SRCH-SUMMARY-COUNT-01",
 ];
 
 /// How the stub answers.

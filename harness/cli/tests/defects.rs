@@ -351,6 +351,8 @@ fn missing_bundle_type() {
             "CORE-SRCH-PAT-NAME-GENDER",
             "CORE-SRCH-PAT-NHS",
             "CORE-SRCH-PAT-POST",
+            "CORE-SRCH-POST-SAME-01",
+            "CORE-SRCH-SUMMARY-COUNT-01",
         ],
         &["CORE-SRCH-LENIENT-01"],
     );
@@ -458,7 +460,11 @@ fn ignores_count() {
 
 #[test]
 fn include_missing() {
-    assert_defect_breaks("include-missing", &["CORE-SRCH-INCLUDE-01"], &[]);
+    assert_defect_breaks(
+        "include-missing",
+        &["CORE-SRCH-INCLUDE-01", "CORE-SRCH-REVINCLUDE-01"],
+        &[],
+    );
 }
 
 #[test]
@@ -518,6 +524,7 @@ fn search_drops_match() {
             "CORE-SRCH-PAT-NAME-BIRTHDATE",
             "CORE-SRCH-PAT-NAME-GENDER",
             "CORE-SRCH-PAT-NHS",
+            "CORE-SRCH-REVINCLUDE-01",
         ],
         &[
             "CORE-PROF-ALLERGY",
@@ -554,4 +561,23 @@ fn self_link_claims_ignored() {
 #[test]
 fn unknown_modifier_ignored() {
     assert_defect_breaks("unknown-modifier-ignored", &["CORE-SRCH-MODIFIER-01"], &[]);
+}
+
+#[test]
+fn summary_count_ignored() {
+    assert_defect_breaks(
+        "summary-count-ignored",
+        &["CORE-SRCH-SUMMARY-COUNT-01"],
+        &[],
+    );
+}
+
+#[test]
+fn elements_ignored() {
+    assert_defect_breaks("elements-ignored", &["CORE-SRCH-ELEMENTS-01"], &[]);
+}
+
+#[test]
+fn post_search_differs() {
+    assert_defect_breaks("post-search-differs", &["CORE-SRCH-POST-SAME-01"], &[]);
 }
