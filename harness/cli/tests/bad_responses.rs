@@ -65,6 +65,8 @@ enum Mode {
 struct Stub {
     mode: Mode,
     stored: Arc<Mutex<HashMap<String, Value>>>,
+    /// Ids given to created resources, one each, so checks creating at once do not collide.
+    created: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 async fn answer(State(stub): State<Stub>, method: Method, uri: Uri, body: Bytes) -> Response {
@@ -107,7 +109,12 @@ async fn answer(State(stub): State<Stub>, method: Method, uri: Uri, body: Bytes)
             (fhir_json, resource.to_string()).into_response()
         }
         (Method::POST, [resource_type]) => {
-            let id = "stub-1";
+            let number = stub
+                .created
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                + 1;
+            let id = format!("stub-{number}");
+            let id = id.as_str();
             if stub.mode == Mode::RefusesUpdates {
                 let mut resource: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
                 resource["id"] = json!(id);
@@ -141,6 +148,7 @@ fn run_against(
     let stub = Stub {
         mode,
         stored: Arc::default(),
+        created: Arc::default(),
     };
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
