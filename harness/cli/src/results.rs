@@ -27,6 +27,103 @@ pub struct RunResult {
     pub data: Vec<DataResult>,
     pub suites: Vec<SuiteResult>,
     pub summary: Summary,
+    /// What the target's CapabilityStatement claims (per resource type of the `server` rest:
+    /// each interaction and each search parameter), with what the tests showed of each; empty
+    /// when the target served no CapabilityStatement.
+    pub claims: Vec<Claim>,
+}
+
+/// One thing the CapabilityStatement claims, and whether the tests bore it out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Claim {
+    pub resource_type: String,
+    pub kind: ClaimKind,
+    /// The interaction code (`read`, `search-type`, …) or the search parameter's name.
+    pub code: String,
+    pub status: ClaimStatus,
+    /// The tests that exercised it, in plan order.
+    pub tests: Vec<String>,
+}
+
+impl Claim {
+    /// `read` or `search-param family`, as shown in reports.
+    pub fn label(&self) -> String {
+        match self.kind {
+            ClaimKind::Interaction => self.code.clone(),
+            ClaimKind::SearchParam => format!("search-param {}", self.code),
+        }
+    }
+}
+
+/// How many claims the tests proved, showed failing, and left unassessed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ClaimCounts {
+    pub proven: usize,
+    pub failed: usize,
+    pub not_assessed: usize,
+}
+
+impl ClaimCounts {
+    pub fn of(claims: &[Claim]) -> ClaimCounts {
+        let mut counts = ClaimCounts::default();
+        for claim in claims {
+            match claim.status {
+                ClaimStatus::Proven => counts.proven += 1,
+                ClaimStatus::Failed => counts.failed += 1,
+                ClaimStatus::NotAssessed => counts.not_assessed += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// What is claimed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimKind {
+    /// `rest.resource.interaction.code`.
+    Interaction,
+    /// `rest.resource.searchParam.name`.
+    SearchParam,
+}
+
+impl ClaimKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimKind::Interaction => "interaction",
+            ClaimKind::SearchParam => "search-param",
+        }
+    }
+}
+
+/// What the tests showed of a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimStatus {
+    /// At least one exercising test passed and none failed.
+    Proven,
+    /// An exercising test failed: claimed but does not work.
+    Failed,
+    /// No exercising test passed or failed (only skipped or errored ones, or none at all).
+    NotAssessed,
+}
+
+impl ClaimStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Proven => "proven",
+            ClaimStatus::Failed => "failed",
+            ClaimStatus::NotAssessed => "not-assessed",
+        }
+    }
+
+    /// As shown to people: `not assessed` with a space.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ClaimStatus::NotAssessed => "not assessed",
+            other => other.as_str(),
+        }
+    }
 }
 
 /// What the data phase found for one data item.

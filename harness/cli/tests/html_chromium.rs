@@ -97,6 +97,7 @@ fn hostile_run() -> RunResult {
         aborted: None,
         data: Vec::new(),
         summary: Summary::of(&suites),
+        claims: Vec::new(),
         suites,
     }
 }

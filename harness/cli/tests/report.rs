@@ -4,9 +4,9 @@ use std::fs;
 
 use assure::report::{self, html, json, junit, testreport};
 use assure::results::{
-    AssertionResult, DataResult, DataStatus, DataValue, Exchange, RecordedRequest,
-    RecordedResponse, RunResult, SCHEMA_VERSION, Status, StepResult, SuiteResult, Summary,
-    TargetInfo, TestResult, ToolInfo,
+    AssertionResult, Claim, ClaimKind, ClaimStatus, DataResult, DataStatus, DataValue, Exchange,
+    RecordedRequest, RecordedResponse, RunResult, SCHEMA_VERSION, Status, StepResult, SuiteResult,
+    Summary, TargetInfo, TestResult, ToolInfo,
 };
 use assure::suite::Level;
 use serde_json::Value;
@@ -168,6 +168,29 @@ fn sample_run() -> RunResult {
             },
         ],
         summary: Summary::of(&suites),
+        claims: vec![
+            Claim {
+                resource_type: "Patient".into(),
+                kind: ClaimKind::Interaction,
+                code: "create".into(),
+                status: ClaimStatus::Failed,
+                tests: vec!["CORE-PAT-CREATE-01".into()],
+            },
+            Claim {
+                resource_type: "Patient".into(),
+                kind: ClaimKind::SearchParam,
+                code: "<script>family".into(),
+                status: ClaimStatus::NotAssessed,
+                tests: vec!["CORE-PAT-SEARCH-01".into(), "NOT-IN-RUN-<b>".into()],
+            },
+            Claim {
+                resource_type: "Organization".into(),
+                kind: ClaimKind::Interaction,
+                code: "read".into(),
+                status: ClaimStatus::Proven,
+                tests: vec!["UK-PAT-01".into()],
+            },
+        ],
         suites,
     }
 }
@@ -196,9 +219,16 @@ fn json_report_has_every_documented_field() {
             "aborted",
             "data",
             "suites",
-            "summary"
+            "summary",
+            "claims"
         ]
     );
+    assert_eq!(
+        keys(&report["claims"][0]),
+        ["resource_type", "kind", "code", "status", "tests"]
+    );
+    assert_eq!(report["claims"][1]["kind"], "search-param");
+    assert_eq!(report["claims"][1]["status"], "not-assessed");
     assert_eq!(
         keys(&report["data"][0]),
         [
@@ -776,7 +806,40 @@ fn aborted_run() -> RunResult {
     run.suites.clear();
     run.data.clear();
     run.summary = Summary::default();
+    run.claims.clear();
     run
+}
+
+#[test]
+fn the_html_report_lists_the_claims_by_resource_type() {
+    let html = html::render(&sample_run()).unwrap();
+    let section = html
+        .split("<section id=\"claims\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("a claims section");
+    assert!(section.contains("1 proven, 1 failed, 1 not assessed"));
+    let patient = section
+        .find("<th colspan=\"3\">Patient</th>")
+        .expect("Patient");
+    let organization = section
+        .find("<th colspan=\"3\">Organization</th>")
+        .expect("Organization");
+    assert!(patient < organization, "in the statement's order");
+    assert!(section.contains("<code>create</code>"));
+    assert!(section.contains("<span class=\"badge claim-failed\">failed</span>"));
+    assert!(section.contains("<span class=\"badge claim-not-assessed\">not assessed</span>"));
+    assert!(section.contains("<code>search-param &lt;script&gt;family</code>"));
+    assert!(!section.contains("<script>"), "escaped");
+    // A test of the run links to its evidence; an id it does not hold is plain text.
+    assert!(section.contains(">CORE-PAT-CREATE-01</a>"));
+    assert!(section.contains(", NOT-IN-RUN-&lt;b&gt;</td>"));
+
+    let aborted = html::render(&aborted_run()).unwrap();
+    assert!(
+        !aborted.contains("<section id=\"claims\">"),
+        "no claims, no section"
+    );
 }
 
 #[test]

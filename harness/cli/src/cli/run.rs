@@ -150,6 +150,7 @@ fn aborted_run(
         data: Vec::new(),
         suites: Vec::new(),
         summary: Summary::default(),
+        claims: Vec::new(),
     }
 }
 

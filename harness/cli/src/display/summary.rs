@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::results::{Counts, DataResult, DataStatus, RunResult, Status};
+use crate::results::{ClaimCounts, Counts, DataResult, DataStatus, RunResult, Status};
 use crate::suite::Level;
 
 /// The summary of `run` as text (lines end with `\n`).
@@ -43,6 +43,14 @@ pub fn render_summary(run: &RunResult) -> String {
         overall.skip,
         overall.error
     );
+    if !run.claims.is_empty() {
+        let claims = ClaimCounts::of(&run.claims);
+        let _ = writeln!(
+            out,
+            "claims: {} proven, {} failed, {} not assessed",
+            claims.proven, claims.failed, claims.not_assessed
+        );
+    }
     out.push('\n');
     let _ = writeln!(
         out,
@@ -155,7 +163,9 @@ fn data_line(data: &[DataResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::{SuiteResult, Summary, TargetInfo, TestResult, ToolInfo};
+    use crate::results::{
+        Claim, ClaimKind, ClaimStatus, SuiteResult, Summary, TargetInfo, TestResult, ToolInfo,
+    };
 
     fn test(id: &str, level: Level, status: Status, message: Option<&str>) -> TestResult {
         TestResult {
@@ -196,6 +206,7 @@ mod tests {
             aborted: None,
             data: vec![],
             summary: Summary::of(&suites),
+            claims: Vec::new(),
             suites,
         }
     }
@@ -287,6 +298,36 @@ mod tests {
             "Run aborted before any test: target http://x is unreachable: connection failed"
         ));
         assert!(summary.contains("0 tests in"));
+    }
+
+    #[test]
+    fn claims_are_counted_in_one_line() {
+        let claim = |code: &str, status: ClaimStatus| Claim {
+            resource_type: "Patient".into(),
+            kind: ClaimKind::Interaction,
+            code: code.into(),
+            status,
+            tests: vec![],
+        };
+        let mut claimed = run(vec![test("CORE-CAP-01", Level::Shall, Status::Pass, None)]);
+        claimed.claims = vec![
+            claim("read", ClaimStatus::Proven),
+            claim("vread", ClaimStatus::Proven),
+            claim("update", ClaimStatus::Failed),
+            claim("delete", ClaimStatus::NotAssessed),
+        ];
+        insta::assert_snapshot!(render_summary(&claimed), @r"
+        Target: http://localhost:8080/fhir (FHIR 4.0.1, Example FHIR 1.2)
+        1 test in 1.23s: 1 passed, 0 failed, 0 skipped, 0 errored
+        claims: 2 proven, 1 failed, 1 not assessed
+
+                 total  pass  fail  skip error
+        SHALL        1     1     0     0     0
+        SHOULD       0     0     0     0     0
+        MAY          0     0     0     0     0
+        all          1     1     0     0     0
+        ");
+        assert!(!render_summary(&run(vec![])).contains("claims:"));
     }
 
     #[test]

@@ -10,7 +10,9 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::evidence::exchange_line;
-use crate::results::{Counts, DataResult, RunResult, Status, TestResult};
+use std::collections::HashMap;
+
+use crate::results::{Claim, ClaimCounts, Counts, DataResult, RunResult, Status, TestResult};
 
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("../../../../reports/report.html.tera");
@@ -41,6 +43,9 @@ struct Page<'a> {
     levels: [LevelRow; 3],
     /// The data phase, one row per item.
     data: Vec<DataView<'a>>,
+    /// The CapabilityStatement's claims by resource type, in its order.
+    claims: Vec<ClaimGroup<'a>>,
+    claim_counts: ClaimCounts,
     /// Failures and errors first, then skips, then passes; plan order within each.
     tests: Vec<TestView<'a>>,
 }
@@ -58,6 +63,23 @@ struct DataView<'a> {
     value: String,
     /// Each request sent for it, as `METHOD URL → status (N ms)`.
     requests: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ClaimGroup<'a> {
+    resource_type: &'a str,
+    claims: Vec<ClaimView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ClaimView<'a> {
+    claim: &'a Claim,
+    /// `read`, or `search-param family`.
+    label: String,
+    /// `proven`, `failed` or `not assessed`.
+    status: &'static str,
+    /// The exercising tests, each with the element id of its detail section.
+    tests: Vec<(&'a str, Option<String>)>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +113,33 @@ impl<'a> Page<'a> {
                 duration: format_duration(test.duration_ms),
             })
             .collect();
+        let anchors: HashMap<&str, &str> = tests
+            .iter()
+            .map(|view| (view.test.id.as_str(), view.anchor.as_str()))
+            .collect();
+        let mut claims: Vec<ClaimGroup<'a>> = Vec::new();
+        for claim in &run.claims {
+            let view = ClaimView {
+                claim,
+                label: claim.label(),
+                status: claim.status.describe(),
+                tests: claim
+                    .tests
+                    .iter()
+                    .map(|id| (id.as_str(), anchors.get(id.as_str()).map(|a| a.to_string())))
+                    .collect(),
+            };
+            match claims
+                .iter_mut()
+                .find(|group| group.resource_type == claim.resource_type)
+            {
+                Some(group) => group.claims.push(view),
+                None => claims.push(ClaimGroup {
+                    resource_type: &claim.resource_type,
+                    claims: vec![view],
+                }),
+            }
+        }
         tests.sort_by_key(|view| display_rank(view.test.status));
         let summary = &run.summary;
         Page {
@@ -121,6 +170,8 @@ impl<'a> Page<'a> {
                     requests: item.exchanges.iter().map(exchange_line).collect(),
                 })
                 .collect(),
+            claims,
+            claim_counts: ClaimCounts::of(&run.claims),
             tests,
         }
     }

@@ -4,6 +4,7 @@
 
 mod assert;
 mod capture;
+mod claims;
 mod config;
 mod data;
 mod events;

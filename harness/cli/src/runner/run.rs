@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::{Semaphore, watch};
 
+use super::claims::claims;
 use super::config::RunConfig;
 use super::data::{Discovered, Unavailable, discover};
 use super::events::{EventSink, RunEvent};
@@ -162,6 +163,21 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         })
         .collect();
     let summary = Summary::of(&suites);
+    // The statement the expansion fetched, else fetched once more.
+    let fetched;
+    let statement = match generated.statement() {
+        Some(statement) => statement,
+        None => {
+            fetched = search::capability_statement(&client).await.ok();
+            fetched.as_ref()
+        }
+    };
+    let claims = claims(
+        statement,
+        plan.suites.iter().flat_map(|s| &s.tests),
+        &generated,
+        &suites,
+    );
     let duration_ms = clock.elapsed().as_millis() as u64;
     sink.emit(&RunEvent::Finished {
         summary: summary.clone(),
@@ -180,6 +196,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         data,
         suites,
         summary,
+        claims,
     }
 }
 

@@ -25,6 +25,8 @@ const NO_CAPABILITIES_ID: &str = "SRCH-CAPABILITIES";
 #[derive(Debug)]
 pub(crate) struct SearchCheck {
     pub(crate) resource_type: String,
+    /// The names of the parameters it searches by (several for a combination).
+    pub(crate) params: Vec<String>,
     /// Where to take the values from: a resource id template (`sample`), else a search.
     pub(crate) sample: Option<String>,
     pub(crate) plan: Planned,
@@ -59,6 +61,9 @@ pub(crate) enum Planned {
 pub(crate) struct Generated {
     checks: HashMap<String, Arc<SearchCheck>>,
     parameters: Option<Arc<SearchParameters>>,
+    /// The CapabilityStatement, when the expansion fetched `/metadata`: `Some(None)` when the
+    /// fetch gave no JSON.
+    statement: Option<Option<Value>>,
 }
 
 impl Generated {
@@ -69,6 +74,23 @@ impl Generated {
     ) -> Option<(Arc<SearchCheck>, Option<Arc<SearchParameters>>)> {
         Some((self.checks.get(id)?.clone(), self.parameters.clone()))
     }
+
+    /// The CapabilityStatement the expansion fetched (`None` inside when the fetch gave no
+    /// JSON); `None` when it fetched none (no suite generates checks).
+    pub(crate) fn statement(&self) -> Option<Option<&Value>> {
+        self.statement.as_ref().map(Option::as_ref)
+    }
+
+    /// Every generated test with its resource type and the parameters it searches by.
+    pub(crate) fn searches(&self) -> impl Iterator<Item = (&str, &str, &[String])> {
+        self.checks.iter().map(|(id, check)| {
+            (
+                id.as_str(),
+                check.resource_type.as_str(),
+                check.params.as_slice(),
+            )
+        })
+    }
 }
 
 /// `plan` with every generator's tests added (those its filter selects and whose id no other
@@ -78,7 +100,8 @@ pub(crate) async fn expand(mut plan: Plan, client: &Client) -> (Plan, Generated)
     if plan.suites.iter().all(|s| s.generate.is_none()) {
         return (plan, generated);
     }
-    let made = match targets(client).await {
+    let fetched = capability_statement(client).await;
+    let made = match targets(client, &fetched).await {
         Ok((claimed, parameters)) => {
             let parameters = Arc::new(parameters);
             generated.parameters = Some(parameters.clone());
@@ -90,6 +113,7 @@ pub(crate) async fn expand(mut plan: Plan, client: &Client) -> (Plan, Generated)
             planned_for: Err(planned),
         }],
     };
+    generated.statement = Some(fetched.ok());
     let mut ids: HashSet<String> = plan
         .suites
         .iter()
@@ -123,23 +147,25 @@ struct Made {
 /// The claimed parameters with their definitions, and the definitions (R4 plus those the
 /// target serves). Without a usable CapabilityStatement nothing is claimed, so the one test
 /// made is skipped (it errs when the request failed or R4 cannot be read).
-async fn targets(client: &Client) -> Result<(Vec<Made>, SearchParameters), Planned> {
+async fn targets(
+    client: &Client,
+    fetched: &Result<Value, Fetch>,
+) -> Result<(Vec<Made>, SearchParameters), Planned> {
     let unusable = |reason: String| {
         Planned::Skip(format!(
             "no CapabilityStatement to generate the search checks from: {reason}"
         ))
     };
-    let statement =
-        match fetch_json(client, Target::Segments(vec!["metadata".into()]), vec![]).await {
-            Ok(statement) => statement,
-            Err(Fetch::Transport(e)) => {
-                return Err(Planned::Error(format!(
-                    "cannot fetch the CapabilityStatement: {e}"
-                )));
-            }
-            Err(Fetch::Answer(e)) => return Err(unusable(e)),
-        };
-    let claimed = claimed_types(&statement).map_err(unusable)?;
+    let statement = match fetched {
+        Ok(statement) => statement,
+        Err(Fetch::Transport(e)) => {
+            return Err(Planned::Error(format!(
+                "cannot fetch the CapabilityStatement: {e}"
+            )));
+        }
+        Err(Fetch::Answer(e)) => return Err(unusable(e.clone())),
+    };
+    let claimed = claimed_types(statement).map_err(unusable)?;
     let mut parameters = tokio::task::spawn_blocking(SearchParameters::r4)
         .await
         .map_err(|e| Planned::Error(format!("internal error: {e}")))?
@@ -174,6 +200,11 @@ async fn targets(client: &Client) -> Result<(Vec<Made>, SearchParameters), Plann
         })
         .collect();
     Ok((made, parameters))
+}
+
+/// `GET [base]/metadata`: the target's CapabilityStatement as JSON.
+pub(crate) async fn capability_statement(client: &Client) -> Result<Value, Fetch> {
+    fetch_json(client, Target::Segments(vec!["metadata".into()]), vec![]).await
 }
 
 /// The definition of a claimed parameter: the one its `definition` names (R4 or served by the
@@ -224,7 +255,7 @@ async fn declared_definition(client: &Client, url: &str) -> Result<Value, String
 
 /// Why a `GET` gave no JSON.
 #[derive(Debug)]
-enum Fetch {
+pub(crate) enum Fetch {
     /// No response: the request could not be sent or no answer came.
     Transport(String),
     /// An answer that is not a 200 with a JSON body.
@@ -274,6 +305,7 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
         let sample = generator.sample.get(&param.resource_type).cloned();
         let check = |plan| SearchCheck {
             resource_type: param.resource_type.clone(),
+            params: vec![param.name.clone()],
             sample: sample.clone(),
             plan,
         };
@@ -373,6 +405,7 @@ fn required_but_not_claimed(
             ),
             SearchCheck {
                 resource_type: resource_type.to_owned(),
+                params: vec![code.to_owned()],
                 sample: None,
                 plan: Planned::Fail(reason),
             },
@@ -436,6 +469,7 @@ fn combinations(
             test,
             SearchCheck {
                 resource_type: resource_type.to_owned(),
+                params: codes.iter().map(|c| (*c).to_owned()).collect(),
                 sample: generator.sample.get(resource_type).cloned(),
                 plan,
             },

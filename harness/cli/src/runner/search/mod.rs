@@ -10,4 +10,4 @@ mod value;
 mod variant;
 
 pub(crate) use check::execute;
-pub(crate) use expand::expand;
+pub(crate) use expand::{Generated, capability_statement, expand};
