@@ -4,7 +4,8 @@
 //!
 //! A written test exercises `(type, interaction)` by its steps' actions (`read` → `read`,
 //! `search` → `search-type`, `history` → `history-instance`, or `history-type` without an id,
-//! …); a generated search check exercises the search parameters it searches by. A claim is
+//! …; setup steps excepted); a generated search check exercises the search parameter it
+//! searches by (a combination of parameters exercises none of them). A claim is
 //! `failed` when an exercising test failed, `proven` when one passed and none failed, and `not
 //! assessed` otherwise.
 
@@ -37,7 +38,9 @@ pub(crate) fn claims<'a>(
         return Vec::new();
     };
     let mut exercises: Vec<Exercise> = tests.into_iter().flat_map(exercised_by).collect();
-    for (test, resource_type, params) in generated.searches() {
+    // A combination check is the checklist's own requirement; its failure does not say which
+    // of its parameters is at fault, so it assesses none of them.
+    for (test, resource_type, params) in generated.searches().filter(|(_, _, p)| p.len() == 1) {
         exercises.extend(params.iter().map(|param| Exercise {
             test: test.to_owned(),
             resource_type: resource_type.to_owned(),
@@ -108,7 +111,8 @@ pub(crate) fn declared(statement: &Value) -> Vec<(String, ClaimKind, String)> {
 /// system-wide action exercises no claim of a type).
 pub(crate) fn exercised_by(test: &TestCase) -> Vec<Exercise> {
     let mut out = Vec::new();
-    for step in &test.steps {
+    // A setup step only prepares what the test checks: the test's verdict is not about it.
+    for step in test.steps.iter().filter(|step| !step.setup) {
         let (resource_type, code) = match &step.action {
             Action::Read { resource_type, .. } => (Some(resource_type), "read"),
             Action::Vread { resource_type, .. } => (Some(resource_type), "vread"),
