@@ -6,9 +6,12 @@ use indexmap::IndexMap;
 use super::model::Level;
 
 /// The variants a generated search check can have besides the plain one, as written after
-/// `:` in `levels` keys and after the code in test ids: string `exact` and `contains`, token
-/// `system` (`system|code`), date `ge` and `le`, reference `id` (the id alone).
-pub const SEARCH_VARIANTS: [&str; 9] = [
+/// `:` in `levels` keys and after the code in test ids: string `exact`, `exact-case` and
+/// `contains`; token `system` (`system|code`), `no-system` (`|code`), `system-only`
+/// (`system|`) and `not`; token and string `or`; date `ge`, `le`, `gt`, `lt`, `ne` and `ap`;
+/// reference `id` (the id alone), `url` (absolute) and `type` (`:Type`); any type `and` (the
+/// value twice) and `missing` (`:missing=false`).
+pub const SEARCH_VARIANTS: [&str; 19] = [
     "exact",
     "exact-case",
     "contains",
@@ -18,6 +21,16 @@ pub const SEARCH_VARIANTS: [&str; 9] = [
     "gt",
     "lt",
     "id",
+    "no-system",
+    "system-only",
+    "not",
+    "or",
+    "ne",
+    "ap",
+    "url",
+    "type",
+    "and",
+    "missing",
 ];
 
 /// `generate.search`: one search check per claimed resource type × search parameter ×

@@ -21,7 +21,7 @@ use serde_json::Value;
 use super::expand::{Part, Planned, SearchCheck};
 use super::pages::{Pages, search};
 use super::sample::sample;
-use super::value::query_value;
+use super::value::{Sent, query_value};
 use super::variant::Variant;
 use crate::results::{AssertionResult, Status, StepResult, TestResult};
 use crate::runner::execute::Context;
@@ -87,7 +87,7 @@ struct Taken {
     id: String,
     element: Element,
     /// One value per part.
-    values: Vec<String>,
+    values: Vec<Sent>,
 }
 
 /// All of `judgements` (AND): a mismatch if one is, else undecided if one is, else a match.
@@ -153,19 +153,27 @@ impl Run {
         };
         let mut pairs = Vec::new();
         let mut criteria = Vec::new();
-        for (part, value) in parts.iter().zip(&taken.values) {
-            let (name, judged_name) = match part.variant.modifier() {
+        for (part, sent) in parts.iter().zip(&taken.values) {
+            let value = &sent.value;
+            let modifier = sent.modifier.as_deref().or_else(|| part.variant.modifier());
+            let (name, judged_name) = match modifier {
                 Some(modifier) => (
                     format!("{}:{modifier}", part.name),
                     format!("{}:{modifier}", part.definition.code),
                 ),
                 None => (part.name.clone(), part.definition.code.clone()),
             };
-            match Criterion::parse(parameters, resource_type, &judged_name, value) {
-                Ok(criterion) => criteria.push(criterion),
-                Err(error) => return (Status::Error, format!("cannot judge the search: {error}")),
+            // `and` repeats the parameter (search.html#combining): both must hold.
+            let times = if part.variant == Variant::And { 2 } else { 1 };
+            for _ in 0..times {
+                match Criterion::parse(parameters, resource_type, &judged_name, value) {
+                    Ok(criterion) => criteria.push(criterion),
+                    Err(error) => {
+                        return (Status::Error, format!("cannot judge the search: {error}"));
+                    }
+                }
+                pairs.push((name.clone(), value.clone()));
             }
-            pairs.push((name, value.clone()));
         }
         let judge_all = |element: &Element| {
             all_of(

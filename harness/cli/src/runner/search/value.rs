@@ -7,6 +7,19 @@ use assure_search::{FoundValue, ParamType};
 
 use super::variant::Variant;
 
+/// A token no resource is expected to have: the second value of a token `or`.
+pub(crate) const NO_SUCH_CODE: &str = "assure-no-such-code";
+
+/// A string no resource is expected to start with: the second value of a string `or`.
+pub(crate) const NO_SUCH_STRING: &str = "assure-no-such-value";
+
+/// What is sent for one parameter: the value, and a modifier that comes with it (`:Type`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Sent {
+    pub(crate) value: String,
+    pub(crate) modifier: Option<String>,
+}
+
 /// The value to send for `variant`, from the first of `found` that has one; or why none can
 /// be made. `base_url` turns a reference to the target itself into `Type/id`.
 pub(crate) fn query_value(
@@ -14,7 +27,17 @@ pub(crate) fn query_value(
     kind: ParamType,
     variant: Variant,
     base_url: &str,
-) -> Result<String, String> {
+) -> Result<Sent, String> {
+    if variant == Variant::Missing {
+        // `:missing=false`: any value will do; the judge decides whether the sample has one.
+        return match found.is_empty() {
+            true => Err("no value".to_owned()),
+            false => Ok(Sent {
+                value: "false".to_owned(),
+                modifier: None,
+            }),
+        };
+    }
     let mut why = None;
     for value in found {
         match one(value, kind, variant, base_url) {
@@ -26,6 +49,42 @@ pub(crate) fn query_value(
 }
 
 fn one(
+    found: &FoundValue<'_>,
+    kind: ParamType,
+    variant: Variant,
+    base_url: &str,
+) -> Result<Sent, String> {
+    // The variants that send the plain value, changed or repeated.
+    let made_as = match variant {
+        Variant::And | Variant::Or | Variant::Not | Variant::Ne => Variant::Plain,
+        other => other,
+    };
+    let value = made(found, kind, made_as, base_url)?;
+    let plain = |value| {
+        Ok(Sent {
+            value,
+            modifier: None,
+        })
+    };
+    match variant {
+        Variant::Or if kind == ParamType::Token => plain(format!("{value},{NO_SUCH_CODE}")),
+        Variant::Or => plain(format!("{value},{NO_SUCH_STRING}")),
+        Variant::Ne => match value.strip_prefix("eq") {
+            Some(date) => plain(format!("ne{date}")),
+            None => Err(format!("'{value}' is not an eq date")),
+        },
+        Variant::Type => match value.split_once('/') {
+            Some((resource_type, id)) if !id.contains('/') => Ok(Sent {
+                value: id.to_owned(),
+                modifier: Some(resource_type.to_owned()),
+            }),
+            _ => Err(format!("'{value}' is not Type/id")),
+        },
+        _ => plain(value),
+    }
+}
+
+fn made(
     found: &FoundValue<'_>,
     kind: ParamType,
     variant: Variant,
@@ -123,12 +182,28 @@ fn inner(text: &str) -> String {
 }
 
 fn token(element: &Element, type_name: &str, variant: Variant) -> Result<String, String> {
+    // `|code` and `system|` ask about a Coding's or Identifier's system: other types (a
+    // ContactPoint's system is not a code system; a code's is implied) are not sent.
+    if matches!(variant, Variant::NoSystem | Variant::SystemOnly)
+        && !matches!(type_name, "Coding" | "CodeableConcept" | "Identifier")
+    {
+        return Err(format!(
+            "a {type_name}, which has no code system of its own"
+        ));
+    }
+    // The coding that fits the variant: one without a system for `|code`, with one for
+    // `system|code` and `system|`.
+    let fits = |system: &Option<String>| match variant {
+        Variant::NoSystem => system.is_none(),
+        Variant::System | Variant::SystemOnly => system.is_some(),
+        _ => true,
+    };
     let (system, code) = match type_name {
         "Coding" => (child(element, "system"), child(element, "code")),
         "CodeableConcept" => element
             .children_named("coding")
             .map(|c| (child(c, "system"), child(c, "code")))
-            .find(|(_, code)| code.is_some())
+            .find(|(system, code)| code.is_some() && fits(system))
             .unwrap_or((None, None)),
         "Identifier" => (child(element, "system"), child(element, "value")),
         "ContactPoint" => (None, child(element, "value")),
@@ -140,6 +215,14 @@ fn token(element: &Element, type_name: &str, variant: Variant) -> Result<String,
             let system = system.ok_or_else(|| format!("its {type_name} has no system"))?;
             Ok(format!("{}|{}", escaped(&system), escaped(&code)))
         }
+        Variant::SystemOnly => {
+            let system = system.ok_or_else(|| format!("its {type_name} has no system"))?;
+            Ok(format!("{}|", escaped(&system)))
+        }
+        Variant::NoSystem => match system {
+            Some(system) => Err(format!("its {type_name} has a system ({system})")),
+            None => Ok(format!("|{}", escaped(&code))),
+        },
         _ => Ok(escaped(&code)),
     }
 }
@@ -159,6 +242,7 @@ fn date(element: &Element, type_name: &str, variant: Variant) -> Result<String, 
             Err("a Period, which eq would have to cover whole".to_owned())
         }
         (Variant::Plain, _) => start.map(|s| format!("eq{s}")).ok_or_else(none),
+        (Variant::Ap, _) => start.or(end).map(|s| format!("ap{s}")).ok_or_else(none),
         (Variant::Ge, _) => start.or(end).map(|s| format!("ge{s}")).ok_or_else(none),
         (Variant::Gt, _) => end.or(start).map(|s| format!("gt{s}")).ok_or_else(none),
         (Variant::Lt, _) => start.or(end).map(|s| format!("lt{s}")).ok_or_else(none),
@@ -195,6 +279,13 @@ fn reference(
     match (variant, unversioned.rsplit_once('/')) {
         (Variant::Id, Some((_, id))) if local => Ok(escaped(id)),
         (Variant::Id, _) => Err(format!("{literal} is not a reference on the target")),
+        (Variant::Url | Variant::Type, Some(_)) if local => match variant {
+            Variant::Url => Ok(escaped(&format!("{base}{unversioned}"))),
+            _ => Ok(escaped(unversioned)),
+        },
+        (Variant::Url | Variant::Type, _) => {
+            Err(format!("{literal} is not a reference on the target"))
+        }
         _ => Ok(escaped(unversioned)),
     }
 }

@@ -27,6 +27,26 @@ pub(crate) enum Variant {
     Lt,
     /// Reference by id alone.
     Id,
+    /// Token `|code`: a code without a system, for a sample value that has none.
+    NoSystem,
+    /// Token `system|`: any code of the sample value's system.
+    SystemOnly,
+    /// Token `:not` the sample's code: the sample itself must not be returned.
+    Not,
+    /// Token or string: the sample's value OR one no resource has (`value,assure-no-such-…`).
+    Or,
+    /// Date `ne` the sample's value: the sample itself must not be returned.
+    Ne,
+    /// Date `ap` the sample's value.
+    Ap,
+    /// Reference by absolute URL: `<target base>/Type/id`.
+    Url,
+    /// Reference with the `:Type` modifier and the id alone.
+    Type,
+    /// Any type: the plain value sent twice, as a repeated parameter (AND): the same matches.
+    And,
+    /// Any type: `:missing=false`: every match has a value.
+    Missing,
 }
 
 impl Variant {
@@ -34,11 +54,11 @@ impl Variant {
     pub(crate) fn for_type(kind: ParamType) -> &'static [Variant] {
         use Variant::*;
         match kind {
-            ParamType::String => &[Plain, Exact, ExactCase, Contains],
-            ParamType::Token => &[Plain, System],
-            ParamType::Date => &[Plain, Ge, Le, Gt, Lt],
-            ParamType::Reference => &[Plain, Id],
-            ParamType::Number | ParamType::Quantity | ParamType::Uri => &[Plain],
+            ParamType::String => &[Plain, Exact, ExactCase, Contains, Or, And, Missing],
+            ParamType::Token => &[Plain, System, NoSystem, SystemOnly, Not, Or, And, Missing],
+            ParamType::Date => &[Plain, Ge, Le, Gt, Lt, Ne, Ap, And, Missing],
+            ParamType::Reference => &[Plain, Id, Url, Type, And, Missing],
+            ParamType::Number | ParamType::Quantity | ParamType::Uri => &[Plain, And, Missing],
             ParamType::Composite | ParamType::Special => &[],
         }
     }
@@ -57,14 +77,26 @@ impl Variant {
             Variant::Gt => "gt",
             Variant::Lt => "lt",
             Variant::Id => "id",
+            Variant::NoSystem => "no-system",
+            Variant::SystemOnly => "system-only",
+            Variant::Not => "not",
+            Variant::Or => "or",
+            Variant::Ne => "ne",
+            Variant::Ap => "ap",
+            Variant::Url => "url",
+            Variant::Type => "type",
+            Variant::And => "and",
+            Variant::Missing => "missing",
         })
     }
 
-    /// The modifier sent after the parameter's name.
+    /// The modifier sent after the parameter's name (`:Type` comes with the value instead).
     pub(crate) fn modifier(self) -> Option<&'static str> {
         match self {
             Variant::Exact | Variant::ExactCase => Some("exact"),
             Variant::Contains => Some("contains"),
+            Variant::Not => Some("not"),
+            Variant::Missing => Some("missing"),
             _ => None,
         }
     }
@@ -88,14 +120,27 @@ impl Variant {
             Variant::Gt => "date, gt the sample's own value".to_owned(),
             Variant::Lt => "date, lt the sample's own value".to_owned(),
             Variant::Id => "reference, id alone".to_owned(),
+            Variant::NoSystem => "token, |code (no system)".to_owned(),
+            Variant::SystemOnly => "token, system| (any code of the system)".to_owned(),
+            Variant::Not => "token, :not the sample's code".to_owned(),
+            Variant::Or => format!("{kind}, the value OR one no resource has"),
+            Variant::Ne => "date, ne the sample's own value".to_owned(),
+            Variant::Ap => "date, ap".to_owned(),
+            Variant::Url => "reference, absolute URL".to_owned(),
+            Variant::Type => "reference, :Type with the id".to_owned(),
+            Variant::And => format!("{kind}, the value twice (AND)"),
+            Variant::Missing => format!("{kind}, :missing=false"),
         }
     }
 
     /// The section of R4 search.html the check cites.
     pub(crate) fn section(self, kind: ParamType) -> String {
         match self {
-            Variant::Exact | Variant::Contains => "modifiers".to_owned(),
-            Variant::Ge | Variant::Le => "prefix".to_owned(),
+            Variant::Exact | Variant::Contains | Variant::Not | Variant::Missing => {
+                "modifiers".to_owned()
+            }
+            Variant::Ge | Variant::Le | Variant::Ne | Variant::Ap => "prefix".to_owned(),
+            Variant::Or | Variant::And => "combining".to_owned(),
             _ => kind.to_string(),
         }
     }
@@ -118,6 +163,16 @@ mod tests {
             Variant::Gt,
             Variant::Lt,
             Variant::Id,
+            Variant::NoSystem,
+            Variant::SystemOnly,
+            Variant::Not,
+            Variant::Or,
+            Variant::Ne,
+            Variant::Ap,
+            Variant::Url,
+            Variant::Type,
+            Variant::And,
+            Variant::Missing,
         ];
         let names: Vec<&str> = all.iter().filter_map(|v| v.name()).collect();
         assert_eq!(names, SEARCH_VARIANTS);
