@@ -32,12 +32,13 @@ pub fn execute(
         .cloned()
         .collect();
     if request.has_criteria() {
-        // The last non-match in id order: a fixture, whatever the write checks have created
-        // (numeric ids sort first), so the defect is the same from run to run.
+        // The last non-matching fixture in id order, never a resource the write checks have
+        // created (the server numbers those), so the defect is the same from run to run.
         if state.has(Defect::SearchAddsNonMatch)
             && let Some(extra) = everything
                 .iter()
                 .rev()
+                .filter(|resource| !is_created(resource))
                 .find(|resource| !request.matches(resource))
         {
             matches.push(extra.clone());
@@ -144,4 +145,12 @@ fn page_of(state: &ServerState, request: &SearchRequest) -> PageRequest {
     } else {
         request.page
     }
+}
+
+/// Whether `resource` was created through the API: the server gives those numeric ids, and
+/// fixtures have names.
+fn is_created(resource: &Value) -> bool {
+    resource["id"]
+        .as_str()
+        .is_some_and(|id| id.bytes().all(|b| b.is_ascii_digit()))
 }
