@@ -663,7 +663,7 @@ async fn connection_refused_without_retries_is_an_error() {
 #[tokio::test]
 async fn probe_reports_target_details_or_one_clear_error() {
     let base = serve().await;
-    let info = client(&base).probe().await.unwrap();
+    let info = client(&base).probe().await.unwrap().target;
     assert_eq!(info.fhir_version.as_deref(), Some("4.0.1"));
     assert_eq!(info.software.as_deref(), Some("Test Server 1.0"));
 

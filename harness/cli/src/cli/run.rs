@@ -69,10 +69,10 @@ async fn run_against(
     let started_at = OffsetDateTime::now_utc()
         .format(&Rfc3339)
         .unwrap_or_default();
-    let target = match client.probe().await {
-        Ok(mut target) => {
-            target.embedded = embedded;
-            target
+    let probed = match client.probe().await {
+        Ok(mut probed) => {
+            probed.target.embedded = embedded;
+            probed
         }
         Err(unreachable) => {
             let message = client.redactor().redact_text(&unreachable.to_string());
@@ -92,7 +92,7 @@ async fn run_against(
     eprintln!(
         "running {} tests{generated} against {}{}",
         plan.len(),
-        target.base_url,
+        probed.target.base_url,
         if embedded {
             " (embedded reference server)"
         } else {
@@ -100,7 +100,8 @@ async fn run_against(
         }
     );
 
-    let mut config = RunConfig::new(client, target);
+    let mut config = RunConfig::new(client, probed.target.clone());
+    config.capability_statement = probed.capability_statement;
     config.concurrency = usize::from(args.concurrency);
     config.variables = overrides(&args.plan);
     config.validation = Arc::new(Validation::new(args.definitions.sources()));

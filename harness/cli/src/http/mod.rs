@@ -11,4 +11,5 @@ pub use client::{
     Response, Sent,
 };
 pub use error::{ClientError, InvalidRequest, NotSent, TargetUnreachable};
+pub use probe::Probed;
 pub use request::{RequestSpec, Target};

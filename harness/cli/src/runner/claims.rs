@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::capability::claimed_types;
 use super::search::Generated;
 use crate::results::{Claim, ClaimKind, ClaimStatus, Status, SuiteResult};
 use crate::suite::{Action, TestCase};
@@ -66,41 +67,20 @@ pub(crate) fn claims<'a>(
 /// What `statement` claims, in its order: per resource type of the `server` rest (the first
 /// rest when none says `server`), its interactions, then its search parameters.
 pub(crate) fn declared(statement: &Value) -> Vec<(String, ClaimKind, String)> {
-    if statement.get("resourceType").and_then(Value::as_str) != Some("CapabilityStatement") {
-        return Vec::new();
-    }
-    let rests = statement.get("rest").and_then(Value::as_array);
-    let rest = rests.and_then(|rests| {
-        rests
-            .iter()
-            .find(|r| r.get("mode").and_then(Value::as_str) == Some("server"))
-            .or(rests.first())
-    });
-    let list = |value: &Value, key: &str| -> Vec<Value> {
-        value
-            .get(key)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
     let mut out: Vec<(String, ClaimKind, String)> = Vec::new();
-    for resource in rest.map(|r| list(r, "resource")).unwrap_or_default() {
-        let Some(resource_type) = resource.get("type").and_then(Value::as_str) else {
-            continue;
-        };
-        let entries = [
-            (ClaimKind::Interaction, "interaction", "code"),
-            (ClaimKind::SearchParam, "searchParam", "name"),
-        ];
-        for (kind, key, field) in entries {
-            for entry in list(&resource, key) {
-                let Some(code) = entry.get(field).and_then(Value::as_str) else {
-                    continue;
-                };
-                let claim = (resource_type.to_owned(), kind, code.to_owned());
-                if !out.contains(&claim) {
-                    out.push(claim);
-                }
+    for claimed in claimed_types(statement).unwrap_or_default() {
+        let interactions = claimed
+            .interactions
+            .iter()
+            .map(|code| (ClaimKind::Interaction, code));
+        let params = claimed
+            .params
+            .iter()
+            .map(|param| (ClaimKind::SearchParam, &param.name));
+        for (kind, code) in interactions.chain(params) {
+            let claim = (claimed.name.clone(), kind, code.clone());
+            if !out.contains(&claim) {
+                out.push(claim);
             }
         }
     }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use indexmap::IndexMap;
+use serde_json::Value;
 
 use crate::http::Client;
 use crate::results::TargetInfo;
@@ -24,11 +25,14 @@ pub struct RunConfig {
     pub variables: IndexMap<String, String>,
     /// Definitions for `conforms` assertions, loaded on first use.
     pub validation: Arc<Validation>,
+    /// The target's CapabilityStatement, as the probe received it, or why there is none; the
+    /// generated search checks and the claims table read it.
+    pub capability_statement: Result<Value, String>,
 }
 
 impl RunConfig {
-    /// A configuration with the default concurrency, no variable overrides, and definitions
-    /// from the default package cache.
+    /// A configuration with the default concurrency, no variable overrides, definitions from
+    /// the default package cache, and no CapabilityStatement.
     pub fn new(client: Client, target: TargetInfo) -> RunConfig {
         RunConfig {
             client,
@@ -36,6 +40,7 @@ impl RunConfig {
             concurrency: DEFAULT_CONCURRENCY,
             variables: IndexMap::new(),
             validation: Arc::new(Validation::default()),
+            capability_statement: Err("the target's CapabilityStatement was not given".to_owned()),
         }
     }
 }

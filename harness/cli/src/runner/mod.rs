@@ -3,6 +3,7 @@
 //! progress as [`RunEvent`]s.
 
 mod assert;
+mod capability;
 mod capture;
 mod claims;
 mod config;

@@ -40,13 +40,15 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         .format(&Rfc3339)
         .unwrap_or_default();
     let clock = Instant::now();
-    let (plan, generated) = search::expand(plan, &config.client).await;
+    let (plan, generated) =
+        search::expand(plan, &config.client, &config.capability_statement).await;
     let generated = Arc::new(generated);
     sink.emit(&RunEvent::Started { total: plan.len() });
 
     let semaphore = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let client = Arc::new(config.client);
     let validation = config.validation;
+    let capability_statement = config.capability_statement;
     let mut overrides = Scope::from_text(&config.variables);
     let Discovered {
         results: data,
@@ -163,17 +165,8 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         })
         .collect();
     let summary = Summary::of(&suites);
-    // The statement the expansion fetched, else fetched once more.
-    let fetched;
-    let statement = match generated.statement() {
-        Some(statement) => statement,
-        None => {
-            fetched = search::capability_statement(&client).await.ok();
-            fetched.as_ref()
-        }
-    };
     let claims = claims(
-        statement,
+        capability_statement.as_ref().ok(),
         plan.suites.iter().flat_map(|s| &s.tests),
         &generated,
         &suites,

@@ -12,9 +12,9 @@ use std::sync::Arc;
 use assure_search::{SearchParameter, SearchParameters};
 use serde_json::Value;
 
-use super::capability::{ClaimedParam, claimed_types};
 use super::variant::Variant;
 use crate::http::{Client, RequestSpec, Target};
+use crate::runner::capability::{ClaimedParam, claimed_types};
 use crate::runner::plan::Plan;
 use crate::suite::{Level, SearchGenerator, TestCase};
 
@@ -61,9 +61,6 @@ pub(crate) enum Planned {
 pub(crate) struct Generated {
     checks: HashMap<String, Arc<SearchCheck>>,
     parameters: Option<Arc<SearchParameters>>,
-    /// The CapabilityStatement, when the expansion fetched `/metadata`: `Some(None)` when the
-    /// fetch gave no JSON.
-    statement: Option<Option<Value>>,
 }
 
 impl Generated {
@@ -73,12 +70,6 @@ impl Generated {
         id: &str,
     ) -> Option<(Arc<SearchCheck>, Option<Arc<SearchParameters>>)> {
         Some((self.checks.get(id)?.clone(), self.parameters.clone()))
-    }
-
-    /// The CapabilityStatement the expansion fetched (`None` inside when the fetch gave no
-    /// JSON); `None` when it fetched none (no suite generates checks).
-    pub(crate) fn statement(&self) -> Option<Option<&Value>> {
-        self.statement.as_ref().map(Option::as_ref)
     }
 
     /// Every generated test with its resource type and the parameters it searches by.
@@ -94,14 +85,18 @@ impl Generated {
 }
 
 /// `plan` with every generator's tests added (those its filter selects and whose id no other
-/// test has), and suites left empty removed.
-pub(crate) async fn expand(mut plan: Plan, client: &Client) -> (Plan, Generated) {
+/// test has), and suites left empty removed. `statement` is the target's CapabilityStatement
+/// (or why there is none).
+pub(crate) async fn expand(
+    mut plan: Plan,
+    client: &Client,
+    statement: &Result<Value, String>,
+) -> (Plan, Generated) {
     let mut generated = Generated::default();
     if plan.suites.iter().all(|s| s.generate.is_none()) {
         return (plan, generated);
     }
-    let fetched = capability_statement(client).await;
-    let made = match targets(client, &fetched).await {
+    let made = match targets(client, statement).await {
         Ok((claimed, parameters)) => {
             let parameters = Arc::new(parameters);
             generated.parameters = Some(parameters.clone());
@@ -113,7 +108,6 @@ pub(crate) async fn expand(mut plan: Plan, client: &Client) -> (Plan, Generated)
             planned_for: Err(planned),
         }],
     };
-    generated.statement = Some(fetched.ok());
     let mut ids: HashSet<String> = plan
         .suites
         .iter()
@@ -149,22 +143,14 @@ struct Made {
 /// made is skipped (it errs when the request failed or R4 cannot be read).
 async fn targets(
     client: &Client,
-    fetched: &Result<Value, Fetch>,
+    statement: &Result<Value, String>,
 ) -> Result<(Vec<Made>, SearchParameters), Planned> {
     let unusable = |reason: String| {
         Planned::Skip(format!(
             "no CapabilityStatement to generate the search checks from: {reason}"
         ))
     };
-    let statement = match fetched {
-        Ok(statement) => statement,
-        Err(Fetch::Transport(e)) => {
-            return Err(Planned::Error(format!(
-                "cannot fetch the CapabilityStatement: {e}"
-            )));
-        }
-        Err(Fetch::Answer(e)) => return Err(unusable(e.clone())),
-    };
+    let statement = statement.as_ref().map_err(|e| unusable(e.clone()))?;
     let claimed = claimed_types(statement).map_err(unusable)?;
     let mut parameters = tokio::task::spawn_blocking(SearchParameters::r4)
         .await
@@ -200,11 +186,6 @@ async fn targets(
         })
         .collect();
     Ok((made, parameters))
-}
-
-/// `GET [base]/metadata`: the target's CapabilityStatement as JSON.
-pub(crate) async fn capability_statement(client: &Client) -> Result<Value, Fetch> {
-    fetch_json(client, Target::Segments(vec!["metadata".into()]), vec![]).await
 }
 
 /// The definition of a claimed parameter: the one its `definition` names (R4 or served by the

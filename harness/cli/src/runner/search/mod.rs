@@ -1,7 +1,6 @@
 //! Generated search checks (`generate.search` of a suite): expanded from the target's
 //! CapabilityStatement when the run starts, each run by its own executor rather than by steps.
 
-mod capability;
 mod check;
 mod expand;
 mod pages;
@@ -10,4 +9,4 @@ mod value;
 mod variant;
 
 pub(crate) use check::execute;
-pub(crate) use expand::{Generated, capability_statement, expand};
+pub(crate) use expand::{Generated, expand};

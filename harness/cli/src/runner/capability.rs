@@ -1,11 +1,14 @@
-//! What a CapabilityStatement claims about search: per resource type, its `searchParam`s.
+//! What a CapabilityStatement claims: per resource type of its `server` rest, the interactions
+//! and the search parameters. Read once, for the generated search checks and the claims table.
 
 use serde_json::Value;
 
-/// A resource type the server claims, with the search parameters it declares.
+/// A resource type the server claims, with the interactions and search parameters it declares.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ClaimedType {
     pub(crate) name: String,
+    /// `interaction.code`s, in the statement's order.
+    pub(crate) interactions: Vec<String>,
     pub(crate) params: Vec<ClaimedParam>,
 }
 
@@ -41,6 +44,13 @@ pub(crate) fn claimed_types(statement: &Value) -> Result<Vec<ClaimedType>, Strin
         .filter_map(|resource| {
             Some(ClaimedType {
                 name: text(resource, "type")?,
+                interactions: resource
+                    .get("interaction")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|interaction| text(interaction, "code"))
+                    .collect(),
                 params: resource
                     .get("searchParam")
                     .and_then(Value::as_array)
