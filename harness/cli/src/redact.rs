@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::results::{Exchange, RecordedRequest, RecordedResponse};
+use crate::results::{AssertionResult, Exchange, RecordedRequest, RecordedResponse};
 
 /// What a secret is replaced by.
 pub const REDACTED: &str = "[REDACTED]";
@@ -111,6 +111,13 @@ impl Redactor {
                 (name.clone(), value)
             })
             .collect()
+    }
+
+    /// An assertion result with secrets removed from what it quotes of the response.
+    pub fn redact_assertion(&self, assertion: &mut AssertionResult) {
+        assertion.description = self.redact_text(&assertion.description);
+        assertion.expected = self.redact_text(&assertion.expected);
+        assertion.actual = self.redact_text(&assertion.actual);
     }
 
     /// Text with every occurrence of a secret value replaced.

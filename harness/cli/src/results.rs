@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::suite::Level;
+use crate::suite::{Level, TestCase};
 
 /// Version of the `report.json` schema; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -260,6 +260,30 @@ pub struct TestResult {
     pub message: Option<String>,
     pub duration_ms: u64,
     pub steps: Vec<StepResult>,
+}
+
+impl TestResult {
+    /// The outcome of `test`: its identity (id, title, level, tags, requirement) with a verdict
+    /// and the evidence.
+    pub fn of(
+        test: &TestCase,
+        status: Status,
+        message: Option<String>,
+        duration_ms: u64,
+        steps: Vec<StepResult>,
+    ) -> TestResult {
+        TestResult {
+            id: test.id.clone(),
+            title: test.title.clone(),
+            level: test.level,
+            tags: test.tags.clone(),
+            requirement: test.requirement.clone(),
+            status,
+            message,
+            duration_ms,
+            steps,
+        }
+    }
 }
 
 /// One step: its exchanges with the target and the assertions checked.

@@ -143,17 +143,8 @@ pub async fn execute(
         Verdict::Skipped(message) => (Status::Skip, Some(message)),
         Verdict::Errored(message) => (Status::Error, Some(message)),
     };
-    let result = TestResult {
-        id: test.id.clone(),
-        title: test.title.clone(),
-        level: test.level,
-        tags: test.tags.clone(),
-        requirement: test.requirement.clone(),
-        status,
-        message,
-        duration_ms: started.elapsed().as_millis() as u64,
-        steps,
-    };
+    let duration_ms = started.elapsed().as_millis() as u64;
+    let result = TestResult::of(test, status, message, duration_ms, steps);
     (result, captures)
 }
 
@@ -378,10 +369,7 @@ fn errored(
 
 /// An assertion with secrets removed from what it quotes of the response.
 fn redact_check(mut checked: Checked, redactor: &Redactor) -> Checked {
-    let result = &mut checked.result;
-    result.description = redactor.redact_text(&result.description);
-    result.expected = redactor.redact_text(&result.expected);
-    result.actual = redactor.redact_text(&result.actual);
+    redactor.redact_assertion(&mut checked.result);
     checked.failure = redactor.redact_text(&checked.failure);
     checked
 }

@@ -268,15 +268,5 @@ fn errored(test: &TestCase, reason: String) -> TestResult {
 
 /// A result without steps: the test did not run.
 fn verdict_only(test: &TestCase, status: Status, message: String) -> TestResult {
-    TestResult {
-        id: test.id.clone(),
-        title: test.title.clone(),
-        level: test.level,
-        tags: test.tags.clone(),
-        requirement: test.requirement.clone(),
-        status,
-        message: Some(message),
-        duration_ms: 0,
-        steps: Vec::new(),
-    }
+    TestResult::of(test, status, Some(message), 0, Vec::new())
 }

@@ -52,28 +52,18 @@ pub(crate) async fn execute(
     };
     let redactor = context.client.redactor();
     let message = (!message.is_empty()).then(|| redactor.redact_text(&message));
-    TestResult {
-        id: test.id.clone(),
-        title: test.title.clone(),
-        level: test.level,
-        tags: test.tags.clone(),
-        requirement: test.requirement.clone(),
-        status,
-        message,
-        duration_ms: started.elapsed().as_millis() as u64,
-        steps: run
-            .steps
-            .into_iter()
-            .map(|mut step| {
-                for a in &mut step.assertions {
-                    a.description = redactor.redact_text(&a.description);
-                    a.expected = redactor.redact_text(&a.expected);
-                    a.actual = redactor.redact_text(&a.actual);
-                }
-                step
-            })
-            .collect(),
-    }
+    let steps = run
+        .steps
+        .into_iter()
+        .map(|mut step| {
+            for assertion in &mut step.assertions {
+                redactor.redact_assertion(assertion);
+            }
+            step
+        })
+        .collect();
+    let duration_ms = started.elapsed().as_millis() as u64;
+    TestResult::of(test, status, message, duration_ms, steps)
 }
 
 /// The steps recorded so far.

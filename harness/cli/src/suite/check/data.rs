@@ -11,25 +11,16 @@ use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 
 pub(crate) fn check(report: &mut Report<'_>, overrides: &IndexMap<String, String>) {
-    let mut first_by_name: HashMap<&str, ItemRef> = HashMap::new();
-    for (item, data) in report.items() {
-        match first_by_name.get(data.name.as_str()) {
-            Some(&first) => {
-                let first_at = report.locate(first.suite, report.item_node(first).field("name"));
-                report.error(
-                    item.suite,
-                    report.item_node(item).field("name"),
-                    format!(
-                        "duplicate data item `{}` (first defined at {first_at})",
-                        data.name
-                    ),
-                );
-            }
-            None => {
-                first_by_name.insert(&data.name, item);
-            }
-        }
-    }
+    let defined = report
+        .items()
+        .map(|(item, data)| (item, data.name.as_str()))
+        .collect();
+    let first_by_name = report.first_definitions(
+        defined,
+        |item: ItemRef| item.suite,
+        |report, item| report.item_node(item).field("name"),
+        "data item",
+    );
     check_names_taken(report, &first_by_name);
     let edges = check_variables(report, &first_by_name, overrides);
     report_cycles(report, &edges);

@@ -1,6 +1,6 @@
 //! Checks that need a whole parsed suite, or every loaded suite: test ids and `needs`, data
-//! items, regular expressions, variables in scope, `--var` names. Every problem is reported (not just the first) at the node
-//! it concerns.
+//! items, regular expressions, variables in scope, `--var` names. Every problem is reported
+//! (not just the first) at the node it concerns.
 
 mod data;
 mod generated;
@@ -14,6 +14,7 @@ use super::error::Diagnostic;
 use super::model::{DataItem, Suite, TestCase};
 use super::yaml::Node;
 use indexmap::IndexMap;
+use std::collections::HashMap;
 
 /// A parsed suite and the YAML it was read from, for positions.
 pub(crate) struct Parsed {
@@ -114,6 +115,34 @@ impl<'a> Report<'a> {
     }
 
     /// Records a problem at `node` in suite `suite`.
+    /// The first definition of each name among `defined` (in load order), with every later
+    /// one reported at `node_of` it as a duplicate `what`, naming where the first stands.
+    pub(crate) fn first_definitions<R: Copy>(
+        &mut self,
+        defined: Vec<(R, &'a str)>,
+        suite_of: impl Fn(R) -> usize,
+        node_of: impl Fn(&Self, R) -> &'a Node,
+        what: &str,
+    ) -> HashMap<&'a str, R> {
+        let mut first_by_name: HashMap<&'a str, R> = HashMap::new();
+        for (at, name) in defined {
+            match first_by_name.get(name) {
+                Some(&first) => {
+                    let first_at = self.locate(suite_of(first), node_of(self, first));
+                    self.error(
+                        suite_of(at),
+                        node_of(self, at),
+                        format!("duplicate {what} `{name}` (first defined at {first_at})"),
+                    );
+                }
+                None => {
+                    first_by_name.insert(name, at);
+                }
+            }
+        }
+        first_by_name
+    }
+
     pub(crate) fn error(&mut self, suite: usize, node: &Node, message: String) {
         self.diagnostics.push(Diagnostic {
             file: self.suites[suite].suite.source.path.clone(),

@@ -31,25 +31,16 @@ impl NeedsGraph {
 /// Reports duplicate ids, unresolved `needs` and cycles; returns the resolved graph.
 pub(crate) fn check(report: &mut Report<'_>) -> NeedsGraph {
     check_suite_ids(report);
-    let mut first_by_id: HashMap<&str, TestRef> = HashMap::new();
-    for (test, case) in report.tests() {
-        match first_by_id.get(case.id.as_str()) {
-            Some(&first) => {
-                let first_at = report.locate(first.suite, report.test_node(first).field("id"));
-                report.error(
-                    test.suite,
-                    report.test_node(test).field("id"),
-                    format!(
-                        "duplicate test id `{}` (first defined at {first_at})",
-                        case.id
-                    ),
-                );
-            }
-            None => {
-                first_by_id.insert(&case.id, test);
-            }
-        }
-    }
+    let defined = report
+        .tests()
+        .map(|(test, case)| (test, case.id.as_str()))
+        .collect();
+    let first_by_id = report.first_definitions(
+        defined,
+        |test: TestRef| test.suite,
+        |report, test| report.test_node(test).field("id"),
+        "test id",
+    );
     let mut edges = HashMap::new();
     for (test, case) in report.tests() {
         let mut needed = Vec::new();
