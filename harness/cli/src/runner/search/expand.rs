@@ -51,8 +51,7 @@ pub(crate) enum Planned {
     /// Failed without a request, with the reason (a parameter the suite requires that the
     /// server does not claim).
     Fail(String),
-    /// Errored, with the reason (the CapabilityStatement or the R4 definitions could not be
-    /// fetched or read).
+    /// Errored, with the reason (the built-in R4 search definitions could not be read).
     Error(String),
 }
 
@@ -140,7 +139,7 @@ struct Made {
 
 /// The claimed parameters with their definitions, and the definitions (R4 plus those the
 /// target serves). Without a usable CapabilityStatement nothing is claimed, so the one test
-/// made is skipped (it errs when the request failed or R4 cannot be read).
+/// made is skipped (it errs when R4 cannot be read).
 async fn targets(
     client: &Client,
     statement: &Result<Value, String>,
