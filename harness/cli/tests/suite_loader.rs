@@ -2,9 +2,10 @@
 //! malformed suite reported at its `file:line:column` with what was expected.
 
 use assure::suite::{
-    Action, Assertion, Body, Capture, CaptureSource, CountBounds, ForEach, HeaderMatch, JsonCheck,
-    JsonMatch, Level, LoadError, Position, SearchMethod, StatusMatch, Step, Suite, TestCase,
-    load_embedded, load_paths, load_str,
+    Action, Assertion, Body, Capture, CaptureSource, CertificateProbe, ClientCertificate,
+    CountBounds, ForEach, Forgery, HeaderMatch, JsonCheck, JsonMatch, Level, LoadError, MintSpec,
+    Position, SearchMethod, StatusMatch, Step, StepAuth, Suite, SuiteSet, TestCase, TlsOffer,
+    TlsVersion, TokenCall, TokenClient, TokenFault, load_embedded, load_paths, load_str,
 };
 use indexmap::IndexMap;
 use serde_json::json;
@@ -48,6 +49,7 @@ fn step(action: Action) -> Step {
         for_each: None,
         setup: false,
         skip_unless: None,
+        auth: StepAuth::Run,
     }
 }
 
@@ -436,7 +438,8 @@ fn unknown_key_in_a_step() {
         )),
         "s.yaml:9:9: unknown key `expects` in step, expected one of `name`, `capabilities`, \
          `read`, `vread`, `search`, `create`, `update`, `delete`, `history`, `request`, \
-         `headers`, `expect`, `capture`, `for_each`, `setup`, `skip_unless`"
+         `token`, `tls`, `certificate`, `plain_http`, `headers`, `expect`, `capture`, \
+         `for_each`, `setup`, `skip_unless`, `auth`"
     );
 }
 
@@ -528,7 +531,7 @@ fn a_step_needs_an_action() {
             "      - name: nothing to do\n        expect: []\n"
         )),
         "s.yaml:8:9: a step needs exactly one action (`capabilities`, `read`, `vread`, \
-         `search`, `create`, `update`, `delete`, `history`, `request`), found none"
+         `search`, `create`, `update`, `delete`, `history`, `request`, `token`, `tls`, `certificate`, `plain_http`), found none"
     );
 }
 
@@ -550,7 +553,7 @@ fn unknown_assertion() {
         )),
         "s.yaml:10:13: unknown assertion `statos`, expected one of `status`, `header`, \
          `content_type`, `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, \
-         `json`, `fhirpath`, `conforms`"
+         `json`, `fhirpath`, `conforms`, `no_internals`"
     );
 }
 
@@ -757,7 +760,7 @@ fn other_malformed_values() {
         (
             "      - capabilities: {}\n        expect:\n          - {}\n",
             "s.yaml:10:13: an assertion needs one key (`status`, `header`, `content_type`, \
-             `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, `json`, `fhirpath`, `conforms`), found none",
+             `resource_type`, `bundle_type`, `entry_count`, `operation_outcome`, `json`, `fhirpath`, `conforms`, `no_internals`), found none",
         ),
         (
             "      - capabilities: {}\n        expect:\n          - status\n",
@@ -1127,4 +1130,82 @@ fn path_of(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
+}
+
+#[test]
+fn security_steps_load() {
+    let tests = format!(
+        "  - id: T\n    title: t\n    level: SHALL\n    steps:\n\
+         \x20     - read: {{ type: Patient, id: x }}\n        auth: none\n\
+         \x20     - read: {{ type: Patient, id: x }}\n        auth: {{ forge: alg-none }}\n\
+         \x20     - read: {{ type: Patient, id: x }}\n        auth: {{ mint: {{ exp_in: -600, omit: [jti], patient: p }} }}\n\
+         \x20     - read: {{ type: Patient, id: x }}\n        auth: query\n\
+         \x20     - token: {{ client: jwt, fault: reused-assertion }}\n\
+         \x20     - tls: {{ version: tls1.0 }}\n\
+         \x20     - certificate: {{ client: other-authority }}\n\
+         \x20     - plain_http: {{}}\n        expect:\n          - no_internals: true\n"
+    );
+    let suite = load_str("s.yaml", &format!("{HEAD}{tests}"), &no_overrides()).expect("loads");
+    let steps = &suite[0].tests[0].steps;
+    assert_eq!(steps[0].auth, StepAuth::None);
+    assert_eq!(steps[1].auth, StepAuth::Forged(Forgery::AlgNone));
+    assert_eq!(
+        steps[2].auth,
+        StepAuth::Minted(MintSpec {
+            expires_in: Some(-600),
+            patient: Some("p".into()),
+            omit: vec!["jti".into()],
+            ..MintSpec::default()
+        })
+    );
+    assert_eq!(steps[3].auth, StepAuth::InQuery);
+    assert_eq!(
+        steps[4].action,
+        Action::Token(TokenCall {
+            client: TokenClient::Jwt,
+            scope: None,
+            fault: Some(TokenFault::ReusedAssertion)
+        })
+    );
+    assert_eq!(
+        steps[5].action,
+        Action::TlsOffer(TlsOffer {
+            version: TlsVersion::Tls10,
+            suites: SuiteSet::Strong
+        })
+    );
+    assert_eq!(
+        steps[6].action,
+        Action::Certificate(CertificateProbe {
+            client: ClientCertificate::OtherAuthority
+        })
+    );
+    assert_eq!(steps[7].action, Action::PlainHttp { url: String::new() });
+    assert_eq!(steps[7].expect, vec![Assertion::NoInternals]);
+}
+
+#[test]
+fn security_step_errors_name_the_place() {
+    assert_eq!(
+        error_of(&with_steps(
+            "      - read: { type: Patient, id: x }\n        auth: { forge: nonsense }\n"
+        )),
+        "s.yaml:9:24: unknown forgery `nonsense`, expected `malformed`, `alg-none` or `wrong-signature`"
+    );
+    assert_eq!(
+        error_of(&with_steps("      - tls: { version: tls9 }\n")),
+        "s.yaml:8:25: unknown TLS version `tls9`, expected TLS version: `ssl3`, `tls1.0`, `tls1.1`, `tls1.2`, `tls1.3`"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - token: { client: secret, fault: reused-assertion }\n"
+        )),
+        "s.yaml:8:16: `wrong-secret` goes with `client: secret`; the assertion faults with `client: jwt`"
+    );
+    assert_eq!(
+        error_of(&with_steps(
+            "      - read: { type: Patient, id: x }\n        auth: { mint: { exp_in: soon } }\n"
+        )),
+        "s.yaml:9:33: invalid type: string \"soon\", expected seconds from now (an integer, negative for the past)"
+    );
 }

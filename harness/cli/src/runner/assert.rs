@@ -8,6 +8,7 @@
 
 mod conforms;
 mod fhirpath;
+mod internals;
 
 use std::sync::Arc;
 
@@ -86,6 +87,7 @@ pub async fn evaluate(
         Assertion::OperationOutcome => Ok(operation_outcome(view)),
         Assertion::Json(json_match) => json(json_match, view),
         Assertion::FhirPath(check) => fhirpath::fhirpath(check, view),
+        Assertion::NoInternals => Ok(internals::no_internals(view)),
     }
 }
 

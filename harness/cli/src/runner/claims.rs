@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::capability::claimed_types;
 use super::search::Generated;
 use crate::results::{Claim, ClaimKind, ClaimStatus, Status, SuiteResult};
-use crate::suite::{Action, TestCase};
+use crate::suite::{Action, StepAuth, TestCase};
 
 /// One claim a test exercises.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +92,12 @@ pub(crate) fn declared(statement: &Value) -> Vec<(String, ClaimKind, String)> {
 pub(crate) fn exercised_by(test: &TestCase) -> Vec<Exercise> {
     let mut out = Vec::new();
     // A setup step only prepares what the test checks: the test's verdict is not about it.
-    for step in test.steps.iter().filter(|step| !step.setup) {
+    // Nor is a step sent with other credentials than the run's: its answer is about them.
+    for step in test
+        .steps
+        .iter()
+        .filter(|step| !step.setup && step.auth == StepAuth::Run)
+    {
         let (resource_type, code) = match &step.action {
             Action::Read { resource_type, .. } => (Some(resource_type), "read"),
             Action::Vread { resource_type, .. } => (Some(resource_type), "vread"),
@@ -108,7 +113,12 @@ pub(crate) fn exercised_by(test: &TestCase) -> Vec<Exercise> {
                 resource_type,
                 id: None,
             } => (resource_type.as_ref(), "history-type"),
-            Action::Capabilities | Action::Request { .. } => (None, ""),
+            Action::Capabilities
+            | Action::Request { .. }
+            | Action::Token(_)
+            | Action::TlsOffer(_)
+            | Action::Certificate(_)
+            | Action::PlainHttp { .. } => (None, ""),
         };
         let Some(resource_type) = resource_type.filter(|t| !t.contains("{{")) else {
             continue;

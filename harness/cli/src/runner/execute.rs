@@ -393,5 +393,9 @@ fn action_label(action: &Action) -> &'static str {
         Action::Delete { .. } => "delete",
         Action::History { .. } => "history",
         Action::Request { .. } => "request",
+        Action::Token(_) => "token",
+        Action::TlsOffer(_) => "tls",
+        Action::Certificate(_) => "certificate",
+        Action::PlainHttp { .. } => "plain_http",
     }
 }

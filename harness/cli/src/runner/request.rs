@@ -235,5 +235,11 @@ fn draft(action: &Action, lookup: &Lookup<'_>) -> Result<Draft, String> {
                 None => draft,
             }
         }
+        Action::Token(_)
+        | Action::TlsOffer(_)
+        | Action::Certificate(_)
+        | Action::PlainHttp { .. } => {
+            return Err("this action is not a request to the FHIR base URL".into());
+        }
     })
 }

@@ -121,6 +121,69 @@ pub struct Step {
     /// A condition on the step's response without which the test does not apply (a feature
     /// the CapabilityStatement does not claim): when it does not hold, the test is skipped.
     pub skip_unless: Option<SkipUnless>,
+    /// How the request is authenticated (`auth:`); the run's credentials by default.
+    pub auth: StepAuth,
+}
+
+/// How a step's request is authenticated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum StepAuth {
+    /// The run's credentials, if it has any.
+    #[default]
+    Run,
+    /// No credentials at all (`auth: none`).
+    None,
+    /// The run's token altered so that a server must refuse it (`auth: { forge: ... }`).
+    Forged(Forgery),
+    /// A token signed with the key the target trusts, its claims set by the step
+    /// (`auth: { mint: {...} }`); the test is skipped when no such key is configured.
+    Minted(MintSpec),
+    /// A token obtained through the real flow with exactly this scope (`auth: { scope: ... }`).
+    Scope(String),
+    /// The run's token sent as the `access_token` query parameter and not in a header
+    /// (`auth: query`).
+    InQuery,
+}
+
+/// A deliberately broken token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forgery {
+    /// Not a JWT at all.
+    Malformed,
+    /// The run's token with its header switched to `"alg": "none"` and no signature.
+    AlgNone,
+    /// The run's token with its signature altered.
+    WrongSignature,
+}
+
+impl Forgery {
+    /// The keyword as written in suites.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Forgery::Malformed => "malformed",
+            Forgery::AlgNone => "alg-none",
+            Forgery::WrongSignature => "wrong-signature",
+        }
+    }
+}
+
+/// The claims of a minted token that differ from a valid one (strings interpolated). Times are
+/// offsets in seconds from now.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MintSpec {
+    pub scope: Option<String>,
+    /// The Patient id of a patient-scoped token.
+    pub patient: Option<String>,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+    /// `exp` as an offset from now (negative: already expired).
+    pub expires_in: Option<i64>,
+    /// `iat` as an offset from now.
+    pub issued_in: Option<i64>,
+    /// `nbf` as an offset from now (positive: not yet valid).
+    pub not_before_in: Option<i64>,
+    /// Claims left out.
+    pub omit: Vec<String>,
 }
 
 /// The condition of a step's `skip_unless`.
@@ -182,6 +245,96 @@ pub enum Action {
         path: String,
         body: Option<Body>,
     },
+    /// A request to the token endpoint the target's SMART configuration names.
+    Token(TokenCall),
+    /// A TLS handshake offering one protocol version and a set of cipher suites; the response
+    /// is a JSON description of the handshake (`handshake`, `version`, `suite`, `reason`).
+    TlsOffer(TlsOffer),
+    /// A full TLS handshake recording the server's certificate chain; the response is a JSON
+    /// description of it (`trusted`, `hostname`, `in_date`, `key_strong`, `chain`, ...).
+    Certificate(CertificateProbe),
+    /// `GET` over plain HTTP (no TLS) to the target's host, without credentials.
+    PlainHttp {
+        /// The plain-HTTP URL (interpolated); empty means the base URL with `http` and port 80.
+        url: String,
+    },
+}
+
+/// A call to the token endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenCall {
+    /// Which configured client authenticates.
+    pub client: TokenClient,
+    /// The scope requested (interpolated); the run's default scope when absent.
+    pub scope: Option<String>,
+    /// A deliberate fault in the call, for checks that it is refused.
+    pub fault: Option<TokenFault>,
+}
+
+/// A configured OAuth client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenClient {
+    /// `client_secret_basic`.
+    Secret,
+    /// `private_key_jwt` (SMART Backend Services).
+    Jwt,
+}
+
+/// A deliberate fault in a token call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenFault {
+    /// The client secret is wrong.
+    WrongSecret,
+    /// The client assertion was already used in an earlier (successful) call.
+    ReusedAssertion,
+    /// The client assertion's `exp` is in the past.
+    ExpiredAssertion,
+}
+
+/// Which protocol version a TLS probe offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsVersion {
+    Ssl3,
+    Tls10,
+    Tls11,
+    Tls12,
+    Tls13,
+}
+
+/// Which cipher suites a TLS probe offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuiteSet {
+    /// Strong suites (ECDHE with AEAD).
+    Strong,
+    /// Suites no server may negotiate: NULL, EXPORT, RC4, anonymous.
+    Forbidden,
+    /// Suites a server should not negotiate: 3DES, CBC with SHA-1.
+    Discouraged,
+}
+
+/// A TLS handshake probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TlsOffer {
+    pub version: TlsVersion,
+    pub suites: SuiteSet,
+}
+
+/// A certificate inspection, with the client certificate offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CertificateProbe {
+    pub client: ClientCertificate,
+}
+
+/// The client certificate a probe offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClientCertificate {
+    /// The one configured for the run (`--client-cert`), if any.
+    #[default]
+    Run,
+    /// None.
+    None,
+    /// One from a certificate authority made up for the probe.
+    OtherAuthority,
 }
 
 /// How a search is sent.
@@ -226,6 +379,9 @@ pub enum Assertion {
     FhirPath(FhirPathCheck),
     /// The body validates against FHIR definitions (see [`ConformsTo`]).
     Conforms(ConformsTo),
+    /// Neither body nor headers show internals: stack traces, exception names, database
+    /// errors, file paths of the server's code.
+    NoInternals,
 }
 
 /// Profile conformance of the body: with `profile`, the resource (every `entry.resource` of a

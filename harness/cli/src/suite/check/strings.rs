@@ -4,7 +4,7 @@
 //! included). Capture definitions, header names and `for_each` are used as written. A data item's
 //! request and its `missing` reason are interpolated too; its `json` and `regex` are not.
 
-use crate::suite::model::{Action, Assertion, Body, DataItem, JsonCheck, Step};
+use crate::suite::model::{Action, Assertion, Body, DataItem, JsonCheck, Step, StepAuth};
 use crate::suite::yaml::Node;
 
 /// A string that is interpolated, and the node it was written at.
@@ -20,6 +20,7 @@ pub(crate) fn interpolated<'a>(step: &'a Step, step_node: &'a Node) -> Vec<Inter
         strings.add(step_node.field("name"), name);
     }
     action_strings(&mut strings, &step.action, step_node);
+    auth_strings(&mut strings, &step.auth, step_node.field("auth"));
     for (name, value) in &step.headers {
         strings.add(step_node.field("headers").field(name), value);
     }
@@ -57,7 +58,8 @@ pub(crate) fn interpolated<'a>(step: &'a Step, step_node: &'a Node) -> Vec<Inter
             Assertion::Status(_)
             | Assertion::EntryCount(_)
             | Assertion::OperationOutcome
-            | Assertion::FhirPath(_) => {}
+            | Assertion::FhirPath(_)
+            | Assertion::NoInternals => {}
         }
     }
     strings.0
@@ -112,6 +114,26 @@ impl<'a> Strings<'a> {
             Body::Json(value) => self.json(node.field("body"), value),
             Body::Raw(text) => self.add(node.field("raw"), text),
         }
+    }
+}
+
+fn auth_strings<'a>(strings: &mut Strings<'a>, auth: &'a StepAuth, node: &'a Node) {
+    match auth {
+        StepAuth::Scope(scope) => strings.add(node.field("scope"), scope),
+        StepAuth::Minted(spec) => {
+            let node = node.field("mint");
+            for (key, value) in [
+                ("scope", &spec.scope),
+                ("patient", &spec.patient),
+                ("iss", &spec.issuer),
+                ("aud", &spec.audience),
+            ] {
+                if let Some(value) = value {
+                    strings.add(node.field(key), value);
+                }
+            }
+        }
+        StepAuth::Run | StepAuth::None | StepAuth::Forged(_) | StepAuth::InQuery => {}
     }
 }
 
@@ -188,5 +210,12 @@ fn action_strings<'a>(strings: &mut Strings<'a>, action: &'a Action, step_node: 
                 strings.body(node, body);
             }
         }
+        Action::Token(call) => {
+            if let Some(scope) = &call.scope {
+                strings.add(step_node.field("token").field("scope"), scope);
+            }
+        }
+        Action::PlainHttp { url } => strings.add(step_node.field("plain_http").field("url"), url),
+        Action::TlsOffer(_) | Action::Certificate(_) => {}
     }
 }

@@ -19,6 +19,10 @@ pub(crate) enum ActionKind {
     Delete,
     History,
     Request,
+    Token,
+    Tls,
+    Certificate,
+    PlainHttp,
 }
 
 /// The fields any action may have; each action accepts its own subset.
@@ -104,6 +108,12 @@ impl ActionKind {
             ActionKind::Delete => &DELETE,
             ActionKind::History => &HISTORY,
             ActionKind::Request => &REQUEST,
+            ActionKind::Token
+            | ActionKind::Tls
+            | ActionKind::Certificate
+            | ActionKind::PlainHttp => {
+                unreachable!("read by the probe module")
+            }
         }
     }
 
@@ -119,6 +129,10 @@ impl ActionKind {
             ActionKind::Delete => "a mapping with `type` and `id`",
             ActionKind::History => "a mapping with optional `type` and `id`",
             ActionKind::Request => "a mapping with `method`, `path` and optional `body` or `raw`",
+            ActionKind::Token
+            | ActionKind::Tls
+            | ActionKind::Certificate
+            | ActionKind::PlainHttp => unreachable!("read by the probe module"),
         }
     }
 }
@@ -138,6 +152,13 @@ struct Fields {
 
 /// Reads the value of the action key `kind` into an [`Action`].
 pub(crate) fn action(kind: ActionKind, node: &Node) -> Result<Action> {
+    match kind {
+        ActionKind::Token => return super::probe::token(node),
+        ActionKind::Tls => return super::probe::tls(node),
+        ActionKind::Certificate => return super::probe::certificate(node),
+        ActionKind::PlainHttp => return super::probe::plain_http(node),
+        _ => {}
+    }
     let keys = kind.keys();
     let mut seen = Vec::new();
     let mut fields = Fields::default();
@@ -230,6 +251,9 @@ fn assemble(kind: ActionKind, fields: Fields, node: &Node) -> Result<Action> {
             path: keys.required(path, Field::Path, node)?,
             body,
         },
+        ActionKind::Token | ActionKind::Tls | ActionKind::Certificate | ActionKind::PlainHttp => {
+            unreachable!("read by the probe module")
+        }
     })
 }
 

@@ -22,6 +22,7 @@ enum AssertionKey {
     Json,
     FhirPath,
     Conforms,
+    NoInternals,
 }
 
 const ALL_ASSERTIONS: &[AssertionKey] = &[
@@ -35,6 +36,7 @@ const ALL_ASSERTIONS: &[AssertionKey] = &[
     AssertionKey::Json,
     AssertionKey::FhirPath,
     AssertionKey::Conforms,
+    AssertionKey::NoInternals,
 ];
 
 fn unknown_assertion(_: &str, key: &str, expected: &str) -> String {
@@ -61,6 +63,7 @@ const ASSERTION_KEYS: Keys<AssertionKey> = Keys::new(
         ("json", AssertionKey::Json),
         ("fhirpath", AssertionKey::FhirPath),
         ("conforms", AssertionKey::Conforms),
+        ("no_internals", AssertionKey::NoInternals),
     ],
 )
 .exclusive(ALL_ASSERTIONS, two_assertions)
@@ -92,6 +95,10 @@ pub(crate) fn assertion(node: &Node) -> Result<Assertion> {
             AssertionKey::Json => Assertion::Json(json_match(value)?),
             AssertionKey::FhirPath => Assertion::FhirPath(fhirpath(value)?),
             AssertionKey::Conforms => Assertion::Conforms(conforms(value)?),
+            AssertionKey::NoInternals => {
+                only_true(value, "no_internals")?;
+                Assertion::NoInternals
+            }
         });
     }
     assertion.ok_or_else(|| {

@@ -7,11 +7,13 @@
 
 mod action;
 mod assertion;
+mod auth;
 mod data;
 mod document;
 mod generate;
 mod keys;
 mod level;
+mod probe;
 mod scalars;
 mod step;
 mod values;

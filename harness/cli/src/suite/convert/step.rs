@@ -5,7 +5,7 @@ use super::assertion::assertion;
 use super::keys::Keys;
 use super::values::{Text, VARIABLE_NAME, boolean, entries, list, mapping};
 use super::{Problem, Result};
-use crate::suite::model::{Capture, CaptureSource, ForEach, SkipUnless, Step};
+use crate::suite::model::{Capture, CaptureSource, ForEach, SkipUnless, Step, StepAuth};
 use crate::suite::yaml::Node;
 use indexmap::IndexMap;
 
@@ -18,6 +18,7 @@ enum StepKey {
     ForEach,
     Setup,
     SkipUnless,
+    Auth,
     Action(ActionKind),
 }
 
@@ -31,6 +32,10 @@ const ACTIONS: &[StepKey] = &[
     StepKey::Action(ActionKind::Delete),
     StepKey::Action(ActionKind::History),
     StepKey::Action(ActionKind::Request),
+    StepKey::Action(ActionKind::Token),
+    StepKey::Action(ActionKind::Tls),
+    StepKey::Action(ActionKind::Certificate),
+    StepKey::Action(ActionKind::PlainHttp),
 ];
 
 fn two_actions(_: &str, first: &str, second: &str) -> String {
@@ -50,12 +55,17 @@ const STEP_KEYS: Keys<StepKey> = Keys::new(
         ("delete", StepKey::Action(ActionKind::Delete)),
         ("history", StepKey::Action(ActionKind::History)),
         ("request", StepKey::Action(ActionKind::Request)),
+        ("token", StepKey::Action(ActionKind::Token)),
+        ("tls", StepKey::Action(ActionKind::Tls)),
+        ("certificate", StepKey::Action(ActionKind::Certificate)),
+        ("plain_http", StepKey::Action(ActionKind::PlainHttp)),
         ("headers", StepKey::Headers),
         ("expect", StepKey::Expect),
         ("capture", StepKey::Capture),
         ("for_each", StepKey::ForEach),
         ("setup", StepKey::Setup),
         ("skip_unless", StepKey::SkipUnless),
+        ("auth", StepKey::Auth),
     ],
 )
 .exclusive(ACTIONS, two_actions);
@@ -65,6 +75,7 @@ pub(crate) fn step(node: &Node) -> Result<Step> {
     let mut seen = Vec::new();
     let (mut name, mut action, mut for_each, mut skip_unless) = (None, None, None, None);
     let mut setup = false;
+    let mut auth = StepAuth::default();
     let (mut headers, mut capture) = (IndexMap::new(), IndexMap::new());
     let mut expect = Vec::new();
     let expected = "a step: a mapping with one action such as `read` or `search`";
@@ -85,6 +96,7 @@ pub(crate) fn step(node: &Node) -> Result<Step> {
             StepKey::ForEach => for_each = Some(self::for_each(value)?),
             StepKey::Setup => setup = boolean(value)?,
             StepKey::SkipUnless => skip_unless = Some(self::skip_unless(value)?),
+            StepKey::Auth => auth = super::auth::step_auth(value)?,
         }
     }
     let Some(action) = action else {
@@ -105,6 +117,7 @@ pub(crate) fn step(node: &Node) -> Result<Step> {
         for_each,
         setup,
         skip_unless,
+        auth,
     })
 }
 
