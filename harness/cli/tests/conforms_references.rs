@@ -120,6 +120,7 @@ fn read(path: &str, expect: Vec<Assertion>) -> Step {
         for_each: None,
         setup: false,
         skip_unless: None,
+        auth: Default::default(),
     }
 }
 

@@ -138,6 +138,7 @@ fn step(action: Action, expect: Vec<Assertion>) -> Step {
         for_each: None,
         setup: false,
         skip_unless: None,
+        auth: Default::default(),
     }
 }
 

@@ -255,6 +255,7 @@ mod tests {
                 for_each: None,
                 setup: false,
                 skip_unless: None,
+                auth: Default::default(),
             }],
         }
     }
