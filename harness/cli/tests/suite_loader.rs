@@ -49,7 +49,7 @@ fn step(action: Action) -> Step {
         for_each: None,
         setup: false,
         skip_unless: None,
-        auth: StepAuth::Run,
+        auth: StepAuth::Default,
     }
 }
 
@@ -1134,17 +1134,15 @@ fn path_of(name: &str) -> String {
 
 #[test]
 fn security_steps_load() {
-    let tests = format!(
-        "  - id: T\n    title: t\n    level: SHALL\n    steps:\n\
-         \x20     - read: {{ type: Patient, id: x }}\n        auth: none\n\
-         \x20     - read: {{ type: Patient, id: x }}\n        auth: {{ forge: alg-none }}\n\
-         \x20     - read: {{ type: Patient, id: x }}\n        auth: {{ mint: {{ exp_in: -600, omit: [jti], patient: p }} }}\n\
-         \x20     - read: {{ type: Patient, id: x }}\n        auth: query\n\
-         \x20     - token: {{ client: jwt, fault: reused-assertion }}\n\
-         \x20     - tls: {{ version: tls1.0 }}\n\
-         \x20     - certificate: {{ client: other-authority }}\n\
-         \x20     - plain_http: {{}}\n        expect:\n          - no_internals: true\n"
-    );
+    let tests = "  - id: T\n    title: t\n    level: SHALL\n    steps:\n\
+         \x20     - read: { type: Patient, id: x }\n        auth: none\n\
+         \x20     - read: { type: Patient, id: x }\n        auth: { forge: alg-none }\n\
+         \x20     - read: { type: Patient, id: x }\n        auth: { mint: { exp_in: -600, omit: [jti], patient: p } }\n\
+         \x20     - read: { type: Patient, id: x }\n        auth: query\n\
+         \x20     - token: { client: jwt, fault: reused-assertion }\n\
+         \x20     - tls: { version: tls1.0 }\n\
+         \x20     - certificate: { client: other-authority }\n\
+         \x20     - plain_http: {}\n        expect:\n          - no_internals: true\n";
     let suite = load_str("s.yaml", &format!("{HEAD}{tests}"), &no_overrides()).expect("loads");
     let steps = &suite[0].tests[0].steps;
     assert_eq!(steps[0].auth, StepAuth::None);

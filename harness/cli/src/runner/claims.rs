@@ -96,7 +96,7 @@ pub(crate) fn exercised_by(test: &TestCase) -> Vec<Exercise> {
     for step in test
         .steps
         .iter()
-        .filter(|step| !step.setup && step.auth == StepAuth::Run)
+        .filter(|step| !step.setup && matches!(step.auth, StepAuth::Default | StepAuth::Run))
     {
         let (resource_type, code) = match &step.action {
             Action::Read { resource_type, .. } => (Some(resource_type), "read"),

@@ -128,8 +128,10 @@ pub struct Step {
 /// How a step's request is authenticated.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum StepAuth {
-    /// The run's credentials, if it has any.
+    /// The run's credentials, if it has any (no `auth:`).
     #[default]
+    Default,
+    /// The run's credentials; the test is skipped when the run has none (`auth: run`).
     Run,
     /// No credentials at all (`auth: none`).
     None,

@@ -133,7 +133,11 @@ fn auth_strings<'a>(strings: &mut Strings<'a>, auth: &'a StepAuth, node: &'a Nod
                 }
             }
         }
-        StepAuth::Run | StepAuth::None | StepAuth::Forged(_) | StepAuth::InQuery => {}
+        StepAuth::Default
+        | StepAuth::Run
+        | StepAuth::None
+        | StepAuth::Forged(_)
+        | StepAuth::InQuery => {}
     }
 }
 
