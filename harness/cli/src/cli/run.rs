@@ -14,7 +14,7 @@ use crate::cli::exit::{self, Exit};
 use crate::cli::serve::parse_defects;
 use crate::cli::suites::{load_plan, overrides};
 use crate::display::{TerminalDisplay, render_summary};
-use crate::http::Client;
+use crate::http::{Client, ClientOptions};
 use crate::report::write_all;
 use crate::results::{RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
 use crate::runner::{EventSink, RunConfig, run as run_plan};
@@ -64,7 +64,15 @@ async fn run_against(
     base_url: &str,
     embedded: bool,
 ) -> Result<Exit, CliError> {
-    let client = Client::new(base_url, args.timeout, args.headers.clone(), args.retries)?;
+    let client = Client::new(
+        base_url,
+        ClientOptions {
+            timeout: args.timeout,
+            default_headers: args.headers.clone(),
+            retries: args.retries,
+            ..ClientOptions::default()
+        },
+    )?;
     let started = Instant::now();
     let started_at = OffsetDateTime::now_utc()
         .format(&Rfc3339)
@@ -144,6 +152,7 @@ fn aborted_run(
         target: TargetInfo {
             base_url: base_url.to_string(),
             embedded,
+            insecure: false,
             fhir_version: None,
             software: None,
         },

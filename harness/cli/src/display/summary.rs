@@ -200,6 +200,7 @@ mod tests {
             target: TargetInfo {
                 base_url: "http://localhost:8080/fhir".into(),
                 embedded: false,
+                insecure: false,
                 fhir_version: Some("4.0.1".into()),
                 software: Some("Example FHIR 1.2".into()),
             },
