@@ -18,6 +18,9 @@ pub fn render_summary(run: &RunResult) -> String {
     if let Some(software) = &target.software {
         about.push(software.clone());
     }
+    if target.insecure {
+        about.push("certificate not verified: --insecure".to_string());
+    }
     let about = if about.is_empty() {
         String::new()
     } else {
