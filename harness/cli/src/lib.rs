@@ -1,5 +1,6 @@
 //! `assure`: certify a FHIR server against a declarative assurance checklist.
 
+pub mod auth;
 pub mod cli;
 pub mod display;
 pub mod http;

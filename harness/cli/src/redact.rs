@@ -1,10 +1,12 @@
 //! Redaction of secrets from recorded evidence.
 //!
 //! A [`Redactor`] knows which header names carry credentials and which values are secret (the
-//! credentials the user passed with `--header`). It is applied when an exchange is recorded, so
-//! no report, log or terminal line ever sees a secret.
+//! credentials the user passed with `--header`, and every credential obtained during the run).
+//! It is applied when an exchange is recorded, so no report, log or terminal line ever sees a
+//! secret.
 
 use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::results::{AssertionResult, Exchange, RecordedRequest, RecordedResponse};
 
@@ -46,12 +48,15 @@ const SECRET_NAME_FRAGMENTS: &[&str] = &[
 /// Replaces secret header values and every occurrence of a secret value by [`REDACTED`].
 /// Its `Debug` output shows the secret header names and how many secret values there are,
 /// never the values.
+///
+/// Clones share one set of secret values: a secret added through any clone (a token obtained
+/// mid-run) is redacted by all of them from then on.
 #[derive(Clone, Default)]
 pub struct Redactor {
     /// Lower-cased names of user headers whose values are secret.
     secret_header_names: Vec<String>,
     /// Secret values, longest first so that a whole value is replaced before its parts.
-    secret_values: Vec<String>,
+    secret_values: Arc<RwLock<Vec<String>>>,
 }
 
 impl Redactor {
@@ -61,35 +66,48 @@ impl Redactor {
     /// secret, as is any header whose name looks like a credential (`Authorization`, `Cookie`,
     /// `X-Api-Key`, ...).
     pub fn new(user_headers: &[(String, String)]) -> Redactor {
-        let mut redactor = Redactor::default();
+        let mut secret_header_names = Vec::new();
+        let mut values = Vec::new();
         for (name, value) in user_headers {
             let lower = name.to_ascii_lowercase();
             if is_credential_header(&lower) || !PUBLIC_HEADERS.contains(&lower.as_str()) {
-                redactor.secret_header_names.push(lower);
-                redactor.add_secret_value(value);
+                secret_header_names.push(lower);
+                add_secret_value(&mut values, value);
             }
         }
-        redactor.sort_values();
-        redactor
+        sort_values(&mut values);
+        Redactor {
+            secret_header_names,
+            secret_values: Arc::new(RwLock::new(values)),
+        }
     }
 
-    /// A copy that also treats the values of credential headers among `headers` as secret
-    /// (e.g. an `Authorization` header a step sets itself).
+    /// A detached copy that also treats the values of credential headers among `headers` as
+    /// secret (e.g. an `Authorization` header a step sets itself); secrets added to it are not
+    /// seen by this redactor, nor later ones added here by it.
     pub fn with_request_headers(&self, headers: &[(String, String)]) -> Redactor {
-        let mut redactor = self.clone();
+        let mut values = self.values().clone();
         for (name, value) in headers {
             if is_credential_header(&name.to_ascii_lowercase()) {
-                redactor.add_secret_value(value);
+                add_secret_value(&mut values, value);
             }
         }
-        redactor.sort_values();
-        redactor
+        sort_values(&mut values);
+        Redactor {
+            secret_header_names: self.secret_header_names.clone(),
+            secret_values: Arc::new(RwLock::new(values)),
+        }
     }
 
-    /// Treats `value` as secret too (e.g. the password of a base URL's `user:password@`).
-    pub fn add_secret(&mut self, value: &str) {
-        self.add_secret_value(value);
-        self.sort_values();
+    /// Treats `value` as secret too (e.g. the password of a base URL's `user:password@`, a
+    /// token obtained during the run), in this redactor and every clone of it.
+    pub fn add_secret(&self, value: &str) {
+        let mut values = self
+            .secret_values
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        add_secret_value(&mut values, value);
+        sort_values(&mut values);
     }
 
     /// True when the value of header `name` must never be recorded.
@@ -123,7 +141,7 @@ impl Redactor {
     /// Text with every occurrence of a secret value replaced.
     pub fn redact_text(&self, text: &str) -> String {
         let mut redacted = text.to_string();
-        for secret in &self.secret_values {
+        for secret in self.values().iter() {
             if redacted.contains(secret.as_str()) {
                 redacted = redacted.replace(secret.as_str(), REDACTED);
             }
@@ -154,32 +172,11 @@ impl Redactor {
         }
     }
 
-    /// Records `value`, its credential part (after an auth scheme such as `Bearer`), the values
-    /// of a cookie list, and their URL-encoded forms.
-    fn add_secret_value(&mut self, value: &str) {
-        let value = value.trim();
-        let mut candidates = vec![value.to_string()];
-        if let Some((_scheme, credential)) = value.split_once(' ') {
-            candidates.push(credential.trim().to_string());
-        }
-        for cookie in value.split(';') {
-            if let Some((_name, cookie_value)) = cookie.split_once('=') {
-                candidates.push(cookie_value.trim().to_string());
-            }
-        }
-        for candidate in candidates {
-            let encoded: String = form_urlencoded::byte_serialize(candidate.as_bytes()).collect();
-            for secret in [candidate, encoded] {
-                if secret.len() >= MIN_SECRET_LEN && !self.secret_values.contains(&secret) {
-                    self.secret_values.push(secret);
-                }
-            }
-        }
-    }
-
-    fn sort_values(&mut self) {
+    /// The secret values, read-locked.
+    fn values(&self) -> std::sync::RwLockReadGuard<'_, Vec<String>> {
         self.secret_values
-            .sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -187,9 +184,37 @@ impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Redactor")
             .field("secret_header_names", &self.secret_header_names)
-            .field("secret_values", &self.secret_values.len())
+            .field("secret_values", &self.values().len())
             .finish()
     }
+}
+
+/// Adds `value`, its credential part (after an auth scheme such as `Bearer`), the values of a
+/// cookie list, and their URL-encoded forms to `values`.
+fn add_secret_value(values: &mut Vec<String>, value: &str) {
+    let value = value.trim();
+    let mut candidates = vec![value.to_string()];
+    if let Some((_scheme, credential)) = value.split_once(' ') {
+        candidates.push(credential.trim().to_string());
+    }
+    for cookie in value.split(';') {
+        if let Some((_name, cookie_value)) = cookie.split_once('=') {
+            candidates.push(cookie_value.trim().to_string());
+        }
+    }
+    for candidate in candidates {
+        let encoded: String = form_urlencoded::byte_serialize(candidate.as_bytes()).collect();
+        for secret in [candidate, encoded] {
+            if secret.len() >= MIN_SECRET_LEN && !values.contains(&secret) {
+                values.push(secret);
+            }
+        }
+    }
+}
+
+/// Longest first, so that a whole value is replaced before its parts.
+fn sort_values(values: &mut [String]) {
+    values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
 }
 
 /// True for header names that carry credentials whoever set them (`name` lower-cased).
@@ -294,6 +319,18 @@ mod tests {
         let debug = format!("{redactor:?}");
         assert!(!debug.contains("s3cr3t"), "{debug}");
         assert!(debug.contains("authorization"), "{debug}");
+    }
+
+    #[test]
+    fn secrets_added_later_are_seen_by_every_clone() {
+        let redactor = Redactor::new(&[]);
+        let clone = redactor.clone();
+        clone.add_secret("minted-token-1");
+        assert_eq!(redactor.redact_text("got minted-token-1"), "got [REDACTED]");
+        let detached = redactor.with_request_headers(&[]);
+        redactor.add_secret("later-token-2");
+        assert_eq!(clone.redact_text("later-token-2"), "[REDACTED]");
+        assert_eq!(detached.redact_text("later-token-2"), "later-token-2");
     }
 
     #[test]

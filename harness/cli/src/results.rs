@@ -205,6 +205,9 @@ pub struct TargetInfo {
     pub base_url: String,
     /// True when the run used the embedded reference server.
     pub embedded: bool,
+    /// True when the server's certificate was not verified (`--insecure`).
+    #[serde(default)]
+    pub insecure: bool,
     /// From the CapabilityStatement, when the target served one.
     pub fhir_version: Option<String>,
     /// `CapabilityStatement.software.name` and version, when present.

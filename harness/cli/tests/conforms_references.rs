@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use assure::http::Client;
+use assure::http::{Client, ClientOptions};
 use assure::results::{RunResult, Status, TargetInfo};
 use assure::runner::{EventSink, Filter, RunConfig, RunEvent, plan, run};
 use assure::suite::{
@@ -169,10 +169,19 @@ async fn run_tests(tests: Vec<TestCase>, packages: &std::path::Path) -> RunResul
         generate: None,
         source: SuiteSource::default(),
     };
-    let client = Client::new(&base_url, Duration::from_secs(5), vec![], 0).unwrap();
+    let client = Client::new(
+        &base_url,
+        ClientOptions {
+            timeout: Duration::from_secs(5),
+            retries: 0,
+            ..ClientOptions::default()
+        },
+    )
+    .unwrap();
     let target = TargetInfo {
         base_url: base_url.clone(),
         embedded: false,
+        insecure: false,
         fhir_version: None,
         software: None,
     };

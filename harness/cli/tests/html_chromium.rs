@@ -91,6 +91,7 @@ fn hostile_run() -> RunResult {
         target: TargetInfo {
             base_url: "http://127.0.0.1:8080".into(),
             embedded: true,
+            insecure: false,
             fhir_version: Some("4.0.1".into()),
             software: Some(INJECTED.into()),
         },

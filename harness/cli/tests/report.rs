@@ -140,6 +140,7 @@ fn sample_run() -> RunResult {
         target: TargetInfo {
             base_url: "https://fhir.example.test/r4".into(),
             embedded: false,
+            insecure: false,
             fhir_version: Some("4.0.1".into()),
             software: Some("Example FHIR Server 2.3".into()),
         },

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use assure::display::{TerminalDisplay, render_summary};
-use assure::http::{Client, RequestSpec, Target};
+use assure::http::{Client, ClientOptions, RequestSpec, Target};
 use assure::results::{RunResult, Status, TargetInfo, TestResult};
 use assure::runner::{EventSink, Filter, RunConfig, RunEvent, plan, run};
 use assure::suite::{
@@ -192,13 +192,22 @@ fn suite(tests: Vec<TestCase>) -> Suite {
 }
 
 fn client(base_url: &str) -> Client {
-    Client::new(base_url, Duration::from_secs(5), vec![], 0).unwrap()
+    Client::new(
+        base_url,
+        ClientOptions {
+            timeout: Duration::from_secs(5),
+            retries: 0,
+            ..ClientOptions::default()
+        },
+    )
+    .unwrap()
 }
 
 fn target(base_url: &str) -> TargetInfo {
     TargetInfo {
         base_url: base_url.into(),
         embedded: false,
+        insecure: false,
         fhir_version: None,
         software: None,
     }
@@ -311,7 +320,15 @@ async fn concurrency_limit_is_respected() {
 #[tokio::test]
 async fn tests_whose_needs_did_not_pass_are_skipped_with_the_reason() {
     let base = serve().await;
-    let timing_out = Client::new(&base, Duration::from_millis(200), vec![], 0).unwrap();
+    let timing_out = Client::new(
+        &base,
+        ClientOptions {
+            timeout: Duration::from_millis(200),
+            retries: 0,
+            ..ClientOptions::default()
+        },
+    )
+    .unwrap();
     let cases = vec![
         test_case(
             "A",
@@ -611,9 +628,16 @@ async fn post_search_sends_form_encoded_parameters() {
 async fn connection_refused_is_retried_until_the_server_is_up() {
     let port = closed_port().await;
     let base = format!("http://127.0.0.1:{port}/fhir");
-    let client = Client::new(&base, Duration::from_secs(2), vec![], 5)
-        .unwrap()
-        .with_retry_backoff(Duration::from_millis(100));
+    let client = Client::new(
+        &base,
+        ClientOptions {
+            timeout: Duration::from_secs(2),
+            retries: 5,
+            ..ClientOptions::default()
+        },
+    )
+    .unwrap()
+    .with_retry_backoff(Duration::from_millis(100));
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(250)).await;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
@@ -700,9 +724,12 @@ async fn secrets_never_reach_the_recorded_evidence() {
     let base = serve().await;
     let client = Client::new(
         &base,
-        Duration::from_secs(5),
-        vec![("Authorization".into(), format!("Bearer {SECRET}"))],
-        0,
+        ClientOptions {
+            timeout: Duration::from_secs(5),
+            default_headers: vec![("Authorization".into(), format!("Bearer {SECRET}"))],
+            retries: 0,
+            ..ClientOptions::default()
+        },
     )
     .unwrap();
     let echo = step(

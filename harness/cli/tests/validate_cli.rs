@@ -6,7 +6,7 @@ use std::process::Output;
 use std::sync::{Arc, OnceLock};
 
 use assert_cmd::Command;
-use assure::http::Client;
+use assure::http::{Client, ClientOptions};
 use assure::results::{RunResult, Status, TargetInfo, TestResult};
 use assure::runner::{Filter, RunConfig, RunEvent, plan, run};
 use assure::suite::{Assertion, ConformsTo, load_str};
@@ -466,10 +466,19 @@ variables:
 async fn run_conforms_suite(base: &str, sources: DefinitionSources) -> RunResult {
     let suites = load_str("conformance.yaml", CONFORMS_SUITE, &IndexMap::new()).unwrap();
     let plan = plan(&suites, &Filter::default()).unwrap();
-    let client = Client::new(base, std::time::Duration::from_secs(30), vec![], 0).unwrap();
+    let client = Client::new(
+        base,
+        ClientOptions {
+            timeout: std::time::Duration::from_secs(30),
+            retries: 0,
+            ..ClientOptions::default()
+        },
+    )
+    .unwrap();
     let target = TargetInfo {
         base_url: base.into(),
         embedded: false,
+        insecure: false,
         fhir_version: None,
         software: None,
     };

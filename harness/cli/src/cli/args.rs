@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the checklist against a FHIR server (the embedded reference server if no --target).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Print the plan (every test id, level and title) without running anything.
     List(ListArgs),
     /// Run the embedded reference FHIR server alone, for manual poking.
@@ -170,6 +170,37 @@ pub struct RunArgs {
     /// (repeatable; values are redacted in every report and log).
     #[arg(long = "header", value_name = "'NAME: VALUE'", value_parser = parse_header)]
     pub headers: Vec<(String, String)>,
+    /// PEM file of CA certificates to trust besides the platform's (e.g. the target's
+    /// private CA).
+    #[arg(long, value_name = "PEM", env = "ASSURE_CA_CERT")]
+    pub ca_cert: Option<PathBuf>,
+    /// PEM file of the client certificate (chain) for mutual TLS; needs --client-key.
+    #[arg(
+        long,
+        value_name = "PEM",
+        env = "ASSURE_CLIENT_CERT",
+        requires = "client_key"
+    )]
+    pub client_cert: Option<PathBuf>,
+    /// PEM file of the client certificate's private key; needs --client-cert.
+    #[arg(
+        long,
+        value_name = "PEM",
+        env = "ASSURE_CLIENT_KEY",
+        requires = "client_cert"
+    )]
+    pub client_key: Option<PathBuf>,
+    /// Accept any server certificate (no check of chain, dates or host name). Recorded in the
+    /// reports; never for a certification.
+    #[arg(long)]
+    pub insecure: bool,
+    /// TOML file of credentials for the target: token, client_id, client_secret,
+    /// jwt_client_id, jwt_client_key, jwt_client_kid, token_signing_key, token_issuer,
+    /// token_kid, scope, token_audience. The ASSURE_<KEY> environment variables (e.g.
+    /// ASSURE_CLIENT_SECRET) override them. When they give a way to get a token, every
+    /// request carries it.
+    #[arg(long, value_name = "FILE")]
+    pub auth_config: Option<PathBuf>,
     /// Exit 1 when a test of this level or stricter fails.
     #[arg(long, value_enum, default_value_t = FailOn::Shall)]
     pub fail_on: FailOn,

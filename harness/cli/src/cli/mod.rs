@@ -40,7 +40,7 @@ fn execute(cli: Cli) -> Result<Exit, CliError> {
         .map_err(|e| CliError::internal(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
         match cli.command {
-            Command::Run(args) => run::run(args).await,
+            Command::Run(args) => run::run(*args).await,
             Command::List(args) => list::list(args),
             Command::Serve(args) => serve::serve(args).await,
             Command::Validate(args) => validate::validate(args),

@@ -8,13 +8,14 @@ use std::time::Instant;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::auth::{AuthConfig, Session};
 use crate::cli::args::RunArgs;
 use crate::cli::error::CliError;
 use crate::cli::exit::{self, Exit};
 use crate::cli::serve::parse_defects;
 use crate::cli::suites::{load_plan, overrides};
 use crate::display::{TerminalDisplay, render_summary};
-use crate::http::Client;
+use crate::http::{Client, ClientOptions, TlsMaterial};
 use crate::report::write_all;
 use crate::results::{RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
 use crate::runner::{EventSink, RunConfig, run as run_plan};
@@ -30,6 +31,12 @@ pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
             "--defect switches on defects of the embedded server; it cannot be used with --target",
         ));
     }
+
+    let tls = TlsMaterial::from_files(
+        args.ca_cert.as_deref(),
+        args.client_cert.as_deref().zip(args.client_key.as_deref()),
+    )?;
+    let auth = AuthConfig::load(args.auth_config.as_deref()).map_err(CliError::usage)?;
 
     let server = match &args.target {
         Some(_) => None,
@@ -51,7 +58,7 @@ pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
         (None, None) => unreachable!("a server is started whenever there is no target"),
     };
 
-    let outcome = run_against(&args, plan, &base_url, server.is_some()).await;
+    let outcome = run_against(&args, plan, &base_url, server.is_some(), tls, auth).await;
     if let Some(server) = server {
         stop(server).await;
     }
@@ -63,8 +70,29 @@ async fn run_against(
     plan: crate::runner::Plan,
     base_url: &str,
     embedded: bool,
+    tls: TlsMaterial,
+    auth: AuthConfig,
 ) -> Result<Exit, CliError> {
-    let client = Client::new(base_url, args.timeout, args.headers.clone(), args.retries)?;
+    if args.insecure {
+        eprintln!(
+            "warning: --insecure: the server's certificate is not verified (recorded in the reports)"
+        );
+    }
+    let client = Client::new(
+        base_url,
+        ClientOptions {
+            timeout: args.timeout,
+            default_headers: args.headers.clone(),
+            retries: args.retries,
+            tls,
+            insecure: args.insecure,
+        },
+    )?;
+    let session = (!auth.is_empty()).then(|| Session::new(&client, auth));
+    let client = match &session {
+        Some(session) => session.attach(client),
+        None => client,
+    };
     let started = Instant::now();
     let started_at = OffsetDateTime::now_utc()
         .format(&Rfc3339)
@@ -76,7 +104,14 @@ async fn run_against(
         }
         Err(unreachable) => {
             let message = client.redactor().redact_text(&unreachable.to_string());
-            let result = aborted_run(base_url, embedded, started_at, started, message.clone());
+            let target = TargetInfo {
+                base_url: client.redactor().redact_text(base_url),
+                embedded,
+                insecure: args.insecure,
+                fhir_version: None,
+                software: None,
+            };
+            let result = aborted_run(target, started_at, started, message.clone());
             let error = CliError::target(message);
             return Err(match write_reports(&result, &args.out) {
                 Ok(()) => error,
@@ -105,6 +140,7 @@ async fn run_against(
     config.concurrency = usize::from(args.concurrency);
     config.variables = overrides(&args.plan);
     config.validation = Arc::new(Validation::new(args.definitions.sources()));
+    config.auth = session;
     let display: Arc<dyn EventSink> = if args.no_progress {
         Arc::new(TerminalDisplay::lines(Box::new(std::io::stderr())))
     } else {
@@ -127,8 +163,7 @@ async fn run_against(
 
 /// A run that stopped before any test: the reports say why.
 fn aborted_run(
-    base_url: &str,
-    embedded: bool,
+    target: TargetInfo,
     started_at: String,
     started: Instant,
     reason: String,
@@ -141,12 +176,7 @@ fn aborted_run(
         },
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,
-        target: TargetInfo {
-            base_url: base_url.to_string(),
-            embedded,
-            fhir_version: None,
-            software: None,
-        },
+        target,
         aborted: Some(reason),
         data: Vec::new(),
         suites: Vec::new(),

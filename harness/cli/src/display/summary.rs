@@ -18,6 +18,9 @@ pub fn render_summary(run: &RunResult) -> String {
     if let Some(software) = &target.software {
         about.push(software.clone());
     }
+    if target.insecure {
+        about.push("certificate not verified: --insecure".to_string());
+    }
     let about = if about.is_empty() {
         String::new()
     } else {
@@ -200,6 +203,7 @@ mod tests {
             target: TargetInfo {
                 base_url: "http://localhost:8080/fhir".into(),
                 embedded: false,
+                insecure: false,
                 fhir_version: Some("4.0.1".into()),
                 software: Some("Example FHIR 1.2".into()),
             },

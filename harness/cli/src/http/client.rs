@@ -8,16 +8,24 @@
 //! one request. Retries wait `backoff`, then twice that, and so on.
 //!
 //! Redirects are not followed: the evidence shows exactly what the server answered.
+//!
+//! Credentials (the default headers, the default credential) go only to the target's base URL;
+//! [`Client::send_to`] reaches other URLs (an authorization server's token endpoint) without
+//! them.
 
 use std::error::Error as _;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
+use super::credential::DefaultCredential;
 use super::error::{ClientError, InvalidRequest, NotSent};
+use super::options::ClientOptions;
 use super::request::{RequestSpec, Target};
+use super::tls::TlsMaterial;
 use crate::redact::Redactor;
 use crate::results::{Exchange, RecordedRequest, RecordedResponse};
 
@@ -44,6 +52,9 @@ pub struct Client {
     backoff: Duration,
     evidence_limit: usize,
     redactor: Redactor,
+    tls: TlsMaterial,
+    insecure: bool,
+    credential: Option<Arc<dyn DefaultCredential>>,
 }
 
 impl fmt::Debug for Client {
@@ -61,6 +72,9 @@ impl fmt::Debug for Client {
             .field("retries", &self.retries)
             .field("backoff", &self.backoff)
             .field("evidence_limit", &self.evidence_limit)
+            .field("tls", &self.tls)
+            .field("insecure", &self.insecure)
+            .field("default_credential", &self.credential.is_some())
             .finish()
     }
 }
@@ -99,17 +113,15 @@ impl Response {
 }
 
 impl Client {
-    /// A client for the FHIR base URL `base_url` (`http` or `https`).
-    ///
-    /// `timeout` bounds each attempt (connect, send, and reading the whole body);
-    /// `default_headers` go with every request (they are also the secrets to redact);
-    /// `retries` is how many times a connection failure is retried.
-    pub fn new(
-        base_url: &str,
-        timeout: Duration,
-        default_headers: Vec<(String, String)>,
-        retries: u32,
-    ) -> Result<Client, ClientError> {
+    /// A client for the FHIR base URL `base_url` (`http` or `https`), set up as `options` say.
+    pub fn new(base_url: &str, options: ClientOptions) -> Result<Client, ClientError> {
+        let ClientOptions {
+            timeout,
+            default_headers,
+            retries,
+            tls,
+            insecure,
+        } = options;
         let base = Url::parse(base_url).map_err(|e| ClientError::BaseUrl {
             url: base_url.to_string(),
             reason: e.to_string(),
@@ -132,16 +144,22 @@ impl Client {
                 reason,
             })?;
         }
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("assure/", env!("CARGO_PKG_VERSION")))
+            .tls_danger_accept_invalid_certs(insecure);
+        let http = tls
+            .apply(builder)?
             .build()
             .map_err(|e| ClientError::Build(error_chain(&e)))?;
-        let mut redactor = Redactor::new(&default_headers);
+        let redactor = Redactor::new(&default_headers);
         if let Some(password) = base.password() {
             redactor.add_secret(password);
+        }
+        if let Some(key) = tls.secret_pem() {
+            redactor.add_secret(key);
         }
         Ok(Client {
             http,
@@ -152,7 +170,35 @@ impl Client {
             backoff: DEFAULT_RETRY_BACKOFF,
             evidence_limit: DEFAULT_EVIDENCE_LIMIT,
             redactor,
+            tls,
+            insecure,
+            credential: None,
         })
+    }
+
+    /// The same client sending `credential`'s `Authorization` with every request to the target
+    /// that does not set one itself (and when no default header does).
+    pub fn with_default_credential(mut self, credential: Arc<dyn DefaultCredential>) -> Client {
+        self.credential = Some(credential);
+        self
+    }
+
+    /// The same client without a default credential (requests carry only what they set).
+    pub fn without_default_credential(&self) -> Client {
+        Client {
+            credential: None,
+            ..self.clone()
+        }
+    }
+
+    /// The extra trust anchors and client identity the client uses, for TLS probes.
+    pub fn tls_material(&self) -> &TlsMaterial {
+        &self.tls
+    }
+
+    /// True when server certificates are not verified (`--insecure`).
+    pub fn insecure(&self) -> bool {
+        self.insecure
     }
 
     /// The same client with another wait before the first retry.
@@ -179,81 +225,77 @@ impl Client {
 
     /// The absolute URL of `target` with `query` appended.
     pub fn url_for(&self, target: &Target, query: &[(String, String)]) -> Result<Url, NotSent> {
-        let mut url = match target {
-            Target::Segments(segments) => {
-                let mut url = self.base_url.clone();
-                url.path_segments_mut()
-                    .map_err(|()| {
-                        NotSent::from(InvalidRequest("the base URL cannot take a path".into()))
-                    })?
-                    .pop_if_empty()
-                    .extend(segments);
-                url
-            }
-            Target::Path(path) => match Url::parse(path) {
-                Ok(absolute) => self.under_base(absolute)?,
-                Err(_) => {
-                    let joined = format!(
-                        "{}/{}",
-                        self.base_url.as_str().trim_end_matches('/'),
-                        path.trim_start_matches('/')
-                    );
-                    Url::parse(&joined).map_err(|e| {
-                        NotSent::from(InvalidRequest(format!("invalid path `{path}`: {e}")))
-                    })?
-                }
-            },
-        };
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-        Ok(url)
-    }
-
-    /// `url` when it is under the target's base URL (same origin, path below the base's): a
-    /// URL the server handed out (a paging link, a `Location`) may be followed, but nothing,
-    /// least of all the credentials in the default headers, is sent anywhere else.
-    fn under_base(&self, url: Url) -> Result<Url, NotSent> {
-        let base_path = self.base_url.path().trim_end_matches('/');
-        let path = url.path();
-        let below = path == base_path
-            || path
-                .strip_prefix(base_path)
-                .is_some_and(|rest| rest.starts_with('/'));
-        if url.origin() == self.base_url.origin() && below {
-            Ok(url)
-        } else {
-            Err(NotSent::OutsideBase {
-                url: url.to_string(),
-                base: self.base_url.as_str().trim_end_matches('/').to_string(),
-            })
-        }
+        resolve(&self.base_url, target, query)
     }
 
     /// Sends `spec`, retrying connection failures, and records the exchange (redacted).
     ///
     /// A transport failure is not an `Err`: it is recorded in the exchange and
     /// [`Sent::response`] is `None`. `Err` means the request was not sent: it could not be
-    /// built, or it would have left the target's base URL.
+    /// built, it would have left the target's base URL, or the default credential could not be
+    /// obtained.
     pub async fn send(&self, spec: &RequestSpec) -> Result<Sent, NotSent> {
-        let method = Method::from_bytes(spec.method.to_ascii_uppercase().as_bytes())
-            .map_err(|_| InvalidRequest(format!("invalid HTTP method `{}`", spec.method)))?;
         let url = self.url_for(&spec.target, &spec.query)?;
-        let headers = self.request_headers(&spec.headers);
+        let mut headers = self.request_headers(&spec.headers);
+        if let Some(credential) = &self.credential
+            && !headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        {
+            let value = credential
+                .authorization()
+                .await
+                .map_err(|reason| NotSent::Credential(self.redactor.redact_text(&reason)))?;
+            headers.push(("Authorization".to_string(), value));
+        }
+        let redactor = self.redactor.with_request_headers(&spec.headers);
+        self.transmit(&spec.method, url, headers, spec.body.as_deref(), &redactor)
+            .await
+    }
+
+    /// Sends `spec` to a URL outside the target's base, e.g. an authorization server's token
+    /// endpoint that the target's SMART configuration named: `spec.target` and `spec.query`
+    /// are resolved against `base` instead of the target's base URL. Neither the default
+    /// headers nor the default credential are sent; only `spec`'s own headers. Recorded and
+    /// redacted like [`Client::send`].
+    pub async fn send_to(&self, base: &Url, spec: &RequestSpec) -> Result<Sent, NotSent> {
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+            return Err(NotSent::NotHttp(self.redactor.redact_text(base.as_str())));
+        }
+        let url = resolve(base, &spec.target, &spec.query)?;
+        let redactor = self.redactor.with_request_headers(&spec.headers);
+        self.transmit(
+            &spec.method,
+            url,
+            spec.headers.clone(),
+            spec.body.as_deref(),
+            &redactor,
+        )
+        .await
+    }
+
+    /// Sends one request (`headers` as they go out), retrying connection failures, and
+    /// records the exchange redacted by `redactor`.
+    async fn transmit(
+        &self,
+        method: &str,
+        url: Url,
+        headers: Vec<(String, String)>,
+        body: Option<&str>,
+        redactor: &Redactor,
+    ) -> Result<Sent, NotSent> {
+        let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| InvalidRequest(format!("invalid HTTP method `{method}`")))?;
         let mut header_map = HeaderMap::new();
         for (name, value) in &headers {
             let (name, value) = header_pair(name, value).map_err(InvalidRequest)?;
             header_map.append(name, value);
         }
-        let redactor = self.redactor.with_request_headers(&spec.headers);
         let recorded_request = RecordedRequest {
             method: method.to_string(),
             url: url.to_string(),
             headers,
-            body: spec
-                .body
-                .as_deref()
-                .map(|b| self.trim_evidence(b.as_bytes()).0),
+            body: body.map(|b| self.trim_evidence(b.as_bytes()).0),
         };
 
         let mut attempt = 1;
@@ -263,8 +305,8 @@ impl Client {
                 .http
                 .request(method.clone(), url.clone())
                 .headers(header_map.clone());
-            if let Some(body) = &spec.body {
-                request = request.body(body.clone());
+            if let Some(body) = body {
+                request = request.body(body.to_string());
             }
             let outcome = self.exchange(request).await;
             let duration_ms = started.elapsed().as_millis() as u64;
@@ -300,7 +342,6 @@ impl Client {
             });
         }
     }
-
     /// Defaults, an `Accept: application/fhir+json` unless one is set, then `overrides`
     /// replacing defaults of the same name.
     fn request_headers(&self, overrides: &[(String, String)]) -> Vec<(String, String)> {
@@ -398,6 +439,59 @@ impl Client {
     }
 }
 
+/// The absolute URL of `target` under `base`, with `query` appended.
+fn resolve(base: &Url, target: &Target, query: &[(String, String)]) -> Result<Url, NotSent> {
+    let mut url = match target {
+        Target::Segments(segments) => {
+            let mut url = base.clone();
+            url.path_segments_mut()
+                .map_err(|()| {
+                    NotSent::from(InvalidRequest("the base URL cannot take a path".into()))
+                })?
+                .pop_if_empty()
+                .extend(segments);
+            url
+        }
+        Target::Path(path) => match Url::parse(path) {
+            Ok(absolute) => under_base(base, absolute)?,
+            Err(_) => {
+                let joined = format!(
+                    "{}/{}",
+                    base.as_str().trim_end_matches('/'),
+                    path.trim_start_matches('/')
+                );
+                Url::parse(&joined).map_err(|e| {
+                    NotSent::from(InvalidRequest(format!("invalid path `{path}`: {e}")))
+                })?
+            }
+        },
+    };
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(url)
+}
+
+/// `url` when it is under `base` (same origin, path below the base's): a URL the server handed
+/// out (a paging link, a `Location`) may be followed, but nothing, least of all the
+/// credentials, is sent anywhere else.
+fn under_base(base: &Url, url: Url) -> Result<Url, NotSent> {
+    let base_path = base.path().trim_end_matches('/');
+    let path = url.path();
+    let below = path == base_path
+        || path
+            .strip_prefix(base_path)
+            .is_some_and(|rest| rest.starts_with('/'));
+    if url.origin() == base.origin() && below {
+        Ok(url)
+    } else {
+        Err(NotSent::OutsideBase {
+            url: url.to_string(),
+            base: base.as_str().trim_end_matches('/').to_string(),
+        })
+    }
+}
+
 /// What one attempt produced once the server answered.
 enum Received {
     Complete(Response),
@@ -441,9 +535,11 @@ mod tests {
     fn client() -> Client {
         Client::new(
             "http://example.org:8080/fhir/",
-            Duration::from_secs(1),
-            vec![],
-            0,
+            ClientOptions {
+                timeout: Duration::from_secs(1),
+                retries: 0,
+                ..ClientOptions::default()
+            },
         )
         .unwrap()
     }
@@ -510,7 +606,16 @@ mod tests {
     #[test]
     fn bad_base_urls_and_headers_are_refused() {
         let new = |base: &str, headers: Vec<(String, String)>| {
-            Client::new(base, Duration::from_secs(1), headers, 0).map(|_| ())
+            Client::new(
+                base,
+                ClientOptions {
+                    timeout: Duration::from_secs(1),
+                    default_headers: headers,
+                    retries: 0,
+                    ..ClientOptions::default()
+                },
+            )
+            .map(|_| ())
         };
         assert!(matches!(
             new("example.org/fhir", vec![]),
@@ -541,9 +646,12 @@ mod tests {
     fn debug_output_redacts_default_headers() {
         let client = Client::new(
             "http://example.org/fhir",
-            Duration::from_secs(1),
-            vec![("Authorization".into(), "Bearer abc-secret".into())],
-            0,
+            ClientOptions {
+                timeout: Duration::from_secs(1),
+                default_headers: vec![("Authorization".into(), "Bearer abc-secret".into())],
+                retries: 0,
+                ..ClientOptions::default()
+            },
         )
         .unwrap();
         let debug = format!("{client:?}");
@@ -555,9 +663,11 @@ mod tests {
     fn a_password_in_the_base_url_is_a_secret() {
         let client = Client::new(
             "https://user:pa55word@example.org/fhir",
-            Duration::from_secs(1),
-            vec![],
-            0,
+            ClientOptions {
+                timeout: Duration::from_secs(1),
+                retries: 0,
+                ..ClientOptions::default()
+            },
         )
         .unwrap();
         assert_eq!(

@@ -11,6 +11,10 @@ pub enum ClientError {
     Header { name: String, reason: String },
     #[error("cannot set up the HTTP client: {0}")]
     Build(String),
+    /// A CA certificate, client certificate or client key that cannot be read or parsed;
+    /// `origin` names the file (or the material, when it was not read from a file).
+    #[error("cannot use {origin} for TLS: {reason}")]
+    Tls { origin: String, reason: String },
 }
 
 /// A request that cannot be sent as specified (a suite or harness problem, not the server's).
@@ -31,6 +35,13 @@ pub enum NotSent {
          (R4 http.html: links are absolute URLs of the server)"
     )]
     OutsideBase { url: String, base: String },
+    /// The client's default credential (an access token for the run) could not be obtained.
+    #[error("no access token for the request: {0}")]
+    Credential(String),
+    /// A URL given for [`Client::send_to`](super::Client::send_to) that is not absolute
+    /// `http(s)`.
+    #[error("cannot send to `{0}`: not an absolute http(s) URL")]
+    NotHttp(String),
 }
 
 /// The target did not answer the up-front probe: nothing else is worth trying.

@@ -1,15 +1,22 @@
-//! The FHIR HTTP client: sends requests to the target, retries connection failures, records
-//! every exchange as redacted evidence, and probes the target before a run.
+//! The FHIR HTTP client: sends requests to the target (over TLS with the configured trust
+//! anchors and client identity), retries connection failures, records every exchange as
+//! redacted evidence, and probes the target before a run.
 
 mod client;
+mod credential;
 mod error;
+mod options;
 mod probe;
 mod request;
+mod tls;
 
 pub use client::{
     Client, DEFAULT_EVIDENCE_LIMIT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, MAX_BODY_BYTES,
     Response, Sent,
 };
+pub use credential::{Authorization, DefaultCredential};
 pub use error::{ClientError, InvalidRequest, NotSent, TargetUnreachable};
+pub use options::{ClientOptions, DEFAULT_TIMEOUT};
 pub use probe::Probed;
 pub use request::{RequestSpec, Target};
+pub use tls::TlsMaterial;

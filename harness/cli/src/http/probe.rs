@@ -58,6 +58,7 @@ impl Client {
         let target = TargetInfo {
             base_url: self.redactor().redact_text(self.base_url().as_str()),
             embedded: false,
+            insecure: self.insecure(),
             fhir_version,
             software,
         };

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::auth::Session;
 use crate::http::Client;
 use crate::results::TargetInfo;
 use crate::validation::Validation;
@@ -28,11 +29,14 @@ pub struct RunConfig {
     /// The target's CapabilityStatement, as the probe received it, or why there is none; the
     /// generated search checks and the claims table read it.
     pub capability_statement: Result<Value, String>,
+    /// The credentials of the run and the tokens obtained with them, when any are configured.
+    /// The client already carries the default bearer token by itself.
+    pub auth: Option<Session>,
 }
 
 impl RunConfig {
     /// A configuration with the default concurrency, no variable overrides, definitions from
-    /// the default package cache, and no CapabilityStatement.
+    /// the default package cache, no CapabilityStatement and no credentials.
     pub fn new(client: Client, target: TargetInfo) -> RunConfig {
         RunConfig {
             client,
@@ -41,6 +45,7 @@ impl RunConfig {
             variables: IndexMap::new(),
             validation: Arc::new(Validation::default()),
             capability_statement: Err("the target's CapabilityStatement was not given".to_owned()),
+            auth: None,
         }
     }
 }
