@@ -102,6 +102,53 @@ pub enum Defect {
     /// returns (and counts one fewer).
     /// Breaks: the check that GET and POST searches give the same results.
     PostSearchDiffers,
+    // Secure mode: TLS, transport and hardening.
+    /// A ClientHello whose highest version is below TLS 1.2 (SSLv3, TLS 1.0, TLS 1.1) is answered
+    /// with a ServerHello for that version and its first suite, as if the server spoke it.
+    /// Breaks: the check that legacy protocol versions are refused.
+    LegacyTlsAccepted,
+    /// A TLS 1.2 ClientHello offering only suites the server does not support (the weak ones) is
+    /// answered with a ServerHello choosing the first of them.
+    /// Breaks: the check that weak cipher suites are refused.
+    WeakCipherAccepted,
+    /// The server certificate's validity ended yesterday.
+    /// Breaks: the check that the certificate is in date.
+    ExpiredCertificate,
+    /// The server certificate names only `wrong.example`.
+    /// Breaks: the check that the certificate matches the host name.
+    WrongHostCertificate,
+    /// The server certificate is self-signed instead of issued by the test CA.
+    /// Breaks: the check that the certificate chains to a trusted root.
+    UntrustedCertificate,
+    /// The plain-HTTP listener serves the FHIR API instead of redirecting to HTTPS.
+    /// Breaks: the check that plain HTTP carries no data.
+    PlainHttpServed,
+    /// Responses carry no `Strict-Transport-Security` header.
+    /// Breaks: the check for HSTS.
+    NoHsts,
+    /// With mutual TLS, a client without a certificate is let in.
+    /// Breaks: the check that mutual TLS requires a client certificate.
+    MutualTlsNotEnforced,
+    /// With mutual TLS, a client certificate from any CA (or self-signed) is let in.
+    /// Breaks: the check that client certificates must come from the trusted CA.
+    MutualTlsAnyCa,
+    /// An id or search value containing `'`, `<`, `../` or `$` answers 500 with a plain-text
+    /// stack trace.
+    /// Breaks: the check that hostile input leaks no internals.
+    LeaksStackTrace,
+    /// Bodies over 1 MiB, or JSON nested deeper than 100, answer 500 instead of 413 or 400.
+    /// Breaks: the checks that oversized and deeply nested bodies are refused cleanly.
+    NoBodyLimit,
+    /// Responses carry no `X-Content-Type-Options: nosniff`.
+    /// Breaks: the check for `nosniff`.
+    NoNosniff,
+    /// Responses carry `Server: assure-reference/<version>` and `X-Powered-By: axum`.
+    /// Breaks: the check that responses do not reveal the server software.
+    ServerVersionLeak,
+    /// Responses carry `Access-Control-Allow-Origin: *` together with
+    /// `Access-Control-Allow-Credentials: true`.
+    /// Breaks: the check that CORS never combines a wildcard origin with credentials.
+    CorsWildcardCredentials,
 }
 
 impl Defect {
@@ -136,6 +183,20 @@ impl Defect {
             Self::SummaryCountIgnored,
             Self::ElementsIgnored,
             Self::PostSearchDiffers,
+            Self::LegacyTlsAccepted,
+            Self::WeakCipherAccepted,
+            Self::ExpiredCertificate,
+            Self::WrongHostCertificate,
+            Self::UntrustedCertificate,
+            Self::PlainHttpServed,
+            Self::NoHsts,
+            Self::MutualTlsNotEnforced,
+            Self::MutualTlsAnyCa,
+            Self::LeaksStackTrace,
+            Self::NoBodyLimit,
+            Self::NoNosniff,
+            Self::ServerVersionLeak,
+            Self::CorsWildcardCredentials,
         ]
     }
 
@@ -170,6 +231,20 @@ impl Defect {
             Self::SummaryCountIgnored => "summary-count-ignored",
             Self::ElementsIgnored => "elements-ignored",
             Self::PostSearchDiffers => "post-search-differs",
+            Self::LegacyTlsAccepted => "legacy-tls-accepted",
+            Self::WeakCipherAccepted => "weak-cipher-accepted",
+            Self::ExpiredCertificate => "expired-certificate",
+            Self::WrongHostCertificate => "wrong-host-certificate",
+            Self::UntrustedCertificate => "untrusted-certificate",
+            Self::PlainHttpServed => "plain-http-served",
+            Self::NoHsts => "no-hsts",
+            Self::MutualTlsNotEnforced => "mutual-tls-not-enforced",
+            Self::MutualTlsAnyCa => "mutual-tls-any-ca",
+            Self::LeaksStackTrace => "leaks-stack-trace",
+            Self::NoBodyLimit => "no-body-limit",
+            Self::NoNosniff => "no-nosniff",
+            Self::ServerVersionLeak => "server-version-leak",
+            Self::CorsWildcardCredentials => "cors-wildcard-credentials",
         }
     }
 
@@ -228,6 +303,38 @@ impl Defect {
             }
             Self::ElementsIgnored => "_elements is echoed but whole resources are returned",
             Self::PostSearchDiffers => "a POST search leaves out the last match of the same GET",
+            Self::LegacyTlsAccepted => {
+                "(secure mode) SSLv3, TLS 1.0 and TLS 1.1 ClientHellos are answered with a ServerHello"
+            }
+            Self::WeakCipherAccepted => {
+                "(secure mode) a TLS 1.2 ClientHello offering only weak suites is answered with one"
+            }
+            Self::ExpiredCertificate => "(secure mode) the server certificate has expired",
+            Self::WrongHostCertificate => {
+                "(secure mode) the server certificate names only wrong.example"
+            }
+            Self::UntrustedCertificate => {
+                "(secure mode) the server certificate is self-signed, not from the test CA"
+            }
+            Self::PlainHttpServed => {
+                "(secure mode) plain HTTP serves the FHIR API instead of redirecting to HTTPS"
+            }
+            Self::NoHsts => "(secure mode) no Strict-Transport-Security header",
+            Self::MutualTlsNotEnforced => "(mutual TLS) clients without a certificate are let in",
+            Self::MutualTlsAnyCa => "(mutual TLS) client certificates from any CA are let in",
+            Self::LeaksStackTrace => {
+                "ids or search values with ', <, ../ or $ answer 500 with a stack trace"
+            }
+            Self::NoBodyLimit => {
+                "bodies over 1 MiB or JSON nested deeper than 100 answer 500, not 413 or 400"
+            }
+            Self::NoNosniff => "(secure mode) no X-Content-Type-Options: nosniff header",
+            Self::ServerVersionLeak => {
+                "(secure mode) Server and X-Powered-By headers name the software and version"
+            }
+            Self::CorsWildcardCredentials => {
+                "(secure mode) Access-Control-Allow-Origin: * with Allow-Credentials: true"
+            }
         }
     }
 }

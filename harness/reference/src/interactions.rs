@@ -17,11 +17,9 @@ use super::page::PageRequest;
 use super::resource_types::{self, ResourceType};
 use super::response::{fhir_json, insert_version_headers};
 use super::search::{self, Handling};
+use super::secure::MAX_BODY_BYTES;
 use super::state::ServerState;
 use super::store::{Current, Deletion, Version};
-
-/// Largest request body read, in bytes.
-const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 type Reply = Result<Response, FhirError>;
 type Params = Vec<(String, String)>;

@@ -1,8 +1,9 @@
 //! The embedded reference FHIR R4 server: an in-memory, JSON-only server over the project's
 //! fixtures, with switchable [`Defect`]s so tests can prove that each check can fail.
 //!
-//! The FHIR base URL is `http://<addr>/fhir`. Every start loads the fixtures afresh; writes
-//! live only as long as the server.
+//! The FHIR base URL is `http://<addr>/fhir`, or `https://<addr>/fhir` in secure mode
+//! ([`ServerOptions::secure`]). Every start loads the fixtures afresh; writes live only as long
+//! as the server.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -31,6 +32,7 @@ mod resource_types;
 mod response;
 mod routes;
 mod search;
+mod secure;
 mod server;
 mod state;
 mod store;
@@ -40,5 +42,7 @@ pub use defect::{Defect, UnknownDefect};
 pub use fixtures::Fixtures;
 pub use page::{DEFAULT_COUNT, MAX_COUNT};
 pub use routes::{BASE_PATH, router};
+pub use secure::SecureOptions;
+pub use secure::tls::{TlsCredentialFiles, TlsCredentials};
 pub use server::{RunningServer, ServerOptions, start};
 pub use state::ServerState;

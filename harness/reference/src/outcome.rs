@@ -34,17 +34,32 @@ impl FhirError {
     /// 500 with a plain-text panic message and stack trace, as a careless server leaks them
     /// (the `malformed-date-500` defect).
     pub fn crash(reason: &str) -> Self {
+        Self::panic(
+            "src/search/date.rs:41:18",
+            &[
+                "assure_reference::search::date::DateQuery::parse",
+                "assure_reference::search::execute::execute",
+            ],
+            reason,
+        )
+    }
+
+    /// 500 with a plain-text panic at `location` (`file:line:column`) on unwrapping `reason`,
+    /// and a stack trace whose innermost frames are `frames` (innermost first).
+    pub fn panic(location: &str, frames: &[&str], reason: &str) -> Self {
+        let mut trace = format!(
+            "thread 'tokio-runtime-worker' panicked at {location}:\n\
+             called `Result::unwrap()` on an `Err` value: {reason:?}\n\
+             stack backtrace:\n   \
+             0: rust_begin_unwind\n   \
+             1: core::result::unwrap_failed\n"
+        );
+        for (index, frame) in frames.iter().enumerate() {
+            trace.push_str(&format!("  {:>2}: {frame}\n", index + 2));
+        }
         Self {
             crash: true,
-            ..Self::internal(format!(
-                "thread 'tokio-runtime-worker' panicked at src/search/date.rs:41:18:\n\
-                 called `Result::unwrap()` on an `Err` value: {reason:?}\n\
-                 stack backtrace:\n   \
-                 0: rust_begin_unwind\n   \
-                 1: core::result::unwrap_failed\n   \
-                 2: assure_reference::search::date::DateQuery::parse\n   \
-                 3: assure_reference::search::execute::execute\n"
-            ))
+            ..Self::internal(trace)
         }
     }
 

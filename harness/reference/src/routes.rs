@@ -4,7 +4,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::map_response_with_state;
+use axum::middleware::{from_fn_with_state, map_response_with_state};
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -13,6 +13,7 @@ use super::interactions::{
     create, delete, history_instance, history_type, metadata, method_not_allowed, read, search_get,
     search_post, unknown_route, update, vread,
 };
+use super::secure::{leak_stack_traces, limit_body};
 use super::state::ServerState;
 
 /// The path under which the FHIR API is served: the base URL is `http://<addr>/fhir`.
@@ -31,6 +32,8 @@ pub fn router(state: ServerState) -> Router {
         .route(&path("/{type}/{id}/_history/{version}"), get(vread))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), limit_body))
+        .layer(from_fn_with_state(state.clone(), leak_stack_traces))
         .layer(map_response_with_state(
             state.clone(),
             apply_response_defects,

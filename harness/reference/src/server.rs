@@ -1,16 +1,24 @@
 //! Starting and stopping the reference server on a TCP port.
 
+use std::future::IntoFuture;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use anyhow::Context;
+use axum::middleware::from_fn_with_state;
+use futures::FutureExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 use super::defect::Defect;
 use super::fixtures::Fixtures;
 use super::routes::{BASE_PATH, router};
+use super::secure::tls::{
+    Certificates, LegacyResponder, TlsCredentials, serve_https, server_config,
+};
+use super::secure::{SecureOptions, plain_http_app, security_headers};
 use super::state::ServerState;
 
 /// How to start the reference server.
@@ -22,6 +30,9 @@ pub struct ServerOptions {
     pub defects: Vec<Defect>,
     /// Fixtures to serve instead of the embedded ones (`<dir>/<Type>/<id>.json`).
     pub fixtures_dir: Option<PathBuf>,
+    /// Serve HTTPS with certificates generated at start, and redirect plain HTTP from a second
+    /// port; `None` (the default) serves plain HTTP only.
+    pub secure: Option<SecureOptions>,
 }
 
 impl Default for ServerOptions {
@@ -30,6 +41,7 @@ impl Default for ServerOptions {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             defects: Vec::new(),
             fixtures_dir: None,
+            secure: None,
         }
     }
 }
@@ -39,19 +51,41 @@ impl Default for ServerOptions {
 pub struct RunningServer {
     base_url: String,
     local_addr: SocketAddr,
+    secure: Option<SecureEndpoints>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
 }
 
+/// What a secure server adds: its credentials and its plain-HTTP side.
+#[derive(Debug)]
+struct SecureEndpoints {
+    credentials: TlsCredentials,
+    plain_http_url: String,
+}
+
 impl RunningServer {
-    /// The FHIR base URL, `http://<addr>/fhir` (no trailing slash).
+    /// The FHIR base URL, `http://<addr>/fhir`, or `https://<addr>/fhir` in secure mode (no
+    /// trailing slash).
     pub fn base_url(&self) -> String {
         self.base_url.clone()
     }
 
-    /// The address actually listened on.
+    /// The address actually listened on (for HTTPS in secure mode).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// In secure mode, the test CA and the mutual-TLS client identity; `None` otherwise.
+    pub fn tls_credentials(&self) -> Option<&TlsCredentials> {
+        self.secure.as_ref().map(|secure| &secure.credentials)
+    }
+
+    /// In secure mode, the FHIR base URL on the plain-HTTP listener
+    /// (`http://<addr>:<other port>/fhir`), which redirects to HTTPS; `None` otherwise.
+    pub fn plain_http_url(&self) -> Option<&str> {
+        self.secure
+            .as_ref()
+            .map(|secure| secure.plain_http_url.as_str())
     }
 
     /// Stops accepting connections, lets requests in flight finish, and waits for the end.
@@ -66,7 +100,8 @@ impl RunningServer {
 }
 
 /// Loads the fixtures, binds `options.addr` and serves in a background task with fresh
-/// state.
+/// state. In secure mode it also generates the certificates and binds a plain-HTTP listener
+/// on another free port of the same address.
 pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
     let fixtures = match &options.fixtures_dir {
         Some(dir) => Fixtures::from_dir(dir)?,
@@ -76,20 +111,59 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
         .await
         .with_context(|| format!("binding reference server to {}", options.addr))?;
     let local_addr = listener.local_addr()?;
-    let base_url = format!("http://{local_addr}{BASE_PATH}");
+    let scheme = if options.secure.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let origin = format!("{scheme}://{local_addr}");
+    let base_url = format!("{origin}{BASE_PATH}");
     let state = ServerState::new(base_url.clone(), &options.defects, &fixtures)?;
     let (stop, stopped) = oneshot::channel::<()>();
+    // A dropped sender also means stop.
+    let stopped = stopped.map(drop).shared();
+    let Some(secure) = options.secure else {
+        let task = tokio::spawn(
+            axum::serve(listener, router(state))
+                .with_graceful_shutdown(stopped)
+                .into_future(),
+        );
+        return Ok(RunningServer {
+            base_url,
+            local_addr,
+            secure: None,
+            stop,
+            task,
+        });
+    };
+    let certificates = Certificates::generate(&state)?;
+    let acceptor = TlsAcceptor::from(server_config(&certificates, secure.mutual_tls, &state)?);
+    let plain_listener = TcpListener::bind((local_addr.ip(), 0))
+        .await
+        .with_context(|| format!("binding the plain-HTTP listener on {}", local_addr.ip()))?;
+    let plain_http_url = format!("http://{}{BASE_PATH}", plain_listener.local_addr()?);
+    let app = router(state.clone()).layer(from_fn_with_state(state.clone(), security_headers));
+    let https = serve_https(
+        listener,
+        acceptor,
+        app,
+        LegacyResponder::new(&state),
+        stopped.clone(),
+    );
+    let plain = axum::serve(plain_listener, plain_http_app(origin, state))
+        .with_graceful_shutdown(stopped)
+        .into_future();
     let task = tokio::spawn(async move {
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                // A dropped sender also means stop.
-                let _ = stopped.await;
-            })
-            .await
+        let (https, plain) = tokio::join!(https, plain);
+        https.and(plain)
     });
     Ok(RunningServer {
         base_url,
         local_addr,
+        secure: Some(SecureEndpoints {
+            credentials: certificates.credentials,
+            plain_http_url,
+        }),
         stop,
         task,
     })

@@ -44,7 +44,7 @@ pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
             start(ServerOptions {
                 addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
                 defects,
-                fixtures_dir: None,
+                ..ServerOptions::default()
             })
             .await
             .map_err(|e| {

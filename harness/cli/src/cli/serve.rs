@@ -1,11 +1,12 @@
 //! `assure serve`: the embedded reference server on its own.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
 
 use crate::cli::args::ServeArgs;
 use crate::cli::error::CliError;
 use crate::cli::exit::Exit;
-use assure_reference::{Defect, ServerOptions, start};
+use assure_reference::{Defect, RunningServer, SecureOptions, ServerOptions, start};
 
 /// Parses `--defect` names; the error (a usage error) lists the known ones.
 pub fn parse_defects(names: &[String]) -> Result<Vec<Defect>, CliError> {
@@ -39,11 +40,19 @@ pub async fn serve(args: ServeArgs) -> Result<Exit, CliError> {
         addr: SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)),
         defects,
         fixtures_dir: args.fixtures,
+        secure: args.secure.then_some(SecureOptions {
+            mutual_tls: args.mutual_tls,
+        }),
     };
     let server = start(options)
         .await
         .map_err(|e| CliError::target(format!("cannot start the reference server: {e:#}")))?;
     println!("FHIR R4 reference server at {}", server.base_url());
+    if let Err(error) = describe_secure(&server, args.credentials_out.as_deref()) {
+        // The server is up: stop it before reporting.
+        let _ = server.shutdown().await;
+        return Err(error);
+    }
     println!("press Ctrl-C to stop");
     let waited = tokio::signal::ctrl_c()
         .await
@@ -57,4 +66,31 @@ pub async fn serve(args: ServeArgs) -> Result<Exit, CliError> {
         (Err(waiting), Err(stopping)) => Err(waiting.and(stopping)),
         (Err(error), Ok(())) | (Ok(()), Err(error)) => Err(error),
     }
+}
+
+/// In secure mode, prints the plain-HTTP URL and writes (and names) the credentials.
+fn describe_secure(server: &RunningServer, credentials_out: Option<&Path>) -> Result<(), CliError> {
+    let (Some(credentials), Some(plain_http_url)) =
+        (server.tls_credentials(), server.plain_http_url())
+    else {
+        return Ok(());
+    };
+    println!("plain HTTP at {plain_http_url} (redirects to HTTPS)");
+    match credentials_out {
+        Some(dir) => {
+            let files = credentials.write_to(dir).map_err(|e| {
+                CliError::internal(format!(
+                    "cannot write credentials to {}: {e}",
+                    dir.display()
+                ))
+            })?;
+            println!("test CA certificate: {}", files.ca_cert.display());
+            println!("client certificate:  {}", files.client_cert.display());
+            println!("client key:          {}", files.client_key.display());
+        }
+        None => println!(
+            "the test CA and client identity are generated anew: pass --credentials-out DIR to save them"
+        ),
+    }
+    Ok(())
 }
