@@ -2,6 +2,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -11,6 +12,7 @@ use tokio::task::JoinHandle;
 use super::defect::Defect;
 use super::fixtures::Fixtures;
 use super::routes::{BASE_PATH, router};
+use super::secure::auth::{AuthCredentials, Authority};
 use super::state::ServerState;
 
 /// How to start the reference server.
@@ -22,6 +24,9 @@ pub struct ServerOptions {
     pub defects: Vec<Defect>,
     /// Fixtures to serve instead of the embedded ones (`<dir>/<Type>/<id>.json`).
     pub fixtures_dir: Option<PathBuf>,
+    /// Whether an OAuth 2.0 authorization server guards the FHIR API: every route but
+    /// `GET /metadata` then needs a bearer token ([`RunningServer::auth_credentials`]).
+    pub auth: bool,
 }
 
 impl Default for ServerOptions {
@@ -30,6 +35,7 @@ impl Default for ServerOptions {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             defects: Vec::new(),
             fixtures_dir: None,
+            auth: false,
         }
     }
 }
@@ -39,6 +45,7 @@ impl Default for ServerOptions {
 pub struct RunningServer {
     base_url: String,
     local_addr: SocketAddr,
+    auth: Option<AuthCredentials>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -52,6 +59,12 @@ impl RunningServer {
     /// The address actually listened on.
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The credentials of the authorization server's clients and trusted issuer, when started
+    /// with `auth`.
+    pub fn auth_credentials(&self) -> Option<&AuthCredentials> {
+        self.auth.as_ref()
     }
 
     /// Stops accepting connections, lets requests in flight finish, and waits for the end.
@@ -77,7 +90,18 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
         .with_context(|| format!("binding reference server to {}", options.addr))?;
     let local_addr = listener.local_addr()?;
     let base_url = format!("http://{local_addr}{BASE_PATH}");
-    let state = ServerState::new(base_url.clone(), &options.defects, &fixtures)?;
+    let mut state = ServerState::new(base_url.clone(), &options.defects, &fixtures)?;
+    let mut auth = None;
+    if options.auth {
+        let origin = format!("http://{local_addr}");
+        let audience = base_url.clone();
+        let authority =
+            tokio::task::spawn_blocking(move || Authority::generate(&origin, &audience))
+                .await
+                .context("generating the authorization server's keys")??;
+        auth = Some(authority.credentials());
+        state = state.with_authority(Arc::new(authority));
+    }
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router(state))
@@ -90,6 +114,7 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
     Ok(RunningServer {
         base_url,
         local_addr,
+        auth,
         stop,
         task,
     })

@@ -38,6 +38,7 @@ pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
                 addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
                 defects,
                 fixtures_dir: None,
+                auth: false,
             })
             .await
             .map_err(|e| {

@@ -39,6 +39,7 @@ pub async fn serve(args: ServeArgs) -> Result<Exit, CliError> {
         addr: SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)),
         defects,
         fixtures_dir: args.fixtures,
+        auth: false,
     };
     let server = start(options)
         .await
