@@ -149,6 +149,65 @@ pub enum Defect {
     /// `Access-Control-Allow-Credentials: true`.
     /// Breaks: the check that CORS never combines a wildcard origin with credentials.
     CorsWildcardCredentials,
+    /// A FHIR request without a bearer token is served as if it had every scope.
+    /// Breaks: the check that the API refuses requests without a token with 401.
+    AcceptsMissingToken,
+    /// A bearer token that is not a JWT is accepted, with every scope.
+    /// Breaks: the check that a malformed token is refused with 401.
+    AcceptsMalformedToken,
+    /// Access tokens are accepted after their `exp`.
+    /// Breaks: the check that an expired token is refused with 401.
+    AcceptsExpiredToken,
+    /// Access tokens are accepted before their `nbf`.
+    /// Breaks: the check that a token not yet valid is refused with 401.
+    AcceptsFutureToken,
+    /// Token signatures are not verified: altered or unsigned tokens are accepted.
+    /// Breaks: the check that a token with a wrong signature is refused with 401.
+    SkipsSignatureCheck,
+    /// Unsigned tokens (`alg: none`) are accepted; signed ones are still verified.
+    /// Breaks: the check that an `alg: none` token is refused with 401.
+    AcceptsAlgNone,
+    /// The token's `iss` is not checked against the key that signed it.
+    /// Breaks: the check that a token from another issuer is refused with 401.
+    IgnoresIssuer,
+    /// The token's `aud` is not checked against the FHIR base URL.
+    /// Breaks: the check that a token for another audience is refused with 401.
+    IgnoresAudience,
+    /// A bearer token in the `access_token` query parameter is accepted.
+    /// Breaks: the check that tokens are only taken from the Authorization header.
+    TokenInQueryAccepted,
+    /// Token endpoint responses lack `Cache-Control: no-store` and `Pragma: no-cache`.
+    /// Breaks: the check that token responses forbid caching.
+    TokenResponseCacheable,
+    /// 401 (and 403) responses of the FHIR API carry no `WWW-Authenticate` challenge.
+    /// Breaks: the check that a 401 names the Bearer scheme.
+    NoWwwAuthenticate,
+    /// Scopes are not enforced: any valid token may read and write every resource.
+    /// Breaks: the checks that requests outside the token's scopes are refused with 403.
+    IgnoresScopes,
+    /// `patient/` scopes are treated as `system/` ones: other patients' data is served.
+    /// Breaks: the checks that a patient-scoped token only reaches its patient's compartment.
+    IgnoresPatientCompartment,
+    /// Scopes allowing reads also allow create, update and delete.
+    /// Breaks: the check that a write with a read-only token is refused with 403.
+    WriteWithReadScope,
+    /// The SMART configuration lacks `token_endpoint_auth_methods_supported` and
+    /// `grant_types_supported`.
+    /// Breaks: the check that the SMART configuration lists what SMART Backend Services require.
+    DiscoveryIncomplete,
+    /// A wrong client secret answers 400 `invalid_grant` instead of 401 `invalid_client`.
+    /// Breaks: the check that failed client authentication answers 401 `invalid_client`.
+    BadSecretWrongError,
+    /// A client assertion may be used again: its `jti` is not remembered.
+    /// Breaks: the check that a replayed client assertion is refused.
+    AcceptsReusedAssertion,
+    /// Client assertions are accepted after their `exp`.
+    /// Breaks: the check that an expired client assertion is refused.
+    AcceptsExpiredAssertion,
+    /// Tokens from the trusted assurance issuer are accepted without the NHS claims
+    /// (`reason_for_request`, `requesting_*`, ...) and with lifetimes over 300 seconds.
+    /// Breaks: the checks that such tokens must carry the NHS claims and live at most 300 seconds.
+    NhsClaimsNotRequired,
 }
 
 impl Defect {
@@ -197,6 +256,25 @@ impl Defect {
             Self::NoNosniff,
             Self::ServerVersionLeak,
             Self::CorsWildcardCredentials,
+            Self::AcceptsMissingToken,
+            Self::AcceptsMalformedToken,
+            Self::AcceptsExpiredToken,
+            Self::AcceptsFutureToken,
+            Self::SkipsSignatureCheck,
+            Self::AcceptsAlgNone,
+            Self::IgnoresIssuer,
+            Self::IgnoresAudience,
+            Self::TokenInQueryAccepted,
+            Self::TokenResponseCacheable,
+            Self::NoWwwAuthenticate,
+            Self::IgnoresScopes,
+            Self::IgnoresPatientCompartment,
+            Self::WriteWithReadScope,
+            Self::DiscoveryIncomplete,
+            Self::BadSecretWrongError,
+            Self::AcceptsReusedAssertion,
+            Self::AcceptsExpiredAssertion,
+            Self::NhsClaimsNotRequired,
         ]
     }
 
@@ -245,6 +323,25 @@ impl Defect {
             Self::NoNosniff => "no-nosniff",
             Self::ServerVersionLeak => "server-version-leak",
             Self::CorsWildcardCredentials => "cors-wildcard-credentials",
+            Self::AcceptsMissingToken => "accepts-missing-token",
+            Self::AcceptsMalformedToken => "accepts-malformed-token",
+            Self::AcceptsExpiredToken => "accepts-expired-token",
+            Self::AcceptsFutureToken => "accepts-future-token",
+            Self::SkipsSignatureCheck => "skips-signature-check",
+            Self::AcceptsAlgNone => "accepts-alg-none",
+            Self::IgnoresIssuer => "ignores-issuer",
+            Self::IgnoresAudience => "ignores-audience",
+            Self::TokenInQueryAccepted => "token-in-query-accepted",
+            Self::TokenResponseCacheable => "token-response-cacheable",
+            Self::NoWwwAuthenticate => "no-www-authenticate",
+            Self::IgnoresScopes => "ignores-scopes",
+            Self::IgnoresPatientCompartment => "ignores-patient-compartment",
+            Self::WriteWithReadScope => "write-with-read-scope",
+            Self::DiscoveryIncomplete => "discovery-incomplete",
+            Self::BadSecretWrongError => "bad-secret-wrong-error",
+            Self::AcceptsReusedAssertion => "accepts-reused-assertion",
+            Self::AcceptsExpiredAssertion => "accepts-expired-assertion",
+            Self::NhsClaimsNotRequired => "nhs-claims-not-required",
         }
     }
 
@@ -334,6 +431,39 @@ impl Defect {
             }
             Self::CorsWildcardCredentials => {
                 "(secure mode) Access-Control-Allow-Origin: * with Allow-Credentials: true"
+            }
+            Self::AcceptsMissingToken => {
+                "a request without a bearer token is served as if fully authorized"
+            }
+            Self::AcceptsMalformedToken => {
+                "a bearer token that is not a JWT is accepted with every scope"
+            }
+            Self::AcceptsExpiredToken => "expired access tokens are accepted",
+            Self::AcceptsFutureToken => "access tokens are accepted before their nbf",
+            Self::SkipsSignatureCheck => "token signatures are not verified",
+            Self::AcceptsAlgNone => "unsigned tokens (alg none) are accepted",
+            Self::IgnoresIssuer => "the token's iss is not checked",
+            Self::IgnoresAudience => "the token's aud is not checked",
+            Self::TokenInQueryAccepted => "a token in the access_token query parameter is accepted",
+            Self::TokenResponseCacheable => {
+                "token responses lack Cache-Control: no-store and Pragma: no-cache"
+            }
+            Self::NoWwwAuthenticate => {
+                "401 and 403 responses of the FHIR API carry no WWW-Authenticate"
+            }
+            Self::IgnoresScopes => "scopes are not enforced: any valid token may do anything",
+            Self::IgnoresPatientCompartment => "patient/ scopes reach every patient's data",
+            Self::WriteWithReadScope => "read scopes also allow create, update and delete",
+            Self::DiscoveryIncomplete => {
+                "the SMART configuration lacks token_endpoint_auth_methods_supported and grant_types_supported"
+            }
+            Self::BadSecretWrongError => {
+                "a wrong client secret answers 400 invalid_grant instead of 401 invalid_client"
+            }
+            Self::AcceptsReusedAssertion => "a client assertion's jti may be used again",
+            Self::AcceptsExpiredAssertion => "expired client assertions are accepted",
+            Self::NhsClaimsNotRequired => {
+                "assurance-issuer tokens are accepted without the NHS claims or with a long lifetime"
             }
         }
     }

@@ -43,6 +43,7 @@ pub use fixtures::Fixtures;
 pub use page::{DEFAULT_COUNT, MAX_COUNT};
 pub use routes::{BASE_PATH, router};
 pub use secure::SecureOptions;
+pub use secure::auth::{AuthCredentials, Authority};
 pub use secure::tls::{TlsCredentialFiles, TlsCredentials};
 pub use server::{RunningServer, ServerOptions, start};
 pub use state::ServerState;

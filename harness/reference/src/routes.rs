@@ -13,16 +13,18 @@ use super::interactions::{
     create, delete, history_instance, history_type, metadata, method_not_allowed, read, search_get,
     search_post, unknown_route, update, vread,
 };
+use super::secure::auth::{self, AuthContext};
 use super::secure::{leak_stack_traces, limit_body};
 use super::state::ServerState;
 
 /// The path under which the FHIR API is served: the base URL is `http://<addr>/fhir`.
 pub const BASE_PATH: &str = "/fhir";
 
-/// The reference server's HTTP application over `state`.
+/// The reference server's HTTP application over `state`; with an authority in `state`, also
+/// the authorization server's routes, and the FHIR API needs bearer tokens.
 pub fn router(state: ServerState) -> Router {
     let path = |tail: &str| format!("{BASE_PATH}{tail}");
-    Router::new()
+    let mut router = Router::new()
         .route(&path("/metadata"), get(metadata))
         .route(&path("/{type}"), get(search_get).post(create))
         .route(&path("/{type}/_search"), post(search_post))
@@ -31,7 +33,15 @@ pub fn router(state: ServerState) -> Router {
         .route(&path("/{type}/{id}/_history"), get(history_instance))
         .route(&path("/{type}/{id}/_history/{version}"), get(vread))
         .fallback(unknown_route)
-        .method_not_allowed_fallback(method_not_allowed)
+        .method_not_allowed_fallback(method_not_allowed);
+    if let Some(authority) = state.authority() {
+        let context = AuthContext {
+            server: state.clone(),
+            authority,
+        };
+        router = auth::protect(router, context);
+    }
+    router
         .layer(from_fn_with_state(state.clone(), limit_body))
         .layer(from_fn_with_state(state.clone(), leak_stack_traces))
         .layer(map_response_with_state(

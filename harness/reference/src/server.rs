@@ -3,6 +3,7 @@
 use std::future::IntoFuture;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use axum::middleware::from_fn_with_state;
@@ -15,6 +16,7 @@ use tokio_rustls::TlsAcceptor;
 use super::defect::Defect;
 use super::fixtures::Fixtures;
 use super::routes::{BASE_PATH, router};
+use super::secure::auth::{AuthCredentials, Authority};
 use super::secure::tls::{
     Certificates, LegacyResponder, TlsCredentials, serve_https, server_config,
 };
@@ -33,6 +35,9 @@ pub struct ServerOptions {
     /// Serve HTTPS with certificates generated at start, and redirect plain HTTP from a second
     /// port; `None` (the default) serves plain HTTP only.
     pub secure: Option<SecureOptions>,
+    /// Whether an OAuth 2.0 authorization server guards the FHIR API: every route but
+    /// `GET /metadata` then needs a bearer token ([`RunningServer::auth_credentials`]).
+    pub auth: bool,
 }
 
 impl Default for ServerOptions {
@@ -42,6 +47,7 @@ impl Default for ServerOptions {
             defects: Vec::new(),
             fixtures_dir: None,
             secure: None,
+            auth: false,
         }
     }
 }
@@ -52,6 +58,7 @@ pub struct RunningServer {
     base_url: String,
     local_addr: SocketAddr,
     secure: Option<SecureEndpoints>,
+    auth: Option<AuthCredentials>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -88,6 +95,12 @@ impl RunningServer {
             .map(|secure| secure.plain_http_url.as_str())
     }
 
+    /// The credentials of the authorization server's clients and trusted issuer, when started
+    /// with `auth`.
+    pub fn auth_credentials(&self) -> Option<&AuthCredentials> {
+        self.auth.as_ref()
+    }
+
     /// Stops accepting connections, lets requests in flight finish, and waits for the end.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         // The server task may already have ended, dropping the receiver; that is fine.
@@ -118,7 +131,18 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
     };
     let origin = format!("{scheme}://{local_addr}");
     let base_url = format!("{origin}{BASE_PATH}");
-    let state = ServerState::new(base_url.clone(), &options.defects, &fixtures)?;
+    let mut state = ServerState::new(base_url.clone(), &options.defects, &fixtures)?;
+    let mut auth = None;
+    if options.auth {
+        let issuer = origin.clone();
+        let audience = base_url.clone();
+        let authority =
+            tokio::task::spawn_blocking(move || Authority::generate(&issuer, &audience))
+                .await
+                .context("generating the authorization server's keys")??;
+        auth = Some(authority.credentials());
+        state = state.with_authority(Arc::new(authority));
+    }
     let (stop, stopped) = oneshot::channel::<()>();
     // A dropped sender also means stop.
     let stopped = stopped.map(drop).shared();
@@ -132,6 +156,7 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
             base_url,
             local_addr,
             secure: None,
+            auth,
             stop,
             task,
         });
@@ -164,6 +189,7 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
             credentials: certificates.credentials,
             plain_http_url,
         }),
+        auth,
         stop,
         task,
     })

@@ -43,6 +43,7 @@ pub async fn serve(args: ServeArgs) -> Result<Exit, CliError> {
         secure: args.secure.then_some(SecureOptions {
             mutual_tls: args.mutual_tls,
         }),
+        auth: false,
     };
     let server = start(options)
         .await

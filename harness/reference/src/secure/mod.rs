@@ -2,6 +2,7 @@
 //! listener that only redirects, and the hardening every response gets (security headers, body
 //! limits, no leaked internals).
 
+pub(crate) mod auth;
 mod body_limit;
 mod headers;
 mod options;
