@@ -1,0 +1,32 @@
+//! TLS probes for certifying a server's transport security.
+//!
+//! [`offer`] sends a hand-built ClientHello offering exactly one protocol version (SSLv3 to
+//! TLS 1.3) and a chosen set of cipher suites, and classifies the server's first answer as a
+//! [`HandshakeOutcome`]. Hand-built because no maintained TLS library will offer SSLv3,
+//! TLS 1.0/1.1 or the weak suites of [`weak_suites`].
+//!
+//! For servers that answer probes by hand, [`parse_client_hello`] reads what a client offers
+//! and [`server_hello`] writes a ServerHello that [`offer`] reads as acceptance.
+
+mod alert;
+mod answer;
+mod client_hello;
+mod client_hello_summary;
+mod extension;
+mod offer;
+mod outcome;
+mod random;
+mod record;
+mod server_hello;
+mod suites;
+mod version;
+mod wire;
+
+pub use client_hello_summary::{ClientHelloSummary, parse_client_hello};
+pub use offer::offer;
+pub use outcome::HandshakeOutcome;
+pub use server_hello::server_hello;
+pub use suites::{
+    CipherSuite, cipher_suite, strong_tls12_suites, suite_name, tls13_suites, weak_suites,
+};
+pub use version::ProtocolVersion;
