@@ -3,9 +3,9 @@
 
 use assure::suite::{
     Action, Assertion, Body, Capture, CaptureSource, CertificateProbe, ClientCertificate,
-    CountBounds, ForEach, Forgery, HeaderMatch, JsonCheck, JsonMatch, Level, LoadError, MintSpec,
+    CountBounds, ForEach, ForgeKind, HeaderMatch, JsonCheck, JsonMatch, Level, LoadError, MintSpec,
     Position, SearchMethod, StatusMatch, Step, StepAuth, Suite, SuiteSet, TestCase, TlsOffer,
-    TlsVersion, TokenCall, TokenClient, TokenFault, load_embedded, load_paths, load_str,
+    TlsVersion, TokenCall, ClientKind, TokenFault, load_embedded, load_paths, load_str,
 };
 use indexmap::IndexMap;
 use serde_json::json;
@@ -1146,11 +1146,11 @@ fn security_steps_load() {
     let suite = load_str("s.yaml", &format!("{HEAD}{tests}"), &no_overrides()).expect("loads");
     let steps = &suite[0].tests[0].steps;
     assert_eq!(steps[0].auth, StepAuth::None);
-    assert_eq!(steps[1].auth, StepAuth::Forged(Forgery::AlgNone));
+    assert_eq!(steps[1].auth, StepAuth::Forged(ForgeKind::AlgNone));
     assert_eq!(
         steps[2].auth,
         StepAuth::Minted(MintSpec {
-            expires_in: Some(-600),
+            lifetime: Some(-600),
             patient: Some("p".into()),
             omit: vec!["jti".into()],
             ..MintSpec::default()
@@ -1160,7 +1160,7 @@ fn security_steps_load() {
     assert_eq!(
         steps[4].action,
         Action::Token(TokenCall {
-            client: TokenClient::Jwt,
+            client: ClientKind::Jwt,
             scope: None,
             fault: Some(TokenFault::ReusedAssertion)
         })

@@ -6,6 +6,8 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+pub use crate::auth::{ClientKind, ForgeKind, MintSpec, TokenCall, TokenFault};
+
 /// One suite file: a checklist of tests against a FHIR API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suite {
@@ -136,7 +138,7 @@ pub enum StepAuth {
     /// No credentials at all (`auth: none`).
     None,
     /// The run's token altered so that a server must refuse it (`auth: { forge: ... }`).
-    Forged(Forgery),
+    Forged(ForgeKind),
     /// A token signed with the key the target trusts, its claims set by the step
     /// (`auth: { mint: {...} }`); the test is skipped when no such key is configured.
     Minted(MintSpec),
@@ -145,47 +147,6 @@ pub enum StepAuth {
     /// The run's token sent as the `access_token` query parameter and not in a header
     /// (`auth: query`).
     InQuery,
-}
-
-/// A deliberately broken token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Forgery {
-    /// Not a JWT at all.
-    Malformed,
-    /// The run's token with its header switched to `"alg": "none"` and no signature.
-    AlgNone,
-    /// The run's token with its signature altered.
-    WrongSignature,
-}
-
-impl Forgery {
-    /// The keyword as written in suites.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Forgery::Malformed => "malformed",
-            Forgery::AlgNone => "alg-none",
-            Forgery::WrongSignature => "wrong-signature",
-        }
-    }
-}
-
-/// The claims of a minted token that differ from a valid one (strings interpolated). Times are
-/// offsets in seconds from now.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MintSpec {
-    pub scope: Option<String>,
-    /// The Patient id of a patient-scoped token.
-    pub patient: Option<String>,
-    pub issuer: Option<String>,
-    pub audience: Option<String>,
-    /// `exp` as an offset from now (negative: already expired).
-    pub expires_in: Option<i64>,
-    /// `iat` as an offset from now.
-    pub issued_in: Option<i64>,
-    /// `nbf` as an offset from now (positive: not yet valid).
-    pub not_before_in: Option<i64>,
-    /// Claims left out.
-    pub omit: Vec<String>,
 }
 
 /// The condition of a step's `skip_unless`.
@@ -260,37 +221,6 @@ pub enum Action {
         /// The plain-HTTP URL (interpolated); empty means the base URL with `http` and port 80.
         url: String,
     },
-}
-
-/// A call to the token endpoint.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TokenCall {
-    /// Which configured client authenticates.
-    pub client: TokenClient,
-    /// The scope requested (interpolated); the run's default scope when absent.
-    pub scope: Option<String>,
-    /// A deliberate fault in the call, for checks that it is refused.
-    pub fault: Option<TokenFault>,
-}
-
-/// A configured OAuth client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenClient {
-    /// `client_secret_basic`.
-    Secret,
-    /// `private_key_jwt` (SMART Backend Services).
-    Jwt,
-}
-
-/// A deliberate fault in a token call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenFault {
-    /// The client secret is wrong.
-    WrongSecret,
-    /// The client assertion was already used in an earlier (successful) call.
-    ReusedAssertion,
-    /// The client assertion's `exp` is in the past.
-    ExpiredAssertion,
 }
 
 /// Which protocol version a TLS probe offers.

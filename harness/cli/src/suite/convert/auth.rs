@@ -4,7 +4,7 @@ use super::keys::Keys;
 use super::scalars::Typed;
 use super::values::{Any, Text, any, invalid_type, list, mapping};
 use super::{Problem, Result};
-use crate::suite::model::{Forgery, MintSpec, StepAuth};
+use crate::suite::model::{ForgeKind, MintSpec, StepAuth};
 use crate::suite::yaml::Node;
 
 const EXPECTED: &str =
@@ -56,16 +56,16 @@ pub(crate) fn step_auth(node: &Node) -> Result<StepAuth> {
     auth.ok_or_else(|| Problem::at(node, format!("expected {EXPECTED}, found an empty mapping")))
 }
 
-fn forgery(node: &Node) -> Result<Forgery> {
+fn forgery(node: &Node) -> Result<ForgeKind> {
     let expected = "`malformed`, `alg-none` or `wrong-signature`";
     let word = Text::non_empty(expected).read(node)?;
     [
-        Forgery::Malformed,
-        Forgery::AlgNone,
-        Forgery::WrongSignature,
+        ("malformed", ForgeKind::Malformed),
+        ("alg-none", ForgeKind::AlgNone),
+        ("wrong-signature", ForgeKind::WrongSignature),
     ]
     .into_iter()
-    .find(|forgery| forgery.as_str() == word)
+    .find_map(|(name, kind)| (name == word).then_some(kind))
     .ok_or_else(|| {
         Problem::at(
             node,
@@ -109,9 +109,9 @@ fn mint(node: &Node) -> Result<MintSpec> {
             MintKey::Patient => spec.patient = Some(Text::non_empty("a Patient id").read(value)?),
             MintKey::Issuer => spec.issuer = Some(Text::non_empty("an issuer").read(value)?),
             MintKey::Audience => spec.audience = Some(Text::non_empty("an audience").read(value)?),
-            MintKey::ExpiresIn => spec.expires_in = Some(seconds(value)?),
-            MintKey::IssuedIn => spec.issued_in = Some(seconds(value)?),
-            MintKey::NotBeforeIn => spec.not_before_in = Some(seconds(value)?),
+            MintKey::ExpiresIn => spec.lifetime = Some(seconds(value)?),
+            MintKey::IssuedIn => spec.issued_at_offset = Some(seconds(value)?),
+            MintKey::NotBeforeIn => spec.not_before_offset = Some(seconds(value)?),
             MintKey::Omit => {
                 spec.omit = list(value, "a list of claim names", false, |item| {
                     Text::non_empty("a claim name").read(item)

@@ -6,7 +6,7 @@ use super::values::{Text, mapping};
 use super::{Problem, Result};
 use crate::suite::model::{
     Action, CertificateProbe, ClientCertificate, SuiteSet, TlsOffer, TlsVersion, TokenCall,
-    TokenClient, TokenFault,
+    ClientKind, TokenFault,
 };
 use crate::suite::yaml::Node;
 
@@ -59,7 +59,7 @@ pub(crate) fn token(node: &Node) -> Result<Action> {
                 client = Some(word(
                     value,
                     "client",
-                    &[("secret", TokenClient::Secret), ("jwt", TokenClient::Jwt)],
+                    &[("secret", ClientKind::Secret), ("jwt", ClientKind::Jwt)],
                 )?)
             }
             TokenKey::Scope => scope = Some(Text::non_empty("a scope").read(value)?),
@@ -78,8 +78,8 @@ pub(crate) fn token(node: &Node) -> Result<Action> {
     }
     let client = TOKEN_KEYS.required(client, TokenKey::Client, node)?;
     match (client, fault) {
-        (TokenClient::Secret, Some(TokenFault::ReusedAssertion | TokenFault::ExpiredAssertion))
-        | (TokenClient::Jwt, Some(TokenFault::WrongSecret)) => Err(Problem::at(
+        (ClientKind::Secret, Some(TokenFault::ReusedAssertion | TokenFault::ExpiredAssertion))
+        | (ClientKind::Jwt, Some(TokenFault::WrongSecret)) => Err(Problem::at(
             node,
             "`wrong-secret` goes with `client: secret`; the assertion faults with `client: jwt`",
         )),
