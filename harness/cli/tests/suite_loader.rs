@@ -3,9 +3,9 @@
 
 use assure::suite::{
     Action, Assertion, Body, Capture, CaptureSource, CertificateProbe, ClientCertificate,
-    CountBounds, ForEach, ForgeKind, HeaderMatch, JsonCheck, JsonMatch, Level, LoadError, MintSpec,
-    Position, SearchMethod, StatusMatch, Step, StepAuth, Suite, SuiteSet, TestCase, TlsOffer,
-    TlsVersion, TokenCall, ClientKind, TokenFault, load_embedded, load_paths, load_str,
+    ClientKind, CountBounds, ForEach, ForgeKind, HeaderMatch, JsonCheck, JsonMatch, Level,
+    LoadError, MintSpec, Position, SearchMethod, StatusMatch, Step, StepAuth, Suite, SuiteSet,
+    TestCase, TlsOffer, TlsVersion, TokenCall, TokenFault, load_embedded, load_paths, load_str,
 };
 use indexmap::IndexMap;
 use serde_json::json;

@@ -3,6 +3,7 @@
 //! [`CliError`]; errors are printed here and nowhere else.
 
 pub mod args;
+mod embedded;
 pub mod error;
 pub mod exit;
 mod list;

@@ -1,6 +1,5 @@
 //! `assure run`: load, probe, run, report, gate.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,6 +9,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::auth::{AuthConfig, Session};
 use crate::cli::args::RunArgs;
+use crate::cli::embedded::start_secure;
 use crate::cli::error::CliError;
 use crate::cli::exit::{self, Exit};
 use crate::cli::serve::parse_defects;
@@ -20,7 +20,7 @@ use crate::report::write_all;
 use crate::results::{RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
 use crate::runner::{EventSink, RunConfig, run as run_plan};
 use crate::validation::Validation;
-use assure_reference::{RunningServer, ServerOptions, start};
+use assure_reference::RunningServer;
 
 /// Runs the checklist; a finished run's exit code is its gate ([`exit::for_run`]).
 pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
@@ -32,47 +32,64 @@ pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
         ));
     }
 
-    let tls = TlsMaterial::from_files(
-        args.ca_cert.as_deref(),
-        args.client_cert.as_deref().zip(args.client_key.as_deref()),
-    )?;
-    let auth = AuthConfig::load(args.auth_config.as_deref()).map_err(CliError::usage)?;
-
-    let server = match &args.target {
-        Some(_) => None,
-        None => Some(
-            start(ServerOptions {
-                addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-                defects,
-                ..ServerOptions::default()
-            })
-            .await
-            .map_err(|e| {
-                CliError::target(format!("cannot start the embedded reference server: {e:#}"))
-            })?,
-        ),
-    };
-    let base_url = match (&args.target, &server) {
-        (Some(target), _) => target.clone(),
-        (None, Some(server)) => server.base_url(),
-        (None, None) => unreachable!("a server is started whenever there is no target"),
+    let (server, base_url, tls, auth, variables) = match &args.target {
+        Some(target) => {
+            let tls = TlsMaterial::from_files(
+                args.ca_cert.as_deref(),
+                args.client_cert.as_deref().zip(args.client_key.as_deref()),
+            )?;
+            let auth = AuthConfig::load(args.auth_config.as_deref()).map_err(CliError::usage)?;
+            (None, target.clone(), tls, auth, Vec::new())
+        }
+        None => {
+            let embedded = start_secure(defects).await?;
+            let base_url = embedded.server.base_url();
+            (
+                Some(embedded.server),
+                base_url,
+                embedded.tls,
+                embedded.auth,
+                embedded.variables,
+            )
+        }
     };
 
-    let outcome = run_against(&args, plan, &base_url, server.is_some(), tls, auth).await;
+    let target = Target {
+        base_url: &base_url,
+        embedded: server.is_some(),
+        tls,
+        auth,
+        variables,
+    };
+    let outcome = run_against(&args, plan, target).await;
     if let Some(server) = server {
         stop(server).await;
     }
     outcome
 }
 
-async fn run_against(
-    args: &RunArgs,
-    plan: crate::runner::Plan,
-    base_url: &str,
+/// What a run is pointed at: the base URL and the credentials and variables that go with it.
+struct Target<'a> {
+    base_url: &'a str,
     embedded: bool,
     tls: TlsMaterial,
     auth: AuthConfig,
+    /// Variables the embedded server supplies; `--var` overrides them.
+    variables: Vec<(String, String)>,
+}
+
+async fn run_against(
+    args: &RunArgs,
+    plan: crate::runner::Plan,
+    target: Target<'_>,
 ) -> Result<Exit, CliError> {
+    let Target {
+        base_url,
+        embedded,
+        tls,
+        auth,
+        variables,
+    } = target;
     if args.insecure {
         eprintln!(
             "warning: --insecure: the server's certificate is not verified (recorded in the reports)"
@@ -138,7 +155,8 @@ async fn run_against(
     let mut config = RunConfig::new(client, probed.target.clone());
     config.capability_statement = probed.capability_statement;
     config.concurrency = usize::from(args.concurrency);
-    config.variables = overrides(&args.plan);
+    config.variables = variables.into_iter().collect();
+    config.variables.extend(overrides(&args.plan));
     config.validation = Arc::new(Validation::new(args.definitions.sources()));
     config.auth = session;
     let display: Arc<dyn EventSink> = if args.no_progress {

@@ -183,12 +183,24 @@ impl Client {
         self
     }
 
-    /// The same client without a default credential (requests carry only what they set).
+    /// The same client without a default credential and without any default `Authorization`
+    /// header (`--header`): requests carry only the credentials they set themselves.
     pub fn without_default_credential(&self) -> Client {
         Client {
             credential: None,
+            default_headers: self
+                .default_headers
+                .iter()
+                .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization"))
+                .cloned()
+                .collect(),
             ..self.clone()
         }
+    }
+
+    /// How long a request may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// The extra trust anchors and client identity the client uses, for TLS probes.

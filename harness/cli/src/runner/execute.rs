@@ -15,15 +15,18 @@ use std::time::Instant;
 use assure_validate::{KnownResources, ReferenceResolver};
 
 use super::assert::{self, Checked};
+use super::authorize::{self, Unmet};
 use super::capture::{self, Captured};
+use super::probe;
 use super::request;
 use super::response::ResponseView;
 use super::template;
 use super::variables::{Lookup, Scope, VarValue};
-use crate::http::{Client, NotSent};
+use crate::auth::{AuthError, Session};
+use crate::http::{Client, NotSent, Response};
 use crate::redact::Redactor;
-use crate::results::{Status, StepResult, TestResult};
-use crate::suite::{Action, Assertion, Step, TestCase};
+use crate::results::{Exchange, Status, StepResult, TestResult};
+use crate::suite::{Action, Assertion, Step, TestCase, TokenCall, TokenFault};
 use crate::validation::{Validation, remember};
 
 /// What a test runs against: the client and the variables it does not capture itself.
@@ -35,6 +38,8 @@ pub struct Context<'a> {
     pub overrides: &'a Scope,
     /// Validates bodies for `conforms` assertions.
     pub validation: &'a Validation,
+    /// The run's credentials, for steps with `auth:` and `token:` steps.
+    pub session: Option<&'a Session>,
 }
 
 /// How a step (or test) ended.
@@ -205,41 +210,17 @@ async fn run_step(
     context: &Context<'_>,
     received: &Arc<KnownResources>,
 ) -> StepOutcome {
-    let client = context.client;
-    let built = match request::build(step, lookup) {
-        Ok(built) => built,
-        Err(error) => {
-            let name = fallback_name(step);
-            let title = step_title(index, step, &name, None);
-            return errored(title, name, vec![], vec![], client.redactor(), error);
-        }
+    let obtained = match obtain(index, step, lookup, context).await {
+        Ok(obtained) => obtained,
+        Err(outcome) => return *outcome,
     };
-    let redactor = client.redactor().with_request_headers(&built.spec.headers);
-    let title = redactor.redact_text(&step_title(index, step, &built.name, Some(&built.action)));
-    let sent = match client.send(&built.spec).await {
-        Ok(sent) => sent,
-        Err(NotSent::OutsideBase { url, base }) => {
-            return outside_base(title, built.name, &url, &base, &redactor);
-        }
-        Err(invalid) => {
-            return errored(
-                title,
-                built.name,
-                vec![],
-                vec![],
-                &redactor,
-                invalid.to_string(),
-            );
-        }
-    };
-    let exchanges = vec![sent.exchange];
-    let Some(response) = sent.response else {
-        let error = exchanges[0]
-            .error
-            .clone()
-            .unwrap_or_else(|| "no response".to_string());
-        return errored(title, built.name, exchanges, vec![], &redactor, error);
-    };
+    let Obtained {
+        title,
+        name,
+        exchanges,
+        response,
+        redactor,
+    } = obtained;
     let view = ResponseView::new(&response);
     let resolver = (uses_conforms(step) && !received.is_empty())
         .then(|| received.clone() as Arc<dyn ReferenceResolver>);
@@ -253,15 +234,15 @@ async fn run_step(
         };
         match evaluated {
             Ok(checked) => checks.push(checked),
-            Err(error) => return errored(title, built.name, exchanges, checks, &redactor, error),
+            Err(error) => return errored(title, name, exchanges, checks, &redactor, error),
         }
     }
     let mut captured = Vec::new();
-    for (name, capture) in &step.capture {
-        match capture::capture(name, capture, &view) {
-            Ok(Captured::Value(value)) => captured.push((name.clone(), value)),
+    for (variable, capture) in &step.capture {
+        match capture::capture(variable, capture, &view) {
+            Ok(Captured::Value(value)) => captured.push((variable.clone(), value)),
             Ok(Captured::Missing(checked)) => checks.push(checked),
-            Err(error) => return errored(title, built.name, exchanges, checks, &redactor, error),
+            Err(error) => return errored(title, name, exchanges, checks, &redactor, error),
         }
     }
     let mut verdict = match checks.iter().find(|c| !c.result.passed) {
@@ -284,13 +265,13 @@ async fn run_step(
                     checked.result.actual
                 )))
             }
-            Err(error) => return errored(title, built.name, exchanges, checks, &redactor, error),
+            Err(error) => return errored(title, name, exchanges, checks, &redactor, error),
         }
     }
     StepOutcome {
         title,
         result: StepResult {
-            name: redactor.redact_text(&built.name),
+            name: redactor.redact_text(&name),
             exchanges,
             assertions: checks
                 .into_iter()
@@ -301,6 +282,277 @@ async fn run_step(
         verdict,
         captured,
         body: Some(response.body),
+    }
+}
+
+/// What a step received: its evidence and the response its assertions read.
+struct Obtained {
+    title: String,
+    name: String,
+    exchanges: Vec<Exchange>,
+    response: Response,
+    /// The client's redactor, with the step's own request headers' secrets.
+    redactor: Redactor,
+}
+
+/// Carries out step `index`'s action: a FHIR request with the credential its `auth:` asks
+/// for, a token request, or a probe. `Err` is the step's outcome when there is no response to
+/// check: not applicable on this run (skipped), not sent, or no answer.
+async fn obtain(
+    index: usize,
+    step: &Step,
+    lookup: &Lookup<'_>,
+    context: &Context<'_>,
+) -> Result<Obtained, Box<StepOutcome>> {
+    let client = context.client;
+    let fallback = || {
+        let name = fallback_name(step);
+        (step_title(index, step, &name, None), name)
+    };
+    if let Some(probed) = probe::run(&step.action, client, lookup).await {
+        let (title, name) = fallback();
+        let redactor = client.redactor().clone();
+        return match probed {
+            Ok(probed) => Ok(Obtained {
+                title: step_title(index, step, &name, Some(&probed.label)),
+                name,
+                exchanges: probed.exchanges,
+                response: probed.response,
+                redactor,
+            }),
+            Err(unmet) => Err(Box::new(unmet_outcome(
+                title,
+                name,
+                vec![],
+                &redactor,
+                unmet,
+            ))),
+        };
+    }
+    if let Action::Token(call) = &step.action {
+        return token_step(index, step, call, lookup, context).await;
+    }
+    let built = match request::build(step, lookup) {
+        Ok(built) => built,
+        Err(error) => {
+            let (title, name) = fallback();
+            return Err(Box::new(errored(
+                title,
+                name,
+                vec![],
+                vec![],
+                client.redactor(),
+                error,
+            )));
+        }
+    };
+    let redactor = client.redactor().with_request_headers(&built.spec.headers);
+    let title = redactor.redact_text(&step_title(index, step, &built.name, Some(&built.action)));
+    let credential = match authorize::credential(&step.auth, context.session, lookup).await {
+        Ok(credential) => credential,
+        Err(unmet) => {
+            return Err(Box::new(unmet_outcome(
+                title,
+                built.name,
+                vec![],
+                &redactor,
+                unmet,
+            )));
+        }
+    };
+    let (client, spec) = authorize::apply(credential, client, built.spec);
+    let sent = match client.send(&spec).await {
+        Ok(sent) => sent,
+        Err(NotSent::OutsideBase { url, base }) => {
+            return Err(Box::new(outside_base(
+                title, built.name, &url, &base, &redactor,
+            )));
+        }
+        Err(invalid) => {
+            let error = invalid.to_string();
+            return Err(Box::new(errored(
+                title,
+                built.name,
+                vec![],
+                vec![],
+                &redactor,
+                error,
+            )));
+        }
+    };
+    received(
+        title,
+        built.name,
+        vec![sent.exchange],
+        sent.response,
+        redactor,
+    )
+}
+
+/// A `token:` step: the request(s) to the token endpoint the target's SMART configuration
+/// names. A reused assertion is judged on its second use, and only when the first was
+/// accepted.
+async fn token_step(
+    index: usize,
+    step: &Step,
+    call: &TokenCall,
+    lookup: &Lookup<'_>,
+    context: &Context<'_>,
+) -> Result<Obtained, Box<StepOutcome>> {
+    let redactor = context.client.redactor().clone();
+    let name = fallback_name(step);
+    let label = format!("token request as the {} client", call.client);
+    let title = step_title(index, step, &name, Some(&label));
+    let Some(session) = context.session else {
+        let unmet = Unmet::Skip("the run has no OAuth client configured".into());
+        return Err(Box::new(unmet_outcome(
+            title,
+            name,
+            vec![],
+            &redactor,
+            unmet,
+        )));
+    };
+    let scope = match call
+        .scope
+        .as_deref()
+        .map(|scope| template::text(scope, lookup))
+    {
+        Some(Err(error)) => {
+            return Err(Box::new(errored(
+                title,
+                name,
+                vec![],
+                vec![],
+                &redactor,
+                error,
+            )));
+        }
+        scope => scope.transpose().unwrap_or_default(),
+    };
+    let call = TokenCall {
+        scope,
+        ..call.clone()
+    };
+    let requested = match session.token_request(&call).await {
+        Ok(requested) => requested,
+        Err(AuthError::Unavailable(reason)) => {
+            return Err(Box::new(unmet_outcome(
+                title,
+                name,
+                vec![],
+                &redactor,
+                Unmet::Skip(reason),
+            )));
+        }
+        Err(AuthError::Discovery(reason)) => {
+            let unmet = Unmet::Skip(format!(
+                "no token endpoint: the SMART configuration could not be read ({reason})"
+            ));
+            return Err(Box::new(unmet_outcome(
+                title,
+                name,
+                vec![],
+                &redactor,
+                unmet,
+            )));
+        }
+        Err(other) => {
+            return Err(Box::new(errored(
+                title,
+                name,
+                vec![],
+                vec![],
+                &redactor,
+                other.to_string(),
+            )));
+        }
+    };
+    if call.fault == Some(TokenFault::ReusedAssertion)
+        && let Some(first) = requested.exchanges.first()
+        && !first
+            .response
+            .as_ref()
+            .is_some_and(|response| (200..300).contains(&response.status))
+    {
+        let unmet = Unmet::Skip(
+            "the assertion's first use was not accepted, so its reuse cannot be judged".into(),
+        );
+        return Err(Box::new(unmet_outcome(
+            title,
+            name,
+            requested.exchanges,
+            &redactor,
+            unmet,
+        )));
+    }
+    received(
+        title,
+        name,
+        requested.exchanges,
+        requested.response,
+        redactor,
+    )
+}
+
+/// The step's evidence with the response it got, or an error outcome when none arrived.
+fn received(
+    title: String,
+    name: String,
+    exchanges: Vec<Exchange>,
+    response: Option<Response>,
+    redactor: Redactor,
+) -> Result<Obtained, Box<StepOutcome>> {
+    match response {
+        Some(response) => Ok(Obtained {
+            title,
+            name,
+            exchanges,
+            response,
+            redactor,
+        }),
+        None => {
+            let error = exchanges
+                .last()
+                .and_then(|exchange| exchange.error.clone())
+                .unwrap_or_else(|| "no response".to_string());
+            Err(Box::new(errored(
+                title,
+                name,
+                exchanges,
+                vec![],
+                &redactor,
+                error,
+            )))
+        }
+    }
+}
+
+/// A step that does not apply to this run (skipped) or cannot be carried out (error).
+fn unmet_outcome(
+    title: String,
+    name: String,
+    exchanges: Vec<Exchange>,
+    redactor: &Redactor,
+    unmet: Unmet,
+) -> StepOutcome {
+    match unmet {
+        Unmet::Error(error) => errored(title, name, exchanges, vec![], redactor, error),
+        Unmet::Skip(reason) => {
+            let reason = redactor.redact_text(&format!("{title}: {reason}"));
+            StepOutcome {
+                title: redactor.redact_text(&title),
+                result: StepResult {
+                    name: redactor.redact_text(&name),
+                    exchanges,
+                    assertions: vec![],
+                    error: None,
+                },
+                verdict: Verdict::Skipped(reason),
+                captured: Vec::new(),
+                body: None,
+            }
+        }
     }
 }
 

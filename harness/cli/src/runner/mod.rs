@@ -3,6 +3,7 @@
 //! progress as [`RunEvent`]s.
 
 mod assert;
+mod authorize;
 mod capability;
 mod capture;
 mod claims;
@@ -12,6 +13,7 @@ mod events;
 mod execute;
 pub mod json_path;
 mod plan;
+mod probe;
 mod request;
 mod response;
 mod run;

@@ -48,6 +48,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
     let semaphore = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let client = Arc::new(config.client);
     let validation = config.validation;
+    let session = config.auth;
     let capability_statement = config.capability_statement;
     let mut overrides = Scope::from_text(&config.variables);
     let Discovered {
@@ -84,12 +85,13 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
             let test = Arc::new(test.clone());
             let task = {
                 let (test, semaphore, sink) = (test.clone(), semaphore.clone(), sink.clone());
-                let (client, defaults, overrides, validation, generated) = (
+                let (client, defaults, overrides, validation, generated, session) = (
                     client.clone(),
                     defaults.clone(),
                     overrides.clone(),
                     validation.clone(),
                     generated.get(&test.id),
+                    session.clone(),
                 );
                 async move {
                     let settled = match unassessable {
@@ -111,6 +113,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                                 defaults: &defaults,
                                 overrides: &overrides,
                                 validation: &validation,
+                                session: session.as_ref(),
                             };
                             match generated {
                                 Some((check, parameters)) => {

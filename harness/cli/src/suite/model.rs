@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 pub use crate::auth::{ClientKind, ForgeKind, MintSpec, TokenCall, TokenFault};
+pub use assure_tlsprobe::ProtocolVersion as TlsVersion;
 
 /// One suite file: a checklist of tests against a FHIR API.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,24 +224,17 @@ pub enum Action {
     },
 }
 
-/// Which protocol version a TLS probe offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TlsVersion {
-    Ssl3,
-    Tls10,
-    Tls11,
-    Tls12,
-    Tls13,
-}
-
 /// Which cipher suites a TLS probe offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SuiteSet {
     /// Strong suites (ECDHE with AEAD).
     Strong,
-    /// Suites no server may negotiate: NULL, EXPORT, RC4, anonymous.
+    /// Suites no server may negotiate (RFC 9325 section 4.1 "MUST NOT"): NULL encryption,
+    /// RC4, and under 112 bits of security (export grade, DES).
     Forbidden,
-    /// Suites a server should not negotiate: 3DES, CBC with SHA-1.
+    /// Suites a server should not negotiate (RFC 9325 section 4.1 "SHOULD NOT"): under 128
+    /// bits of security (3DES), static RSA key transport; and anonymous key exchange, which
+    /// authenticates no server (RFC 5246 appendix F.1.1.1).
     Discouraged,
 }
 

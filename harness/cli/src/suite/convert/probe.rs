@@ -5,8 +5,8 @@ use super::keys::Keys;
 use super::values::{Text, mapping};
 use super::{Problem, Result};
 use crate::suite::model::{
-    Action, CertificateProbe, ClientCertificate, SuiteSet, TlsOffer, TlsVersion, TokenCall,
-    ClientKind, TokenFault,
+    Action, CertificateProbe, ClientCertificate, ClientKind, SuiteSet, TlsOffer, TlsVersion,
+    TokenCall, TokenFault,
 };
 use crate::suite::yaml::Node;
 
