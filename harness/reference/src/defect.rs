@@ -425,12 +425,12 @@ impl Defect {
             Self::NoBodyLimit => {
                 "bodies over 1 MiB or JSON nested deeper than 100 answer 500, not 413 or 400"
             }
-            Self::NoNosniff => "(secure mode) no X-Content-Type-Options: nosniff header",
+            Self::NoNosniff => "no X-Content-Type-Options: nosniff header",
             Self::ServerVersionLeak => {
-                "(secure mode) Server and X-Powered-By headers name the software and version"
+                "Server and X-Powered-By headers name the software and version"
             }
             Self::CorsWildcardCredentials => {
-                "(secure mode) Access-Control-Allow-Origin: * with Allow-Credentials: true"
+                "Access-Control-Allow-Origin: * with Allow-Credentials: true"
             }
             Self::AcceptsMissingToken => {
                 "a request without a bearer token is served as if fully authorized"

@@ -14,7 +14,7 @@ use super::interactions::{
     search_post, unknown_route, update, vread,
 };
 use super::secure::auth::{self, AuthContext};
-use super::secure::{leak_stack_traces, limit_body};
+use super::secure::{leak_stack_traces, limit_body, security_headers};
 use super::state::ServerState;
 
 /// The path under which the FHIR API is served: the base URL is `http://<addr>/fhir`.
@@ -44,6 +44,7 @@ pub fn router(state: ServerState) -> Router {
     router
         .layer(from_fn_with_state(state.clone(), limit_body))
         .layer(from_fn_with_state(state.clone(), leak_stack_traces))
+        .layer(from_fn_with_state(state.clone(), security_headers))
         .layer(map_response_with_state(
             state.clone(),
             apply_response_defects,

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::middleware::from_fn_with_state;
 use futures::FutureExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -20,7 +19,7 @@ use super::secure::auth::{AuthCredentials, Authority};
 use super::secure::tls::{
     Certificates, LegacyResponder, TlsCredentials, serve_https, server_config,
 };
-use super::secure::{SecureOptions, plain_http_app, security_headers};
+use super::secure::{SecureOptions, plain_http_app};
 use super::state::ServerState;
 
 /// How to start the reference server.
@@ -167,7 +166,7 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
         .await
         .with_context(|| format!("binding the plain-HTTP listener on {}", local_addr.ip()))?;
     let plain_http_url = format!("http://{}{BASE_PATH}", plain_listener.local_addr()?);
-    let app = router(state.clone()).layer(from_fn_with_state(state.clone(), security_headers));
+    let app = router(state.clone());
     let https = serve_https(
         listener,
         acceptor,

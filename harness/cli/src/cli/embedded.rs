@@ -20,7 +20,8 @@ pub struct Embedded {
     pub server: RunningServer,
     pub tls: TlsMaterial,
     pub auth: AuthConfig,
-    /// Variables the run gets from the server: `plain_http_url`.
+    /// Variables the run gets from the server: `plain_http_url`, and `nhs_jwt` (it takes
+    /// NHS-style access tokens).
     pub variables: Vec<(String, String)>,
 }
 
@@ -80,10 +81,10 @@ pub async fn start_secure(defects: Vec<Defect>) -> Result<Embedded, CliError> {
         scope: EMBEDDED_SCOPE.to_string(),
         ..AuthConfig::default()
     };
-    let variables = server
-        .plain_http_url()
-        .map(|url| vec![("plain_http_url".to_string(), url.to_string())])
-        .unwrap_or_default();
+    let mut variables = vec![("nhs_jwt".to_string(), "true".to_string())];
+    if let Some(url) = server.plain_http_url() {
+        variables.push(("plain_http_url".to_string(), url.to_string()));
+    }
     Ok(Embedded {
         server,
         tls,

@@ -1,4 +1,4 @@
-//! The security headers of every response in secure mode, and its CORS answer.
+//! The security headers of every response (HSTS in secure mode only), and the CORS answer.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
@@ -17,7 +17,8 @@ const SERVER_SOFTWARE: &str = concat!("assure-reference/", env!("CARGO_PKG_VERSI
 /// `X-Powered-By`, which [`http::header`] does not name.
 const X_POWERED_BY: HeaderName = HeaderName::from_static("x-powered-by");
 
-/// Middleware: adds `X-Content-Type-Options: nosniff` and `Strict-Transport-Security`, removes
+/// Middleware: adds `X-Content-Type-Options: nosniff` and, over HTTPS,
+/// `Strict-Transport-Security`; removes
 /// `Server` and `X-Powered-By`, and echoes a request's `Origin` in `Access-Control-Allow-Origin`
 /// (never `*`, never with credentials), each unless a defect says otherwise.
 pub async fn security_headers(
@@ -34,7 +35,8 @@ pub async fn security_headers(
             HeaderValue::from_static("nosniff"),
         );
     }
-    if !state.has(Defect::NoHsts) {
+    // RFC 6797 section 7.2: never over plain HTTP.
+    if state.base_url().starts_with("https:") && !state.has(Defect::NoHsts) {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static(HSTS),
