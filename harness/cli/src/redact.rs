@@ -145,6 +145,7 @@ impl Redactor {
             if redacted.contains(secret.as_str()) {
                 redacted = redacted.replace(secret.as_str(), REDACTED);
             }
+            redacted = redact_cut_short(&redacted, secret);
         }
         redacted
     }
@@ -222,6 +223,50 @@ fn is_credential_header(lower_name: &str) -> bool {
     SECRET_NAME_FRAGMENTS
         .iter()
         .any(|fragment| lower_name.contains(fragment))
+}
+
+/// Secrets this long are also recognised cut short (an excerpt that ends inside one).
+const MIN_CUT_SECRET_LEN: usize = 24;
+
+/// How much of a secret an excerpt must hold to be recognised as cut short.
+const CUT_PREFIX_LEN: usize = 16;
+
+/// `text` with every run of at least [`CUT_PREFIX_LEN`] characters that begins `secret`
+/// replaced, for excerpts (quoted values, trimmed bodies) that end inside a secret.
+fn redact_cut_short(text: &str, secret: &str) -> String {
+    if secret.len() < MIN_CUT_SECRET_LEN || !secret.is_char_boundary(CUT_PREFIX_LEN) {
+        return text.to_string();
+    }
+    let prefix = &secret[..CUT_PREFIX_LEN];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(prefix) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let shared = tail
+            .bytes()
+            .zip(secret.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut end = shared;
+        while !tail.is_char_boundary(end) {
+            end -= 1;
+        }
+        // Cut short only where the excerpt ends: another token that merely begins alike
+        // (JWTs share their header) goes on with token characters.
+        let goes_on = tail[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || "-_.+/=".contains(c));
+        if goes_on && end < secret.len() {
+            out.push_str(&tail[..end]);
+        } else {
+            out.push_str(REDACTED);
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -341,5 +386,20 @@ mod tests {
             redactor.redact_headers(&headers(&[("x-api-key", "ab")])),
             headers(&[("x-api-key", REDACTED)])
         );
+    }
+
+    #[test]
+    fn a_secret_cut_short_in_an_excerpt_is_still_redacted() {
+        let redactor = Redactor::new(&[]);
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        redactor.add_secret(token);
+        let excerpt = format!("got \"{}…\" and more", &token[..30]);
+        assert_eq!(
+            redactor.redact_text(&excerpt),
+            "got \"[REDACTED]…\" and more"
+        );
+        assert_eq!(redactor.redact_text("eyJhbGciOiJ"), "eyJhbGciOiJ");
+        let other = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ5In0.b3RoZXI";
+        assert_eq!(redactor.redact_text(other), other);
     }
 }

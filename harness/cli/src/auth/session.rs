@@ -292,14 +292,28 @@ impl Session {
         let mut last = None;
         for _ in 0..sends {
             let sent = self.inner.client.send_to(&endpoint, &spec).await?;
+            if let Some(response) = &sent.response {
+                self.remember_tokens(response);
+            }
             exchanges.push(sent.exchange);
             last = sent.response;
         }
         Ok(self.received(exchanges, last))
     }
 
-    /// The outcome of token request(s): any token issued becomes a secret before the evidence
-    /// is redacted again.
+    /// Every token in a token endpoint's `response` becomes a secret of the run.
+    fn remember_tokens(&self, response: &crate::http::Response) {
+        if let Ok(Value::Object(body)) = serde_json::from_slice(&response.body) {
+            for name in ["access_token", "refresh_token", "id_token"] {
+                if let Some(Value::String(value)) = body.get(name) {
+                    self.inner.client.redactor().add_secret(value);
+                }
+            }
+        }
+    }
+
+    /// The outcome of token request(s), the evidence redacted again now that the tokens
+    /// issued are known secrets.
     fn received(
         &self,
         exchanges: Vec<crate::results::Exchange>,
@@ -307,15 +321,6 @@ impl Session {
     ) -> TokenExchange {
         let redactor = self.inner.client.redactor();
         let token = response.as_ref().and_then(TokenResponse::parse);
-        if let Some(response) = &response
-            && let Ok(Value::Object(body)) = serde_json::from_slice(&response.body)
-        {
-            for name in ["access_token", "refresh_token", "id_token"] {
-                if let Some(Value::String(value)) = body.get(name) {
-                    redactor.add_secret(value);
-                }
-            }
-        }
         TokenExchange {
             exchanges: exchanges
                 .into_iter()

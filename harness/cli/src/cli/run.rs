@@ -120,7 +120,13 @@ async fn run_against(
             probed
         }
         Err(unreachable) => {
-            let message = client.redactor().redact_text(&unreachable.to_string());
+            let mut message = client.redactor().redact_text(&unreachable.to_string());
+            if message.contains("invalid peer certificate") && !args.insecure {
+                message.push_str(
+                    " (to trust a private CA give --ca-cert; to run the checklist anyway, \
+                     certificate checks included, give --insecure)",
+                );
+            }
             let target = TargetInfo {
                 base_url: client.redactor().redact_text(base_url),
                 embedded,
