@@ -208,6 +208,24 @@ pub enum Defect {
     /// (`reason_for_request`, `requesting_*`, ...) and with lifetimes over 300 seconds.
     /// Breaks: the checks that such tokens must carry the NHS claims and live at most 300 seconds.
     NhsClaimsNotRequired,
+    /// Responses carry `Content-Type: application/fhir+json` without `charset=utf-8`.
+    /// Breaks: the check that responses declare their character encoding.
+    NoCharset,
+    /// A search value holding CR LF followed by `Name: value` puts that header into the response.
+    /// Breaks: the check that input cannot inject response headers.
+    HeaderInjection,
+    /// Only TLS 1.3 is spoken: a TLS 1.2 ClientHello is refused.
+    /// Breaks: the check that TLS 1.2 is supported.
+    Tls12Refused,
+    /// Token responses say `token_type: mac` and leave out `expires_in`.
+    /// Breaks: the checks that the client credentials grant issues a bearer token.
+    TokenTypeNotBearer,
+    /// Tokens signed by the trusted assurance issuer are refused, as if its key were not configured.
+    /// Breaks: the checks that a well-formed minted token is accepted.
+    DistrustsAssuranceIssuer,
+    /// Reads (`GET [type]/[id]`) answer 401 `invalid_token` even with a valid token.
+    /// Breaks: the checks that a valid token reads the test patient.
+    RefusesValidReads,
 }
 
 impl Defect {
@@ -275,6 +293,12 @@ impl Defect {
             Self::AcceptsReusedAssertion,
             Self::AcceptsExpiredAssertion,
             Self::NhsClaimsNotRequired,
+            Self::NoCharset,
+            Self::HeaderInjection,
+            Self::Tls12Refused,
+            Self::TokenTypeNotBearer,
+            Self::DistrustsAssuranceIssuer,
+            Self::RefusesValidReads,
         ]
     }
 
@@ -342,6 +366,12 @@ impl Defect {
             Self::AcceptsReusedAssertion => "accepts-reused-assertion",
             Self::AcceptsExpiredAssertion => "accepts-expired-assertion",
             Self::NhsClaimsNotRequired => "nhs-claims-not-required",
+            Self::NoCharset => "no-charset",
+            Self::HeaderInjection => "header-injection",
+            Self::Tls12Refused => "tls12-refused",
+            Self::TokenTypeNotBearer => "token-type-not-bearer",
+            Self::DistrustsAssuranceIssuer => "distrusts-assurance-issuer",
+            Self::RefusesValidReads => "refuses-valid-reads",
         }
     }
 
@@ -465,6 +495,20 @@ impl Defect {
             Self::NhsClaimsNotRequired => {
                 "assurance-issuer tokens are accepted without the NHS claims or with a long lifetime"
             }
+            Self::NoCharset => "FHIR JSON responses carry Content-Type without charset=utf-8",
+            Self::HeaderInjection => {
+                "a CR LF in a search value starts a response header of its own"
+            }
+            Self::Tls12Refused => {
+                "(secure mode) only TLS 1.3 is spoken; TLS 1.2 handshakes are refused"
+            }
+            Self::TokenTypeNotBearer => {
+                "token responses say token_type \"mac\" and give no expires_in"
+            }
+            Self::DistrustsAssuranceIssuer => {
+                "tokens from the trusted assurance issuer are refused"
+            }
+            Self::RefusesValidReads => "reads (GET [type]/[id]) answer 401 even with a valid token",
         }
     }
 }

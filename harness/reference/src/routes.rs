@@ -14,7 +14,7 @@ use super::interactions::{
     search_post, unknown_route, update, vread,
 };
 use super::secure::auth::{self, AuthContext};
-use super::secure::{leak_stack_traces, limit_body, security_headers};
+use super::secure::{inject_headers, leak_stack_traces, limit_body, security_headers};
 use super::state::ServerState;
 
 /// The path under which the FHIR API is served: the base URL is `http://<addr>/fhir`.
@@ -45,6 +45,7 @@ pub fn router(state: ServerState) -> Router {
         .layer(from_fn_with_state(state.clone(), limit_body))
         .layer(from_fn_with_state(state.clone(), leak_stack_traces))
         .layer(from_fn_with_state(state.clone(), security_headers))
+        .layer(from_fn_with_state(state.clone(), inject_headers))
         .layer(map_response_with_state(
             state.clone(),
             apply_response_defects,
@@ -52,7 +53,8 @@ pub fn router(state: ServerState) -> Router {
         .with_state(state)
 }
 
-/// The defects that change every response of a kind: `bare-404` and `wrong-content-type`.
+/// The defects that change every response of a kind: `bare-404`, `no-charset` and
+/// `wrong-content-type`.
 async fn apply_response_defects(
     State(state): State<ServerState>,
     mut response: Response,
@@ -61,6 +63,18 @@ async fn apply_response_defects(
         *response.body_mut() = Body::empty();
         response.headers_mut().remove(header::CONTENT_TYPE);
         response.headers_mut().remove(header::CONTENT_LENGTH);
+    }
+    if state.has(Defect::NoCharset)
+        && let Some(media_type) = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .and_then(|media_type| HeaderValue::from_str(media_type.trim()).ok())
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, media_type);
     }
     if state.has(Defect::WrongContentType) {
         response

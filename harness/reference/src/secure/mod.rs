@@ -4,6 +4,7 @@
 
 pub(crate) mod auth;
 mod body_limit;
+mod header_injection;
 mod headers;
 mod options;
 mod redirect;
@@ -11,6 +12,7 @@ mod stack_trace;
 pub(crate) mod tls;
 
 pub(crate) use body_limit::{MAX_BODY_BYTES, limit_body};
+pub(crate) use header_injection::inject_headers;
 pub(crate) use headers::security_headers;
 pub use options::SecureOptions;
 pub(crate) use redirect::plain_http_app;

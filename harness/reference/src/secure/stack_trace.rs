@@ -1,7 +1,8 @@
-//! The `leaks-stack-trace` defect: hostile-looking ids and search values crash the request,
-//! and the crash report goes to the client.
+//! The `leaks-stack-trace` defect: hostile-looking ids, search values and headers crash the
+//! request, and the crash report goes to the client.
 
 use axum::extract::{Request, State};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
@@ -13,8 +14,9 @@ use crate::state::ServerState;
 /// What makes a careless server fall over: quotes, markup, path traversal, operation names.
 const HOSTILE: &[&str] = &["'", "<", "../", "$"];
 
-/// Middleware: with `leaks-stack-trace`, a request whose decoded path or query holds one of
-/// `'`, `<`, `../` or `$` answers 500 with a plain-text stack trace naming the input.
+/// Middleware: with `leaks-stack-trace`, a request whose decoded path or query, or any header
+/// but `Authorization`, holds one of `'`, `<`, `../` or `$` answers 500 with a plain-text
+/// stack trace naming the input.
 pub async fn leak_stack_traces(
     State(state): State<ServerState>,
     request: Request,
@@ -27,8 +29,18 @@ pub async fn leak_stack_traces(
             .map(|(name, value)| format!("{name}={value}"))
             .collect::<Vec<_>>()
             .join("&");
+        let headers = request
+            .headers()
+            .iter()
+            .filter(|(name, _)| *name != header::AUTHORIZATION)
+            .filter_map(|(_, value)| value.to_str().ok())
+            .collect::<Vec<_>>()
+            .join("\n");
         let input = format!("{path}?{query}");
-        if HOSTILE.iter().any(|hostile| input.contains(hostile)) {
+        if HOSTILE
+            .iter()
+            .any(|hostile| input.contains(hostile) || headers.contains(hostile))
+        {
             return FhirError::panic(
                 "src/store.rs:212:40",
                 &[

@@ -127,11 +127,13 @@ fn check_signature(
         Alg::Unsupported => return Err("the token's alg is not RS256 or ES256".to_owned()),
         Alg::Signed(algorithm) => algorithm,
     };
+    let assurance = (!state.has(Defect::DistrustsAssuranceIssuer))
+        .then(|| (authority.assurance_key(), Signer::Assurance));
     let keys = authority
         .own_keys()
         .map(|key| (key, Signer::Authority))
         .into_iter()
-        .chain([(authority.assurance_key(), Signer::Assurance)]);
+        .chain(assurance);
     keys.filter(|(key, _)| jwt.kid().is_none_or(|kid| kid == key.kid()))
         .find(|(key, _)| key.verifies(algorithm, jwt.signing_input.as_bytes(), jwt.signature))
         .map(|(_, signer)| signer)

@@ -11,7 +11,7 @@ use super::authority::SMART_CONFIGURATION_PATH;
 use super::context::AuthContext;
 use super::patient_access;
 use super::refusal::{Unauthenticated, forbidden, unauthorized};
-use super::scope::Coverage;
+use super::scope::{Coverage, Interaction};
 use super::target::Target;
 use crate::defect::Defect;
 use crate::routes::BASE_PATH;
@@ -56,6 +56,13 @@ pub(crate) async fn enforce(
             Err(reason) => return unauthorized(state, Unauthenticated::InvalidToken, &reason),
         },
     };
+    if state.has(Defect::RefusesValidReads) && target.interaction == Interaction::Read {
+        return unauthorized(
+            state,
+            Unauthenticated::InvalidToken,
+            "the token is not accepted for reads",
+        );
+    }
     match access(state, &grant, &target) {
         Access::Full => next.run(request).await,
         Access::Denied(reason) => forbidden(state, &reason),

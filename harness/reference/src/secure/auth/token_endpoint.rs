@@ -65,6 +65,13 @@ fn grant(context: &AuthContext, headers: &HeaderMap, body: &[u8]) -> Result<Valu
     let scope = allowed_scope(&form)?;
     let access_token = access_token::issue(&context.authority, &client_id, &scope)
         .map_err(|_| OAuthError::server_error("the token could not be signed"))?;
+    if context.server.has(Defect::TokenTypeNotBearer) {
+        return Ok(json!({
+            "access_token": access_token,
+            "token_type": "mac",
+            "scope": scope,
+        }));
+    }
     Ok(json!({
         "access_token": access_token,
         "token_type": "Bearer",

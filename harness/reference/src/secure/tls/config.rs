@@ -22,8 +22,13 @@ pub fn server_config(
     state: &ServerState,
 ) -> anyhow::Result<Arc<ServerConfig>> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let builder = ServerConfig::builder_with_provider(provider.clone())
-        .with_protocol_versions(&[&TLS13, &TLS12])?;
+    let versions: &[&rustls::SupportedProtocolVersion] = if state.has(Defect::Tls12Refused) {
+        &[&TLS13]
+    } else {
+        &[&TLS13, &TLS12]
+    };
+    let builder =
+        ServerConfig::builder_with_provider(provider.clone()).with_protocol_versions(versions)?;
     let builder = if mutual_tls {
         let verifier: Arc<dyn ClientCertVerifier> = if state.has(Defect::MutualTlsAnyCa) {
             Arc::new(AnyClientCert::new(provider.clone()))
