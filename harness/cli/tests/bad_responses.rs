@@ -16,6 +16,9 @@ use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+mod support;
+use support::SECURITY_SKIPS;
+
 /// Checks that only run when another check passed, or whose setup (the CapabilityStatement
 /// claiming the feature, a resource to work on) needs a working server: skipped here, and the
 /// test that makes each fail.
@@ -213,12 +216,13 @@ fn a_server_failing_every_request_fails_every_standalone_check() {
     let needing: BTreeSet<String> = NEEDS_ANOTHER_CHECK
         .iter()
         .chain(SKIPPED_WITHOUT_CAPABILITIES)
+        .chain(SECURITY_SKIPS)
         .map(|s| s.to_string())
         .collect();
     assert!(other.is_empty(), "passed or errored: {other:?}");
     assert_eq!(
         skipped, needing,
-        "only checks that need another check, or the CapabilityStatement, are skipped"
+        "only checks that need another check, the CapabilityStatement, TLS or credentials are skipped"
     );
     assert!(
         failed.len() >= 45,

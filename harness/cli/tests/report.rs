@@ -245,7 +245,13 @@ fn json_report_has_every_documented_field() {
     assert_eq!(report["schema_version"], 1);
     assert_eq!(
         keys(&report["target"]),
-        ["base_url", "embedded", "fhir_version", "software"]
+        [
+            "base_url",
+            "embedded",
+            "insecure",
+            "fhir_version",
+            "software"
+        ]
     );
     assert_eq!(
         keys(&report["summary"]),

@@ -124,7 +124,7 @@ const DEFECTS: &[Case] = &[
     (
         "token-response-cacheable",
         &[],
-        &["SEC-SMART-NO-STORE"],
+        &["SEC-SMART-NO-STORE", "SEC-SMART-PRAGMA"],
         &[],
     ),
     (

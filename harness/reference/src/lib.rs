@@ -19,6 +19,7 @@
 //! # }
 //! ```
 
+mod base_path;
 mod bundle;
 mod capability;
 mod defect;
@@ -37,11 +38,12 @@ mod server;
 mod state;
 mod store;
 
+pub use base_path::BASE_PATH;
 pub use capability::SOFTWARE_NAME;
 pub use defect::{Defect, UnknownDefect};
 pub use fixtures::Fixtures;
 pub use page::{DEFAULT_COUNT, MAX_COUNT};
-pub use routes::{BASE_PATH, router};
+pub use routes::router;
 pub use secure::SecureOptions;
 pub use secure::auth::{AuthCredentials, Authority};
 pub use secure::tls::{TlsCredentialFiles, TlsCredentials};

@@ -8,21 +8,21 @@ use axum::middleware::{from_fn_with_state, map_response_with_state};
 use axum::response::Response;
 use axum::routing::{get, post};
 
+use std::sync::Arc;
+
+use super::base_path::BASE_PATH;
 use super::defect::Defect;
 use super::interactions::{
     create, delete, history_instance, history_type, metadata, method_not_allowed, read, search_get,
     search_post, unknown_route, update, vread,
 };
-use super::secure::auth::{self, AuthContext};
+use super::secure::auth::{self, AuthContext, Authority};
 use super::secure::{inject_headers, leak_stack_traces, limit_body, security_headers};
 use super::state::ServerState;
 
-/// The path under which the FHIR API is served: the base URL is `http://<addr>/fhir`.
-pub const BASE_PATH: &str = "/fhir";
-
 /// The reference server's HTTP application over `state`; with an authority in `state`, also
 /// the authorization server's routes, and the FHIR API needs bearer tokens.
-pub fn router(state: ServerState) -> Router {
+pub fn router(state: ServerState, authority: Option<Arc<Authority>>) -> Router {
     let path = |tail: &str| format!("{BASE_PATH}{tail}");
     let mut router = Router::new()
         .route(&path("/metadata"), get(metadata))
@@ -34,7 +34,7 @@ pub fn router(state: ServerState) -> Router {
         .route(&path("/{type}/{id}/_history/{version}"), get(vread))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed);
-    if let Some(authority) = state.authority() {
+    if let Some(authority) = authority {
         let context = AuthContext {
             server: state.clone(),
             authority,

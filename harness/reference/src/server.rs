@@ -12,9 +12,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
+use super::base_path::BASE_PATH;
 use super::defect::Defect;
 use super::fixtures::Fixtures;
-use super::routes::{BASE_PATH, router};
+use super::routes::router;
 use super::secure::auth::{AuthCredentials, Authority};
 use super::secure::tls::{
     Certificates, LegacyResponder, TlsCredentials, serve_https, server_config,
@@ -130,24 +131,25 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
     };
     let origin = format!("{scheme}://{local_addr}");
     let base_url = format!("{origin}{BASE_PATH}");
-    let mut state = ServerState::new(base_url.clone(), &options.defects, &fixtures)?;
+    let state = ServerState::new(base_url.clone(), &options.defects, &fixtures)?;
     let mut auth = None;
+    let mut authority = None;
     if options.auth {
         let issuer = origin.clone();
         let audience = base_url.clone();
-        let authority =
+        let generated =
             tokio::task::spawn_blocking(move || Authority::generate(&issuer, &audience))
                 .await
                 .context("generating the authorization server's keys")??;
-        auth = Some(authority.credentials());
-        state = state.with_authority(Arc::new(authority));
+        auth = Some(generated.credentials());
+        authority = Some(Arc::new(generated));
     }
     let (stop, stopped) = oneshot::channel::<()>();
     // A dropped sender also means stop.
     let stopped = stopped.map(drop).shared();
     let Some(secure) = options.secure else {
         let task = tokio::spawn(
-            axum::serve(listener, router(state))
+            axum::serve(listener, router(state, authority))
                 .with_graceful_shutdown(stopped)
                 .into_future(),
         );
@@ -166,7 +168,7 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
         .await
         .with_context(|| format!("binding the plain-HTTP listener on {}", local_addr.ip()))?;
     let plain_http_url = format!("http://{}{BASE_PATH}", plain_listener.local_addr()?);
-    let app = router(state.clone());
+    let app = router(state.clone(), authority.clone());
     let https = serve_https(
         listener,
         acceptor,
@@ -174,7 +176,7 @@ pub async fn start(options: ServerOptions) -> anyhow::Result<RunningServer> {
         LegacyResponder::new(&state),
         stopped.clone(),
     );
-    let plain = axum::serve(plain_listener, plain_http_app(origin, state))
+    let plain = axum::serve(plain_listener, plain_http_app(origin, state, authority))
         .with_graceful_shutdown(stopped)
         .into_future();
     let task = tokio::spawn(async move {

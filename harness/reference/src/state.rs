@@ -1,5 +1,4 @@
-//! What every request handler shares: the store, the base URL, the active defects and, when
-//! the API is protected, the authorization server.
+//! What every request handler shares: the store, the base URL and the active defects.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -8,14 +7,12 @@ use time::OffsetDateTime;
 
 use super::defect::Defect;
 use super::fixtures::Fixtures;
-use super::secure::auth::Authority;
 use super::store::{Store, now};
 
 /// Shared server state; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct ServerState {
     inner: Arc<Inner>,
-    authority: Option<Arc<Authority>>,
 }
 
 #[derive(Debug)]
@@ -50,16 +47,7 @@ impl ServerState {
                 store,
                 started,
             }),
-            authority: None,
         })
-    }
-
-    /// This state with `authority` issuing tokens and guarding the FHIR API.
-    pub fn with_authority(self, authority: Arc<Authority>) -> Self {
-        Self {
-            authority: Some(authority),
-            ..self
-        }
     }
 
     /// The FHIR base URL, without a trailing slash.
@@ -70,11 +58,6 @@ impl ServerState {
     /// Whether `defect` is switched on.
     pub fn has(&self, defect: Defect) -> bool {
         self.inner.defects.contains(&defect)
-    }
-
-    /// The authorization server, when the FHIR API is protected.
-    pub(crate) fn authority(&self) -> Option<Arc<Authority>> {
-        self.authority.clone()
     }
 
     pub(crate) fn store(&self) -> &Store {

@@ -266,14 +266,16 @@ pub struct ServeArgs {
     /// Print the defects the server can switch on, and exit.
     #[arg(long)]
     pub list_defects: bool,
-    /// Serve HTTPS with a test CA and certificates generated at start; plain HTTP on another
-    /// port only redirects to it.
+    /// Serve HTTPS with a test CA and certificates generated at start, and an OAuth 2.0
+    /// authorization server (SMART Backend Services) guarding the FHIR API; plain HTTP on
+    /// another port only redirects to HTTPS.
     #[arg(long)]
     pub secure: bool,
     /// With --secure, require a client certificate issued by the test CA.
     #[arg(long, requires = "secure")]
     pub mutual_tls: bool,
-    /// With --secure, write the test CA and the client certificate and key as PEM files here.
+    /// With --secure, write the test CA, the client certificate and key (PEM) and the OAuth
+    /// clients (`auth.toml`, for `assure run --auth-config`) here.
     #[arg(long, value_name = "DIR", requires = "secure")]
     pub credentials_out: Option<PathBuf>,
 }

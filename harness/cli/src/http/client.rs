@@ -29,8 +29,6 @@ use super::tls::TlsMaterial;
 use crate::redact::Redactor;
 use crate::results::{Exchange, RecordedRequest, RecordedResponse};
 
-/// Retries of a connection failure unless configured otherwise.
-pub const DEFAULT_RETRIES: u32 = 2;
 /// Wait before the first retry; doubled for each further one.
 pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(200);
 /// Bodies recorded as evidence are cut to this many bytes.

@@ -11,12 +11,11 @@ mod request;
 mod tls;
 
 pub use client::{
-    Client, DEFAULT_EVIDENCE_LIMIT, DEFAULT_RETRIES, DEFAULT_RETRY_BACKOFF, MAX_BODY_BYTES,
-    Response, Sent,
+    Client, DEFAULT_EVIDENCE_LIMIT, DEFAULT_RETRY_BACKOFF, MAX_BODY_BYTES, Response, Sent,
 };
 pub use credential::{Authorization, DefaultCredential};
 pub use error::{ClientError, InvalidRequest, NotSent, TargetUnreachable};
-pub use options::{ClientOptions, DEFAULT_TIMEOUT};
+pub use options::{ClientOptions, DEFAULT_RETRIES, DEFAULT_TIMEOUT};
 pub use probe::Probed;
 pub use request::{RequestSpec, Target};
 pub use tls::TlsMaterial;

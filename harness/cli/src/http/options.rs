@@ -2,8 +2,10 @@
 
 use std::time::Duration;
 
-use super::client::DEFAULT_RETRIES;
 use super::tls::TlsMaterial;
+
+/// Retries of a connection failure unless configured otherwise.
+pub const DEFAULT_RETRIES: u32 = 2;
 
 /// Per-attempt timeout unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

@@ -13,8 +13,8 @@ use super::patient_access;
 use super::refusal::{Unauthenticated, forbidden, unauthorized};
 use super::scope::{Coverage, Interaction};
 use super::target::Target;
+use crate::base_path::BASE_PATH;
 use crate::defect::Defect;
-use crate::routes::BASE_PATH;
 use crate::state::ServerState;
 
 /// What a request may do.

@@ -35,7 +35,7 @@ pub use authority::Authority;
 pub(crate) use context::AuthContext;
 pub use credentials::AuthCredentials;
 
-use crate::routes::BASE_PATH;
+use crate::base_path::BASE_PATH;
 use crate::state::ServerState;
 use authority::{JWKS_PATH, SMART_CONFIGURATION_PATH, TOKEN_PATH};
 
