@@ -22,7 +22,7 @@ use super::request;
 use super::response::ResponseView;
 use super::template;
 use super::variables::{Lookup, Scope, VarValue};
-use crate::auth::{AuthError, Session};
+use crate::auth::{AuthError, Session, TokenExchange};
 use crate::http::{Client, NotSent, Response};
 use crate::redact::Redactor;
 use crate::results::{Exchange, Status, StepResult, TestResult};
@@ -403,68 +403,15 @@ async fn token_step(
     let name = fallback_name(step);
     let label = format!("token request as the {} client", call.client);
     let title = step_title(index, step, &name, Some(&label));
-    let Some(session) = context.session else {
-        let unmet = Unmet::Skip("the run has no OAuth client configured".into());
-        return Err(Box::new(unmet_outcome(
-            title,
-            name,
-            vec![],
-            &redactor,
-            unmet,
-        )));
-    };
-    let scope = match call
-        .scope
-        .as_deref()
-        .map(|scope| template::text(scope, lookup))
-    {
-        Some(Err(error)) => {
-            return Err(Box::new(errored(
-                title,
-                name,
-                vec![],
-                vec![],
-                &redactor,
-                error,
-            )));
-        }
-        scope => scope.transpose().unwrap_or_default(),
-    };
-    let call = TokenCall {
-        scope,
-        ..call.clone()
-    };
-    let requested = match session.token_request(&call).await {
+    let requested = match request_token(call, lookup, context.session).await {
         Ok(requested) => requested,
-        Err(AuthError::Unavailable(reason)) => {
-            return Err(Box::new(unmet_outcome(
-                title,
-                name,
-                vec![],
-                &redactor,
-                Unmet::Skip(reason),
-            )));
-        }
-        Err(AuthError::Discovery(reason)) => {
-            let unmet = Unmet::Skip(format!(
-                "no token endpoint: the SMART configuration could not be read ({reason})"
-            ));
+        Err(unmet) => {
             return Err(Box::new(unmet_outcome(
                 title,
                 name,
                 vec![],
                 &redactor,
                 unmet,
-            )));
-        }
-        Err(other) => {
-            return Err(Box::new(errored(
-                title,
-                name,
-                vec![],
-                vec![],
-                &redactor,
-                other.to_string(),
             )));
         }
     };
@@ -493,6 +440,38 @@ async fn token_step(
         requested.response,
         redactor,
     )
+}
+
+/// The token request(s) of `call` with its scope interpolated; a skip when the run has no
+/// such client or the target no SMART configuration.
+async fn request_token(
+    call: &TokenCall,
+    lookup: &Lookup<'_>,
+    session: Option<&Session>,
+) -> Result<TokenExchange, Unmet> {
+    let Some(session) = session else {
+        return Err(Unmet::Skip("the run has no OAuth client configured".into()));
+    };
+    let scope = call
+        .scope
+        .as_deref()
+        .map(|scope| template::text(scope, lookup))
+        .transpose()
+        .map_err(Unmet::Error)?;
+    let call = TokenCall {
+        scope,
+        ..call.clone()
+    };
+    session
+        .token_request(&call)
+        .await
+        .map_err(|error| match error {
+            AuthError::Unavailable(reason) => Unmet::Skip(reason),
+            AuthError::Discovery(reason) => Unmet::Skip(format!(
+                "no token endpoint: the SMART configuration could not be read ({reason})"
+            )),
+            other => Unmet::Error(other.to_string()),
+        })
 }
 
 /// The step's evidence with the response it got, or an error outcome when none arrived.
