@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use assert_cmd::Command;
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -157,7 +158,11 @@ fn run_against(
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("bind");
     let base = format!("http://{}/fhir", listener.local_addr().expect("addr"));
-    let app = Router::new().fallback(answer).with_state(stub);
+    // No framework limit on bodies: the stub itself answers every request, oversized ones too.
+    let app = Router::new()
+        .fallback(answer)
+        .layer(DefaultBodyLimit::disable())
+        .with_state(stub);
     runtime.spawn(async move { axum::serve(listener, app).await });
     let out = tempfile::tempdir().expect("temp dir");
     let output = Command::cargo_bin("assure")

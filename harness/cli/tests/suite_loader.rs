@@ -73,6 +73,7 @@ fn header(name: &str, present: bool, equals: Option<&str>, matches: Option<&str>
         present,
         equals: equals.map(text),
         matches: matches.map(text),
+        not_matches: None,
     })
 }
 

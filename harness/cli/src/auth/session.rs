@@ -21,7 +21,7 @@ use super::token::{ClientKind, TokenCall, TokenExchange, TokenFault, TokenRespon
 use crate::http::{Client, RequestSpec, Target};
 
 /// Seconds by which an expired assertion's `exp` has passed.
-const EXPIRED_BY: i64 = 60;
+const EXPIRED_BY: i64 = 600;
 
 /// A cached token is renewed this long before it expires (at most half its lifetime).
 const RENEWAL_MARGIN: Duration = Duration::from_secs(30);

@@ -139,6 +139,17 @@ fn header(expectation: &HeaderMatch, view: &ResponseView<'_>) -> Result<Checked,
             passed,
         ));
     }
+    if let Some(pattern) = &expectation.not_matches {
+        let regex = compile(pattern)?;
+        let passed = !values.iter().any(|value| regex.is_match(value));
+        return Ok(Checked::new(
+            &subject,
+            &format!("does not match {pattern}"),
+            format!("absent or not matching {pattern}"),
+            actual,
+            passed,
+        ));
+    }
     let regex = expectation.matches.as_deref().map(compile).transpose()?;
     let satisfies = |value: &str| {
         expectation

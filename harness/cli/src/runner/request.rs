@@ -112,6 +112,13 @@ fn draft(action: &Action, lookup: &Lookup<'_>) -> Result<Draft, String> {
         match body {
             Body::Json(value) => Ok((template::json(value, lookup)?.to_string(), Some(FHIR_JSON))),
             Body::Raw(raw) => Ok((text(raw)?, None)),
+            Body::Padded(bytes) => {
+                let resource_type = match action {
+                    Action::Create { resource_type, .. } => text(resource_type)?,
+                    _ => return Err("`padded` goes with `create`".to_string()),
+                };
+                Ok((padded(&resource_type, *bytes), Some(FHIR_JSON)))
+            }
         }
     };
     let segments =
@@ -242,4 +249,37 @@ fn draft(action: &Action, lookup: &Lookup<'_>) -> Result<Draft, String> {
             return Err("this action is not a request to the FHIR base URL".into());
         }
     })
+}
+
+/// A `resource_type` resource whose generated narrative makes it at least `bytes` long.
+fn padded(resource_type: &str, bytes: usize) -> String {
+    let head = format!(
+        r#"{{"resourceType":"{resource_type}","text":{{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">"#
+    );
+    let tail = r#"</div>"}}"#;
+    let filler = bytes.saturating_sub(head.len() + tail.len());
+    format!("{head}{}{tail}", "x".repeat(filler))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::padded;
+
+    #[test]
+    fn a_padded_body_is_a_resource_of_at_least_the_size_asked() {
+        let body = padded("Patient", 4096);
+        assert!(
+            body.len() >= 4096 && body.len() < 4096 + 8,
+            "{}",
+            body.len()
+        );
+        let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(json["resourceType"], "Patient");
+        assert!(
+            json["text"]["div"]
+                .as_str()
+                .expect("div")
+                .starts_with("<div xmlns=")
+        );
+    }
 }

@@ -42,6 +42,7 @@ pub fn assertion(template: &Assertion, lookup: &Lookup<'_>) -> Result<Assertion,
             present: header.present,
             equals: optional(&header.equals)?,
             matches: optional(&header.matches)?,
+            not_matches: optional(&header.not_matches)?,
         }),
         Assertion::ContentType(media_type) => Assertion::ContentType(text(media_type, lookup)?),
         Assertion::ResourceType(resource_type) => {

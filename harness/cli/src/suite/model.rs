@@ -279,6 +279,9 @@ pub enum Body {
     Json(serde_json::Value),
     /// Raw text sent as is (after interpolation), e.g. deliberately broken JSON or XML.
     Raw(String),
+    /// A JSON resource of the action's type whose narrative pads it to at least this many
+    /// bytes, for checks of how a server takes oversized requests.
+    Padded(usize),
 }
 
 /// What is expected of a response. New kinds (FHIRPath, profile conformance) are added here.
@@ -335,6 +338,9 @@ pub struct HeaderMatch {
     pub equals: Option<String>,
     /// A regular expression the value must match (checked at load time).
     pub matches: Option<String>,
+    /// A regular expression no value may match; the header may be absent (checked at load
+    /// time).
+    pub not_matches: Option<String>,
 }
 
 /// Inclusive bounds on a count.

@@ -1,11 +1,12 @@
 //! Request bodies the server refuses before any handler reads them: over 1 MiB (413) or JSON
 //! nested deeper than 100 levels (400), both as OperationOutcomes.
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 
 use crate::defect::Defect;
 use crate::outcome::FhirError;
@@ -13,6 +14,9 @@ use crate::state::ServerState;
 
 /// Largest request body read, in bytes (1 MiB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How much of an oversized body is read before the refusal is sent (64 MiB).
+const MAX_DRAINED_BYTES: usize = 64 * 1024 * 1024;
 
 /// Deepest nesting of JSON arrays and objects read.
 const MAX_JSON_DEPTH: usize = 100;
@@ -25,7 +29,7 @@ pub async fn limit_body(
     next: Next,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+    let Some(bytes) = read_within_limit(body).await else {
         return refuse(
             &state,
             FhirError::payload_too_large(format!(
@@ -48,6 +52,26 @@ pub async fn limit_body(
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The body when it holds at most [`MAX_BODY_BYTES`]; `None` when it holds more (or breaks
+/// off). An oversized body is still read, and dropped, up to [`MAX_DRAINED_BYTES`]: a client
+/// still sending it then reads the refusal instead of a reset connection.
+async fn read_within_limit(body: Body) -> Option<Bytes> {
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.ok()?;
+        seen += chunk.len();
+        if seen > MAX_DRAINED_BYTES {
+            return None;
+        }
+        if seen <= MAX_BODY_BYTES {
+            kept.extend_from_slice(&chunk);
+        }
+    }
+    (seen <= MAX_BODY_BYTES).then(|| Bytes::from(kept))
 }
 
 fn refuse(state: &ServerState, error: FhirError) -> Response {

@@ -84,6 +84,7 @@ fn headers_presence_absence_value_and_pattern() {
             present,
             equals: equals.map(str::to_string),
             matches: matches.map(str::to_string),
+            not_matches: None,
         })
     };
     passes(header(true, None, None), &with_etag);

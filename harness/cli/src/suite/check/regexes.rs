@@ -33,10 +33,12 @@ pub(crate) fn check(report: &mut Report<'_>) {
             let step_node = report.test_node(test).field("steps").item(step_index);
             for (index, assertion) in step.expect.iter().enumerate() {
                 let (key, pattern) = match assertion {
-                    Assertion::Header(header) => match &header.matches {
-                        Some(pattern) => ("header", pattern),
-                        None => continue,
-                    },
+                    Assertion::Header(header) => {
+                        match header.matches.as_ref().or(header.not_matches.as_ref()) {
+                            Some(pattern) => ("header", pattern),
+                            None => continue,
+                        }
+                    }
                     Assertion::Json(json) => match &json.check {
                         JsonCheck::Matches(pattern) => ("json", pattern),
                         _ => continue,

@@ -113,6 +113,7 @@ impl<'a> Strings<'a> {
         match body {
             Body::Json(value) => self.json(node.field("body"), value),
             Body::Raw(text) => self.add(node.field("raw"), text),
+            Body::Padded(_) => {}
         }
     }
 }

@@ -35,14 +35,15 @@ enum Field {
     Method,
     Body,
     Raw,
+    Padded,
     Path,
 }
 
 fn body_or_raw(context: &str, first: &str, second: &str) -> String {
-    format!("{context} takes either `body` or `raw`, found `{first}` and `{second}`")
+    format!("{context} takes one body (`body`, `raw` or `padded`), found `{first}` and `{second}`")
 }
 
-const BODIES: &[Field] = &[Field::Body, Field::Raw];
+const BODIES: &[Field] = &[Field::Body, Field::Raw, Field::Padded];
 
 impl ActionKind {
     /// The keys this action accepts.
@@ -71,6 +72,7 @@ impl ActionKind {
                 ("type", Field::Type),
                 ("body", Field::Body),
                 ("raw", Field::Raw),
+                ("padded", Field::Padded),
             ],
         )
         .exclusive(BODIES, body_or_raw);
@@ -124,7 +126,7 @@ impl ActionKind {
             ActionKind::Read => "a mapping with `type` and `id`",
             ActionKind::Vread => "a mapping with `type`, `id` and `version`",
             ActionKind::Search => "a mapping with optional `type`, `params` and `method`",
-            ActionKind::Create => "a mapping with `type` and `body` or `raw`",
+            ActionKind::Create => "a mapping with `type` and `body`, `raw` or `padded`",
             ActionKind::Update => "a mapping with `type`, `id` and `body` or `raw`",
             ActionKind::Delete => "a mapping with `type` and `id`",
             ActionKind::History => "a mapping with optional `type` and `id`",
@@ -176,6 +178,7 @@ pub(crate) fn action(kind: ActionKind, node: &Node) -> Result<Action> {
             Field::Method => fields.http_method = Some(http_method(value)?),
             Field::Body => fields.body = Some(Body::Json(json_object(value)?)),
             Field::Raw => fields.body = Some(Body::Raw(Text::any("raw body text").read(value)?)),
+            Field::Padded => fields.body = Some(Body::Padded(byte_count(value)?)),
             Field::Path => {
                 fields.path = Some(Text::non_empty("a path relative to the base URL").read(value)?)
             }
@@ -324,5 +327,15 @@ fn http_method(node: &Node) -> Result<String> {
             node,
             format!("invalid HTTP method `{text}`, expected a method such as GET or POST"),
         ))
+    }
+}
+
+/// A number of bytes for `padded`: a positive integer up to 64 MiB.
+fn byte_count(node: &Node) -> Result<usize> {
+    const MAX: u64 = 64 * 1024 * 1024;
+    let expected = "a number of bytes (a positive integer up to 67108864)";
+    match any(node, expected)? {
+        Any::Scalar(Typed::Unsigned(bytes)) if (1..=MAX).contains(&bytes) => Ok(bytes as usize),
+        _ => Err(invalid_type(node, expected)),
     }
 }

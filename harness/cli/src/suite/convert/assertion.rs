@@ -266,10 +266,14 @@ enum HeaderKey {
     Present,
     Equals,
     Matches,
+    NotMatches,
 }
 
 fn equals_or_matches(_: &str, first: &str, second: &str) -> String {
-    format!("a header assertion takes either `equals` or `matches`, found `{first}` and `{second}`")
+    format!(
+        "a header assertion takes one of `equals`, `matches` and `not_matches`, found `{first}` \
+         and `{second}`"
+    )
 }
 
 const HEADER_KEYS: Keys<HeaderKey> = Keys::new(
@@ -279,14 +283,20 @@ const HEADER_KEYS: Keys<HeaderKey> = Keys::new(
         ("present", HeaderKey::Present),
         ("equals", HeaderKey::Equals),
         ("matches", HeaderKey::Matches),
+        ("not_matches", HeaderKey::NotMatches),
     ],
 )
-.exclusive(&[HeaderKey::Equals, HeaderKey::Matches], equals_or_matches);
+.exclusive(
+    &[HeaderKey::Equals, HeaderKey::Matches, HeaderKey::NotMatches],
+    equals_or_matches,
+);
 
 fn header(node: &Node) -> Result<HeaderMatch> {
     let mut seen = Vec::new();
-    let (mut name, mut equals, mut matches, mut present) = (None, None, None, true);
-    let expected = "a mapping with `name` and optional `present`, `equals` or `matches`";
+    let (mut name, mut equals, mut matches, mut not_matches, mut present) =
+        (None, None, None, None, true);
+    let expected =
+        "a mapping with `name` and optional `present`, `equals`, `matches` or `not_matches`";
     for (key, value) in mapping(node, expected)? {
         match HEADER_KEYS.check(key, &mut seen)? {
             HeaderKey::Name => name = Some(Text::non_empty("a header name").read(value)?),
@@ -295,12 +305,15 @@ fn header(node: &Node) -> Result<HeaderMatch> {
             HeaderKey::Matches => {
                 matches = Some(Text::non_empty("a regular expression").read(value)?)
             }
+            HeaderKey::NotMatches => {
+                not_matches = Some(Text::non_empty("a regular expression").read(value)?)
+            }
         }
     }
-    if !present && (equals.is_some() || matches.is_some()) {
+    if !present && (equals.is_some() || matches.is_some() || not_matches.is_some()) {
         return Err(Problem::at(
             node,
-            "`present: false` asserts the header is absent: drop `equals`/`matches`",
+            "`present: false` asserts the header is absent: drop `equals`/`matches`/`not_matches`",
         ));
     }
     Ok(HeaderMatch {
@@ -308,6 +321,7 @@ fn header(node: &Node) -> Result<HeaderMatch> {
         present,
         equals,
         matches,
+        not_matches,
     })
 }
 
