@@ -697,7 +697,7 @@ fn a_body_is_json_or_raw() {
         error_of(&with_steps(
             "      - create: { type: Patient, body: {}, raw: x }\n"
         )),
-        "s.yaml:8:44: create takes either `body` or `raw`, found `body` and `raw`"
+        "s.yaml:8:44: create takes one body, found both `body` and `raw`"
     );
     assert_eq!(
         error_of(&with_steps("      - create: { type: Patient }\n")),
@@ -743,7 +743,7 @@ fn other_malformed_values() {
         ),
         (
             "      - capabilities: {}\n        expect:\n          - header: { name: E, present: false, equals: x }\n",
-            "s.yaml:10:21: `present: false` asserts the header is absent: drop `equals`/`matches`",
+            "s.yaml:10:21: `present: false` asserts the header is absent: drop `equals`/`matches`/`not_matches`",
         ),
         (
             "      - capabilities: {}\n        expect:\n          - json: { path: x }\n",

@@ -13,7 +13,7 @@ use crate::runner::authorize::Unmet;
 use crate::suite::{SuiteSet, TlsOffer};
 
 /// Offers `offer` to `endpoint`. The report is the handshake outcome
-/// (`{"handshake": "accepted", "version": ..., "suite": ...}` or
+/// (`{"handshake": "accepted", "version": ..., "suite": ..., "suite_grade": ...}` or
 /// `{"handshake": "refused", "reason": ...}`); an endpoint that cannot be reached at all is an
 /// error, not a refusal.
 pub async fn offer(
@@ -42,7 +42,12 @@ pub async fn offer(
         "version": offer.version,
         "suites": suites.iter().map(|suite| suite.name).collect::<Vec<_>>(),
     });
-    let report = serde_json::to_value(&outcome).unwrap_or_default();
+    let mut report = serde_json::to_value(&outcome).unwrap_or_default();
+    if let HandshakeOutcome::Accepted { suite, .. } = &outcome
+        && let Some(fields) = report.as_object_mut()
+    {
+        fields.insert("suite_grade".to_string(), grade(suite).into());
+    }
     Ok(Probed {
         label: format!("tls {} {}", offer.version.name(), set_name(offer.suites)),
         exchanges: vec![probe_exchange(endpoint.url(), &offered, &report, started)],
@@ -61,6 +66,35 @@ fn offered(version: ProtocolVersion, set: SuiteSet) -> Vec<&'static CipherSuite>
             .collect(),
         SuiteSet::Forbidden => weak_suites().filter(|suite| forbidden(suite)).collect(),
         SuiteSet::Discouraged => weak_suites().filter(|suite| discouraged(suite)).collect(),
+    }
+}
+
+/// How good the suite a server chose is: `strong` (TLS 1.3, or ECDHE with AEAD on 1.2),
+/// `forbidden: <why>` or `discouraged: <why>` as the suite sets are drawn, else `acceptable`
+/// (with the suite's known weakness, if any).
+fn grade(name: &str) -> String {
+    let strong = tls13_suites()
+        .chain(strong_tls12_suites())
+        .any(|suite| suite.name == name);
+    if strong {
+        return "strong".to_string();
+    }
+    match weak_suites().find(|suite| suite.name == name) {
+        Some(suite) if forbidden(suite) => {
+            format!("forbidden: {}", suite.weakness.unwrap_or("weak"))
+        }
+        Some(suite) if discouraged(suite) => {
+            let why = match suite.weakness {
+                Some(weakness @ ("3DES" | "anonymous")) => weakness,
+                _ => "static RSA key transport",
+            };
+            format!("discouraged: {why}")
+        }
+        Some(suite) => format!(
+            "acceptable: {} (RFC 9325 recommends AEAD suites)",
+            suite.weakness.unwrap_or("not AEAD")
+        ),
+        None => "acceptable".to_string(),
     }
 }
 
@@ -104,6 +138,17 @@ mod tests {
             discouraged
                 .iter()
                 .any(|suite| suite.name == "TLS_RSA_WITH_3DES_EDE_CBC_SHA")
+        );
+        assert_eq!(grade("TLS_AES_128_GCM_SHA256"), "strong");
+        assert_eq!(grade("TLS_RSA_WITH_RC4_128_SHA"), "forbidden: RC4");
+        assert_eq!(grade("TLS_RSA_WITH_3DES_EDE_CBC_SHA"), "discouraged: 3DES");
+        assert_eq!(
+            grade("TLS_RSA_WITH_AES_128_CBC_SHA"),
+            "discouraged: static RSA key transport"
+        );
+        assert_eq!(
+            grade("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"),
+            "acceptable: CBC with SHA-1 (RFC 9325 recommends AEAD suites)"
         );
         let legacy = offered(ProtocolVersion::Tls10, SuiteSet::Strong);
         assert!(legacy.iter().all(|suite| !forbidden.contains(suite)));

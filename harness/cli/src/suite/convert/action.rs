@@ -40,7 +40,7 @@ enum Field {
 }
 
 fn body_or_raw(context: &str, first: &str, second: &str) -> String {
-    format!("{context} takes one body (`body`, `raw` or `padded`), found `{first}` and `{second}`")
+    format!("{context} takes one body, found both `{first}` and `{second}`")
 }
 
 const BODIES: &[Field] = &[Field::Body, Field::Raw, Field::Padded];
