@@ -84,10 +84,10 @@ fn grade(name: &str) -> String {
             format!("forbidden: {}", suite.weakness.unwrap_or("weak"))
         }
         Some(suite) if discouraged(suite) => {
-            let why = match suite.weakness {
-                Some(weakness @ ("3DES" | "anonymous")) => weakness,
-                _ => "static RSA key transport",
-            };
+            let why = suite
+                .weakness
+                .filter(|weakness| matches!(*weakness, "3DES" | "anonymous"))
+                .unwrap_or("static RSA key transport");
             format!("discouraged: {why}")
         }
         Some(suite) => format!(
