@@ -154,7 +154,8 @@ pub struct RunArgs {
     pub target: Option<String>,
     #[command(flatten)]
     pub plan: PlanArgs,
-    /// Folder for report.html, junit.xml and report.json.
+    /// Folder for report.html, junit.xml, report.json and testreport.json; reports of an
+    /// earlier run there are removed when this one starts.
     #[arg(long, value_name = "DIR", default_value = "assure-report")]
     pub out: PathBuf,
     /// Maximum number of tests in flight.
@@ -163,6 +164,10 @@ pub struct RunArgs {
     /// Per-request timeout, e.g. 30s, 500ms, 2m.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub timeout: Duration,
+    /// Stop the whole run after this long (e.g. 20m): unfinished tests end `error`, and the
+    /// reports are written and say so.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub deadline: Option<Duration>,
     /// Retries of a request that failed to connect (never after a response).
     #[arg(long, value_name = "N", default_value_t = crate::http::DEFAULT_RETRIES)]
     pub retries: u32,

@@ -26,6 +26,10 @@ pub enum Exit {
     /// The harness itself failed: it could not write its output, reports or package cache, or
     /// hit an internal error.
     Internal = 4,
+    /// `assure run` was stopped by SIGINT (Ctrl-C); its reports say so.
+    Interrupted = 130,
+    /// `assure run` was stopped by SIGTERM; its reports say so.
+    Terminated = 143,
 }
 
 impl From<Exit> for ExitCode {

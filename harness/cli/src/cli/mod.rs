@@ -10,6 +10,7 @@ mod list;
 mod packages;
 mod run;
 mod serve;
+mod signals;
 mod suites;
 mod validate;
 

@@ -13,18 +13,25 @@ use crate::cli::embedded::start_secure;
 use crate::cli::error::CliError;
 use crate::cli::exit::{self, Exit};
 use crate::cli::serve::parse_defects;
+use crate::cli::signals::{SignalWatch, start_deadline};
 use crate::cli::suites::{load_plan, overrides};
 use crate::display::{TerminalDisplay, render_summary};
 use crate::http::{Client, ClientOptions, TlsMaterial};
-use crate::report::write_all;
+use crate::report::{clear_stale, write_all};
 use crate::results::{RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
-use crate::runner::{EventSink, RunConfig, run as run_plan};
+use crate::runner::{Cancellation, EventSink, RunConfig, run as run_plan};
 use crate::validation::Validation;
 use assure_reference::RunningServer;
 
 /// Runs the checklist; a finished run's exit code is its gate ([`exit::for_run`]).
 pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
     let plan = load_plan(&args.plan)?;
+    clear_stale(&args.out).map_err(|e| CliError::internal(format!("{e:#}")))?;
+    let cancellation = Cancellation::new();
+    let signals = SignalWatch::start(cancellation.clone());
+    let deadline = args
+        .deadline
+        .map(|deadline| start_deadline(cancellation.clone(), deadline));
     let defects = parse_defects(&args.defects)?;
     if args.target.is_some() && !defects.is_empty() {
         return Err(CliError::usage(
@@ -61,11 +68,18 @@ pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
         auth,
         variables,
     };
-    let outcome = run_against(&args, plan, target).await;
+    let outcome = run_against(&args, plan, target, cancellation).await;
+    if let Some(deadline) = deadline {
+        deadline.abort();
+    }
     if let Some(server) = server {
         stop(server).await;
     }
-    outcome
+    // A signal's exit code tells the caller the run did not finish, whatever it found.
+    match (signals.stopped(), outcome) {
+        (Some(stop), Ok(_)) => Ok(stop.exit()),
+        (_, outcome) => outcome,
+    }
 }
 
 /// What a run is pointed at: the base URL and the credentials and variables that go with it.
@@ -82,6 +96,7 @@ async fn run_against(
     args: &RunArgs,
     plan: crate::runner::Plan,
     target: Target<'_>,
+    cancellation: Cancellation,
 ) -> Result<Exit, CliError> {
     let Target {
         base_url,
@@ -165,6 +180,7 @@ async fn run_against(
     config.variables.extend(overrides(&args.plan));
     config.validation = Arc::new(Validation::new(args.definitions.sources()));
     config.auth = session;
+    config.cancellation = cancellation;
     let display: Arc<dyn EventSink> = if args.no_progress {
         Arc::new(TerminalDisplay::lines(Box::new(std::io::stderr())))
     } else {

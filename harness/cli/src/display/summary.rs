@@ -28,7 +28,11 @@ pub fn render_summary(run: &RunResult) -> String {
     };
     let _ = writeln!(out, "Target: {}{about}", target.base_url);
     if let Some(reason) = &run.aborted {
-        let _ = writeln!(out, "Run aborted before any test: {reason}");
+        if run.suites.is_empty() {
+            let _ = writeln!(out, "Run aborted before any test: {reason}");
+        } else {
+            let _ = writeln!(out, "Run stopped early: {reason}");
+        }
     }
     if !run.data.is_empty() {
         let _ = writeln!(out, "{}", data_line(&run.data));

@@ -25,6 +25,24 @@ pub const HTML_FILE: &str = "report.html";
 /// File name of the FHIR R4 TestReport resource ([`testreport::render`]).
 pub const TESTREPORT_FILE: &str = "testreport.json";
 
+/// Removes the reports an earlier run left in `out_dir`, so that a run that does not get to
+/// write its own (killed outright) leaves none behind to be mistaken for its verdict.
+pub fn clear_stale(out_dir: &Path) -> Result<()> {
+    for name in [JSON_FILE, JUNIT_FILE, HTML_FILE, TESTREPORT_FILE] {
+        let path = out_dir.join(name);
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                return Err(error).with_context(|| {
+                    format!("cannot remove the earlier report {}", path.display())
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Renders every report and writes them into `out_dir` (created if missing).
 ///
 /// Each file is written to a temporary name in `out_dir` and then renamed, so a reader never

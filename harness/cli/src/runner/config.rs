@@ -5,6 +5,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use super::cancel::Cancellation;
 use crate::auth::Session;
 use crate::http::Client;
 use crate::results::TargetInfo;
@@ -32,6 +33,8 @@ pub struct RunConfig {
     /// The credentials of the run and the tokens obtained with them, when any are configured.
     /// The client already carries the default bearer token by itself.
     pub auth: Option<Session>,
+    /// Stops the run early; the tests that had not finished end `error`.
+    pub cancellation: Cancellation,
 }
 
 impl RunConfig {
@@ -46,6 +49,7 @@ impl RunConfig {
             validation: Arc::new(Validation::default()),
             capability_statement: Err("the target's CapabilityStatement was not given".to_owned()),
             auth: None,
+            cancellation: Cancellation::new(),
         }
     }
 }

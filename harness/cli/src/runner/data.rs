@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::assert::compile;
+use super::cancel::Cancellation;
 use super::capture::as_text;
 use super::json_path;
 use super::plan::PlannedItem;
@@ -72,7 +73,12 @@ fn source_variables(source: &DataSource) -> Vec<String> {
 }
 
 /// Settles every item of `items` (ordered so that an item comes after those it reads).
-pub async fn discover(items: &[PlannedItem], overrides: &Scope, client: &Client) -> Discovered {
+pub async fn discover(
+    items: &[PlannedItem],
+    overrides: &Scope,
+    client: &Client,
+    cancellation: &Cancellation,
+) -> Discovered {
     let mut discovered = Discovered {
         results: Vec::new(),
         values: Scope::default(),
@@ -98,7 +104,17 @@ pub async fn discover(items: &[PlannedItem], overrides: &Scope, client: &Client)
                 overrides,
                 defaults: &defaults,
             };
-            look_for(item, &lookup, client, &mut sent).await
+            tokio::select! {
+                biased;
+                () = cancellation.cancelled() => {
+                    let message = format!(
+                        "not looked for: the run was stopped ({})",
+                        cancellation.reason().unwrap_or("cancelled")
+                    );
+                    settled(item, DataStatus::Error, None, Some(message), vec![])
+                }
+                found = look_for(item, &lookup, client, &mut sent) => found,
+            }
         };
         match (&result.value, result.status) {
             (Some(value), DataStatus::Found) => {

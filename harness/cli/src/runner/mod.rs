@@ -4,6 +4,7 @@
 
 mod assert;
 mod authorize;
+mod cancel;
 mod capability;
 mod capture;
 mod claims;
@@ -21,6 +22,7 @@ mod search;
 mod template;
 mod variables;
 
+pub use cancel::Cancellation;
 pub use config::{DEFAULT_CONCURRENCY, RunConfig};
 pub use data::describe as describe_data_source;
 pub use events::{EventSink, RunEvent};

@@ -40,8 +40,14 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         .format(&Rfc3339)
         .unwrap_or_default();
     let clock = Instant::now();
-    let (plan, generated) =
-        search::expand(plan, &config.client, &config.capability_statement).await;
+    let cancellation = config.cancellation;
+    let (plan, generated) = tokio::select! {
+        biased;
+        () = cancellation.cancelled() => (plan.clone(), search::Generated::default()),
+        expanded = search::expand(plan.clone(), &config.client, &config.capability_statement) => {
+            expanded
+        }
+    };
     let generated = Arc::new(generated);
     sink.emit(&RunEvent::Started { total: plan.len() });
 
@@ -55,7 +61,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         results: data,
         values,
         unavailable,
-    } = discover(&plan.data, &overrides, &client).await;
+    } = discover(&plan.data, &overrides, &client, &cancellation).await;
     overrides.extend(&values);
     let overrides = Arc::new(overrides);
 
@@ -93,42 +99,53 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                     generated.get(&test.id),
                     session.clone(),
                 );
+                let cancellation = cancellation.clone();
                 async move {
-                    let settled = match unassessable {
-                        Some(result) => Err(result),
-                        None => inherit(&needs)
-                            .await
-                            .map_err(|reason| skipped(&test, reason)),
-                    };
-                    let (result, exports) = match settled {
-                        Err(result) => (result, Scope::default()),
-                        Ok(inherited) => {
-                            let _permit = semaphore.acquire_owned().await;
-                            sink.emit(&RunEvent::TestStarted {
-                                id: test.id.clone(),
-                                title: test.title.clone(),
-                            });
-                            let context = Context {
-                                client: &client,
-                                defaults: &defaults,
-                                overrides: &overrides,
-                                validation: &validation,
-                                session: session.as_ref(),
-                            };
-                            match generated {
-                                Some((check, parameters)) => {
-                                    let result = search::execute(
-                                        &test,
-                                        &check,
-                                        parameters.as_deref(),
-                                        &context,
-                                    )
-                                    .await;
-                                    (result, inherited)
+                    let work = async {
+                        let settled = match unassessable {
+                            Some(result) => Err(result),
+                            None => inherit(&needs)
+                                .await
+                                .map_err(|reason| skipped(&test, reason)),
+                        };
+                        match settled {
+                            Err(result) => (result, Scope::default()),
+                            Ok(inherited) => {
+                                let _permit = semaphore.acquire_owned().await;
+                                sink.emit(&RunEvent::TestStarted {
+                                    id: test.id.clone(),
+                                    title: test.title.clone(),
+                                });
+                                let context = Context {
+                                    client: &client,
+                                    defaults: &defaults,
+                                    overrides: &overrides,
+                                    validation: &validation,
+                                    session: session.as_ref(),
+                                };
+                                match generated {
+                                    Some((check, parameters)) => {
+                                        let result = search::execute(
+                                            &test,
+                                            &check,
+                                            parameters.as_deref(),
+                                            &context,
+                                        )
+                                        .await;
+                                        (result, inherited)
+                                    }
+                                    None => execute(&test, &context, inherited).await,
                                 }
-                                None => execute(&test, &context, inherited).await,
                             }
                         }
+                    };
+                    // Dropping `work` on cancellation cancels its requests.
+                    let (result, exports) = tokio::select! {
+                        biased;
+                        () = cancellation.cancelled() => {
+                            (errored(&test, cancellation.test_message()), Scope::default())
+                        }
+                        done = work => done,
                     };
                     if let Some(sender) = sender {
                         sender.send_replace(Some(Arc::new(Outcome {
@@ -188,7 +205,9 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         started_at,
         duration_ms,
         target: config.target,
-        aborted: None,
+        aborted: cancellation
+            .reason()
+            .map(|reason| format!("stopped early: {reason}")),
         data,
         suites,
         summary,
