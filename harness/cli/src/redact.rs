@@ -204,13 +204,39 @@ fn add_secret_value(values: &mut Vec<String>, value: &str) {
         }
     }
     for candidate in candidates {
-        let encoded: String = form_urlencoded::byte_serialize(candidate.as_bytes()).collect();
-        for secret in [candidate, encoded] {
+        for secret in encodings(&candidate) {
             if secret.len() >= MIN_SECRET_LEN && !values.contains(&secret) {
                 values.push(secret);
             }
         }
     }
+}
+
+/// `secret` as a server could echo it back: as is, URL-encoded (form and percent style),
+/// JSON-escaped, and in base64 (standard and URL-safe, with and without padding).
+fn encodings(secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let bytes = secret.as_bytes();
+    let form: String = form_urlencoded::byte_serialize(bytes).collect();
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = json
+        .strip_prefix('"')
+        .and_then(|inner| inner.strip_suffix('"'))
+        .unwrap_or(&json)
+        .to_string();
+    let mut variants = vec![
+        secret.to_string(),
+        form.replace('+', "%20"),
+        form,
+        json,
+        STANDARD.encode(bytes),
+        STANDARD_NO_PAD.encode(bytes),
+        URL_SAFE.encode(bytes),
+        URL_SAFE_NO_PAD.encode(bytes),
+    ];
+    variants.dedup();
+    variants
 }
 
 /// Longest first, so that a whole value is replaced before its parts.

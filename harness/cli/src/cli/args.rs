@@ -297,14 +297,19 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 fn parse_header(text: &str) -> Result<(String, String), String> {
     let (name, value) = text
         .split_once(':')
-        .ok_or_else(|| format!("`{text}` is not a header: expected 'Name: value'"))?;
+        // The value is not echoed: header values are often secrets.
+        .ok_or_else(|| "not a header: expected 'Name: value' (the text given is not shown, as it may hold a secret)".to_string())?;
     let name = name.trim();
     if name.is_empty()
         || !name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_!#$%&'*+.^`|~".contains(&b))
     {
-        return Err(format!("`{name}` is not a valid header name"));
+        return Err(
+            "the header name before ':' is not a valid HTTP header name (not shown, as the text \
+             may hold a secret)"
+                .to_string(),
+        );
     }
     Ok((name.to_string(), value.trim().to_string()))
 }

@@ -28,7 +28,7 @@ pub fn render_summary(run: &RunResult) -> String {
     };
     let _ = writeln!(out, "Target: {}{about}", target.base_url);
     if let Some(reason) = &run.aborted {
-        if run.suites.is_empty() {
+        if run.suites.iter().all(|suite| suite.tests.is_empty()) {
             let _ = writeln!(out, "Run aborted before any test: {reason}");
         } else {
             let _ = writeln!(out, "Run stopped early: {reason}");
@@ -306,6 +306,9 @@ mod tests {
             "Run aborted before any test: target http://x is unreachable: connection failed"
         ));
         assert!(summary.contains("0 tests in"));
+        let mut stopped = run(vec![test("CORE-1", Level::Shall, Status::Error, None)]);
+        stopped.aborted = Some("interrupted by SIGINT".into());
+        assert!(render_summary(&stopped).contains("Run stopped early: interrupted by SIGINT"));
     }
 
     #[test]

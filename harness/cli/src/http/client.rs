@@ -18,6 +18,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use percent_encoding::percent_decode_str;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
@@ -154,7 +155,12 @@ impl Client {
             .map_err(|e| ClientError::Build(error_chain(&e)))?;
         let redactor = Redactor::new(&default_headers);
         if let Some(password) = base.password() {
+            // As written in the URL, decoded, and as the `Basic` credentials sent from it.
+            let decode = |text: &str| percent_decode_str(text).decode_utf8_lossy().into_owned();
+            let (user, decoded) = (decode(base.username()), decode(password));
             redactor.add_secret(password);
+            redactor.add_secret(&decoded);
+            redactor.add_secret(&format!("{user}:{decoded}"));
         }
         if let Some(key) = tls.secret_pem() {
             redactor.add_secret(key);
@@ -305,7 +311,7 @@ impl Client {
             method: method.to_string(),
             url: url.to_string(),
             headers,
-            body: body.map(|b| self.trim_evidence(b.as_bytes()).0),
+            body: body.map(|b| self.trim_evidence(b.as_bytes(), redactor).0),
         };
 
         let mut attempt = 1;
@@ -327,11 +333,13 @@ impl Client {
                     continue;
                 }
                 Err(error) => (None, None, Some(self.describe(&error))),
-                Ok(Received::Complete(response)) => {
-                    (Some(self.record_response(&response)), Some(response), None)
-                }
+                Ok(Received::Complete(response)) => (
+                    Some(self.record_response(&response, redactor)),
+                    Some(response),
+                    None,
+                ),
                 Ok(Received::Broken(partial, error)) => (
-                    Some(self.record_response(&partial)),
+                    Some(self.record_response(&partial, redactor)),
                     None,
                     Some(format!(
                         "response body incomplete: {}",
@@ -409,8 +417,8 @@ impl Client {
         }
     }
 
-    fn record_response(&self, response: &Response) -> RecordedResponse {
-        let (body, body_truncated) = self.trim_evidence(&response.body);
+    fn record_response(&self, response: &Response, redactor: &Redactor) -> RecordedResponse {
+        let (body, body_truncated) = self.trim_evidence(&response.body, redactor);
         RecordedResponse {
             status: response.status,
             headers: response.headers.clone(),
@@ -419,11 +427,11 @@ impl Client {
         }
     }
 
-    /// Body text (lossy UTF-8) cut to the evidence limit on a character boundary.
-    fn trim_evidence(&self, body: &[u8]) -> (String, bool) {
-        let truncated = body.len() > self.evidence_limit;
-        let mut text =
-            String::from_utf8_lossy(&body[..body.len().min(self.evidence_limit)]).into_owned();
+    /// Body text (lossy UTF-8), its secrets redacted, then cut to the evidence limit on a
+    /// character boundary (redacting first, so that no secret is cut in two and half kept).
+    fn trim_evidence(&self, body: &[u8], redactor: &Redactor) -> (String, bool) {
+        let mut text = redactor.redact_text(&String::from_utf8_lossy(body));
+        let truncated = text.len() > self.evidence_limit;
         if truncated {
             let mut end = text.len().min(self.evidence_limit);
             while !text.is_char_boundary(end) {
@@ -682,20 +690,34 @@ mod tests {
         .unwrap();
         assert_eq!(
             client.redactor().redact_text(client.base_url().as_str()),
-            "https://user:[REDACTED]@example.org/fhir"
+            "https://[REDACTED]@example.org/fhir"
         );
+    }
+
+    #[test]
+    fn a_secret_across_the_evidence_cut_is_redacted_whole() {
+        let client = client().with_evidence_limit(12);
+        let redactor = Redactor::default();
+        redactor.add_secret("token-0123456789");
+        let (text, truncated) = client.trim_evidence(b"id: token-0123456789 and more", &redactor);
+        assert!(truncated);
+        assert_eq!(text, "id: [REDACTE");
+        assert!(!text.contains("tok"));
     }
 
     #[test]
     fn evidence_is_cut_on_a_character_boundary() {
         let client = client().with_evidence_limit(4);
         assert_eq!(
-            client.trim_evidence("abcdef".as_bytes()),
+            client.trim_evidence("abcdef".as_bytes(), &Redactor::default()),
             ("abcd".into(), true)
         );
-        assert_eq!(client.trim_evidence("aé€".as_bytes()), ("aé".into(), true));
         assert_eq!(
-            client.trim_evidence("abc".as_bytes()),
+            client.trim_evidence("aé€".as_bytes(), &Redactor::default()),
+            ("aé".into(), true)
+        );
+        assert_eq!(
+            client.trim_evidence("abc".as_bytes(), &Redactor::default()),
             ("abc".into(), false)
         );
     }
