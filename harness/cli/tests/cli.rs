@@ -214,3 +214,32 @@ fn serve_lists_its_defects() {
         .code(0)
         .stdout(predicate::str::contains("bare-404").and(predicate::str::contains("no-next-link")));
 }
+
+#[test]
+fn control_characters_from_a_file_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("hostile.json");
+    // An element name that would clear the screen, and one that would forge a line.
+    std::fs::write(
+        &file,
+        r#"{"resourceType":"Patient","\u001b[2J\u0007":1,"x\nALL FILES VALID":2}"#,
+    )
+    .expect("file");
+    let output = assure()
+        .args(["validate"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !output.stdout.iter().any(|b| *b == 0x1b || *b == 0x07),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\\u{1b}[2J\\u{7}"), "{stdout}");
+    assert!(
+        !stdout
+            .lines()
+            .any(|line| line.starts_with("ALL FILES VALID")),
+        "{stdout}"
+    );
+}

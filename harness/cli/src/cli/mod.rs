@@ -28,7 +28,8 @@ pub fn main() -> ExitCode {
     match execute(Cli::parse()) {
         Ok(exit) => exit.into(),
         Err(error) => {
-            eprintln!("{error}");
+            // Errors quote files, suites and servers: no control character reaches the terminal.
+            eprintln!("{}", crate::display::terminal_safe(&error.to_string()));
             error.exit().into()
         }
     }

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use crate::cli::args::{ValidateArgs, ValidateFormat};
 use crate::cli::error::CliError;
 use crate::cli::exit::Exit;
+use crate::display::terminal_line;
 use crate::validation::{
     Document, issue_line, remember, summary, undefined_profile, validate_document,
 };
@@ -127,16 +128,19 @@ fn validate_one(
     })
 }
 
-/// Issue lines, then one summary line per file.
+/// Issue lines, then one summary line per file; whatever the files hold, each stays one line
+/// with no control characters.
 fn render_text(outcomes: &[FileOutcome]) -> String {
     let mut out = String::new();
     for file in outcomes {
         let name = file.path.display().to_string();
         for issue in &file.outcome.issues {
-            out.push_str(&issue_line(&name, issue));
+            out.push_str(&terminal_line(&issue_line(&name, issue)));
             out.push('\n');
         }
-        out.push_str(&format!("{name}: {}\n", summary(&file.outcome.issues)));
+        let summary_line = format!("{name}: {}", summary(&file.outcome.issues));
+        out.push_str(&terminal_line(&summary_line));
+        out.push('\n');
     }
     out
 }

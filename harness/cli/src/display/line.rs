@@ -1,8 +1,10 @@
 //! One line per finished test, as printed when the output is not a terminal.
 
+use super::escape::terminal_line;
 use crate::results::{Status, TestResult};
 
-/// `PASS  CORE-PAT-READ-01  Read a Patient by id`; non-passing tests add their message.
+/// `PASS  CORE-PAT-READ-01  Read a Patient by id`; non-passing tests add their message. One
+/// line, whatever the message quotes (control characters and line breaks are escaped).
 pub fn test_line(result: &TestResult) -> String {
     let verdict = match result.status {
         Status::Pass => "PASS",
@@ -17,7 +19,7 @@ pub fn test_line(result: &TestResult) -> String {
         line.push_str(" -- ");
         line.push_str(message);
     }
-    line
+    terminal_line(&line).into_owned()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::escape::{terminal_line, terminal_safe};
 use crate::results::{ClaimCounts, Counts, DataResult, DataStatus, RunResult, Status};
 use crate::suite::Level;
 
@@ -108,7 +109,7 @@ pub fn render_summary(run: &RunResult) -> String {
                 test.title
             );
             if let Some(message) = &test.message {
-                let _ = writeln!(out, "        {message}");
+                let _ = writeln!(out, "        {}", terminal_line(message));
             }
         }
     }
@@ -133,11 +134,11 @@ pub fn render_summary(run: &RunResult) -> String {
         for test in not_assessed {
             let _ = writeln!(out, "  SKIP  {}  {}", test.id, test.title);
             if let Some(message) = &test.message {
-                let _ = writeln!(out, "        {message}");
+                let _ = writeln!(out, "        {}", terminal_line(message));
             }
         }
     }
-    out
+    terminal_safe(&out).into_owned()
 }
 
 /// `data: 9 found, 1 missing (allergy_id: no AllergyIntolerance for the test patient)`.
