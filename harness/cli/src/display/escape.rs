@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 /// `text` with every control character (but `\n` and `\t`) and bidirectional formatting
 /// character written as a visible `\u{..}` escape.
 pub fn terminal_safe(text: &str) -> Cow<'_, str> {
-    escaped(text, |c| needs_escape(c))
+    escaped(text, needs_escape)
 }
 
 /// Like [`terminal_safe`], with line breaks escaped too: for what must stay on one line (a
