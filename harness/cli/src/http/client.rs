@@ -338,6 +338,15 @@ impl Client {
                     Some(response),
                     None,
                 ),
+                Ok(Received::TooLarge(partial)) => (
+                    Some(self.record_response(&partial, redactor)),
+                    None,
+                    Some(format!(
+                        "the response body is larger than the {} MiB the harness reads, so it \
+                         is not judged",
+                        MAX_BODY_BYTES / (1024 * 1024)
+                    )),
+                ),
                 Ok(Received::Broken(partial, error)) => (
                     Some(self.record_response(&partial, redactor)),
                     None,
@@ -407,8 +416,8 @@ impl Client {
                     received
                         .body
                         .extend_from_slice(&chunk[..chunk.len().min(room)]);
-                    if chunk.len() >= room {
-                        return Ok(Received::Complete(received));
+                    if chunk.len() > room {
+                        return Ok(Received::TooLarge(received));
                     }
                 }
                 Ok(None) => return Ok(Received::Complete(received)),
@@ -515,6 +524,8 @@ enum Received {
     Complete(Response),
     /// Status and headers arrived, then reading the body failed.
     Broken(Response, reqwest::Error),
+    /// The body goes on past [`MAX_BODY_BYTES`]; what was read up to there.
+    TooLarge(Response),
 }
 
 fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
