@@ -487,9 +487,11 @@ fn resolve(base: &Url, target: &Target, query: &[(String, String)]) -> Result<Ur
                     base.as_str().trim_end_matches('/'),
                     path.trim_start_matches('/')
                 );
-                Url::parse(&joined).map_err(|e| {
+                let url = Url::parse(&joined).map_err(|e| {
                     NotSent::from(InvalidRequest(format!("invalid path `{path}`: {e}")))
-                })?
+                })?;
+                // `..` in a path (a captured value, say) must not climb out of the base.
+                under_base(base, url)?
             }
         },
     };
@@ -703,6 +705,31 @@ mod tests {
             client.redactor().redact_text(client.base_url().as_str()),
             "https://[REDACTED]@example.org/fhir"
         );
+    }
+
+    #[test]
+    fn no_path_leaves_the_base_url() {
+        let base = Url::parse("http://h.test/fhir").unwrap();
+        for path in [
+            "Patient/../../admin",
+            "../admin",
+            "%2e%2e/admin",
+            "Patient/../..",
+        ] {
+            let target = Target::Path(path.to_string());
+            assert!(
+                matches!(
+                    resolve(&base, &target, &[]),
+                    Err(NotSent::OutsideBase { .. })
+                ),
+                "{path}"
+            );
+        }
+        let climbing = Target::Segments(vec!["..".into(), "..".into(), "admin".into()]);
+        let url = resolve(&base, &climbing, &[]).unwrap();
+        assert!(url.path().starts_with("/fhir/"), "{url}");
+        let inside = resolve(&base, &Target::Path("Patient/../Observation".into()), &[]).unwrap();
+        assert_eq!(inside.as_str(), "http://h.test/fhir/Observation");
     }
 
     #[test]
