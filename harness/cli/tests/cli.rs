@@ -243,3 +243,29 @@ fn control_characters_from_a_file_never_reach_the_terminal() {
         "{stdout}"
     );
 }
+
+#[test]
+fn validate_refuses_what_is_not_a_regular_file_or_too_large() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, vec![b' '; 2 * 1024 * 1024]).expect("file");
+    let started = std::time::Instant::now();
+    for (args, says) in [
+        (vec!["/dev/zero".to_string()], "not a regular file"),
+        (vec![dir.path().display().to_string()], "not a regular file"),
+        (
+            vec![
+                big.display().to_string(),
+                "--max-file-mib".to_string(),
+                "1".to_string(),
+            ],
+            "larger than 1 MiB",
+        ),
+    ] {
+        let output = assure().arg("validate").args(&args).output().expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}

@@ -73,6 +73,9 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
     pub format: ValidateFormat,
+    /// Largest file read, in MiB; a larger one is refused before it is read.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    pub max_file_mib: u64,
 }
 
 /// Format of `assure validate`.

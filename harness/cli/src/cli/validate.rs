@@ -18,6 +18,36 @@ use crate::validation::{
     Document, issue_line, remember, summary, undefined_profile, validate_document,
 };
 
+/// The bytes of `path`, a regular file of at most `limit` bytes. Anything else (a FIFO, a
+/// device such as `/dev/zero`, a folder, a larger file) is refused before it is read, and a
+/// file that grows past `limit` while it is read is refused too.
+fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, CliError> {
+    use std::io::Read as _;
+    let refuse = |why: String| CliError::usage(format!("cannot read {}: {why}", path.display()));
+    let metadata = std::fs::metadata(path).map_err(|e| refuse(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(refuse("not a regular file".into()));
+    }
+    let too_large = || {
+        refuse(format!(
+            "larger than {} MiB (--max-file-mib)",
+            limit / (1024 * 1024)
+        ))
+    };
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(|e| refuse(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| refuse(e.to_string()))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 /// One file's validation result.
 struct FileOutcome {
     path: PathBuf,
@@ -29,13 +59,11 @@ struct FileOutcome {
 pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
     let mut documents = Vec::new();
     let mut unreadable = Vec::new();
+    let limit = args.max_file_mib.saturating_mul(1024 * 1024);
     for path in &args.files {
-        match std::fs::read(path) {
+        match read_file(path, limit) {
             Ok(bytes) => documents.push((path.clone(), bytes)),
-            Err(e) => unreadable.push(CliError::usage(format!(
-                "cannot read {}: {e}",
-                path.display()
-            ))),
+            Err(error) => unreadable.push(error),
         }
     }
     if let Some(error) = unreadable.into_iter().reduce(CliError::and) {
