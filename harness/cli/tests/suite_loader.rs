@@ -780,10 +780,42 @@ fn several_documents_in_one_file() {
         "{HEAD}{}---\nid: other\n",
         with_steps("      - capabilities: {}\n")
     );
+    let line = yaml
+        .lines()
+        .position(|line| line == "---")
+        .expect("separator")
+        + 1;
     let error = load_str("s.yaml", &yaml, &no_overrides()).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "s.yaml:1:1: deserializing from YAML containing more than one document is not supported"
+        format!(
+            "s.yaml:{line}:1: a second YAML document starts here: a suite file holds one document"
+        )
+    );
+}
+
+#[test]
+fn a_nul_character_is_located() {
+    let yaml = format!(
+        "{HEAD}{}",
+        with_steps("      - read: { type: \"P\0\", id: x }\n")
+    );
+    let line = yaml
+        .lines()
+        .position(|line| line.contains('\0'))
+        .expect("NUL")
+        + 1;
+    let column = yaml
+        .lines()
+        .nth(line - 1)
+        .expect("line")
+        .find('\0')
+        .expect("NUL")
+        + 1;
+    let error = load_str("s.yaml", &yaml, &no_overrides()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("s.yaml:{line}:{column}: a NUL character: suite files are text")
     );
 }
 

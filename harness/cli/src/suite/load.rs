@@ -135,13 +135,19 @@ fn parse_source(source: SourceFile) -> Result<Parsed, Diagnostic> {
         position: Some(position),
         message,
     };
+    if let Some(nul) = text.find('\0') {
+        return Err(at(
+            position_of_byte(&source.bytes, nul),
+            "a NUL character: suite files are text".to_owned(),
+        ));
+    }
     let parsed = yaml::parse(text).map_err(|error| at(error.position, error.message))?;
     let document =
         convert::document(&parsed.root).map_err(|problem| at(problem.position, problem.message))?;
-    if parsed.more_documents {
+    if let Some(second) = parsed.more_documents {
         return Err(at(
-            Position::START,
-            "deserializing from YAML containing more than one document is not supported".to_owned(),
+            second,
+            "a second YAML document starts here: a suite file holds one document".to_owned(),
         ));
     }
     let suite = Suite {

@@ -81,8 +81,9 @@ impl Node {
 pub(crate) struct Document {
     /// The root node; an empty plain scalar for an empty document.
     pub(crate) root: Node,
-    /// Whether anything but the end of the text follows the first document.
-    pub(crate) more_documents: bool,
+    /// Where a second document starts, when anything but the end of the text follows the
+    /// first.
+    pub(crate) more_documents: Option<Position>,
 }
 
 /// Why a text is not YAML (or nests too deeply).
@@ -110,7 +111,11 @@ pub(crate) fn parse(text: &str) -> Result<Document, SyntaxError> {
             break;
         }
     }
-    let more_documents = !matches!(events.next(), None | Some(Ok((Event::StreamEnd, _))));
+    let more_documents = match events.next() {
+        None | Some(Ok((Event::StreamEnd, _))) => None,
+        Some(Ok((_, span))) => Some(position(span.start)),
+        Some(Err(error)) => Some(position(*error.marker())),
+    };
     let root = builder.root.unwrap_or(Node {
         position: end,
         tag: None,
@@ -479,9 +484,9 @@ tests:
     #[test]
     fn later_documents_are_noticed_not_read() {
         let document = parse("a: 1\n---\nb: 2\n").unwrap();
-        assert!(document.more_documents);
+        assert_eq!(document.more_documents, Some(at(2, 1)));
         assert_eq!(document.root.field("b"), &document.root);
-        assert!(!parse("a: 1\n...\n").unwrap().more_documents);
+        assert_eq!(parse("a: 1\n...\n").unwrap().more_documents, None);
     }
 
     #[test]
