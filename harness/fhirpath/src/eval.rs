@@ -240,7 +240,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             }
             Some(info) => {
                 let type_name = info.types.first().cloned();
-                for child in element.children.iter().filter(|c| c.name == name) {
+                for child in element.children_named(name) {
                     out.push(Item::Node(typed(child, type_name.clone())));
                 }
             }
