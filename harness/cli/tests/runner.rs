@@ -534,6 +534,55 @@ async fn for_each_repeats_a_step_over_a_list_capture() {
 }
 
 #[tokio::test]
+async fn for_each_past_the_fan_out_cap_is_an_error_not_that_many_requests() {
+    let base = serve().await;
+    let mut capabilities = step(Action::Capabilities, vec![status(200)]);
+    capabilities.capture.insert(
+        "types".into(),
+        Capture {
+            source: CaptureSource::Json("rest.0.resource.*.type".into()),
+            regex: None,
+            all: true,
+        },
+    );
+    let mut search = step(
+        Action::Search {
+            resource_type: Some("{{ type }}".into()),
+            params: vec![],
+            method: SearchMethod::Get,
+        },
+        vec![status(200)],
+    );
+    search.for_each = Some(ForEach {
+        var: "type".into(),
+        over: "types".into(),
+    });
+    let client = client(&base);
+    let plan = plan(
+        &[suite(vec![test_case(
+            "FAN",
+            &[],
+            vec![capabilities, search],
+        )])],
+        &Filter::default(),
+    )
+    .unwrap();
+    let mut config = RunConfig::new(client, target(&base));
+    config.max_fan_out = 1;
+    let result = run(plan, config, Arc::new(Recorder::default())).await;
+    let fan = find(&result, "FAN");
+    assert_eq!(fan.status, Status::Error);
+    assert_eq!(
+        fan.message.as_deref(),
+        Some(
+            "step 2 (search): for_each over `types`: 2 values, more than the 1 a step repeats over (--max-fan-out)"
+        )
+    );
+    assert_eq!(fan.steps.len(), 2, "nothing sent for the step");
+    assert!(fan.steps[1].exchanges.is_empty());
+}
+
+#[tokio::test]
 async fn misused_for_each_errors_and_a_missing_capture_fails() {
     let base = serve().await;
     let mut over_text = step(

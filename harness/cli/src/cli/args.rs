@@ -167,6 +167,10 @@ pub struct RunArgs {
     /// Per-request timeout, e.g. 30s, 500ms, 2m.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub timeout: Duration,
+    /// The most values a `for_each` step repeats over (each is a request); a step given more
+    /// (a server returning 100,000 ids, say) ends its test as an error.
+    #[arg(long, value_name = "N", default_value_t = crate::runner::DEFAULT_MAX_FAN_OUT)]
+    pub max_fan_out: usize,
     /// Stop the whole run after this long (e.g. 20m): unfinished tests end `error`, and the
     /// reports are written and say so.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]

@@ -181,6 +181,7 @@ async fn run_against(
     config.validation = Arc::new(Validation::new(args.definitions.sources()));
     config.auth = session;
     config.cancellation = cancellation;
+    config.max_fan_out = args.max_fan_out;
     let display: Arc<dyn EventSink> = if args.no_progress {
         Arc::new(TerminalDisplay::lines(Box::new(std::io::stderr())))
     } else {

@@ -14,6 +14,9 @@ use crate::validation::Validation;
 /// Tests run at the same time unless configured otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
+/// The most values a `for_each` step repeats over unless configured otherwise.
+pub const DEFAULT_MAX_FAN_OUT: usize = 1000;
+
 /// Settings of one run.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -35,6 +38,9 @@ pub struct RunConfig {
     pub auth: Option<Session>,
     /// Stops the run early; the tests that had not finished end `error`.
     pub cancellation: Cancellation,
+    /// The most values a `for_each` step repeats over; more (server-supplied ids, say) make
+    /// the test an error rather than that many requests.
+    pub max_fan_out: usize,
 }
 
 impl RunConfig {
@@ -50,6 +56,7 @@ impl RunConfig {
             capability_statement: Err("the target's CapabilityStatement was not given".to_owned()),
             auth: None,
             cancellation: Cancellation::new(),
+            max_fan_out: DEFAULT_MAX_FAN_OUT,
         }
     }
 }

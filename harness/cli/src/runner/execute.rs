@@ -40,6 +40,8 @@ pub struct Context<'a> {
     pub validation: &'a Validation,
     /// The run's credentials, for steps with `auth:` and `token:` steps.
     pub session: Option<&'a Session>,
+    /// The most values a `for_each` step repeats over.
+    pub max_fan_out: usize,
 }
 
 /// How a step (or test) ended.
@@ -169,6 +171,13 @@ fn repetitions(
         defaults: context.defaults,
     };
     match lookup.value(&for_each.over) {
+        Some(VarValue::List(items)) if items.len() > context.max_fan_out => Err(format!(
+            "for_each over `{}`: {} values, more than the {} a step repeats over \
+             (--max-fan-out)",
+            for_each.over,
+            items.len(),
+            context.max_fan_out
+        )),
         Some(VarValue::List(items)) => Ok(items
             .into_iter()
             .map(|item| Some((for_each.var.clone(), item)))

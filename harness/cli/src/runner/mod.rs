@@ -23,7 +23,7 @@ mod template;
 mod variables;
 
 pub use cancel::Cancellation;
-pub use config::{DEFAULT_CONCURRENCY, RunConfig};
+pub use config::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT, RunConfig};
 pub use data::describe as describe_data_source;
 pub use events::{EventSink, RunEvent};
 pub use plan::{Filter, Plan, PlanError, PlannedItem, plan};

@@ -55,6 +55,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
     let client = Arc::new(config.client);
     let validation = config.validation;
     let session = config.auth;
+    let max_fan_out = config.max_fan_out;
     let capability_statement = config.capability_statement;
     let mut overrides = Scope::from_text(&config.variables);
     let Discovered {
@@ -122,6 +123,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                                     overrides: &overrides,
                                     validation: &validation,
                                     session: session.as_ref(),
+                                    max_fan_out,
                                 };
                                 match generated {
                                     Some((check, parameters)) => {
