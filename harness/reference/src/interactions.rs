@@ -19,7 +19,7 @@ use super::response::{fhir_json, insert_version_headers};
 use super::search::{self, Handling};
 use super::secure::MAX_BODY_BYTES;
 use super::state::ServerState;
-use super::store::{Current, Deletion, Version};
+use super::store::{Current, Deletion, MAX_VERSIONS, StoreFull, UpdateRefused, Version};
 
 type Reply = Result<Response, FhirError>;
 type Params = Vec<(String, String)>;
@@ -90,7 +90,10 @@ pub async fn create(
     let resource_type = served(&type_name)?;
     check_json_body(&headers)?;
     let resource = parse_resource(resource_type, &read_body(body).await?)?;
-    let version = state.store().create(resource_type.name, resource);
+    let version = state
+        .store()
+        .create(resource_type.name, resource)
+        .map_err(|StoreFull| store_full())?;
     Ok(resource_response(&state, StatusCode::CREATED, &version))
 }
 
@@ -178,14 +181,17 @@ pub async fn update(
             if_match,
             state.has(Defect::UpdateKeepsVersion),
         )
-        .map_err(|conflict| {
-            FhirError::precondition_failed(match conflict.current {
-                Some(current) => format!("If-Match names another version; current is {current}"),
-                None => format!(
-                    "If-Match given but {}/{id} does not exist",
-                    resource_type.name
-                ),
-            })
+        .map_err(|refused| match refused {
+            UpdateRefused::Conflict {
+                current: Some(current),
+            } => FhirError::precondition_failed(format!(
+                "If-Match names another version; current is {current}"
+            )),
+            UpdateRefused::Conflict { current: None } => FhirError::precondition_failed(format!(
+                "If-Match given but {}/{id} does not exist",
+                resource_type.name
+            )),
+            UpdateRefused::Full => store_full(),
         })?;
     let status = if created {
         StatusCode::CREATED
@@ -429,4 +435,11 @@ fn is_valid_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+/// 507: the store holds [`MAX_VERSIONS`] versions already.
+fn store_full() -> FhirError {
+    FhirError::insufficient_storage(format!(
+        "the server keeps at most {MAX_VERSIONS} versions and has no room for more"
+    ))
 }

@@ -98,6 +98,11 @@ impl FhirError {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too-costly", diagnostics)
     }
 
+    /// 507: the server has no room left to store what was sent.
+    pub fn insufficient_storage(diagnostics: impl Into<String>) -> Self {
+        Self::new(StatusCode::INSUFFICIENT_STORAGE, "too-costly", diagnostics)
+    }
+
     /// 415: the request body is in a format the server does not read.
     pub fn unsupported_media_type(diagnostics: impl Into<String>) -> Self {
         Self::new(

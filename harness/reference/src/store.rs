@@ -48,12 +48,25 @@ pub enum Current {
     Missing,
 }
 
-/// The version named in `If-Match` is not the current one.
+/// The most versions (of every resource, history included) the store keeps, so that a client
+/// that creates without end cannot exhaust the server's memory; past it, writes are refused.
+pub const MAX_VERSIONS: u64 = 100_000;
+
+/// Why an update was not stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VersionConflict {
-    /// The current version, or `None` when the resource does not exist.
-    pub current: Option<u64>,
+pub enum UpdateRefused {
+    /// The version named in `If-Match` is not the current one.
+    Conflict {
+        /// The current version, or `None` when the resource does not exist.
+        current: Option<u64>,
+    },
+    /// The store holds [`MAX_VERSIONS`] already.
+    Full,
 }
+
+/// The store holds [`MAX_VERSIONS`] already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreFull;
 
 /// What a delete did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,16 +158,19 @@ impl Store {
     }
 
     /// Stores `resource` under a new server-assigned id as version 1.
-    pub fn create(&self, resource_type: &str, resource: Value) -> Version {
+    pub fn create(&self, resource_type: &str, resource: Value) -> Result<Version, StoreFull> {
         let mut inner = self.write();
+        if inner.next_sequence >= MAX_VERSIONS {
+            return Err(StoreFull);
+        }
         let id = inner.fresh_id(resource_type);
-        inner.append(
+        Ok(inner.append(
             resource_type.to_owned(),
             id,
             Change::Create,
             Some(resource),
             now(),
-        )
+        ))
     }
 
     /// Stores `resource` as the next version of `resource_type/id`, creating it if absent or
@@ -168,7 +184,7 @@ impl Store {
         resource: Value,
         if_match: Option<u64>,
         keep_version: bool,
-    ) -> Result<(Version, bool), VersionConflict> {
+    ) -> Result<(Version, bool), UpdateRefused> {
         let mut inner = self.write();
         let latest = inner.history_of(resource_type, id).and_then(|v| v.last());
         let live_version = latest
@@ -177,9 +193,12 @@ impl Store {
         if let Some(expected) = if_match
             && live_version != Some(expected)
         {
-            return Err(VersionConflict {
+            return Err(UpdateRefused::Conflict {
                 current: live_version,
             });
+        }
+        if inner.next_sequence >= MAX_VERSIONS {
+            return Err(UpdateRefused::Full);
         }
         if keep_version && live_version.is_some() {
             let versions = inner
@@ -364,7 +383,19 @@ mod tests {
         let conflict = store
             .update("Patient", "a", patient("a", "X"), Some(7), false)
             .unwrap_err();
-        assert_eq!(conflict.current, Some(1));
+        assert_eq!(conflict, UpdateRefused::Conflict { current: Some(1) });
+    }
+
+    #[test]
+    fn a_full_store_refuses_writes() {
+        let store = loaded();
+        store.write().next_sequence = MAX_VERSIONS;
+        assert_eq!(store.create("Patient", patient("n", "New")), Err(StoreFull));
+        assert_eq!(
+            store.update("Patient", "a", patient("a", "X"), None, false),
+            Err(UpdateRefused::Full)
+        );
+        assert_eq!(store.delete("Patient", "a"), Deletion::Deleted);
     }
 
     #[test]
@@ -398,17 +429,19 @@ mod tests {
         store
             .update("Patient", "1", patient("1", "Taken"), None, false)
             .unwrap();
-        let version = store.create(
-            "Patient",
-            json!({
-                "active": true,
-                "resourceType": "Patient",
-                "gender": "male",
-                "id": "x",
-                "meta": {"profile": ["http://example.org/p"], "versionId": "9"},
-                "birthDate": "2000"
-            }),
-        );
+        let version = store
+            .create(
+                "Patient",
+                json!({
+                    "active": true,
+                    "resourceType": "Patient",
+                    "gender": "male",
+                    "id": "x",
+                    "meta": {"profile": ["http://example.org/p"], "versionId": "9"},
+                    "birthDate": "2000"
+                }),
+            )
+            .expect("room");
         assert_eq!(version.id, "2");
         let resource = version.resource.unwrap();
         let keys: Vec<_> = resource.as_object().unwrap().keys().cloned().collect();
