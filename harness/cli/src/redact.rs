@@ -174,6 +174,11 @@ impl Redactor {
     }
 
     /// The secret values, read-locked.
+    /// The length in bytes of the longest secret form it replaces.
+    pub fn longest_secret(&self) -> usize {
+        self.values().iter().map(String::len).max().unwrap_or(0)
+    }
+
     fn values(&self) -> std::sync::RwLockReadGuard<'_, Vec<String>> {
         self.secret_values
             .read()

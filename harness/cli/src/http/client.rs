@@ -439,8 +439,11 @@ impl Client {
     /// Body text (lossy UTF-8), its secrets redacted, then cut to the evidence limit on a
     /// character boundary (redacting first, so that no secret is cut in two and half kept).
     fn trim_evidence(&self, body: &[u8], redactor: &Redactor) -> (String, bool) {
-        let mut text = redactor.redact_text(&String::from_utf8_lossy(body));
-        let truncated = text.len() > self.evidence_limit;
+        // Only what may be kept is redacted, plus room for a secret across the cut.
+        let window = self.evidence_limit + redactor.longest_secret();
+        let read = &body[..body.len().min(window)];
+        let mut text = redactor.redact_text(&String::from_utf8_lossy(read));
+        let truncated = text.len() > self.evidence_limit || body.len() > read.len();
         if truncated {
             let mut end = text.len().min(self.evidence_limit);
             while !text.is_char_boundary(end) {
