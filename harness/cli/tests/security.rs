@@ -375,24 +375,8 @@ fn no_secret_reaches_any_output() {
     let tls = server.tls_credentials().expect("tls credentials").clone();
     let tls_files = tls.write_to(files.path()).expect("tls files");
     let auth = server.auth_credentials().expect("auth credentials").clone();
-    std::fs::write(
-        files.path().join("jwt-client.pem"),
-        &auth.jwt_client_key_pem,
-    )
-    .expect("key");
-    std::fs::write(files.path().join("issuer.pem"), &auth.issuer_key_pem).expect("key");
-    let config = format!(
-        "client_id = \"{}\"\njwt_client_id = \"{}\"\njwt_client_key = \"jwt-client.pem\"\n\
-         jwt_client_kid = \"{}\"\ntoken_signing_key = \"issuer.pem\"\ntoken_issuer = \"{}\"\n\
-         token_kid = \"{}\"\nscope = \"system/*.*\"\n",
-        auth.secret_client_id,
-        auth.jwt_client_id,
-        auth.jwt_client_kid,
-        auth.issuer,
-        auth.issuer_kid
-    );
-    let config_path = files.path().join("auth.toml");
-    std::fs::write(&config_path, config).expect("auth config");
+    // The secret is in the file and, overriding it, in the environment.
+    let config_path = auth.write_to(files.path()).expect("auth config");
     let out = tempfile::tempdir().expect("temp dir");
     let output = Command::cargo_bin("assure")
         .expect("assure binary")

@@ -1,14 +1,12 @@
 //! `assure serve`: the embedded reference server on its own.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::args::ServeArgs;
 use crate::cli::error::CliError;
 use crate::cli::exit::Exit;
-use assure_reference::{
-    AuthCredentials, Defect, RunningServer, SecureOptions, ServerOptions, start,
-};
+use assure_reference::{Defect, RunningServer, SecureOptions, ServerOptions, start};
 
 /// Parses `--defect` names; the error (a usage error) lists the known ones.
 pub fn parse_defects(names: &[String]) -> Result<Vec<Defect>, CliError> {
@@ -102,7 +100,7 @@ fn describe_secure(server: &RunningServer, credentials_out: Option<&Path>) -> Re
     println!("client certificate:  {}", files.client_cert.display());
     println!("client key:          {}", files.client_key.display());
     if let Some(auth) = server.auth_credentials() {
-        let config = write_auth_config(dir, auth).map_err(unwritable)?;
+        let config = auth.write_to(dir).map_err(unwritable)?;
         println!("OAuth clients:       {}", config.display());
         println!(
             "\nassure run --target {} --ca-cert {} --client-cert {} --client-key {} \\\n    --auth-config {} --var plain_http_url={plain_http_url} --var nhs_jwt=true",
@@ -114,36 +112,4 @@ fn describe_secure(server: &RunningServer, credentials_out: Option<&Path>) -> Re
         );
     }
     Ok(())
-}
-
-/// Writes `auth.toml` and the two private keys it names into `dir`, readable by their owner
-/// only; the path of `auth.toml`.
-fn write_auth_config(dir: &Path, auth: &AuthCredentials) -> std::io::Result<PathBuf> {
-    write_private(&dir.join("jwt-client-key.pem"), &auth.jwt_client_key_pem)?;
-    write_private(&dir.join("token-signing-key.pem"), &auth.issuer_key_pem)?;
-    let config = format!(
-        "# OAuth clients of the assure reference server (assure run --auth-config)\n\
-         client_id = {:?}\nclient_secret = {:?}\n\
-         jwt_client_id = {:?}\njwt_client_key = \"jwt-client-key.pem\"\njwt_client_kid = {:?}\n\
-         token_signing_key = \"token-signing-key.pem\"\ntoken_issuer = {:?}\ntoken_kid = {:?}\n\
-         scope = \"system/*.*\"\n",
-        auth.secret_client_id,
-        auth.secret_client_secret,
-        auth.jwt_client_id,
-        auth.jwt_client_kid,
-        auth.issuer,
-        auth.issuer_kid,
-    );
-    let path = dir.join("auth.toml");
-    write_private(&path, &config)?;
-    Ok(path)
-}
-
-/// Writes `contents` to `path`, readable and writable by its owner only on Unix.
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    std::io::Write::write_all(&mut options.open(path)?, contents.as_bytes())
 }

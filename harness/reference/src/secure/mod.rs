@@ -7,6 +7,7 @@ mod body_limit;
 mod header_injection;
 mod headers;
 mod options;
+mod private_file;
 mod redirect;
 mod stack_trace;
 pub(crate) mod tls;

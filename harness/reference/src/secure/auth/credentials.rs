@@ -1,6 +1,9 @@
 //! What a client needs to use the authorization server, handed to tests and the CLI.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::secure::private_file::write_private;
 
 /// The credentials of the registered clients and of the trusted assurance issuer.
 #[derive(Clone, PartialEq, Eq)]
@@ -36,5 +39,32 @@ impl fmt::Debug for AuthCredentials {
             .field("issuer", &self.issuer)
             .field("issuer_kid", &self.issuer_kid)
             .finish_non_exhaustive()
+    }
+}
+
+impl AuthCredentials {
+    /// Writes `auth.toml` (the `--auth-config` file of `assure run`, scope `system/*.*`) and
+    /// the two private keys it names into `dir`, each readable by its owner only; the path of
+    /// `auth.toml`.
+    pub fn write_to(&self, dir: &Path) -> std::io::Result<PathBuf> {
+        std::fs::create_dir_all(dir)?;
+        write_private(&dir.join("jwt-client-key.pem"), &self.jwt_client_key_pem)?;
+        write_private(&dir.join("token-signing-key.pem"), &self.issuer_key_pem)?;
+        let config = format!(
+            "# OAuth clients of the assure reference server (assure run --auth-config)\n\
+             client_id = {:?}\nclient_secret = {:?}\n\
+             jwt_client_id = {:?}\njwt_client_key = \"jwt-client-key.pem\"\njwt_client_kid = {:?}\n\
+             token_signing_key = \"token-signing-key.pem\"\ntoken_issuer = {:?}\ntoken_kid = {:?}\n\
+             scope = \"system/*.*\"\n",
+            self.secret_client_id,
+            self.secret_client_secret,
+            self.jwt_client_id,
+            self.jwt_client_kid,
+            self.issuer,
+            self.issuer_kid,
+        );
+        let path = dir.join("auth.toml");
+        write_private(&path, &config)?;
+        Ok(path)
     }
 }

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::secure::private_file::write_private;
+
 /// The test CA and the mutual-TLS client identity of a secure server, as PEM.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TlsCredentials {
@@ -40,26 +42,6 @@ impl TlsCredentials {
         write_private(&files.client_key, &self.client_key_pem)?;
         Ok(files)
     }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    // An existing file keeps its mode on open: narrow it too.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    file.write_all(contents.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
 }
 
 impl fmt::Debug for TlsCredentials {

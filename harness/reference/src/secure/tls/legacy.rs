@@ -4,12 +4,11 @@
 
 use std::time::Duration;
 
-use rustls::ProtocolVersion;
+use assure_tlsprobe::{ClientHelloSummary, ProtocolVersion, parse_client_hello, server_hello};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::time::{Instant, sleep};
 
-use super::client_hello::{ClientHelloSummary, is_grease, parse_client_hello, server_hello};
 use crate::defect::Defect;
 use crate::state::ServerState;
 
@@ -69,8 +68,8 @@ impl LegacyResponder {
     }
 
     fn reply_to(&self, hello: &ClientHelloSummary) -> Option<Vec<u8>> {
-        let version = u16::from(hello.max_version);
-        let tls12 = u16::from(ProtocolVersion::TLSv1_2);
+        let version = hello.max_version;
+        let tls12 = ProtocolVersion::Tls12;
         let first = hello
             .suites
             .iter()
@@ -84,8 +83,13 @@ impl LegacyResponder {
             .iter()
             .any(|suite| self.supported.contains(suite));
         (self.weak_suites && version == tls12 && none_supported)
-            .then(|| server_hello(ProtocolVersion::TLSv1_2, first))
+            .then(|| server_hello(ProtocolVersion::Tls12, first))
     }
+}
+
+/// GREASE values (RFC 8701) look like versions and suites but mean nothing.
+fn is_grease(value: u16) -> bool {
+    value & 0x0f0f == 0x0a0a && value >> 8 == value & 0xff
 }
 
 /// The first TLS record on `stream`, read without consuming it; `None` if the peer sends
@@ -138,14 +142,25 @@ mod tests {
         }
     }
 
+    /// The record version and the suite of a ServerHello written for TLS 1.2 or older (no
+    /// session id): record header 5 bytes, handshake header 4, version 2, random 32, session
+    /// id length 1, then the suite.
+    fn chosen(reply: &[u8]) -> (u16, u16) {
+        let pair = |at: usize| u16::from_be_bytes([reply[at], reply[at + 1]]);
+        (pair(1), pair(44))
+    }
+
     #[test]
     fn legacy_versions_get_their_first_real_suite() {
         let reply = responder(true, false)
-            .reply_to(&hello(ProtocolVersion::TLSv1_0, &[0x00ff, 0x002f, 0x000a]))
+            .reply_to(&hello(
+                ProtocolVersion::Tls10,
+                &[0x00ff, 0x0a0a, 0x002f, 0x000a],
+            ))
             .unwrap();
-        assert_eq!(reply, server_hello(ProtocolVersion::TLSv1_0, 0x002f));
+        assert_eq!(chosen(&reply), (0x0301, 0x002f));
         assert_eq!(
-            responder(false, true).reply_to(&hello(ProtocolVersion::TLSv1_1, &[0x002f])),
+            responder(false, true).reply_to(&hello(ProtocolVersion::Tls11, &[0x002f])),
             None
         );
     }
@@ -154,15 +169,15 @@ mod tests {
     fn weak_suites_only_when_nothing_supported_is_offered() {
         let weak = responder(false, true);
         assert!(
-            weak.reply_to(&hello(ProtocolVersion::TLSv1_2, &[0x0005]))
+            weak.reply_to(&hello(ProtocolVersion::Tls12, &[0x0005]))
                 .is_some()
         );
         assert_eq!(
-            weak.reply_to(&hello(ProtocolVersion::TLSv1_2, &[0x0005, 0xc02b])),
+            weak.reply_to(&hello(ProtocolVersion::Tls12, &[0x0005, 0xc02b])),
             None
         );
         assert_eq!(
-            weak.reply_to(&hello(ProtocolVersion::TLSv1_3, &[0x0005])),
+            weak.reply_to(&hello(ProtocolVersion::Tls13, &[0x0005])),
             None
         );
     }

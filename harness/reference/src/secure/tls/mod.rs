@@ -3,7 +3,6 @@
 
 mod any_client_cert;
 mod certificates;
-mod client_hello;
 mod config;
 mod credentials;
 mod https;
