@@ -35,22 +35,11 @@ pub async fn credential(
     session: Option<&Session>,
     lookup: &Lookup<'_>,
 ) -> Result<Credential, Unmet> {
-    let session = match (auth, session) {
-        (StepAuth::Default, _) => return Ok(Credential::Default),
-        (StepAuth::None, _) => return Ok(Credential::Absent),
-        (_, Some(session)) => session,
-        (_, None) => {
-            return Err(Unmet::Skip(
-                "the run has no credentials for the target (set ASSURE_TOKEN, a client in \
-                 ASSURE_CLIENT_ID/ASSURE_CLIENT_SECRET or --auth-config)"
-                    .into(),
-            ));
-        }
-    };
     match auth {
-        StepAuth::Default | StepAuth::None => unreachable!("answered above"),
+        StepAuth::Default => Ok(Credential::Default),
+        StepAuth::None => Ok(Credential::Absent),
         StepAuth::Run => {
-            if session.config().can_obtain_token() {
+            if required(session)?.config().can_obtain_token() {
                 Ok(Credential::Default)
             } else {
                 Err(Unmet::Skip(
@@ -59,6 +48,7 @@ pub async fn credential(
             }
         }
         StepAuth::Forged(kind) => {
+            let session = required(session)?;
             let valid = run_token(session).await?;
             session
                 .forge(*kind, &valid)
@@ -66,6 +56,7 @@ pub async fn credential(
                 .map_err(|error| Unmet::Skip(format!("cannot forge from the run's token: {error}")))
         }
         StepAuth::Minted(spec) => {
+            let session = required(session)?;
             let spec = interpolated(spec, lookup).map_err(Unmet::Error)?;
             session
                 .mint(&spec)
@@ -76,6 +67,7 @@ pub async fn credential(
                 })
         }
         StepAuth::Scope(scope) => {
+            let session = required(session)?;
             let scope = template::text(scope, lookup).map_err(Unmet::Error)?;
             session
                 .bearer_for(&scope)
@@ -85,8 +77,19 @@ pub async fn credential(
                     Unmet::Skip(format!("no access token for scope `{scope}`: {error}"))
                 })
         }
-        StepAuth::InQuery => run_token(session).await.map(Credential::Query),
+        StepAuth::InQuery => run_token(required(session)?).await.map(Credential::Query),
     }
+}
+
+/// The run's session, or the skip of a step that needs credentials the run does not have.
+fn required(session: Option<&Session>) -> Result<&Session, Unmet> {
+    session.ok_or_else(|| {
+        Unmet::Skip(
+            "the run has no credentials for the target (set ASSURE_TOKEN, a client in \
+             ASSURE_CLIENT_ID/ASSURE_CLIENT_SECRET or --auth-config)"
+                .into(),
+        )
+    })
 }
 
 /// The run's own token, or why there is none (a skip: the token checks show why).

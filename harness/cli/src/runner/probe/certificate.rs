@@ -1,6 +1,7 @@
 //! A full TLS handshake that records the server's certificate chain and judges it, and
 //! whether the server let in the client certificate presented (or its absence).
 
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use assure_tlsprobe::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -37,7 +38,7 @@ pub async fn inspect(
         ClientCertificate::None => None,
         ClientCertificate::OtherAuthority => Some(stranger(&endpoint.host)?),
     };
-    let mut roots: Vec<CertificateDer<'static>> = rustls_native_certs::load_native_certs().certs;
+    let mut roots = platform_roots().to_vec();
     roots.extend(material.roots().iter().cloned());
     let started = Instant::now();
     let inspection = assure_tlsprobe::inspect(
@@ -63,6 +64,12 @@ pub async fn inspect(
         exchanges: vec![probe_exchange(endpoint.url(), &offered, &report, started)],
         response: report_response(&report),
     })
+}
+
+/// The platform's trust anchors, read once per process.
+fn platform_roots() -> &'static [CertificateDer<'static>] {
+    static ROOTS: OnceLock<Vec<CertificateDer<'static>>> = OnceLock::new();
+    ROOTS.get_or_init(|| rustls_native_certs::load_native_certs().certs)
 }
 
 /// A client certificate and key from an authority made up on the spot.
