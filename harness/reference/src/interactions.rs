@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::abandon::ClientWatch;
 use super::bundle::{self, BundleType};
 use super::capability::capability_statement;
 use super::defect::Defect;
@@ -283,8 +284,11 @@ async fn run_search(
     } else {
         Handling::Lenient
     };
+    // Dropped with this handler when the client disconnects, which stops the scan.
+    let watch = ClientWatch::default();
+    let abandoned = watch.abandoned();
     let bundle = tokio::task::spawn_blocking(move || {
-        search::execute(&state, resource_type, &params, handling, posted)
+        search::execute(&state, resource_type, &params, handling, posted, &abandoned)
     })
     .await
     .map_err(|_| FhirError::internal("the search failed unexpectedly"))??;

@@ -19,6 +19,7 @@
 //! # }
 //! ```
 
+mod abandon;
 mod base_path;
 mod bundle;
 mod capability;

@@ -16,6 +16,7 @@ use assure_validate::{KnownResources, ReferenceResolver};
 
 use super::assert::{self, Checked};
 use super::authorize::{self, Unmet};
+use super::budget;
 use super::capture::{self, Captured};
 use super::probe;
 use super::request;
@@ -230,6 +231,7 @@ async fn run_step(
         response,
         redactor,
     } = obtained;
+    budget::admit(response.body.len()).await;
     let view = ResponseView::new(&response);
     let resolver = (uses_conforms(step) && !received.is_empty())
         .then(|| received.clone() as Arc<dyn ReferenceResolver>);

@@ -4,6 +4,7 @@
 
 mod assert;
 mod authorize;
+mod budget;
 mod cancel;
 mod capability;
 mod capture;

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::{Semaphore, watch};
 
+use super::budget::BodyBudget;
 use super::claims::claims;
 use super::config::RunConfig;
 use super::data::{Discovered, Unavailable, discover};
@@ -52,6 +53,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
     sink.emit(&RunEvent::Started { total: plan.len() });
 
     let semaphore = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    let body_budget = BodyBudget::default();
     let client = Arc::new(config.client);
     let validation = config.validation;
     let session = config.auth;
@@ -100,7 +102,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                     generated.get(&test.id),
                     session.clone(),
                 );
-                let cancellation = cancellation.clone();
+                let (cancellation, body_budget) = (cancellation.clone(), body_budget.clone());
                 async move {
                     let work = async {
                         let settled = match unassessable {
@@ -141,6 +143,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                             }
                         }
                     };
+                    let work = body_budget.scope(work);
                     // Dropping `work` on cancellation cancels its requests.
                     let (result, exports) = tokio::select! {
                         biased;

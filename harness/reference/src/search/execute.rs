@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::{Handling, SearchOptions, SearchRequest, include, sort};
+use crate::abandon::Abandoned;
 use crate::bundle::{self, BundleType};
 use crate::defect::Defect;
 use crate::outcome::FhirError;
@@ -14,23 +15,33 @@ use crate::state::ServerState;
 use crate::store::Current;
 
 /// Searches `resource_type` with `params` (sent by `POST [type]/_search` when `posted`) and
-/// builds the searchset Bundle. Scans the store: call it off the async workers.
+/// builds the searchset Bundle. Scans the store: call it off the async workers. Stops, with an
+/// error nobody receives, once `abandoned` says the client has gone.
 pub fn execute(
     state: &ServerState,
     resource_type: &'static ResourceType,
     params: &[(String, String)],
     handling: Handling,
     posted: bool,
+    abandoned: &Abandoned,
 ) -> Result<Value, FhirError> {
+    let gone = || FhirError::internal("the client left before the search finished");
     let mut request = SearchRequest::parse(resource_type, params, &options(state, handling))?;
     let store = state.store();
     request.resolve_chains(|name| store.live(name));
+    if abandoned.is_set() {
+        return Err(gone());
+    }
     let everything = store.live(resource_type.name);
     let mut matches: Vec<Value> = everything
         .iter()
+        .take_while(|_| !abandoned.is_set())
         .filter(|resource| request.matches(resource))
         .cloned()
         .collect();
+    if abandoned.is_set() {
+        return Err(gone());
+    }
     if request.has_criteria() {
         // The last non-matching fixture in id order, never a resource the write checks have
         // created (the server numbers those), so the defect is the same from run to run.
@@ -153,4 +164,42 @@ fn is_created(resource: &Value) -> bool {
     resource["id"]
         .as_str()
         .is_some_and(|id| id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abandon::ClientWatch;
+    use crate::fixtures::Fixtures;
+    use crate::resource_types::served;
+
+    fn search(abandoned: &Abandoned) -> Result<Value, FhirError> {
+        let state =
+            ServerState::new("http://127.0.0.1/fhir", &[], &Fixtures::embedded().unwrap()).unwrap();
+        let patient = served("Patient").unwrap();
+        let params = [("family".to_owned(), "Jones".to_owned())];
+        execute(
+            &state,
+            patient,
+            &params,
+            Handling::Lenient,
+            false,
+            abandoned,
+        )
+    }
+
+    #[test]
+    fn a_search_whose_client_has_gone_stops_without_an_answer() {
+        let watch = ClientWatch::default();
+        let abandoned = watch.abandoned();
+        assert!(search(&abandoned).is_ok());
+        drop(watch);
+        let stopped = search(&abandoned).unwrap_err();
+        assert!(
+            stopped
+                .to_operation_outcome()
+                .to_string()
+                .contains("client left")
+        );
+    }
 }

@@ -4,9 +4,14 @@ use serde_json::Value;
 
 use crate::http::{Client, RequestSpec, Target};
 use crate::results::Exchange;
+use crate::runner::budget;
 
 /// At most this many pages are read (the first and up to nine `next` links).
 pub(crate) const MAX_PAGES: usize = 10;
+
+/// No `next` link is followed once the pages read hold this much (32 MiB): parsed, they cost
+/// ~20 times as much in memory.
+pub(crate) const MAX_PAGES_BYTES: usize = 32 * 1024 * 1024;
 
 /// What the search returned.
 #[derive(Debug, Default)]
@@ -23,7 +28,7 @@ pub(crate) struct Pages {
     pub(crate) unfollowed: Option<String>,
 }
 
-/// `GET [type]?query`, then every `next` page up to [`MAX_PAGES`].
+/// `GET [type]?query`, then every `next` page up to [`MAX_PAGES`] pages or [`MAX_PAGES_BYTES`].
 pub(crate) async fn search(
     client: &Client,
     resource_type: &str,
@@ -32,6 +37,7 @@ pub(crate) async fn search(
     let mut pages = Pages::default();
     let mut spec = RequestSpec::new("GET", Target::Segments(vec![resource_type.to_owned()]));
     spec.query = query;
+    let mut bytes_read = 0;
     loop {
         let sent = match client.send(&spec).await {
             Ok(sent) => sent,
@@ -50,6 +56,8 @@ pub(crate) async fn search(
         if response.status != 200 {
             return pages;
         }
+        bytes_read += response.body.len();
+        budget::admit(response.body.len()).await;
         let body: Option<Value> = serde_json::from_slice(&response.body).ok();
         let next = body.as_ref().and_then(next_link);
         pages.bodies.push(body);
@@ -58,6 +66,15 @@ pub(crate) async fn search(
         };
         if pages.bodies.len() >= MAX_PAGES {
             pages.unfollowed = Some(format!("only the first {MAX_PAGES} pages are read"));
+            return pages;
+        }
+        if bytes_read >= MAX_PAGES_BYTES {
+            pages.unfollowed = Some(format!(
+                "the {} pages read hold {} MiB, and no more are read past {} MiB",
+                pages.bodies.len(),
+                bytes_read / (1024 * 1024),
+                MAX_PAGES_BYTES / (1024 * 1024)
+            ));
             return pages;
         }
         match client.url_for(&Target::Path(next.clone()), &[]) {
