@@ -84,7 +84,7 @@ pub async fn discover(
         values: Scope::default(),
         unavailable: HashMap::new(),
     };
-    let mut sent: HashMap<String, Sent> = HashMap::new();
+    let mut sent = SentCache::default();
     for planned in items {
         let item = &planned.item;
         let result = if let Some(value) = overrides.get(&item.name) {
@@ -145,7 +145,7 @@ async fn look_for(
     item: &DataItem,
     lookup: &Lookup<'_>,
     client: &Client,
-    sent: &mut HashMap<String, Sent>,
+    sent: &mut SentCache,
 ) -> DataResult {
     let mut exchanges = Vec::new();
     let mut error = None;
@@ -188,17 +188,17 @@ async fn look(
     source: &DataSource,
     lookup: &Lookup<'_>,
     client: &Client,
-    sent: &mut HashMap<String, Sent>,
+    sent: &mut SentCache,
 ) -> (Option<Exchange>, Looked) {
     let built = match request::for_action(&source.action, lookup) {
         Ok(built) => built,
         Err(problem) => return (None, Err(problem)),
     };
-    let answer = match sent.get(&built.name) {
+    let answer = match sent.answers.get(&built.name) {
         Some(answer) => answer.clone(),
         None => match client.send(&built.spec).await {
             Ok(answer) => {
-                sent.insert(built.name.clone(), answer.clone());
+                sent.keep(&built.name, &answer);
                 answer
             }
             Err(invalid) => return (None, Err(invalid.to_string())),
@@ -206,6 +206,27 @@ async fn look(
     };
     let looked = take(source, &answer, &built.name);
     (Some(answer.exchange), looked)
+}
+
+/// The answers already received, so that items read from the same request send it once. Bodies
+/// are kept up to [`SentCache::MAX_BODY_BYTES`] in all; past that, a request is sent again.
+#[derive(Default)]
+struct SentCache {
+    answers: HashMap<String, Sent>,
+    body_bytes: usize,
+}
+
+impl SentCache {
+    /// 32 MiB of bodies at most.
+    const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+    fn keep(&mut self, request: &str, answer: &Sent) {
+        let size = answer.response.as_ref().map_or(0, |r| r.body.len());
+        if self.body_bytes + size <= Self::MAX_BODY_BYTES {
+            self.body_bytes += size;
+            self.answers.insert(request.to_owned(), answer.clone());
+        }
+    }
 }
 
 /// The values `source` takes from the response to `request`. A 404 or 410 finds nothing; other
