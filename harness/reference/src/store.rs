@@ -143,6 +143,25 @@ impl Store {
             .collect()
     }
 
+    /// The live resources of a type for which `keep` holds, ordered by id. Only those are
+    /// copied out, so a search that matches few resources costs one pass under the read lock.
+    pub fn live_where(
+        &self,
+        resource_type: &str,
+        mut keep: impl FnMut(&Value) -> bool,
+    ) -> Vec<Value> {
+        let inner = self.read();
+        inner
+            .resources
+            .get(resource_type)
+            .into_iter()
+            .flat_map(BTreeMap::values)
+            .filter_map(|versions| versions.last()?.resource.as_ref())
+            .filter(|resource| keep(resource))
+            .cloned()
+            .collect()
+    }
+
     /// The versions of one resource (`id` given) or of a whole type, newest first.
     pub fn history(&self, resource_type: &str, id: Option<&str>) -> Vec<Version> {
         let inner = self.read();

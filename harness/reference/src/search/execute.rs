@@ -32,13 +32,9 @@ pub fn execute(
     if abandoned.is_set() {
         return Err(gone());
     }
-    let everything = store.live(resource_type.name);
-    let mut matches: Vec<Value> = everything
-        .iter()
-        .take_while(|_| !abandoned.is_set())
-        .filter(|resource| request.matches(resource))
-        .cloned()
-        .collect();
+    let mut matches = store.live_where(resource_type.name, |resource| {
+        !abandoned.is_set() && request.matches(resource)
+    });
     if abandoned.is_set() {
         return Err(gone());
     }
@@ -46,13 +42,13 @@ pub fn execute(
         // The last non-matching fixture in id order, never a resource the write checks have
         // created (the server numbers those), so the defect is the same from run to run.
         if state.has(Defect::SearchAddsNonMatch)
-            && let Some(extra) = everything
-                .iter()
-                .rev()
-                .filter(|resource| !is_created(resource))
-                .find(|resource| !request.matches(resource))
+            && let Some(extra) = store
+                .live_where(resource_type.name, |resource| {
+                    !is_created(resource) && !request.matches(resource)
+                })
+                .pop()
         {
-            matches.push(extra.clone());
+            matches.push(extra);
         }
         if state.has(Defect::SearchDropsMatch) && !matches.is_empty() {
             matches.remove(0);
