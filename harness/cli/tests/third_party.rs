@@ -16,7 +16,12 @@ use serde_json::Value;
 const NHS_NUMBER: &str = "9991001018";
 
 /// The checks sekmet-fhir 0.1.1 fails, each a finding in `docs/findings/sekmet-fhir.md`.
-const FAILING: &[&str] = &["CORE-SRCH-MODIFIER-01", "SEC-HDR-NOSNIFF"];
+const FAILING: &[&str] = &[
+    "CORE-SRCH-MODIFIER-01",
+    "SEC-HDR-NOSNIFF",
+    "SRCH-Observation-value-quantity-ge",
+    "SRCH-Observation-value-quantity-le",
+];
 
 /// The security checks sekmet-fhir 0.1.1 fails in its SMART mode, each a finding in
 /// `docs/findings/sekmet-fhir.md`.

@@ -54,6 +54,10 @@ pub enum Defect {
     /// The date prefix `gt` behaves as `ge`: values equal to the search date also match.
     /// Breaks: the checks that `gt` results lie strictly after the search date.
     DateGtAsGe,
+    /// A quantity search with a prefix ignores the unit asked for: `ge72|…|kg` also matches a
+    /// height in cm.
+    /// Breaks: the checks that quantity results are in the unit searched (search.html#quantity).
+    QuantityIgnoresUnit,
     /// Following `next` serves the previous page again: every page after the first repeats the
     /// one before it, so the last page's entries are never served.
     /// Breaks: the checks that paging returns every match exactly once.
@@ -246,6 +250,7 @@ impl Defect {
             Self::SearchIgnoresIdentifier,
             Self::ExactAsDefault,
             Self::DateGtAsGe,
+            Self::QuantityIgnoresUnit,
             Self::NextRepeatsPage,
             Self::IgnoresCount,
             Self::IncludeMissing,
@@ -319,6 +324,7 @@ impl Defect {
             Self::SearchIgnoresIdentifier => "search-ignores-identifier",
             Self::ExactAsDefault => "exact-as-default",
             Self::DateGtAsGe => "date-gt-as-ge",
+            Self::QuantityIgnoresUnit => "quantity-ignores-unit",
             Self::NextRepeatsPage => "next-repeats-page",
             Self::IgnoresCount => "ignores-count",
             Self::IncludeMissing => "include-missing",
@@ -406,6 +412,9 @@ impl Defect {
                 ":exact behaves like the default string match (case-insensitive starts-with)"
             }
             Self::DateGtAsGe => "the date prefix gt behaves as ge (equal dates match too)",
+            Self::QuantityIgnoresUnit => {
+                "a quantity search with a prefix other than eq ignores the unit asked for"
+            }
             Self::NextRepeatsPage => "each page reached by next repeats the page before it",
             Self::IgnoresCount => "_count is ignored; pages have the default size",
             Self::IncludeMissing => "_include and _revinclude add no resources",

@@ -8,10 +8,11 @@ use super::model::Level;
 /// The variants a generated search check can have besides the plain one, as written after
 /// `:` in `levels` keys and after the code in test ids: string `exact`, `exact-case` and
 /// `contains`; token `system` (`system|code`), `no-system` (`|code`), `system-only`
-/// (`system|`) and `not`; token and string `or`; date `ge`, `le`, `gt`, `lt`, `ne` and `ap`;
-/// reference `id` (the id alone), `url` (absolute) and `type` (`:Type`); any type `and` (the
-/// value twice) and `missing` (`:missing=false`).
-pub const SEARCH_VARIANTS: [&str; 19] = [
+/// (`system|`) and `not`; token and string `or`; date `ge`, `le`, `gt`, `lt`, `ne` and `ap`
+/// (`ge` and `le` for numbers and quantities too); reference `id` (the id alone), `url`
+/// (absolute) and `type` (`:Type`); any type `and` (the value twice) and `missing`
+/// (`:missing=false`); date `sa` and `eb`; token `text` (`:text`) and `of-type` (`:of-type`).
+pub const SEARCH_VARIANTS: [&str; 23] = [
     "exact",
     "exact-case",
     "contains",
@@ -31,6 +32,10 @@ pub const SEARCH_VARIANTS: [&str; 19] = [
     "type",
     "and",
     "missing",
+    "sa",
+    "eb",
+    "text",
+    "of-type",
 ];
 
 /// `generate.search`: one search check per claimed resource type × search parameter ×

@@ -213,9 +213,13 @@ fn parse_matcher(
             Err(reason) if options.crash_on_bad_date => Err(FhirError::crash(&reason)),
             Err(reason) => Err(bad(reason)),
         },
-        (ParamKind::Quantity, None) => QuantityQuery::parse(value)
-            .map(Matcher::Quantity)
-            .map_err(bad),
+        (ParamKind::Quantity, None) => match QuantityQuery::parse(value) {
+            Ok(query) if options.quantity_ignores_unit => {
+                Ok(Matcher::Quantity(query.with_unit_ignored_with_prefix()))
+            }
+            Ok(query) => Ok(Matcher::Quantity(query)),
+            Err(reason) => Err(bad(reason)),
+        },
         (ParamKind::Reference, None) => ReferenceQuery::parse(value, param.targets)
             .map(Matcher::Reference)
             .map_err(bad),

@@ -129,6 +129,7 @@ fn options(state: &ServerState, handling: Handling) -> SearchOptions {
         ignored,
         exact_as_default: state.has(Defect::ExactAsDefault),
         gt_as_ge: state.has(Defect::DateGtAsGe),
+        quantity_ignores_unit: state.has(Defect::QuantityIgnoresUnit),
         crash_on_bad_date: state.has(Defect::MalformedDate500),
         claim_unsupported: state.has(Defect::SelfLinkClaimsIgnored),
         ignore_unknown_modifiers: state.has(Defect::UnknownModifierIgnored),

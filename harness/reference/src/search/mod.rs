@@ -59,6 +59,8 @@ pub struct SearchOptions {
     pub exact_as_default: bool,
     /// Date `gt` behaves as `ge` (a defect).
     pub gt_as_ge: bool,
+    /// Quantity searches with a prefix other than `eq` ignore the unit (a defect).
+    pub quantity_ignores_unit: bool,
     /// A malformed date crashes the server (a defect).
     pub crash_on_bad_date: bool,
     /// Unsupported parameters are echoed in links as if applied (a defect).
@@ -76,6 +78,7 @@ impl Default for SearchOptions {
             ignored: Vec::new(),
             exact_as_default: false,
             gt_as_ge: false,
+            quantity_ignores_unit: false,
             crash_on_bad_date: false,
             claim_unsupported: false,
             ignore_unknown_modifiers: false,

@@ -18,6 +18,8 @@ pub struct QuantityQuery {
     /// `None`: any system; otherwise that system (empty: code or unit alone).
     system: Option<String>,
     code: Option<String>,
+    /// With a prefix other than `eq`, any unit matches (a defect).
+    ignore_unit_with_prefix: bool,
 }
 
 impl QuantityQuery {
@@ -44,7 +46,16 @@ impl QuantityQuery {
             half_step,
             system,
             code,
+            ignore_unit_with_prefix: false,
         })
+    }
+
+    /// The same query, but any unit matches when the prefix is not `eq` (a defect).
+    pub fn with_unit_ignored_with_prefix(self) -> Self {
+        Self {
+            ignore_unit_with_prefix: true,
+            ..self
+        }
     }
 
     /// Whether `element` (a Quantity) satisfies the query.
@@ -60,6 +71,9 @@ impl QuantityQuery {
         let Some(code) = self.code.as_deref() else {
             return true;
         };
+        if self.ignore_unit_with_prefix && self.prefix != Prefix::Eq {
+            return true;
+        }
         match self.system.as_deref() {
             Some("") | None => field("code") == Some(code) || field("unit") == Some(code),
             Some(system) => field("system") == Some(system) && field("code") == Some(code),

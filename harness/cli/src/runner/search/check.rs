@@ -2,7 +2,8 @@
 //! judge what comes back.
 //!
 //! - **Shape**: every page answers 200 with a `searchset` Bundle, and every entry has a
-//!   `fullUrl`. A 4xx on the first page is a claimed parameter refused.
+//!   `fullUrl`. A 4xx on the first page is a claimed parameter refused, unless the search
+//!   carries a modifier: then the server does not support it, and the check is skipped.
 //! - **Precision**: every `match` entry (or entry without a mode) satisfies the criterion, as
 //!   `assure_search::judge` decides by the SearchParameter's expression. `DoesNotMatch` fails
 //!   the check naming the entry and the rule; `Undecided` is noted and never fails.
@@ -340,6 +341,25 @@ fn judge_pages(
             "200",
             first.to_string(),
         ));
+        // search.html#modifiers: "a server SHALL reject any search request that contains a
+        // search parameter with an unsupported modifier": a refusal is how a server says it
+        // does not support one, which R4 allows.
+        if let Some(part) = parts
+            .iter()
+            .find(|p| p.variant.modifier().is_some() || p.variant == Variant::Type)
+        {
+            let modifier = match part.variant.modifier() {
+                Some(modifier) => format!(":{modifier}"),
+                None => ":[type]".to_owned(),
+            };
+            return Some((
+                Status::Skip,
+                format!(
+                    "{resource_type}?{query} was refused ({first}): the server does not support {}{modifier}, and search.html#modifiers has it reject a modifier it does not support",
+                    part.name
+                ),
+            ));
+        }
         if let Some(part) = parts
             .iter()
             .find(|p| p.variant == Variant::Id && p.definition.target.len() != 1)

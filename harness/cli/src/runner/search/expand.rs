@@ -312,17 +312,22 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
             )),
             Ok(Ok(definition)) => {
                 let kind = definition.kind;
-                // Resource ids have no system, and every resource has one: `_id:missing`
-                // asks nothing a server need index (servers answer it differently).
+                // Resource ids have no system and no text, and every resource has one:
+                // `_id:missing` asks nothing a server need index (servers answer it
+                // differently). `:of-type` is for parameters on Identifiers, which R4 names
+                // `identifier`.
                 let variants = Variant::for_type(kind).iter().filter(|v| {
-                    !(param.name == "_id"
+                    let on_id = param.name == "_id"
                         && matches!(
                             v,
                             Variant::System
                                 | Variant::NoSystem
                                 | Variant::SystemOnly
                                 | Variant::Missing
-                        ))
+                                | Variant::Text
+                        );
+                    let of_type_elsewhere = **v == Variant::OfType && param.name != "identifier";
+                    !on_id && !of_type_elsewhere
                 });
                 for &variant in variants {
                     out.push((

@@ -55,8 +55,10 @@ fn one(
     base_url: &str,
 ) -> Result<Sent, String> {
     // The variants that send the plain value, changed or repeated.
+    let numeric = matches!(kind, ParamType::Number | ParamType::Quantity);
     let made_as = match variant {
         Variant::And | Variant::Or | Variant::Not | Variant::Ne => Variant::Plain,
+        Variant::Ge | Variant::Le if numeric => Variant::Plain,
         other => other,
     };
     let value = made(found, kind, made_as, base_url)?;
@@ -73,6 +75,8 @@ fn one(
             Some(date) => plain(format!("ne{date}")),
             None => Err(format!("'{value}' is not an eq date")),
         },
+        Variant::Ge if numeric => plain(format!("ge{value}")),
+        Variant::Le if numeric => plain(format!("le{value}")),
         Variant::Type => match value.split_once('/') {
             Some((resource_type, id)) if !id.contains('/') => Ok(Sent {
                 value: id.to_owned(),
@@ -182,6 +186,11 @@ fn inner(text: &str) -> String {
 }
 
 fn token(element: &Element, type_name: &str, variant: Variant) -> Result<String, String> {
+    match variant {
+        Variant::Text => return token_text(element, type_name),
+        Variant::OfType => return identifier_of_type(element, type_name),
+        _ => {}
+    }
     // `|code` and `system|` ask about a Coding's or Identifier's system: other types (a
     // ContactPoint's system is not a code system; a code's is implied) are not sent.
     if matches!(variant, Variant::NoSystem | Variant::SystemOnly)
@@ -227,6 +236,49 @@ fn token(element: &Element, type_name: &str, variant: Variant) -> Result<String,
     }
 }
 
+/// `:text`: the text a server searches (search.html#modifiers: CodeableConcept.text,
+/// Coding.display or Identifier.type.text).
+fn token_text(element: &Element, type_name: &str) -> Result<String, String> {
+    let text = match type_name {
+        "CodeableConcept" => child(element, "text").or_else(|| {
+            element
+                .children_named("coding")
+                .find_map(|coding| child(coding, "display"))
+        }),
+        "Coding" => child(element, "display"),
+        "Identifier" => element
+            .children_named("type")
+            .find_map(|kind| child(kind, "text")),
+        _ => return Err(format!("a {type_name}, which has no text of its own")),
+    };
+    text.map(|text| escaped(&text))
+        .ok_or_else(|| format!("a {type_name} without text or a display"))
+}
+
+/// `:of-type`: `system|code|value` from an Identifier's type coding and its value.
+fn identifier_of_type(element: &Element, type_name: &str) -> Result<String, String> {
+    if type_name != "Identifier" {
+        return Err(format!("a {type_name}, not an Identifier"));
+    }
+    let value = child(element, "value").ok_or("an Identifier without a value")?;
+    let (system, code) = element
+        .children_named("type")
+        .flat_map(|kind| kind.children_named("coding"))
+        .find_map(|coding| Some((child(coding, "system")?, child(coding, "code")?)))
+        .ok_or("an Identifier without a type coding that has a system and a code")?;
+    Ok(format!(
+        "{}|{}|{}",
+        escaped(&system),
+        escaped(&code),
+        escaped(&value)
+    ))
+}
+
+/// The year of a FHIR date, dateTime or instant (its first four digits).
+fn year(date: &str) -> Option<i32> {
+    date.get(..4)?.parse().ok()
+}
+
 fn date(element: &Element, type_name: &str, variant: Variant) -> Result<String, String> {
     let (start, end) = match type_name {
         "Period" => (child(element, "start"), child(element, "end")),
@@ -234,6 +286,24 @@ fn date(element: &Element, type_name: &str, variant: Variant) -> Result<String, 
         _ => (text(element), text(element)),
     };
     let none = || format!("a {type_name} without a date");
+    // Two whole years apart, so that no time zone can bring the ranges together.
+    match variant {
+        Variant::Sa => {
+            let start = start.ok_or_else(|| format!("a {type_name} without a start"))?;
+            return match year(&start) {
+                Some(year) if year > 2 => Ok(format!("sa{:04}", year - 2)),
+                _ => Err(format!("'{start}' has no year two years after the first")),
+            };
+        }
+        Variant::Eb => {
+            let end = end.ok_or_else(|| format!("a {type_name} without an end"))?;
+            return match year(&end) {
+                Some(year) if year < 9998 => Ok(format!("eb{:04}", year + 2)),
+                _ => Err(format!("'{end}' has no year two years before the last")),
+            };
+        }
+        _ => {}
+    }
     match (variant, type_name) {
         (Variant::Plain, "Period") if start.is_some() && start == end => {
             Ok(format!("eq{}", start.unwrap_or_default()))
@@ -297,4 +367,80 @@ fn quantity(element: &Element, type_name: &str) -> Result<String, String> {
         (None, Some(code)) => format!("{value}||{}", escaped(&code)),
         _ => value,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use assure_model::{Format, parse};
+    use assure_search::{SearchParameters, values};
+
+    use super::*;
+
+    /// The value `variant` sends for `Type.code` of `resource` (JSON).
+    fn sent(resource: &str, code: &str, variant: Variant) -> Result<String, String> {
+        let parameters = SearchParameters::r4().unwrap();
+        let root = parse(resource.as_bytes(), Format::Json).unwrap().root;
+        let resource_type = root.resource_type.as_deref().unwrap();
+        let parameter = parameters.get(resource_type, code).unwrap();
+        let found = values(&root, &parameters, parameter).unwrap();
+        query_value(&found, parameter.kind, variant, "http://x/fhir").map(|sent| sent.value)
+    }
+
+    #[test]
+    fn sa_and_eb_stay_two_whole_years_clear_of_the_value() {
+        let patient = r#"{"resourceType": "Patient", "birthDate": "1984-01-01"}"#;
+        assert_eq!(sent(patient, "birthdate", Variant::Sa).unwrap(), "sa1982");
+        assert_eq!(sent(patient, "birthdate", Variant::Eb).unwrap(), "eb1986");
+        let open = r#"{"resourceType": "Encounter", "status": "in-progress",
+            "class": {"code": "AMB"}, "period": {"start": "2024-05-01T10:00:00Z"}}"#;
+        assert_eq!(sent(open, "date", Variant::Sa).unwrap(), "sa2022");
+        assert!(
+            sent(open, "date", Variant::Eb)
+                .unwrap_err()
+                .contains("without an end")
+        );
+    }
+
+    #[test]
+    fn text_takes_the_concepts_text_then_a_display() {
+        let observation = r#"{"resourceType": "Observation", "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7",
+            "display": "Body weight"}]}}"#;
+        assert_eq!(
+            sent(observation, "code", Variant::Text).unwrap(),
+            "Body weight"
+        );
+        assert!(
+            sent(observation, "status", Variant::Text)
+                .unwrap_err()
+                .contains("no text")
+        );
+    }
+
+    #[test]
+    fn of_type_sends_the_type_and_the_value_of_a_typed_identifier() {
+        let patient = r#"{"resourceType": "Patient", "identifier": [
+            {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9990000018"},
+            {"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203",
+              "code": "MR"}]}, "system": "urn:mrn", "value": "A|1"}]}"#;
+        assert_eq!(
+            sent(patient, "identifier", Variant::OfType).unwrap(),
+            r"http://terminology.hl7.org/CodeSystem/v2-0203|MR|A\|1"
+        );
+    }
+
+    #[test]
+    fn numbers_and_quantities_take_ge_and_le_prefixes() {
+        let observation = r#"{"resourceType": "Observation", "status": "final",
+            "code": {"text": "weight"}, "valueQuantity": {"value": 72.5,
+            "system": "http://unitsofmeasure.org", "code": "kg"}}"#;
+        assert_eq!(
+            sent(observation, "value-quantity", Variant::Ge).unwrap(),
+            "ge72.5|http://unitsofmeasure.org|kg"
+        );
+        assert_eq!(
+            sent(observation, "value-quantity", Variant::Le).unwrap(),
+            "le72.5|http://unitsofmeasure.org|kg"
+        );
+    }
 }

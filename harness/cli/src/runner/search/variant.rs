@@ -47,6 +47,14 @@ pub(crate) enum Variant {
     And,
     /// Any type: `:missing=false`: every match has a value.
     Missing,
+    /// Date `sa` a year two before the sample's start: the sample starts after it ends.
+    Sa,
+    /// Date `eb` a year two after the sample's end: the sample ends before it starts.
+    Eb,
+    /// Token `:text` with the sample's text or display.
+    Text,
+    /// Token `:of-type` with an Identifier's type and value (`system|code|value`).
+    OfType,
 }
 
 impl Variant {
@@ -55,10 +63,13 @@ impl Variant {
         use Variant::*;
         match kind {
             ParamType::String => &[Plain, Exact, ExactCase, Contains, Or, And, Missing],
-            ParamType::Token => &[Plain, System, NoSystem, SystemOnly, Not, Or, And, Missing],
-            ParamType::Date => &[Plain, Ge, Le, Gt, Lt, Ne, Ap, And, Missing],
+            ParamType::Token => &[
+                Plain, System, NoSystem, SystemOnly, Not, Text, OfType, Or, And, Missing,
+            ],
+            ParamType::Date => &[Plain, Ge, Le, Gt, Lt, Ne, Ap, Sa, Eb, And, Missing],
             ParamType::Reference => &[Plain, Id, Url, Type, And, Missing],
-            ParamType::Number | ParamType::Quantity | ParamType::Uri => &[Plain, And, Missing],
+            ParamType::Number | ParamType::Quantity => &[Plain, Ge, Le, And, Missing],
+            ParamType::Uri => &[Plain, And, Missing],
             ParamType::Composite | ParamType::Special => &[],
         }
     }
@@ -87,6 +98,10 @@ impl Variant {
             Variant::Type => "type",
             Variant::And => "and",
             Variant::Missing => "missing",
+            Variant::Sa => "sa",
+            Variant::Eb => "eb",
+            Variant::Text => "text",
+            Variant::OfType => "of-type",
         })
     }
 
@@ -97,6 +112,8 @@ impl Variant {
             Variant::Contains => Some("contains"),
             Variant::Not => Some("not"),
             Variant::Missing => Some("missing"),
+            Variant::Text => Some("text"),
+            Variant::OfType => Some("of-type"),
             _ => None,
         }
     }
@@ -115,8 +132,8 @@ impl Variant {
             Variant::ExactCase => "string, :exact in another case".to_owned(),
             Variant::Contains => "string, :contains".to_owned(),
             Variant::System => "token, system|code".to_owned(),
-            Variant::Ge => "date, ge".to_owned(),
-            Variant::Le => "date, le".to_owned(),
+            Variant::Ge => format!("{kind}, ge"),
+            Variant::Le => format!("{kind}, le"),
             Variant::Gt => "date, gt the sample's own value".to_owned(),
             Variant::Lt => "date, lt the sample's own value".to_owned(),
             Variant::Id => "reference, id alone".to_owned(),
@@ -130,16 +147,25 @@ impl Variant {
             Variant::Type => "reference, :Type with the id".to_owned(),
             Variant::And => format!("{kind}, the value twice (AND)"),
             Variant::Missing => format!("{kind}, :missing=false"),
+            Variant::Sa => "date, sa two years before the value".to_owned(),
+            Variant::Eb => "date, eb two years after the value".to_owned(),
+            Variant::Text => "token, :text with the text or display".to_owned(),
+            Variant::OfType => "token, :of-type with the identifier's type and value".to_owned(),
         }
     }
 
     /// The section of R4 search.html the check cites.
     pub(crate) fn section(self, kind: ParamType) -> String {
         match self {
-            Variant::Exact | Variant::Contains | Variant::Not | Variant::Missing => {
-                "modifiers".to_owned()
+            Variant::Exact
+            | Variant::Contains
+            | Variant::Not
+            | Variant::Missing
+            | Variant::Text
+            | Variant::OfType => "modifiers".to_owned(),
+            Variant::Ge | Variant::Le | Variant::Ne | Variant::Ap | Variant::Sa | Variant::Eb => {
+                "prefix".to_owned()
             }
-            Variant::Ge | Variant::Le | Variant::Ne | Variant::Ap => "prefix".to_owned(),
             Variant::Or | Variant::And => "combining".to_owned(),
             _ => kind.to_string(),
         }
@@ -173,6 +199,10 @@ mod tests {
             Variant::Type,
             Variant::And,
             Variant::Missing,
+            Variant::Sa,
+            Variant::Eb,
+            Variant::Text,
+            Variant::OfType,
         ];
         let names: Vec<&str> = all.iter().filter_map(|v| v.name()).collect();
         assert_eq!(names, SEARCH_VARIANTS);
