@@ -21,7 +21,7 @@ pub(crate) fn verdict(
         SearchValue::String(text) => string::verdict(text, modifier, found),
         SearchValue::Token(t) if kind == ParamType::Reference => reference_identifier(t, found),
         SearchValue::Token(t) => token::verdict(t, found),
-        SearchValue::Date(d) => date::verdict(d, found, criterion.now),
+        SearchValue::Date(d) => date::verdict(d, found),
         SearchValue::Number { prefix, number } => number::verdict(*prefix, number, found),
         SearchValue::Quantity(q) => quantity::verdict(q, found),
         SearchValue::Reference(r) => reference::verdict(r, found),

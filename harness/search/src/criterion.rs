@@ -8,8 +8,6 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-
 use crate::date::DateValue;
 use crate::escape::{split, unescape};
 use crate::modifier::Modifier;
@@ -110,9 +108,6 @@ pub struct Criterion {
     pub modifier: Option<Modifier>,
     /// What the resource must satisfy.
     pub test: Test,
-    /// The instant `ap` on dates measures its tolerance from: when the criterion was parsed,
-    /// unless set with [`Criterion::at`].
-    pub now: DateTime<Utc>,
 }
 
 /// A criterion the harness could not read: the query itself is malformed for the parameter.
@@ -149,7 +144,6 @@ impl Criterion {
             value: value.to_owned(),
             modifier,
             test,
-            now: Utc::now(),
         };
         if RESULT_PARAMETERS.contains(&code) {
             return Ok(criterion(None, Test::NoFilter));
@@ -260,12 +254,6 @@ impl Criterion {
                 components,
             },
         ))
-    }
-
-    /// The same criterion with `now` set (for `ap` on dates).
-    pub fn at(mut self, now: DateTime<Utc>) -> Criterion {
-        self.now = now;
-        self
     }
 }
 

@@ -11,10 +11,9 @@
 //!
 //! `ap` (approximately): the specification recommends 10% of the gap between now and the
 //! parameter value and lets servers choose. A value whose range overlaps the parameter's
-//! matches under any tolerance; one that stays outside the parameter's range widened by 20%
-//! of that gap (twice the recommendation) does not match; anything between is undecided.
+//! matches under any tolerance; any other is undecided, however far.
 
-use chrono::{DateTime, Duration, Months, NaiveDate, NaiveDateTime, Utc};
+use chrono::{Duration, Months, NaiveDate, NaiveDateTime};
 
 use assure_fhirpath::{Item, PartialDateTime, Precision, Value, parse_date_time};
 
@@ -155,7 +154,7 @@ fn target_range(found: &Found) -> Result<(Range, String), String> {
 }
 
 /// One date parameter value against one value found.
-pub(crate) fn verdict(value: &DateValue, found: &Found, now: DateTime<Utc>) -> Verdict {
+pub(crate) fn verdict(value: &DateValue, found: &Found) -> Verdict {
     let (target, shown) = match target_range(found) {
         Ok(range) => range,
         Err(why) => return Verdict::Unknown(why),
@@ -177,7 +176,7 @@ pub(crate) fn verdict(value: &DateValue, found: &Found, now: DateTime<Utc>) -> V
     };
     let answers: Vec<Answer> = offsets
         .iter()
-        .map(|&offset| answer(value.prefix, search.at(offset), target.at(offset), now))
+        .map(|&offset| answer(value.prefix, search.at(offset), target.at(offset)))
         .collect();
     let first = answers[0];
     if answers.iter().any(|a| *a != first) {
@@ -193,7 +192,7 @@ pub(crate) fn verdict(value: &DateValue, found: &Found, now: DateTime<Utc>) -> V
             value.prefix.rule()
         )),
         Answer::Close => Verdict::Unknown(format!(
-            "{shown} is near {written}: within twice the recommended tolerance of ap (10% of the gap between now and the value, search.html#prefix) but outside the value's own range"
+            "{shown} is outside the range of {written}; how far ap reaches is the server's choice (search.html#prefix recommends 10% of the gap between now and the value, \"but systems may choose other values where appropriate\")"
         )),
     }
 }
@@ -202,17 +201,12 @@ pub(crate) fn verdict(value: &DateValue, found: &Found, now: DateTime<Utc>) -> V
 enum Answer {
     Yes,
     No,
-    /// `ap` only: between the sure match and the sure mismatch.
+    /// `ap` only: outside the value's range, where the server's tolerance decides.
     Close,
 }
 
 /// The prefix rule on ranges in UTC milliseconds (`end` exclusive).
-fn answer(
-    prefix: Prefix,
-    (s0, s1): (i64, i64),
-    (t0, t1): (i64, i64),
-    now: DateTime<Utc>,
-) -> Answer {
+fn answer(prefix: Prefix, (s0, s1): (i64, i64), (t0, t1): (i64, i64)) -> Answer {
     let contains = s0 <= t0 && t1 <= s1;
     let holds = match prefix {
         Prefix::Eq => contains,
@@ -223,17 +217,12 @@ fn answer(
         Prefix::Le => t0 < s0 || contains,
         Prefix::Sa => t0 >= s1,
         Prefix::Eb => t1 <= s0,
+        // R4 only recommends a tolerance for ap, so a value outside the range is never denied.
         Prefix::Ap => {
-            if t0 < s1 && s0 < t1 {
-                return Answer::Yes;
-            }
-            let gap = (now.timestamp_millis().saturating_sub(s0)).abs();
-            let tolerance = gap / 5;
-            let (w0, w1) = (s0.saturating_sub(tolerance), s1.saturating_add(tolerance));
-            return if t0 < w1 && w0 < t1 {
-                Answer::Close
+            return if t0 < s1 && s0 < t1 {
+                Answer::Yes
             } else {
-                Answer::No
+                Answer::Close
             };
         }
     };

@@ -11,8 +11,9 @@ use super::model::Level;
 /// (`system|`) and `not`; token and string `or`; date `ge`, `le`, `gt`, `lt`, `ne` and `ap`
 /// (`ge` and `le` for numbers and quantities too); reference `id` (the id alone), `url`
 /// (absolute) and `type` (`:Type`); any type `and` (the value twice) and `missing`
-/// (`:missing=false`); date `sa` and `eb`; token `text` (`:text`) and `of-type` (`:of-type`).
-pub const SEARCH_VARIANTS: [&str; 23] = [
+/// (`:missing=false`); date `sa` and `eb`; token `text` (`:text`) and `of-type` (`:of-type`);
+/// reference `chain` (`:Type.identifier`).
+pub const SEARCH_VARIANTS: [&str; 24] = [
     "exact",
     "exact-case",
     "contains",
@@ -36,6 +37,7 @@ pub const SEARCH_VARIANTS: [&str; 23] = [
     "eb",
     "text",
     "of-type",
+    "chain",
 ];
 
 /// `generate.search`: one search check per claimed resource type × search parameter ×

@@ -4,15 +4,9 @@ use std::sync::LazyLock;
 
 use assure_model::{Element, Format, parse};
 use assure_search::{Criterion, CriterionError, Judgement, SearchParameters, judge};
-use chrono::{DateTime, Utc};
 
 pub static R4: LazyLock<SearchParameters> =
     LazyLock::new(|| SearchParameters::r4().expect("the built-in R4 definitions load"));
-
-/// The fixed "now" for `ap` on dates: 2025-01-01T00:00:00Z.
-pub fn now() -> DateTime<Utc> {
-    "2025-01-01T00:00:00Z".parse().unwrap()
-}
 
 /// A resource from JSON text.
 pub fn resource(json: &str) -> Element {
@@ -24,7 +18,7 @@ pub fn resource(json: &str) -> Element {
 /// Parses `name=value` for the resource's type.
 pub fn criterion(resource: &Element, name: &str, value: &str) -> Result<Criterion, CriterionError> {
     let resource_type = resource.resource_type.as_deref().unwrap();
-    Criterion::parse(&R4, resource_type, name, value).map(|c| c.at(now()))
+    Criterion::parse(&R4, resource_type, name, value)
 }
 
 /// What is expected of one row.

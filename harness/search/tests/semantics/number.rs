@@ -29,7 +29,7 @@ fn implicit_ranges_and_prefixes() {
             ("probability", "eb101", Match),
             ("probability", "ap100", Match),
             ("probability", "ap95", Undecided),
-            ("probability", "ap50", NoMatch),
+            ("probability", "ap50", Undecided),
         ],
     );
     let r = resource(&risk("100.2"));

@@ -71,7 +71,7 @@ fn prefixes_on_quantities() {
             ("value-quantity", "le71", NoMatch),
             ("value-quantity", "ap70", Undecided),
             ("value-quantity", "ap72", Match),
-            ("value-quantity", "ap100", NoMatch),
+            ("value-quantity", "ap100", Undecided),
             ("value-quantity", &format!("72|{UCUM}|/min"), Match),
             ("value-quantity", &format!("1.2|{UCUM}|/s"), Match),
         ],

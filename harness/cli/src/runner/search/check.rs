@@ -22,8 +22,9 @@ use serde_json::Value;
 use super::expand::{Part, Planned, SearchCheck};
 use super::pages::{Pages, search};
 use super::sample::sample;
-use super::value::{Sent, query_value};
+use super::value::{Sent, escaped, query_value};
 use super::variant::Variant;
+use crate::http::Client;
 use crate::results::{AssertionResult, Status, StepResult, TestResult};
 use crate::runner::execute::Context;
 use crate::runner::template;
@@ -71,6 +72,56 @@ pub(crate) async fn execute(
 #[derive(Default)]
 struct Run {
     steps: Vec<StepResult>,
+}
+
+impl Run {
+    /// Turns a chain variant's `:Type` and id into `:Type.identifier=system|value`, with an
+    /// identifier of the resource the sample refers to, read from the target (a step of its
+    /// own). `Err` is the check's end: skipped when that resource or an identifier is missing.
+    async fn chain(&mut self, client: &Client, sent: &mut Sent) -> Result<(), (Status, String)> {
+        let target_type = sent.modifier.clone().unwrap_or_default();
+        let id = sent.value.clone();
+        let read = sample(client, &target_type, Some(&id)).await;
+        self.steps.push(StepResult {
+            name: format!("read the referenced {target_type}/{id}"),
+            exchanges: read.exchange.into_iter().collect(),
+            assertions: Vec::new(),
+            error: None,
+        });
+        if let Some(reason) = read.reason {
+            let status = if read.transport {
+                Status::Error
+            } else {
+                Status::Skip
+            };
+            return Err((
+                status,
+                format!("the resource the sample refers to: {reason}"),
+            ));
+        }
+        let identifier = read
+            .resources
+            .first()
+            .and_then(|resource| resource.get("identifier"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find_map(|identifier| {
+                let text = |name| identifier.get(name).and_then(Value::as_str);
+                Some((text("system")?, text("value")?))
+            });
+        let Some((system, value)) = identifier else {
+            return Err((
+                Status::Skip,
+                format!(
+                    "{target_type}/{id}, which the sample refers to, has no identifier with a system and a value to chain on"
+                ),
+            ));
+        };
+        sent.value = format!("{}|{}", escaped(system), escaped(value));
+        sent.modifier = Some(format!("{target_type}.identifier"));
+        Ok(())
+    }
 }
 
 /// A value taken from a sample.
@@ -138,12 +189,23 @@ impl Run {
             };
             return (status, reason);
         }
-        let taken = match take(&sampled.resources, resource_type, parts, parameters, client) {
+        let mut taken = match take(&sampled.resources, resource_type, parts, parameters, client) {
             Ok(taken) => taken,
             Err(reason) => return (Status::Skip, reason),
         };
+        for (part, sent) in parts.iter().zip(taken.values.iter_mut()) {
+            if part.variant == Variant::Chain
+                && let Err(stopped) = self.chain(client, sent).await
+            {
+                return stopped;
+            }
+        }
         let mut pairs = Vec::new();
         let mut criteria = Vec::new();
+        // What the sample itself must satisfy for recall: a chained criterion is undecided for
+        // the judge, but the sample matches it by construction (its value was read from the
+        // resource the sample refers to).
+        let mut recall_criteria = Vec::new();
         for (part, sent) in parts.iter().zip(&taken.values) {
             let value = &sent.value;
             let modifier = sent.modifier.as_deref().or_else(|| part.variant.modifier());
@@ -158,7 +220,12 @@ impl Run {
             let times = if part.variant == Variant::And { 2 } else { 1 };
             for _ in 0..times {
                 match Criterion::parse(parameters, resource_type, &judged_name, value) {
-                    Ok(criterion) => criteria.push(criterion),
+                    Ok(criterion) => {
+                        if part.variant != Variant::Chain {
+                            recall_criteria.push(criterion.clone());
+                        }
+                        criteria.push(criterion);
+                    }
                     Err(error) => {
                         return (Status::Error, format!("cannot judge the search: {error}"));
                     }
@@ -175,7 +242,13 @@ impl Run {
             )
         };
         let mut notes = Vec::new();
-        let recall_required = match judge_all(&taken.element) {
+        let sample_matches = all_of(
+            recall_criteria
+                .iter()
+                .map(|c| judge(&taken.element, parameters, c))
+                .collect(),
+        );
+        let recall_required = match sample_matches {
             Judgement::Matches => true,
             other => {
                 notes.push(format!(
@@ -236,7 +309,7 @@ fn take(
     resource_type: &str,
     parts: &[Part],
     parameters: &SearchParameters,
-    client: &crate::http::Client,
+    client: &Client,
 ) -> Result<Taken, String> {
     let mut first_reason = None;
     'resources: for resource in resources {
@@ -356,6 +429,17 @@ fn judge_pages(
                 Status::Skip,
                 format!(
                     "{resource_type}?{query} was refused ({first}): the server does not support {}{modifier}, and search.html#modifiers has it reject a modifier it does not support",
+                    part.name
+                ),
+            ));
+        }
+        // Which chains a server supports is its own choice (a SearchParameter lists them in
+        // `chain`); refusing one it does not support says so.
+        if let Some(part) = parts.iter().find(|p| p.variant == Variant::Chain) {
+            return Some((
+                Status::Skip,
+                format!(
+                    "{resource_type}?{query} was refused ({first}): the server does not support this chain on {} (search.html#chaining)",
                     part.name
                 ),
             ));

@@ -59,6 +59,7 @@ fn one(
     let made_as = match variant {
         Variant::And | Variant::Or | Variant::Not | Variant::Ne => Variant::Plain,
         Variant::Ge | Variant::Le if numeric => Variant::Plain,
+        Variant::Chain => Variant::Type,
         other => other,
     };
     let value = made(found, kind, made_as, base_url)?;
@@ -77,7 +78,7 @@ fn one(
         },
         Variant::Ge if numeric => plain(format!("ge{value}")),
         Variant::Le if numeric => plain(format!("le{value}")),
-        Variant::Type => match value.split_once('/') {
+        Variant::Type | Variant::Chain => match value.split_once('/') {
             Some((resource_type, id)) if !id.contains('/') => Ok(Sent {
                 value: id.to_owned(),
                 modifier: Some(resource_type.to_owned()),
@@ -123,7 +124,7 @@ fn child(element: &Element, name: &str) -> Option<String> {
 }
 
 /// A search value with `\`, `,`, `$` and `|` escaped.
-fn escaped(value: &str) -> String {
+pub(crate) fn escaped(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         if matches!(c, '\\' | ',' | '$' | '|') {

@@ -55,6 +55,9 @@ pub(crate) enum Variant {
     Text,
     /// Token `:of-type` with an Identifier's type and value (`system|code|value`).
     OfType,
+    /// Reference chained one level: `:Type.identifier` with an identifier of the resource the
+    /// sample refers to (read from the target).
+    Chain,
 }
 
 impl Variant {
@@ -67,7 +70,7 @@ impl Variant {
                 Plain, System, NoSystem, SystemOnly, Not, Text, OfType, Or, And, Missing,
             ],
             ParamType::Date => &[Plain, Ge, Le, Gt, Lt, Ne, Ap, Sa, Eb, And, Missing],
-            ParamType::Reference => &[Plain, Id, Url, Type, And, Missing],
+            ParamType::Reference => &[Plain, Id, Url, Type, Chain, And, Missing],
             ParamType::Number | ParamType::Quantity => &[Plain, Ge, Le, And, Missing],
             ParamType::Uri => &[Plain, And, Missing],
             ParamType::Composite | ParamType::Special => &[],
@@ -102,6 +105,7 @@ impl Variant {
             Variant::Eb => "eb",
             Variant::Text => "text",
             Variant::OfType => "of-type",
+            Variant::Chain => "chain",
         })
     }
 
@@ -151,6 +155,7 @@ impl Variant {
             Variant::Eb => "date, eb two years after the value".to_owned(),
             Variant::Text => "token, :text with the text or display".to_owned(),
             Variant::OfType => "token, :of-type with the identifier's type and value".to_owned(),
+            Variant::Chain => "reference, chained :Type.identifier".to_owned(),
         }
     }
 
@@ -167,6 +172,7 @@ impl Variant {
                 "prefix".to_owned()
             }
             Variant::Or | Variant::And => "combining".to_owned(),
+            Variant::Chain => "chaining".to_owned(),
             _ => kind.to_string(),
         }
     }
@@ -203,6 +209,7 @@ mod tests {
             Variant::Eb,
             Variant::Text,
             Variant::OfType,
+            Variant::Chain,
         ];
         let names: Vec<&str> = all.iter().filter_map(|v| v.name()).collect();
         assert_eq!(names, SEARCH_VARIANTS);
