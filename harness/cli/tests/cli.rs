@@ -203,7 +203,23 @@ fn list_prints_the_plan_without_a_server() {
         .output()
         .expect("runs");
     let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json plan");
-    assert!(plan.as_array().expect("array").len() >= 40);
+    assert!(plan["tests"].as_array().expect("tests").len() >= 40);
+    // The search generator is listed with the ids it will make and its pinned levels.
+    let generated = plan["generated"].as_array().expect("generated");
+    let search = generated
+        .iter()
+        .find(|g| g["suite"] == "core-search-generated")
+        .unwrap_or_else(|| panic!("no generator in {generated:?}"));
+    assert_eq!(search["ids"], "SRCH-<Type>-<code>[-<variant>]");
+    assert_eq!(search["levels"]["Patient.family"], "SHALL");
+    assert_eq!(search["combinations"]["Patient.name+gender"], "SHALL");
+    assert!(
+        search["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v == "chain")
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `assure list`: the plan, with nothing sent.
 
+use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::cli::args::{ListArgs, ListFormat};
@@ -7,7 +8,7 @@ use crate::cli::error::CliError;
 use crate::cli::exit::Exit;
 use crate::cli::suites::{load_plan, load_suites};
 use crate::runner::{Plan, describe_data_source};
-use crate::suite::{Level, Suite, data_variables, test_variables};
+use crate::suite::{Level, SEARCH_VARIANTS, Suite, data_variables, test_variables};
 
 /// One planned test, as `--format json` prints it.
 #[derive(Serialize)]
@@ -18,6 +19,32 @@ struct PlannedTest<'a> {
     title: &'a str,
     tags: &'a [String],
     needs: &'a [String],
+}
+
+/// A suite's `generate.search`, as `--format json` prints it: the checks it makes once the
+/// target's CapabilityStatement is read.
+#[derive(Serialize)]
+struct PlannedGenerator<'a> {
+    suite: &'a str,
+    /// The ids the checks get: `SRCH-<Type>-<code>[-<variant>]`.
+    ids: &'static str,
+    /// The types covered; `null` is every type the target claims.
+    types: Option<&'a [String]>,
+    /// The level of a check `levels` does not pin.
+    level: Level,
+    /// Levels pinned by `Type.code` or `Type.code:variant`.
+    levels: &'a IndexMap<String, Level>,
+    /// Parameters searched together, with their levels.
+    combinations: &'a IndexMap<String, Level>,
+    /// The variant suffixes an id can end with (besides none, the plain variant).
+    variants: &'static [&'static str],
+}
+
+/// The plan as `--format json` prints it.
+#[derive(Serialize)]
+struct PlannedRun<'a> {
+    tests: Vec<PlannedTest<'a>>,
+    generated: Vec<PlannedGenerator<'a>>,
 }
 
 /// Prints the plan, or with `--vars` the variables.
@@ -51,7 +78,24 @@ pub fn list(args: ListArgs) -> Result<Exit, CliError> {
                     })
                 })
                 .collect();
-            let json = serde_json::to_string_pretty(&tests).map_err(CliError::internal)?;
+            let generated = plan
+                .suites
+                .iter()
+                .filter_map(|suite| {
+                    let generator = suite.generate.as_ref()?;
+                    Some(PlannedGenerator {
+                        suite: &suite.id,
+                        ids: "SRCH-<Type>-<code>[-<variant>]",
+                        types: generator.types.as_deref(),
+                        level: generator.level,
+                        levels: &generator.levels,
+                        combinations: &generator.combinations,
+                        variants: &SEARCH_VARIANTS,
+                    })
+                })
+                .collect();
+            let run = PlannedRun { tests, generated };
+            let json = serde_json::to_string_pretty(&run).map_err(CliError::internal)?;
             println!("{json}");
         }
     }
