@@ -39,6 +39,15 @@ fn patients() -> Vec<Value> {
     ]
 }
 
+fn value_sets() -> Vec<Value> {
+    vec![
+        json!({"resourceType": "ValueSet", "id": "vs1", "status": "active",
+               "url": "http://example.org/fhir/ValueSet/smoking-status"}),
+        json!({"resourceType": "ValueSet", "id": "vs2", "status": "active",
+               "url": "http://other.example.net/ValueSet/colours"}),
+    ]
+}
+
 fn capabilities() -> Value {
     let param = |name: &str, definition: &str, kind: &str| json!({"name": name, "definition": definition, "type": kind});
     json!({
@@ -53,6 +62,9 @@ fn capabilities() -> Value {
             ]},
             {"type": "Organization", "searchParam": [
                 param("name", "http://hl7.org/fhir/SearchParameter/Organization-name", "string")
+            ]},
+            {"type": "ValueSet", "searchParam": [
+                param("url", "http://hl7.org/fhir/SearchParameter/conformance-url", "uri")
             ]}
         ]}]
     })
@@ -84,6 +96,14 @@ async fn answer(State((mode, base)): State<(Mode, String)>, uri: Uri) -> Respons
             None => return StatusCode::NOT_FOUND.into_response(),
         },
         ["Organization"] => searchset(&base, &[]),
+        ["ValueSet", id] => match value_sets().into_iter().find(|v| v["id"] == *id) {
+            Some(value_set) => value_set,
+            None => return StatusCode::NOT_FOUND.into_response(),
+        },
+        ["ValueSet"] if query.keys().all(|k| k == "_count") || mode != Mode::Correct => {
+            searchset(&base, &value_sets())
+        }
+        ["ValueSet"] => searchset(&base, &value_sets()[..1]),
         ["Patient"] if query.keys().all(|k| k == "_count") => searchset(&base, &all),
         ["Patient"] => match mode {
             Mode::Correct => searchset(&base, &all[..1]),
@@ -300,6 +320,49 @@ fn a_server_ignoring_the_parameter_fails_precision() {
         assert_eq!(status(&tests[id]), "fail", "{id}");
         assert!(message(&tests[id]).contains("Patient/p2"), "{}", tests[id]);
     }
+}
+
+const URI_SUITE: &str = r#"
+id: generated-uri
+title: Generated uri checks
+generate:
+  search:
+    types: [ValueSet]
+    sample: { ValueSet: vs1 }
+"#;
+
+#[test]
+fn uri_below_and_above_are_judged_by_prefix() {
+    let ids = ["SRCH-ValueSet-url*"];
+    let correct = run_suite(Mode::Correct, URI_SUITE, &ids);
+    for id in ["SRCH-ValueSet-url-below", "SRCH-ValueSet-url-above"] {
+        assert_eq!(status(&correct[id]), "pass", "{id}: {}", correct[id]);
+    }
+    let url = correct["SRCH-ValueSet-url-below"]["steps"][1]["exchanges"][0]["request"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes())
+            .into_owned()
+            .collect();
+    assert_eq!(
+        query,
+        [(
+            "url:below".to_owned(),
+            "http://example.org/fhir/ValueSet/".to_owned()
+        )]
+    );
+    // A server that ignores the modifier returns a ValueSet whose url is not below the value.
+    let ignoring = run_suite(Mode::IgnoresParameter, URI_SUITE, &ids);
+    let failed = &ignoring["SRCH-ValueSet-url-below"];
+    assert_eq!(status(failed), "fail");
+    assert!(
+        message(failed).contains("ValueSet/vs2") && message(failed).contains(":below"),
+        "{}",
+        message(failed)
+    );
+    assert_eq!(status(&ignoring["SRCH-ValueSet-url-above"]), "fail");
 }
 
 #[test]

@@ -12,8 +12,8 @@ use super::model::Level;
 /// (`ge` and `le` for numbers and quantities too); reference `id` (the id alone), `url`
 /// (absolute) and `type` (`:Type`); any type `and` (the value twice) and `missing`
 /// (`:missing=false`); date `sa` and `eb`; token `text` (`:text`) and `of-type` (`:of-type`);
-/// reference `chain` (`:Type.identifier`).
-pub const SEARCH_VARIANTS: [&str; 24] = [
+/// reference `chain` (`:Type.identifier`); uri `below` and `above`.
+pub const SEARCH_VARIANTS: [&str; 26] = [
     "exact",
     "exact-case",
     "contains",
@@ -38,6 +38,8 @@ pub const SEARCH_VARIANTS: [&str; 24] = [
     "text",
     "of-type",
     "chain",
+    "below",
+    "above",
 ];
 
 /// `generate.search`: one search check per claimed resource type × search parameter ×

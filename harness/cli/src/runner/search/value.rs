@@ -103,9 +103,8 @@ fn made(
         ParamType::Date => date(element, type_name, variant),
         ParamType::Reference => reference(element, type_name, variant, base_url),
         ParamType::Quantity => quantity(element, type_name),
-        ParamType::Number | ParamType::Uri => {
-            text(element).ok_or_else(|| "an element without a value".to_owned())
-        }
+        ParamType::Number => text(element).ok_or_else(|| "an element without a value".to_owned()),
+        ParamType::Uri => uri(element, variant),
         ParamType::Composite | ParamType::Special => Err(format!("{kind} values are not made")),
     }
 }
@@ -361,6 +360,26 @@ fn reference(
     }
 }
 
+/// A uri as is; for `:below` its parent (up to the last `/` of its path), for `:above` a
+/// uri one segment under it (search.html#uri).
+fn uri(element: &Element, variant: Variant) -> Result<String, String> {
+    let uri = text(element).ok_or("an element without a value")?;
+    let value = match variant {
+        Variant::Below => {
+            let path_start = uri.find("://").map_or(0, |at| at + 3);
+            let parent = uri[path_start..]
+                .trim_end_matches('/')
+                .rfind('/')
+                .map(|at| &uri[..path_start + at + 1])
+                .ok_or_else(|| format!("'{uri}' has no path to search below"))?;
+            parent.to_owned()
+        }
+        Variant::Above => format!("{}/assure-child", uri.trim_end_matches('/')),
+        _ => uri,
+    };
+    Ok(escaped(&value))
+}
+
 fn quantity(element: &Element, type_name: &str) -> Result<String, String> {
     let value = child(element, "value").ok_or_else(|| format!("a {type_name} without a value"))?;
     Ok(match (child(element, "system"), child(element, "code")) {
@@ -427,6 +446,27 @@ mod tests {
         assert_eq!(
             sent(patient, "identifier", Variant::OfType).unwrap(),
             r"http://terminology.hl7.org/CodeSystem/v2-0203|MR|A\|1"
+        );
+    }
+
+    #[test]
+    fn below_sends_the_parent_path_and_above_a_child() {
+        let value_set = r#"{"resourceType": "ValueSet", "status": "active",
+            "url": "http://example.org/fhir/ValueSet/smoking"}"#;
+        assert_eq!(
+            sent(value_set, "url", Variant::Below).unwrap(),
+            "http://example.org/fhir/ValueSet/"
+        );
+        assert_eq!(
+            sent(value_set, "url", Variant::Above).unwrap(),
+            "http://example.org/fhir/ValueSet/smoking/assure-child"
+        );
+        let bare =
+            r#"{"resourceType": "ValueSet", "status": "active", "url": "http://example.org"}"#;
+        assert!(
+            sent(bare, "url", Variant::Below)
+                .unwrap_err()
+                .contains("no path")
         );
     }
 

@@ -55,6 +55,10 @@ pub(crate) enum Variant {
     Text,
     /// Token `:of-type` with an Identifier's type and value (`system|code|value`).
     OfType,
+    /// Uri `:below` the sample's uri with its last path segment dropped: the sample is below it.
+    Below,
+    /// Uri `:above` a uri one segment below the sample's: the sample is above it.
+    Above,
     /// Reference chained one level: `:Type.identifier` with an identifier of the resource the
     /// sample refers to (read from the target).
     Chain,
@@ -72,7 +76,7 @@ impl Variant {
             ParamType::Date => &[Plain, Ge, Le, Gt, Lt, Ne, Ap, Sa, Eb, And, Missing],
             ParamType::Reference => &[Plain, Id, Url, Type, Chain, And, Missing],
             ParamType::Number | ParamType::Quantity => &[Plain, Ge, Le, And, Missing],
-            ParamType::Uri => &[Plain, And, Missing],
+            ParamType::Uri => &[Plain, Below, Above, And, Missing],
             ParamType::Composite | ParamType::Special => &[],
         }
     }
@@ -106,6 +110,8 @@ impl Variant {
             Variant::Text => "text",
             Variant::OfType => "of-type",
             Variant::Chain => "chain",
+            Variant::Below => "below",
+            Variant::Above => "above",
         })
     }
 
@@ -118,6 +124,8 @@ impl Variant {
             Variant::Missing => Some("missing"),
             Variant::Text => Some("text"),
             Variant::OfType => Some("of-type"),
+            Variant::Below => Some("below"),
+            Variant::Above => Some("above"),
             _ => None,
         }
     }
@@ -156,6 +164,8 @@ impl Variant {
             Variant::Text => "token, :text with the text or display".to_owned(),
             Variant::OfType => "token, :of-type with the identifier's type and value".to_owned(),
             Variant::Chain => "reference, chained :Type.identifier".to_owned(),
+            Variant::Below => "uri, :below its parent path".to_owned(),
+            Variant::Above => "uri, :above a path under it".to_owned(),
         }
     }
 
@@ -167,7 +177,9 @@ impl Variant {
             | Variant::Not
             | Variant::Missing
             | Variant::Text
-            | Variant::OfType => "modifiers".to_owned(),
+            | Variant::OfType
+            | Variant::Below
+            | Variant::Above => "modifiers".to_owned(),
             Variant::Ge | Variant::Le | Variant::Ne | Variant::Ap | Variant::Sa | Variant::Eb => {
                 "prefix".to_owned()
             }
@@ -210,6 +222,8 @@ mod tests {
             Variant::Text,
             Variant::OfType,
             Variant::Chain,
+            Variant::Below,
+            Variant::Above,
         ];
         let names: Vec<&str> = all.iter().filter_map(|v| v.name()).collect();
         assert_eq!(names, SEARCH_VARIANTS);
