@@ -48,6 +48,18 @@ fn value_sets() -> Vec<Value> {
     ]
 }
 
+fn observations() -> Vec<Value> {
+    let observation = |id: &str, code: &str, value: u32, unit: &str| {
+        json!({"resourceType": "Observation", "id": id, "status": "final",
+               "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+               "valueQuantity": {"value": value, "system": "http://unitsofmeasure.org", "code": unit}})
+    };
+    vec![
+        observation("o1", "29463-7", 72, "kg"),
+        observation("o2", "8302-2", 72, "cm"),
+    ]
+}
+
 fn capabilities() -> Value {
     let param = |name: &str, definition: &str, kind: &str| json!({"name": name, "definition": definition, "type": kind});
     json!({
@@ -62,6 +74,9 @@ fn capabilities() -> Value {
             ]},
             {"type": "Organization", "searchParam": [
                 param("name", "http://hl7.org/fhir/SearchParameter/Organization-name", "string")
+            ]},
+            {"type": "Observation", "searchParam": [
+                param("code-value-quantity", "http://hl7.org/fhir/SearchParameter/Observation-code-value-quantity", "composite")
             ]},
             {"type": "ValueSet", "searchParam": [
                 param("url", "http://hl7.org/fhir/SearchParameter/conformance-url", "uri")
@@ -96,6 +111,14 @@ async fn answer(State((mode, base)): State<(Mode, String)>, uri: Uri) -> Respons
             None => return StatusCode::NOT_FOUND.into_response(),
         },
         ["Organization"] => searchset(&base, &[]),
+        ["Observation", id] => match observations().into_iter().find(|o| o["id"] == *id) {
+            Some(observation) => observation,
+            None => return StatusCode::NOT_FOUND.into_response(),
+        },
+        ["Observation"] if query.keys().all(|k| k == "_count") || mode != Mode::Correct => {
+            searchset(&base, &observations())
+        }
+        ["Observation"] => searchset(&base, &observations()[..1]),
         ["ValueSet", id] => match value_sets().into_iter().find(|v| v["id"] == *id) {
             Some(value_set) => value_set,
             None => return StatusCode::NOT_FOUND.into_response(),
@@ -330,6 +353,47 @@ generate:
     types: [ValueSet]
     sample: { ValueSet: vs1 }
 "#;
+
+const COMPOSITE_SUITE: &str = r#"
+id: generated-composite
+title: Generated composite checks
+generate:
+  search:
+    types: [Observation]
+    sample: { Observation: o1 }
+"#;
+
+#[test]
+fn a_composite_is_searched_with_its_parts_from_one_item() {
+    let ids = ["SRCH-Observation-code-value-quantity"];
+    let correct = run_suite(Mode::Correct, COMPOSITE_SUITE, &ids);
+    let check = &correct["SRCH-Observation-code-value-quantity"];
+    assert_eq!(status(check), "pass", "{check}");
+    let url = check["steps"][1]["exchanges"][0]["request"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes())
+            .into_owned()
+            .collect();
+    assert_eq!(
+        query,
+        [(
+            "code-value-quantity".to_owned(),
+            "29463-7$72|http://unitsofmeasure.org|kg".to_owned()
+        )]
+    );
+    // The height has the same value in another unit, under another code: not a match.
+    let ignoring = run_suite(Mode::IgnoresParameter, COMPOSITE_SUITE, &ids);
+    let failed = &ignoring["SRCH-Observation-code-value-quantity"];
+    assert_eq!(status(failed), "fail");
+    assert!(
+        message(failed).contains("Observation/o2"),
+        "{}",
+        message(failed)
+    );
+}
 
 #[test]
 fn uri_below_and_above_are_judged_by_prefix() {

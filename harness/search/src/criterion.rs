@@ -258,7 +258,7 @@ impl Criterion {
 }
 
 /// The definitions a composite's components name.
-fn component_definitions(
+pub(crate) fn component_definitions(
     parameters: &SearchParameters,
     parameter: &SearchParameter,
 ) -> Result<Vec<Arc<SearchParameter>>, String> {

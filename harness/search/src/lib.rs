@@ -53,4 +53,4 @@ pub use quantity::{QuantityValue, UCUM};
 pub use reference::ReferenceValue;
 pub use registry::SearchParameters;
 pub use token::{System, Token};
-pub use values::{FoundValue, values};
+pub use values::{ComponentValues, FoundValue, composite_values, values};

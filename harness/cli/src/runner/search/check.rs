@@ -16,13 +16,16 @@
 use std::time::Instant;
 
 use assure_model::{Element, Format, parse};
-use assure_search::{Criterion, Judgement, SearchParameter, SearchParameters, judge, values};
+use assure_search::{
+    Criterion, Judgement, ParamType, SearchParameter, SearchParameters, composite_values, judge,
+    values,
+};
 use serde_json::Value;
 
 use super::expand::{Part, Planned, SearchCheck};
 use super::pages::{Pages, search};
 use super::sample::sample;
-use super::value::{Sent, escaped, query_value};
+use super::value::{Sent, composite_value, escaped, query_value};
 use super::variant::Variant;
 use crate::http::Client;
 use crate::results::{AssertionResult, Status, StepResult, TestResult};
@@ -330,17 +333,22 @@ fn take(
         let mut taken = Vec::new();
         for part in parts {
             let definition = &part.definition;
-            let value = values(&element, parameters, definition).and_then(|found| {
-                if found.is_empty() {
-                    return Err(format!("{} finds nothing", expression(definition)));
-                }
-                query_value(
-                    &found,
-                    definition.kind,
-                    part.variant,
-                    client.base_url().as_str(),
-                )
-            });
+            let base_url = client.base_url();
+            let value = if definition.kind == ParamType::Composite {
+                composite_values(&element, parameters, definition).and_then(|items| {
+                    if items.is_empty() {
+                        return Err(format!("{} finds nothing", expression(definition)));
+                    }
+                    composite_value(&items, base_url.as_str())
+                })
+            } else {
+                values(&element, parameters, definition).and_then(|found| {
+                    if found.is_empty() {
+                        return Err(format!("{} finds nothing", expression(definition)));
+                    }
+                    query_value(&found, definition.kind, part.variant, base_url.as_str())
+                })
+            };
             match value {
                 Ok(value) => taken.push(value),
                 Err(why) => {

@@ -3,7 +3,7 @@
 //! per search.html#escaping).
 
 use assure_model::Element;
-use assure_search::{FoundValue, ParamType};
+use assure_search::{ComponentValues, FoundValue, ParamType};
 
 use super::variant::Variant;
 
@@ -44,6 +44,41 @@ pub(crate) fn query_value(
             Ok(text) => return Ok(text),
             Err(reason) => why = why.or(Some(reason)),
         }
+    }
+    Err(why.unwrap_or_else(|| "no value".to_owned()))
+}
+
+/// The value of a composite parameter (search.html#composite): each component's plain value,
+/// joined by `$`, all taken from the same item; or why no item has them all.
+pub(crate) fn composite_value(
+    items: &[Vec<ComponentValues<'_>>],
+    base_url: &str,
+) -> Result<Sent, String> {
+    let mut why = None;
+    'items: for components in items {
+        let mut parts = Vec::new();
+        for component in components {
+            let kind = component.definition.kind;
+            let made = component
+                .found
+                .iter()
+                .map(|found| made(found, kind, Variant::Plain, base_url))
+                .find_map(Result::ok);
+            match made {
+                Some(part) => parts.push(part),
+                None => {
+                    why.get_or_insert(format!(
+                        "no value for its component {}",
+                        component.definition.code
+                    ));
+                    continue 'items;
+                }
+            }
+        }
+        return Ok(Sent {
+            value: parts.join("$"),
+            modifier: None,
+        });
     }
     Err(why.unwrap_or_else(|| "no value".to_owned()))
 }

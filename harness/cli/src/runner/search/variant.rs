@@ -65,7 +65,7 @@ pub(crate) enum Variant {
 }
 
 impl Variant {
-    /// The variants generated for a parameter type; none for composite and special ones.
+    /// The variants generated for a parameter type; none for special ones.
     pub(crate) fn for_type(kind: ParamType) -> &'static [Variant] {
         use Variant::*;
         match kind {
@@ -77,7 +77,8 @@ impl Variant {
             ParamType::Reference => &[Plain, Id, Url, Type, Chain, And, Missing],
             ParamType::Number | ParamType::Quantity => &[Plain, Ge, Le, And, Missing],
             ParamType::Uri => &[Plain, Below, Above, And, Missing],
-            ParamType::Composite | ParamType::Special => &[],
+            ParamType::Composite => &[Plain],
+            ParamType::Special => &[],
         }
     }
 
