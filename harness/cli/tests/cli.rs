@@ -33,6 +33,35 @@ fn a_default_run_passes_and_writes_every_report() {
             "{file} written"
         );
     }
+    // The manifest covers every report, and `report verify` tells an edited folder.
+    let manifest = std::fs::read_to_string(out.path().join("manifest.sha256")).expect("manifest");
+    for file in ["report.html", "junit.xml", "report.json", "testreport.json"] {
+        assert!(
+            manifest.contains(&format!("  {file}\n")),
+            "{file} in {manifest}"
+        );
+    }
+    assure()
+        .args(["report", "verify"])
+        .arg(out.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("4 files match manifest.sha256"));
+    std::fs::write(out.path().join("report.html"), "<html>edited</html>").expect("edit");
+    assure()
+        .args(["report", "verify"])
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "report.html: changed since the run",
+        ));
+    assure()
+        .args(["report", "verify"])
+        .arg(out.path().join("nowhere"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("manifest.sha256"));
 }
 
 #[test]

@@ -29,6 +29,24 @@ pub enum Command {
     /// Manage the local FHIR package cache.
     #[command(subcommand)]
     Packages(PackagesCommand),
+    /// Work with a report folder.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+/// `assure report`.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Check a report folder against its manifest.sha256: every file unchanged, none added.
+    Verify(VerifyArgs),
+}
+
+/// `assure report verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The report folder (the `--out` of a run).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Where FHIR definitions come from (for validation).

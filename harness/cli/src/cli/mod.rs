@@ -1,5 +1,5 @@
-//! The command line: argument parsing and the `run`, `list`, `serve`, `validate` and
-//! `packages` commands. Each command returns the exit code of what it finished, or a
+//! The command line: argument parsing and the `run`, `list`, `serve`, `validate`, `packages`
+//! and `report` commands. Each command returns the exit code of what it finished, or a
 //! [`CliError`]; errors are printed here and nowhere else.
 
 pub mod args;
@@ -8,6 +8,7 @@ pub mod error;
 pub mod exit;
 mod list;
 mod packages;
+mod report;
 mod run;
 mod serve;
 mod signals;
@@ -48,6 +49,7 @@ fn execute(cli: Cli) -> Result<Exit, CliError> {
             Command::Serve(args) => serve::serve(args).await,
             Command::Validate(args) => validate::validate(args),
             Command::Packages(command) => packages::packages(command),
+            Command::Report(command) => report::report(command),
         }
     })
 }

@@ -7,6 +7,7 @@ mod evidence;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod manifest;
 pub mod testreport;
 
 use std::fs;
@@ -28,7 +29,13 @@ pub const TESTREPORT_FILE: &str = "testreport.json";
 /// Removes the reports an earlier run left in `out_dir`, so that a run that does not get to
 /// write its own (killed outright) leaves none behind to be mistaken for its verdict.
 pub fn clear_stale(out_dir: &Path) -> Result<()> {
-    for name in [JSON_FILE, JUNIT_FILE, HTML_FILE, TESTREPORT_FILE] {
+    for name in [
+        JSON_FILE,
+        JUNIT_FILE,
+        HTML_FILE,
+        TESTREPORT_FILE,
+        manifest::MANIFEST_FILE,
+    ] {
         let path = out_dir.join(name);
         match fs::remove_file(&path) {
             Ok(()) => {}
@@ -43,7 +50,8 @@ pub fn clear_stale(out_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Renders every report and writes them into `out_dir` (created if missing).
+/// Renders every report and writes them into `out_dir` (created if missing), then
+/// `manifest.sha256` over them.
 ///
 /// Each file is written to a temporary name in `out_dir` and then renamed, so a reader never
 /// sees a half-written report. Returns the paths written, in a fixed order.
@@ -56,10 +64,16 @@ pub fn write_all(result: &RunResult, out_dir: &Path) -> Result<Vec<PathBuf>> {
         (HTML_FILE, html::render(result)?),
         (TESTREPORT_FILE, testreport::render(result)?),
     ];
-    rendered
+    let mut written = rendered
         .iter()
         .map(|(name, text)| write_atomically(&out_dir.join(name), text))
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let manifest = manifest::render(&written)?;
+    written.push(write_atomically(
+        &out_dir.join(manifest::MANIFEST_FILE),
+        &manifest,
+    )?);
+    Ok(written)
 }
 
 /// Writes `text` beside `path` under a temporary name, then renames it into place.
