@@ -362,6 +362,8 @@ fn junit_has_one_testsuite_per_suite_and_readable_failures() {
     assert_eq!(suites[0].attribute("tests"), Some("4"));
     assert_eq!(suites[0].attribute("failures"), Some("1"));
     assert_eq!(suites[0].attribute("errors"), Some("1"));
+    assert_eq!(suites[0].attribute("skipped"), Some("1"));
+    assert_eq!(suites[1].attribute("skipped"), Some("0"));
     assert_eq!(
         suites[0].attribute("timestamp"),
         Some("2026-11-26T20:00:00Z")
@@ -647,7 +649,13 @@ fn write_all_writes_every_report_atomically() {
         .collect();
     assert_eq!(
         names,
-        ["report.json", "junit.xml", "report.html", "testreport.json"]
+        [
+            "report.json",
+            "junit.xml",
+            "report.html",
+            "testreport.json",
+            "manifest.sha256"
+        ]
     );
     let mut on_disk: Vec<_> = fs::read_dir(&out)
         .unwrap()
@@ -656,7 +664,13 @@ fn write_all_writes_every_report_atomically() {
     on_disk.sort();
     assert_eq!(
         on_disk,
-        ["junit.xml", "report.html", "report.json", "testreport.json"],
+        [
+            "junit.xml",
+            "manifest.sha256",
+            "report.html",
+            "report.json",
+            "testreport.json"
+        ],
         "no temporary files are left behind"
     );
     let json_text = fs::read_to_string(out.join("report.json")).unwrap();
