@@ -78,7 +78,8 @@ pub enum Defect {
     /// Searches with criteria return one extra resource that does not match, as a match.
     /// Breaks: the checks that every returned match satisfies the criteria (precision).
     SearchAddsNonMatch,
-    /// Searches with criteria leave out their first match (and count one fewer).
+    /// Searches with criteria leave out their first match that is a fixture (and count one
+    /// fewer).
     /// Breaks: the checks that the resource a value came from is found (recall).
     SearchDropsMatch,
     /// `_sort` is accepted and echoed in the `self` link but results keep their default order.
