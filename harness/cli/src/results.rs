@@ -3,6 +3,7 @@
 //! It serialises as `report.json` (schema version [`SCHEMA_VERSION`]); the HTML, JUnit and
 //! FHIR TestReport renderers read the same structure.
 
+use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::suite::{Level, TestCase};
@@ -19,6 +20,9 @@ pub struct RunResult {
     pub started_at: String,
     pub duration_ms: u64,
     pub target: TargetInfo,
+    /// How the run was asked for: its options and `--var` values (secrets redacted). Set by
+    /// the command that started the run; empty (the default) for a run started otherwise.
+    pub options: RunOptions,
     /// Why the run stopped before any test ran (e.g. the target was unreachable); `None` for
     /// a run that went ahead.
     pub aborted: Option<String>,
@@ -31,6 +35,30 @@ pub struct RunResult {
     /// each interaction and each search parameter), with what the tests showed of each; empty
     /// when the target served no CapabilityStatement.
     pub claims: Vec<Claim>,
+}
+
+/// The options a run was started with, so that a report says how its verdict was reached.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RunOptions {
+    /// `--suite` paths; empty for the built-in suites.
+    pub suites: Vec<String>,
+    /// `--id` and `--tag` filters.
+    pub ids: Vec<String>,
+    pub tags: Vec<String>,
+    /// `--var` values, by name, secrets redacted.
+    pub variables: IndexMap<String, String>,
+    /// The names of the `--header` headers sent with every request (their values are not kept).
+    pub headers: Vec<String>,
+    pub concurrency: u32,
+    pub timeout_ms: u64,
+    pub retries: u32,
+    pub max_fan_out: u64,
+    pub deadline_ms: Option<u64>,
+    /// `shall`, `should` or `may`.
+    pub fail_on: String,
+    pub require_complete: bool,
+    /// Defects switched on in the embedded reference server.
+    pub defects: Vec<String>,
 }
 
 /// One thing the CapabilityStatement claims, and whether the tests bore it out.

@@ -33,6 +33,13 @@ fn a_default_run_passes_and_writes_every_report() {
             "{file} written"
         );
     }
+    // The report records how the run was asked for.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).expect("report"))
+            .expect("JSON");
+    assert_eq!(report["options"]["fail_on"], "shall");
+    assert_eq!(report["options"]["concurrency"], 8);
+    assert_eq!(report["options"]["suites"], serde_json::json!([]));
     // The manifest covers every report, and `report verify` tells an edited folder.
     let manifest = std::fs::read_to_string(out.path().join("manifest.sha256")).expect("manifest");
     for file in ["report.html", "junit.xml", "report.json", "testreport.json"] {

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use assure::report::html;
 use assure::results::{
-    AssertionResult, Exchange, RecordedRequest, RecordedResponse, RunResult, SCHEMA_VERSION,
-    Status, StepResult, SuiteResult, Summary, TargetInfo, TestResult, ToolInfo,
+    AssertionResult, Exchange, RecordedRequest, RecordedResponse, RunOptions, RunResult,
+    SCHEMA_VERSION, Status, StepResult, SuiteResult, Summary, TargetInfo, TestResult, ToolInfo,
 };
 use assure::suite::Level;
 
@@ -95,6 +95,7 @@ fn hostile_run() -> RunResult {
             fhir_version: Some("4.0.1".into()),
             software: Some(INJECTED.into()),
         },
+        options: RunOptions::default(),
         aborted: None,
         data: Vec::new(),
         summary: Summary::of(&suites),

@@ -5,8 +5,8 @@ use std::fs;
 use assure::report::{self, html, json, junit, testreport};
 use assure::results::{
     AssertionResult, Claim, ClaimKind, ClaimStatus, DataResult, DataStatus, DataValue, Exchange,
-    RecordedRequest, RecordedResponse, RunResult, SCHEMA_VERSION, Status, StepResult, SuiteResult,
-    Summary, TargetInfo, TestResult, ToolInfo,
+    RecordedRequest, RecordedResponse, RunOptions, RunResult, SCHEMA_VERSION, Status, StepResult,
+    SuiteResult, Summary, TargetInfo, TestResult, ToolInfo,
 };
 use assure::suite::Level;
 use serde_json::Value;
@@ -144,6 +144,18 @@ fn sample_run() -> RunResult {
             fhir_version: Some("4.0.1".into()),
             software: Some("Example FHIR Server 2.3".into()),
         },
+        options: RunOptions {
+            variables: [("nhs_number".to_owned(), "9990000018".to_owned())]
+                .into_iter()
+                .collect(),
+            headers: vec!["X-Api-Key".into()],
+            concurrency: 8,
+            timeout_ms: 30_000,
+            retries: 2,
+            max_fan_out: 1000,
+            fail_on: "shall".into(),
+            ..RunOptions::default()
+        },
         aborted: None,
         data: vec![
             DataResult {
@@ -217,6 +229,7 @@ fn json_report_has_every_documented_field() {
             "started_at",
             "duration_ms",
             "target",
+            "options",
             "aborted",
             "data",
             "suites",
@@ -940,4 +953,28 @@ fn aborted_run_says_why_in_html_json_and_testreport() {
         resource["testScript"]["display"],
         "run aborted: target https://fhir.example.test/r4 is unreachable: <connection refused>"
     );
+}
+
+#[test]
+fn html_and_json_record_the_options_of_the_run() {
+    let mut run = sample_run();
+    run.options
+        .variables
+        .insert("family".into(), "<script>alert(1)</script>".into());
+    let html = html::render(&run).unwrap();
+    let options = html
+        .split("<dd id=\"options\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</dd>").next())
+        .expect("an options line");
+    assert!(options.contains("fail on SHALL"), "{options}");
+    assert!(options.contains("<code>--var nhs_number=9990000018</code>"));
+    assert!(options.contains("header <code>X-Api-Key</code>"));
+    assert!(
+        !options.contains("<script>"),
+        "values are escaped: {options}"
+    );
+    let json: Value = serde_json::from_str(&json::render(&run).unwrap()).unwrap();
+    assert_eq!(json["options"]["variables"]["nhs_number"], "9990000018");
+    assert_eq!(json["options"]["timeout_ms"], 30_000);
 }

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::auth::{AuthConfig, Session};
-use crate::cli::args::RunArgs;
+use crate::cli::args::{FailOn, RunArgs};
 use crate::cli::embedded::start_secure;
 use crate::cli::error::CliError;
 use crate::cli::exit::{self, Exit};
@@ -17,8 +17,9 @@ use crate::cli::signals::{SignalWatch, start_deadline};
 use crate::cli::suites::{load_plan, overrides};
 use crate::display::{TerminalDisplay, render_summary};
 use crate::http::{Client, ClientOptions, TlsMaterial};
+use crate::redact::Redactor;
 use crate::report::{clear_stale, write_all};
-use crate::results::{RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
+use crate::results::{RunOptions, RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
 use crate::runner::{Cancellation, EventSink, RunConfig, run as run_plan};
 use crate::validation::Validation;
 use assure_reference::RunningServer;
@@ -125,6 +126,7 @@ async fn run_against(
         Some(session) => session.attach(client),
         None => client,
     };
+    let options = run_options(args, &client.redactor());
     let started = Instant::now();
     let started_at = OffsetDateTime::now_utc()
         .format(&Rfc3339)
@@ -149,7 +151,7 @@ async fn run_against(
                 fhir_version: None,
                 software: None,
             };
-            let result = aborted_run(target, started_at, started, message.clone());
+            let result = aborted_run(target, options, started_at, started, message.clone());
             let error = CliError::target(message);
             return Err(match write_reports(&result, &args.out) {
                 Ok(()) => error,
@@ -187,7 +189,8 @@ async fn run_against(
     } else {
         Arc::new(TerminalDisplay::stderr())
     };
-    let result = run_plan(plan, config, display).await;
+    let mut result = run_plan(plan, config, display).await;
+    result.options = options;
 
     print!("{}", render_summary(&result));
     write_reports(&result, &args.out)?;
@@ -205,6 +208,7 @@ async fn run_against(
 /// A run that stopped before any test: the reports say why.
 fn aborted_run(
     target: TargetInfo,
+    options: RunOptions,
     started_at: String,
     started: Instant,
     reason: String,
@@ -218,11 +222,47 @@ fn aborted_run(
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,
         target,
+        options,
         aborted: Some(reason),
         data: Vec::new(),
         suites: Vec::new(),
         summary: Summary::default(),
         claims: Vec::new(),
+    }
+}
+
+/// The options of this run as the reports record them, every value through `redactor`.
+fn run_options(args: &RunArgs, redactor: &Redactor) -> RunOptions {
+    let millis = |duration: std::time::Duration| duration.as_millis() as u64;
+    RunOptions {
+        suites: args
+            .plan
+            .suites
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect(),
+        ids: args.plan.ids.clone(),
+        tags: args.plan.tags.clone(),
+        variables: args
+            .plan
+            .vars
+            .iter()
+            .map(|(name, value)| (name.clone(), redactor.redact_text(value)))
+            .collect(),
+        headers: args.headers.iter().map(|(name, _)| name.clone()).collect(),
+        concurrency: u32::from(args.concurrency),
+        timeout_ms: millis(args.timeout),
+        retries: args.retries,
+        max_fan_out: args.max_fan_out as u64,
+        deadline_ms: args.deadline.map(millis),
+        fail_on: match args.fail_on {
+            FailOn::Shall => "shall",
+            FailOn::Should => "should",
+            FailOn::May => "may",
+        }
+        .to_owned(),
+        require_complete: args.require_complete,
+        defects: args.defects.clone(),
     }
 }
 

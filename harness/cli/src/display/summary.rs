@@ -172,7 +172,8 @@ fn data_line(data: &[DataResult]) -> String {
 mod tests {
     use super::*;
     use crate::results::{
-        Claim, ClaimKind, ClaimStatus, SuiteResult, Summary, TargetInfo, TestResult, ToolInfo,
+        Claim, ClaimKind, ClaimStatus, RunOptions, SuiteResult, Summary, TargetInfo, TestResult,
+        ToolInfo,
     };
 
     fn test(id: &str, level: Level, status: Status, message: Option<&str>) -> TestResult {
@@ -212,6 +213,7 @@ mod tests {
                 fhir_version: Some("4.0.1".into()),
                 software: Some("Example FHIR 1.2".into()),
             },
+            options: RunOptions::default(),
             aborted: None,
             data: vec![],
             summary: Summary::of(&suites),

@@ -21,7 +21,8 @@ use super::plan::Plan;
 use super::search;
 use super::variables::Scope;
 use crate::results::{
-    DataStatus, RunResult, SCHEMA_VERSION, Status, SuiteResult, Summary, TestResult, ToolInfo,
+    DataStatus, RunOptions, RunResult, SCHEMA_VERSION, Status, SuiteResult, Summary, TestResult,
+    ToolInfo,
 };
 use crate::suite::{TestCase, test_variables, variables_in};
 
@@ -210,6 +211,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         started_at,
         duration_ms,
         target: config.target,
+        options: RunOptions::default(),
         aborted: cancellation
             .reason()
             .map(|reason| format!("stopped early: {reason}")),
