@@ -126,7 +126,7 @@ async fn run_against(
         Some(session) => session.attach(client),
         None => client,
     };
-    let options = run_options(args, &client.redactor());
+    let options = run_options(args, client.redactor());
     let started = Instant::now();
     let started_at = OffsetDateTime::now_utc()
         .format(&Rfc3339)
