@@ -42,7 +42,13 @@ fn a_default_run_passes_and_writes_every_report() {
     assert_eq!(report["options"]["suites"], serde_json::json!([]));
     // The manifest covers every report, and `report verify` tells an edited folder.
     let manifest = std::fs::read_to_string(out.path().join("manifest.sha256")).expect("manifest");
-    for file in ["report.html", "junit.xml", "report.json", "testreport.json"] {
+    for file in [
+        "report.html",
+        "junit.xml",
+        "report.json",
+        "testreport.json",
+        "checklist.csv",
+    ] {
         assert!(
             manifest.contains(&format!("  {file}\n")),
             "{file} in {manifest}"
@@ -53,7 +59,7 @@ fn a_default_run_passes_and_writes_every_report() {
         .arg(out.path())
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("4 files match manifest.sha256"));
+        .stdout(predicate::str::contains("5 files match manifest.sha256"));
     std::fs::write(out.path().join("report.html"), "<html>edited</html>").expect("edit");
     assure()
         .args(["report", "verify"])

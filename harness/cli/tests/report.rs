@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use assure::report::{self, html, json, junit, testreport};
+use assure::report::{self, html, json, junit, matrix, testreport};
 use assure::results::{
     AssertionResult, Claim, ClaimKind, ClaimStatus, DataResult, DataStatus, DataValue, Exchange,
     RecordedRequest, RecordedResponse, RunOptions, RunResult, SCHEMA_VERSION, Status, StepResult,
@@ -667,6 +667,7 @@ fn write_all_writes_every_report_atomically() {
             "junit.xml",
             "report.html",
             "testreport.json",
+            "checklist.csv",
             "manifest.sha256"
         ]
     );
@@ -678,6 +679,7 @@ fn write_all_writes_every_report_atomically() {
     assert_eq!(
         on_disk,
         [
+            "checklist.csv",
             "junit.xml",
             "manifest.sha256",
             "report.html",
@@ -977,4 +979,36 @@ fn html_and_json_record_the_options_of_the_run() {
     let json: Value = serde_json::from_str(&json::render(&run).unwrap()).unwrap();
     assert_eq!(json["options"]["variables"]["nhs_number"], "9990000018");
     assert_eq!(json["options"]["timeout_ms"], 30_000);
+}
+
+#[test]
+fn the_checklist_matrix_has_a_row_per_item_linking_to_its_evidence() {
+    let mut run = sample_run();
+    run.suites[0].tests[1].message = Some("=HYPERLINK(\"http://evil.example\"), got 500".into());
+    let text = matrix::render(&run).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header, matrix::COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let planned: usize = run.suites.iter().map(|s| s.tests.len()).sum();
+    assert_eq!(rows.len(), planned);
+    let html = html::render(&run).unwrap();
+    for (row, test) in rows.iter().zip(run.suites.iter().flat_map(|s| &s.tests)) {
+        assert_eq!(&row[1], test.id);
+        assert_eq!(&row[3], test.status.as_str());
+        let anchor = row[7]
+            .strip_prefix("report.html#")
+            .expect("a link into report.html");
+        assert!(
+            html.contains(&format!("id=\"{anchor}\"")),
+            "{anchor} is an element of the HTML report"
+        );
+    }
+    // A message that a spreadsheet would run as a formula is made inert; commas stay in one cell.
+    assert_eq!(&rows[1][6], "'=HYPERLINK(\"http://evil.example\"), got 500");
 }

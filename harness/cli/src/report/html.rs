@@ -21,6 +21,12 @@ const STYLESHEET: &str = include_str!("../../../../reports/report.css");
 /// Bodies longer than this many characters start collapsed.
 pub const COLLAPSE_BODY_OVER_CHARS: usize = 1500;
 
+/// The id of the element that holds the test at `index` (0-based, in plan order), which other
+/// reports link to as `report.html#<id>`.
+pub fn test_anchor(index: usize) -> String {
+    format!("test-{}", index + 1)
+}
+
 /// Renders the run as one HTML page.
 pub fn render(result: &RunResult) -> Result<String> {
     let mut tera = Tera::new();
@@ -106,7 +112,7 @@ impl<'a> Page<'a> {
             })
             .enumerate()
             .map(|(index, (suite, test))| TestView {
-                anchor: format!("test-{}", index + 1),
+                anchor: test_anchor(index),
                 suite,
                 test,
                 requirement_url: test.requirement.as_deref().filter(|r| is_web_link(r)),

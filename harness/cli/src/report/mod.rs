@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod manifest;
+pub mod matrix;
 pub mod testreport;
 
 use std::fs;
@@ -25,6 +26,8 @@ pub const JUNIT_FILE: &str = "junit.xml";
 pub const HTML_FILE: &str = "report.html";
 /// File name of the FHIR R4 TestReport resource ([`testreport::render`]).
 pub const TESTREPORT_FILE: &str = "testreport.json";
+/// File name of the checklist matrix ([`matrix::render`]).
+pub const MATRIX_FILE: &str = "checklist.csv";
 
 /// Removes the reports an earlier run left in `out_dir`, so that a run that does not get to
 /// write its own (killed outright) leaves none behind to be mistaken for its verdict.
@@ -34,6 +37,7 @@ pub fn clear_stale(out_dir: &Path) -> Result<()> {
         JUNIT_FILE,
         HTML_FILE,
         TESTREPORT_FILE,
+        MATRIX_FILE,
         manifest::MANIFEST_FILE,
     ] {
         let path = out_dir.join(name);
@@ -63,6 +67,7 @@ pub fn write_all(result: &RunResult, out_dir: &Path) -> Result<Vec<PathBuf>> {
         (JUNIT_FILE, junit::render(result)?),
         (HTML_FILE, html::render(result)?),
         (TESTREPORT_FILE, testreport::render(result)?),
+        (MATRIX_FILE, matrix::render(result)?),
     ];
     let mut written = rendered
         .iter()
