@@ -205,6 +205,17 @@ fn run_suite(mode: Mode, suite_text: &str, ids: &[&str]) -> BTreeMap<String, Val
         .collect()
 }
 
+/// The decoded query of a generated check's search (its second step, after the sample).
+fn search_query(test: &Value) -> Vec<(String, String)> {
+    let url = test["steps"][1]["exchanges"][0]["request"]["url"]
+        .as_str()
+        .expect("a search URL");
+    let query = url.split_once('?').expect("a query").1;
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
 fn status(test: &Value) -> &str {
     test["status"].as_str().unwrap()
 }
@@ -369,16 +380,8 @@ fn a_composite_is_searched_with_its_parts_from_one_item() {
     let correct = run_suite(Mode::Correct, COMPOSITE_SUITE, &ids);
     let check = &correct["SRCH-Observation-code-value-quantity"];
     assert_eq!(status(check), "pass", "{check}");
-    let url = check["steps"][1]["exchanges"][0]["request"]["url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let query: Vec<(String, String)> =
-        form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes())
-            .into_owned()
-            .collect();
     assert_eq!(
-        query,
+        search_query(check),
         [(
             "code-value-quantity".to_owned(),
             "29463-7$72|http://unitsofmeasure.org|kg".to_owned()
@@ -402,16 +405,8 @@ fn uri_below_and_above_are_judged_by_prefix() {
     for id in ["SRCH-ValueSet-url-below", "SRCH-ValueSet-url-above"] {
         assert_eq!(status(&correct[id]), "pass", "{id}: {}", correct[id]);
     }
-    let url = correct["SRCH-ValueSet-url-below"]["steps"][1]["exchanges"][0]["request"]["url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let query: Vec<(String, String)> =
-        form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes())
-            .into_owned()
-            .collect();
     assert_eq!(
-        query,
+        search_query(&correct["SRCH-ValueSet-url-below"]),
         [(
             "url:below".to_owned(),
             "http://example.org/fhir/ValueSet/".to_owned()

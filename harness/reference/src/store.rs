@@ -133,14 +133,7 @@ impl Store {
 
     /// Every live resource of a type, ordered by id.
     pub fn live(&self, resource_type: &str) -> Vec<Value> {
-        let inner = self.read();
-        inner
-            .resources
-            .get(resource_type)
-            .into_iter()
-            .flat_map(BTreeMap::values)
-            .filter_map(|versions| versions.last()?.resource.clone())
-            .collect()
+        self.live_where(resource_type, |_| true)
     }
 
     /// The live resources of a type for which `keep` holds, ordered by id. Only those are

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use anyhow::{Context, Result, anyhow};
 use junit_report::{Report, TestCase, TestCaseBuilder, TestSuite};
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -77,17 +77,19 @@ fn with_skipped_counts(xml: &[u8], skipped: &[usize]) -> Result<Vec<u8>> {
         let event = reader
             .read_event_into(&mut buffer)
             .context("cannot re-read the JUnit XML written")?;
+        let mut counted = |start: BytesStart<'_>| {
+            let mut start = start.into_owned();
+            let count = counts.next().copied().unwrap_or(0).to_string();
+            start.push_attribute(("skipped", count.as_str()));
+            start
+        };
         let event = match event {
             Event::Eof => break,
             Event::Start(start) if start.name().as_ref() == "testsuite" => {
-                let mut start = start.into_owned();
-                start.push_attribute(("skipped", counts.next().unwrap_or(&0).to_string().as_str()));
-                Event::Start(start)
+                Event::Start(counted(start))
             }
             Event::Empty(start) if start.name().as_ref() == "testsuite" => {
-                let mut start = start.into_owned();
-                start.push_attribute(("skipped", counts.next().unwrap_or(&0).to_string().as_str()));
-                Event::Empty(start)
+                Event::Empty(counted(start))
             }
             other => other,
         };

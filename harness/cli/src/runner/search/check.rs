@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use super::expand::{Part, Planned, SearchCheck};
 use super::pages::{Pages, search};
-use super::sample::sample;
+use super::sample::{Sampled, sample};
 use super::value::{Sent, composite_value, escaped, query_value};
 use super::variant::Variant;
 use crate::http::Client;
@@ -85,25 +85,15 @@ impl Run {
         let target_type = sent.modifier.clone().unwrap_or_default();
         let id = sent.value.clone();
         let read = sample(client, &target_type, Some(&id)).await;
-        self.steps.push(StepResult {
-            name: format!("read the referenced {target_type}/{id}"),
-            exchanges: read.exchange.into_iter().collect(),
-            assertions: Vec::new(),
-            error: None,
-        });
-        if let Some(reason) = read.reason {
-            let status = if read.transport {
-                Status::Error
-            } else {
-                Status::Skip
-            };
-            return Err((
-                status,
-                format!("the resource the sample refers to: {reason}"),
-            ));
-        }
-        let identifier = read
-            .resources
+        let resources = self
+            .record(format!("read the referenced {target_type}/{id}"), read)
+            .map_err(|(status, reason)| {
+                (
+                    status,
+                    format!("the resource the sample refers to: {reason}"),
+                )
+            })?;
+        let identifier = resources
             .first()
             .and_then(|resource| resource.get("identifier"))
             .and_then(Value::as_array)
@@ -124,6 +114,22 @@ impl Run {
         sent.value = format!("{}|{}", escaped(system), escaped(value));
         sent.modifier = Some(format!("{target_type}.identifier"));
         Ok(())
+    }
+
+    /// Records a read (or sample search) as a step of its own; its resources, or how the check
+    /// ends without them: an error when no response came, a skip otherwise.
+    fn record(&mut self, name: String, read: Sampled) -> Result<Vec<Value>, (Status, String)> {
+        self.steps.push(StepResult {
+            name,
+            exchanges: read.exchange.into_iter().collect(),
+            assertions: Vec::new(),
+            error: None,
+        });
+        match read.reason {
+            Some(reason) if read.transport => Err((Status::Error, reason)),
+            Some(reason) => Err((Status::Skip, reason)),
+            None => Ok(read.resources),
+        }
     }
 }
 
@@ -175,24 +181,15 @@ impl Run {
             None => None,
         };
         let sampled = sample(client, resource_type, sample_id.as_deref()).await;
-        self.steps.push(StepResult {
-            name: match &sample_id {
-                Some(id) => format!("read the sample {resource_type}/{id}"),
-                None => format!("take a sample {resource_type}"),
-            },
-            exchanges: sampled.exchange.into_iter().collect(),
-            assertions: Vec::new(),
-            error: None,
-        });
-        if let Some(reason) = sampled.reason {
-            let status = if sampled.transport {
-                Status::Error
-            } else {
-                Status::Skip
-            };
-            return (status, reason);
-        }
-        let mut taken = match take(&sampled.resources, resource_type, parts, parameters, client) {
+        let name = match &sample_id {
+            Some(id) => format!("read the sample {resource_type}/{id}"),
+            None => format!("take a sample {resource_type}"),
+        };
+        let resources = match self.record(name, sampled) {
+            Ok(resources) => resources,
+            Err(stopped) => return stopped,
+        };
+        let mut taken = match take(&resources, resource_type, parts, parameters, client) {
             Ok(taken) => taken,
             Err(reason) => return (Status::Skip, reason),
         };
