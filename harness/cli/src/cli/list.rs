@@ -8,7 +8,9 @@ use crate::cli::error::CliError;
 use crate::cli::exit::Exit;
 use crate::cli::suites::{load_plan, load_suites};
 use crate::runner::{Plan, describe_data_source};
-use crate::suite::{Level, SEARCH_VARIANTS, Suite, data_variables, test_variables};
+use crate::suite::{
+    Level, PROFILE_CHECKS, ProfileGenerator, SEARCH_VARIANTS, Suite, data_variables, test_variables,
+};
 
 /// One planned test, as `--format json` prints it.
 #[derive(Serialize)]
@@ -26,8 +28,8 @@ struct PlannedTest<'a> {
 #[derive(Serialize)]
 struct PlannedGenerator<'a> {
     suite: &'a str,
-    /// The ids the checks get: `SRCH-<Type>-<code>[-<variant>]`.
-    ids: &'static str,
+    /// The ids the checks get: `SRCH-<Type>-<code>[-<variant>]` (or the suite's prefix).
+    ids: String,
     /// The types covered; `null` is every type the target claims.
     types: Option<&'a [String]>,
     /// The level of a check `levels` does not pin.
@@ -45,6 +47,19 @@ struct PlannedGenerator<'a> {
 struct PlannedRun<'a> {
     tests: Vec<PlannedTest<'a>>,
     generated: Vec<PlannedGenerator<'a>>,
+    profiles: Vec<PlannedProfiles<'a>>,
+}
+
+/// A suite's `generate.profiles`, as `--format json` prints it.
+#[derive(Serialize)]
+struct PlannedProfiles<'a> {
+    suite: &'a str,
+    /// The ids the checks get.
+    ids: String,
+    /// The profiles covered: claimed canonical URLs starting with this.
+    canonical_prefix: &'a str,
+    /// Most instances inspected per profile.
+    instances: usize,
 }
 
 /// Prints the plan, or with `--vars` the variables.
@@ -82,10 +97,10 @@ pub fn list(args: ListArgs) -> Result<Exit, CliError> {
                 .suites
                 .iter()
                 .filter_map(|suite| {
-                    let generator = suite.generate.as_ref()?;
+                    let generator = suite.generate.search.as_ref()?;
                     Some(PlannedGenerator {
                         suite: &suite.id,
-                        ids: "SRCH-<Type>-<code>[-<variant>]",
+                        ids: format!("{}-<Type>-<code>[-<variant>]", generator.id_prefix),
                         types: generator.types.as_deref(),
                         level: generator.level,
                         levels: &generator.levels,
@@ -94,7 +109,24 @@ pub fn list(args: ListArgs) -> Result<Exit, CliError> {
                     })
                 })
                 .collect();
-            let run = PlannedRun { tests, generated };
+            let profiles = plan
+                .suites
+                .iter()
+                .filter_map(|suite| {
+                    let generator = suite.generate.profiles.as_ref()?;
+                    Some(PlannedProfiles {
+                        suite: &suite.id,
+                        ids: profile_ids(generator),
+                        canonical_prefix: &generator.canonical_prefix,
+                        instances: generator.instances,
+                    })
+                })
+                .collect();
+            let run = PlannedRun {
+                tests,
+                generated,
+                profiles,
+            };
             let json = serde_json::to_string_pretty(&run).map_err(CliError::internal)?;
             println!("{json}");
         }
@@ -117,13 +149,21 @@ fn render_text(plan: &Plan) -> String {
             "{} — {} ({})\n",
             suite.id, suite.title, suite.source.path
         ));
-        if let Some(generator) = &suite.generate {
+        if let Some(generator) = &suite.generate.search {
             let types = match &generator.types {
                 Some(types) => types.join(", "),
                 None => "every type it claims".to_owned(),
             };
             out.push_str(&format!(
-                "  SRCH-<Type>-<code>[-<variant>]  expands at run time from the target's CapabilityStatement ({types})\n"
+                "  {}-<Type>-<code>[-<variant>]  expands at run time from the target's CapabilityStatement ({types})\n",
+                generator.id_prefix
+            ));
+        }
+        if let Some(generator) = &suite.generate.profiles {
+            out.push_str(&format!(
+                "  {}  expands at run time for every profile under {} the target's CapabilityStatement claims\n",
+                profile_ids(generator),
+                generator.canonical_prefix
             ));
         }
         for test in &suite.tests {
@@ -239,4 +279,13 @@ fn render_variables(variables: &[Variable]) -> String {
     }
     out.push_str(&format!("{} variables\n", variables.len()));
     out
+}
+
+/// The ids a profile generator makes, as a pattern.
+fn profile_ids(generator: &ProfileGenerator) -> String {
+    format!(
+        "{}-<Name>-{{{}}}",
+        generator.id_prefix,
+        PROFILE_CHECKS.join(",")
+    )
 }

@@ -159,8 +159,8 @@ async fn run_against(
             });
         }
     };
-    let generated = if plan.suites.iter().any(|s| s.generate.is_some()) {
-        " and the generated search checks"
+    let generated = if plan.suites.iter().any(|s| !s.generate.is_empty()) {
+        " and the generated checks"
     } else {
         ""
     };

@@ -10,6 +10,20 @@ pub(crate) struct ClaimedType {
     /// `interaction.code`s, in the statement's order.
     pub(crate) interactions: Vec<String>,
     pub(crate) params: Vec<ClaimedParam>,
+    /// `profile` (every resource of the type conforms to it), if any.
+    pub(crate) profile: Option<String>,
+    /// `supportedProfile`s (the server hosts resources conformant to each).
+    pub(crate) supported_profiles: Vec<String>,
+}
+
+impl ClaimedType {
+    /// Whether the type claims profile `url`, as its `profile` or a `supportedProfile`
+    /// (canonical versions ignored).
+    pub(crate) fn claims_profile(&self, url: &str) -> bool {
+        let unversioned = |canonical: &str| canonical.split('|').next().unwrap_or_default().to_owned();
+        let url = unversioned(url);
+        self.profile.iter().chain(&self.supported_profiles).any(|p| unversioned(p) == url)
+    }
 }
 
 /// One `rest.resource.searchParam`.
@@ -51,6 +65,14 @@ pub(crate) fn claimed_types(statement: &Value) -> Result<Vec<ClaimedType>, Strin
                     .flatten()
                     .filter_map(|interaction| text(interaction, "code"))
                     .collect(),
+                profile: text(resource, "profile"),
+                supported_profiles: resource
+                    .get("supportedProfile")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|url| url.as_str().map(str::to_owned))
+                    .collect(),
                 params: resource
                     .get("searchParam")
                     .and_then(Value::as_array)
@@ -84,7 +106,8 @@ mod tests {
                         {"name": "family", "definition": "http://hl7.org/fhir/SearchParameter/individual-family", "type": "string"},
                         {"name": "x"}
                     ]},
-                    {"type": "Organization"}
+                    {"type": "Organization", "profile": "http://example.org/O",
+                     "supportedProfile": ["http://example.org/P|1.0"]}
                 ]}
             ]
         });
@@ -93,6 +116,9 @@ mod tests {
         assert_eq!(types[0].name, "Patient");
         assert_eq!(types[0].params[1].definition, None);
         assert!(types[1].params.is_empty());
+        assert!(!types[0].claims_profile("http://example.org/P"));
+        assert!(types[1].claims_profile("http://example.org/O"));
+        assert!(types[1].claims_profile("http://example.org/P"));
         assert!(claimed_types(&json!({"resourceType": "Patient"})).is_err());
     }
 }

@@ -19,6 +19,7 @@ mod probe;
 mod request;
 mod response;
 mod run;
+mod profiles;
 mod search;
 mod template;
 mod variables;

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use thiserror::Error;
 
 use crate::suite::{
-    DataItem, SearchGenerator, Suite, TestCase, data_variables, test_variables, variables_in,
+    DataItem, Generators, Suite, TestCase, data_variables, test_variables, variables_in,
 };
 
 /// Which tests to run. Empty lists select everything; when both are given a test must match
@@ -34,22 +34,37 @@ impl Filter {
 }
 
 impl Filter {
-    /// Whether a test `generator` makes at run time (`SRCH-<Type>-…`, tagged `search`,
-    /// `generated` and the type in lower case) may be selected.
-    fn may_select_generated(&self, generator: &SearchGenerator) -> bool {
-        let id_ok = self.ids.is_empty()
-            || self.ids.iter().any(|pattern| {
-                let head = pattern.split('*').next().unwrap_or_default();
-                head.starts_with("SRCH-") || "SRCH-".starts_with(head)
-            });
-        let tag_ok = self.tags.is_empty()
-            || self.tags.iter().any(|tag| {
-                matches!(tag.as_str(), "search" | "generated")
+    /// Whether a test the `generators` make at run time may be selected: search checks
+    /// (`<prefix>-<Type>-…`, tagged `search`, `generated` and the type in lower case) and
+    /// profile checks (`<prefix>-<Name>-…`, tagged `profile`, `generated`, the type and the
+    /// id prefix in lower case).
+    pub(crate) fn may_select_generated(&self, generators: &Generators) -> bool {
+        let search = generators.search.as_ref().is_some_and(|generator| {
+            self.may_select_prefixed(&generator.id_prefix, |tag| {
+                matches!(tag, "search" | "generated")
                     || generator
                         .types
                         .as_ref()
-                        .is_none_or(|types| types.iter().any(|t| t.to_ascii_lowercase() == *tag))
+                        .is_none_or(|types| types.iter().any(|t| t.to_ascii_lowercase() == tag))
+            })
+        });
+        let profiles = generators.profiles.as_ref().is_some_and(|generator| {
+            // The types covered are known only once the target is read: any tag may match.
+            self.may_select_prefixed(&generator.id_prefix, |_| true)
+        });
+        search || profiles
+    }
+
+    /// Whether some id pattern may match an id starting with `prefix-`, and some tag passes
+    /// `tag_may_match`.
+    fn may_select_prefixed(&self, prefix: &str, tag_may_match: impl Fn(&str) -> bool) -> bool {
+        let head_of_ids = format!("{prefix}-");
+        let id_ok = self.ids.is_empty()
+            || self.ids.iter().any(|pattern| {
+                let head = pattern.split('*').next().unwrap_or_default();
+                head.starts_with(&head_of_ids) || head_of_ids.starts_with(head)
             });
+        let tag_ok = self.tags.is_empty() || self.tags.iter().any(|tag| tag_may_match(tag));
         id_ok && tag_ok
     }
 }
@@ -109,12 +124,7 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
         .filter(|t| filter.selects(t))
         .map(|t| t.id.as_str())
         .collect();
-    let generates = |suite: &Suite| {
-        suite
-            .generate
-            .as_ref()
-            .is_some_and(|g| filter.may_select_generated(g))
-    };
+    let generates = |suite: &Suite| filter.may_select_generated(&suite.generate);
     if pending.is_empty() && !suites.iter().any(generates) {
         return Err(PlanError::NothingSelected {
             ids: filter.ids.clone(),
@@ -178,7 +188,7 @@ fn planned_data(
             suites
                 .iter()
                 .filter(|suite| generates(suite))
-                .filter_map(|suite| suite.generate.as_ref())
+                .filter_map(|suite| suite.generate.search.as_ref())
                 .flat_map(|generator| generator.sample.values())
                 .flat_map(|template| variables_in(template)),
         );
@@ -269,7 +279,7 @@ mod tests {
             variables: IndexMap::new(),
             data: Vec::new(),
             tests,
-            generate: None,
+            generate: Generators::default(),
             source: SuiteSource::default(),
         }
     }

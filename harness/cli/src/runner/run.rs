@@ -18,6 +18,7 @@ use super::data::{Discovered, Unavailable, discover};
 use super::events::{EventSink, RunEvent};
 use super::execute::{Context, execute};
 use super::plan::Plan;
+use super::profiles;
 use super::search;
 use super::variables::Scope;
 use crate::results::{
@@ -50,6 +51,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
             expanded
         }
     };
+    let (plan, profile_checks) = profiles::expand(plan, &config.capability_statement);
     let generated = Arc::new(generated);
     sink.emit(&RunEvent::Started { total: plan.len() });
 
@@ -103,6 +105,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                     generated.get(&test.id),
                     session.clone(),
                 );
+                let profile_check = profile_checks.get(&test.id);
                 let (cancellation, body_budget) = (cancellation.clone(), body_budget.clone());
                 async move {
                     let work = async {
@@ -128,8 +131,8 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                                     session: session.as_ref(),
                                     max_fan_out,
                                 };
-                                match generated {
-                                    Some((check, parameters)) => {
+                                match (generated, profile_check) {
+                                    (Some((check, parameters)), _) => {
                                         let result = search::execute(
                                             &test,
                                             &check,
@@ -139,7 +142,10 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                                         .await;
                                         (result, inherited)
                                     }
-                                    None => execute(&test, &context, inherited).await,
+                                    (None, Some(check)) => {
+                                        (profiles::execute(&test, &check, &context).await, inherited)
+                                    }
+                                    (None, None) => execute(&test, &context, inherited).await,
                                 }
                             }
                         }

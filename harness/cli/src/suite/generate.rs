@@ -56,4 +56,52 @@ pub struct SearchGenerator {
     pub sample: IndexMap<String, String>,
     /// Combinations searched together (`Type.code+code…`), with their levels.
     pub combinations: IndexMap<String, Level>,
+    /// The generated ids start with this (`SRCH` unless the suite says otherwise).
+    pub id_prefix: String,
+    /// Only the parameters and variants `levels` pins are checked (and `combinations`).
+    pub pinned_only: bool,
+    /// Per resource type, a profile the target must claim for the type's checks to apply;
+    /// without the claim they are skipped.
+    pub requires_profile: IndexMap<String, String>,
 }
+
+/// The id prefix of generated search checks unless a suite names another.
+pub const SEARCH_ID_PREFIX: &str = "SRCH";
+
+/// Everything a suite asks the runner to generate (`generate:`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Generators {
+    /// `generate.search`: search checks from the claimed search parameters.
+    pub search: Option<SearchGenerator>,
+    /// `generate.profiles`: profile checks from the claimed profiles.
+    pub profiles: Option<ProfileGenerator>,
+}
+
+impl Generators {
+    /// Whether the suite generates nothing.
+    pub fn is_empty(&self) -> bool {
+        self.search.is_none() && self.profiles.is_none()
+    }
+}
+
+/// `generate.profiles`: for every profile the target's CapabilityStatement claims
+/// (`rest.resource.profile` or `supportedProfile`) whose canonical URL starts with
+/// `canonical_prefix`, checks that the server serves instances of it, that they conform, that
+/// its must-support elements are populated and that references in them resolve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileGenerator {
+    /// The profiles covered: canonical URLs starting with this.
+    pub canonical_prefix: String,
+    /// The generated ids start with this (`<id_prefix>-<Name>-<CHECK>`).
+    pub id_prefix: String,
+    /// Most instances inspected per profile.
+    pub instances: usize,
+}
+
+/// The instances inspected per profile when `generate.profiles.instances` is not given.
+pub const DEFAULT_PROFILE_INSTANCES: usize = 20;
+
+/// The checks `generate.profiles` makes per claimed profile, as the last part of their ids:
+/// instances are served and readable, they conform, must-support elements are populated,
+/// references in must-support elements resolve.
+pub const PROFILE_CHECKS: [&str; 4] = ["INSTANCES", "CONFORMS", "MUST-SUPPORT", "REFERENCES"];

@@ -17,7 +17,10 @@ mod yaml;
 
 pub use embedded::load_embedded;
 pub use error::{Diagnostic, LoadError, Position};
-pub use generate::{SEARCH_VARIANTS, SearchGenerator};
+pub use generate::{
+    DEFAULT_PROFILE_INSTANCES, Generators, PROFILE_CHECKS, ProfileGenerator, SEARCH_ID_PREFIX,
+    SEARCH_VARIANTS, SearchGenerator,
+};
 pub use interpolate::{UnknownVariable, interpolate, variables_in};
 pub use load::{load_paths, load_str};
 pub use model::*;

@@ -25,8 +25,8 @@ pub struct Suite {
     /// every loaded suite.
     pub data: Vec<DataItem>,
     pub tests: Vec<TestCase>,
-    /// Search checks the runner generates from the target (`generate.search`).
-    pub generate: Option<super::SearchGenerator>,
+    /// Checks the runner generates from the target (`generate`).
+    pub generate: super::Generators,
     /// Where the suite came from and its content hash.
     pub source: SuiteSource,
 }

@@ -2,9 +2,11 @@
 //! CapabilityStatement, when the run starts.
 //!
 //! Per claimed type (∩ `types`), per claimed `searchParam` with a usable definition, per
-//! [`Variant`] of its type: one test `SRCH-<Type>-<code>[-<variant>]`. A parameter whose
+//! [`Variant`] of its type (only those `levels` pins, with `pinned_only`): one test
+//! `SRCH-<Type>-<code>[-<variant>]` (`SRCH` or the suite's `id_prefix`). A parameter whose
 //! definition is neither in R4 nor served by the target (`SearchParameter?url=`) gets one test
-//! that is skipped with that reason. The plan's filter applies to the generated tests.
+//! that is skipped with that reason, as is every check of a type whose `requires_profile` the
+//! target does not claim. The plan's filter applies to the generated tests.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -14,12 +16,13 @@ use serde_json::Value;
 
 use super::variant::Variant;
 use crate::http::{Client, RequestSpec, Target};
-use crate::runner::capability::{ClaimedParam, claimed_types};
+use crate::runner::capability::{ClaimedParam, ClaimedType, claimed_types};
 use crate::runner::plan::Plan;
 use crate::suite::{Level, SearchGenerator, TestCase};
 
-/// The id of the one test a generator makes when it cannot read the CapabilityStatement.
-const NO_CAPABILITIES_ID: &str = "SRCH-CAPABILITIES";
+/// The last part of the id of the one test a generator makes when it cannot read the
+/// CapabilityStatement.
+const NO_CAPABILITIES: &str = "CAPABILITIES";
 
 /// A generated test: what it searches and how.
 #[derive(Debug)]
@@ -92,9 +95,17 @@ pub(crate) async fn expand(
     statement: &Result<Value, String>,
 ) -> (Plan, Generated) {
     let mut generated = Generated::default();
-    if plan.suites.iter().all(|s| s.generate.is_none()) {
+    if plan.suites.iter().all(|s| s.generate.search.is_none()) {
         return (plan, generated);
     }
+    let claimed_profiles: HashMap<String, ClaimedType> = statement
+        .as_ref()
+        .ok()
+        .and_then(|statement| claimed_types(statement).ok())
+        .into_iter()
+        .flatten()
+        .map(|claimed| (claimed.name.clone(), claimed))
+        .collect();
     let made = match targets(client, statement).await {
         Ok((claimed, parameters)) => {
             let parameters = Arc::new(parameters);
@@ -114,18 +125,23 @@ pub(crate) async fn expand(
         .map(|t| t.id.clone())
         .collect();
     for suite in &mut plan.suites {
-        let Some(generator) = &suite.generate else {
+        let Some(generator) = &suite.generate.search else {
             continue;
         };
         let combined = combinations(generator, &made, generated.parameters.as_deref());
-        for (test, check) in tests(generator, &made).into_iter().chain(combined) {
+        for (test, mut check) in tests(generator, &made).into_iter().chain(combined) {
+            if let Some(reason) = profile_not_claimed(generator, &check, &claimed_profiles) {
+                check.plan = Planned::Skip(reason);
+            }
             if plan.filter.selects(&test) && ids.insert(test.id.clone()) {
                 generated.checks.insert(test.id.clone(), Arc::new(check));
                 suite.tests.push(test);
             }
         }
     }
-    plan.suites.retain(|s| !s.tests.is_empty());
+    // A suite that only generates profile checks keeps its place for them.
+    plan.suites
+        .retain(|s| !s.tests.is_empty() || s.generate.profiles.is_some());
     (plan, generated)
 }
 
@@ -282,6 +298,16 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
         {
             continue;
         }
+        let pinned_any = || {
+            let key = format!("{}.{}", param.resource_type, param.name);
+            generator
+                .levels
+                .keys()
+                .any(|k| *k == key || k.strip_prefix(&key).is_some_and(|v| v.starts_with(':')))
+        };
+        if generator.pinned_only && param.planned_for.is_ok() && !pinned_any() {
+            continue;
+        }
         let sample = generator.sample.get(&param.resource_type).cloned();
         let check = |plan| SearchCheck {
             resource_type: param.resource_type.clone(),
@@ -292,7 +318,7 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
         match &param.planned_for {
             Err(planned) => out.push((
                 test_case(
-                    NO_CAPABILITIES_ID.to_owned(),
+                    format!("{}-{NO_CAPABILITIES}", generator.id_prefix),
                     "Generate the search checks from the CapabilityStatement".to_owned(),
                     Level::Shall,
                     "search",
@@ -302,7 +328,7 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
             )),
             Ok(Err(reason)) => out.push((
                 test_case(
-                    id(param, Variant::Plain),
+                    id(generator, param, Variant::Plain),
                     format!("Search {} by {}", param.resource_type, param.name),
                     level(generator, param, Variant::Plain),
                     "search",
@@ -327,12 +353,13 @@ fn tests(generator: &SearchGenerator, made: &[Made]) -> Vec<(TestCase, SearchChe
                                 | Variant::Text
                         );
                     let of_type_elsewhere = **v == Variant::OfType && param.name != "identifier";
-                    !on_id && !of_type_elsewhere
+                    let unpinned = generator.pinned_only && !pinned(generator, param, **v);
+                    !on_id && !of_type_elsewhere && !unpinned
                 });
                 for &variant in variants {
                     out.push((
                         test_case(
-                            id(param, variant),
+                            id(generator, param, variant),
                             format!(
                                 "Search {} by {} ({})",
                                 param.resource_type,
@@ -390,7 +417,7 @@ fn required_but_not_claimed(
         );
         out.push((
             test_case(
-                format!("SRCH-{resource_type}-{code}"),
+                format!("{}-{resource_type}-{code}", generator.id_prefix),
                 format!("Search {resource_type} by {code}"),
                 Level::Shall,
                 "search",
@@ -452,7 +479,7 @@ fn combinations(
             Err(reason) => Planned::Skip(reason),
         };
         let test = test_case(
-            format!("SRCH-{resource_type}-{}", codes.join("+")),
+            format!("{}-{resource_type}-{}", generator.id_prefix, codes.join("+")),
             format!("Search {resource_type} by {} together", codes.join(" and ")),
             *level,
             "combining",
@@ -471,9 +498,35 @@ fn combinations(
     out
 }
 
-/// `SRCH-<Type>-<code>[-<variant>]`.
-fn id(param: &Made, variant: Variant) -> String {
-    let mut id = format!("SRCH-{}-{}", param.resource_type, param.name);
+/// Why the check is skipped when its type's `requires_profile` is not claimed by the target.
+fn profile_not_claimed(
+    generator: &SearchGenerator,
+    check: &SearchCheck,
+    claimed: &HashMap<String, ClaimedType>,
+) -> Option<String> {
+    let url = generator.requires_profile.get(&check.resource_type)?;
+    let claims = claimed
+        .get(&check.resource_type)
+        .is_some_and(|claimed| claimed.claims_profile(url));
+    (!claims).then(|| {
+        format!(
+            "the checklist applies to servers claiming {url}, and the CapabilityStatement lists it neither as the profile nor as a supportedProfile of {}",
+            check.resource_type
+        )
+    })
+}
+
+/// Whether `levels` pins the variant (`Type.code` for the plain one, `Type.code:variant`).
+fn pinned(generator: &SearchGenerator, param: &Made, variant: Variant) -> bool {
+    generator.levels.contains_key(&level_key(param, variant))
+}
+
+/// `<prefix>-<Type>-<code>[-<variant>]`.
+fn id(generator: &SearchGenerator, param: &Made, variant: Variant) -> String {
+    let mut id = format!(
+        "{}-{}-{}",
+        generator.id_prefix, param.resource_type, param.name
+    );
     if let Some(name) = variant.name() {
         id.push('-');
         id.push_str(name);
@@ -484,16 +537,20 @@ fn id(param: &Made, variant: Variant) -> String {
 /// The level `levels` pins (`Type.code` for the plain variant, `Type.code:variant` for the
 /// others), else the generator's default.
 fn level(generator: &SearchGenerator, param: &Made, variant: Variant) -> Level {
-    let key = format!("{}.{}", param.resource_type, param.name);
-    let key = match variant.name() {
-        Some(name) => format!("{key}:{name}"),
-        None => key,
-    };
     generator
         .levels
-        .get(&key)
+        .get(&level_key(param, variant))
         .copied()
         .unwrap_or(generator.level)
+}
+
+/// The `levels` key of a variant: `Type.code`, or `Type.code:variant`.
+fn level_key(param: &Made, variant: Variant) -> String {
+    let key = format!("{}.{}", param.resource_type, param.name);
+    match variant.name() {
+        Some(name) => format!("{key}:{name}"),
+        None => key,
+    }
 }
 
 /// What a generated test's description says: the definition it judges by.

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 pub(crate) fn check(report: &mut Report<'_>) {
     let items: HashSet<&str> = report.items().map(|(_, item)| item.name.as_str()).collect();
     for (index, parsed) in report.suites.iter().enumerate() {
-        let Some(generator) = &parsed.suite.generate else {
+        let Some(generator) = &parsed.suite.generate.search else {
             continue;
         };
         let samples = parsed

@@ -7,7 +7,7 @@ use super::keys::Keys;
 use super::level::level;
 use super::step::step;
 use super::values::{Text, VARIABLE_NAME, entries, list, mapping};
-use crate::suite::SearchGenerator;
+use crate::suite::Generators;
 use crate::suite::model::{DataItem, TestCase};
 use crate::suite::yaml::Node;
 use indexmap::IndexMap;
@@ -25,7 +25,7 @@ pub(crate) struct SuiteDocument {
     pub(crate) variables: IndexMap<String, String>,
     pub(crate) data: Vec<DataItem>,
     pub(crate) tests: Vec<TestCase>,
-    pub(crate) generate: Option<SearchGenerator>,
+    pub(crate) generate: Generators,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -90,7 +90,7 @@ pub(crate) fn document(root: &Node) -> Result<SuiteDocument> {
             (None, Some(_)) => Vec::new(),
             (tests, _) => SUITE_KEYS.required(tests, SuiteKey::Tests, root)?,
         },
-        generate: generated,
+        generate: generated.unwrap_or_default(),
     })
 }
 

@@ -1,14 +1,18 @@
-//! `generate:` of a suite: `search` with its types, levels and samples.
+//! `generate:` of a suite: `search` with its types, levels and samples; `profiles` with the
+//! canonical prefix of the profiles it covers.
 
 use indexmap::IndexMap;
 
 use super::keys::Keys;
 use super::level::level;
-use super::values::{Text, entries, list, mapping};
+use super::values::{Text, boolean, count, entries, list, mapping};
 use super::{Problem, Result};
 use crate::suite::model::Level;
 use crate::suite::yaml::Node;
-use crate::suite::{SEARCH_VARIANTS, SearchGenerator};
+use crate::suite::{
+    DEFAULT_PROFILE_INSTANCES, Generators, ProfileGenerator, SEARCH_ID_PREFIX, SEARCH_VARIANTS,
+    SearchGenerator,
+};
 
 /// The level of a generated check that `levels` does not pin.
 const DEFAULT_LEVEL: Level = Level::Should;
@@ -16,9 +20,32 @@ const DEFAULT_LEVEL: Level = Level::Should;
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum GenerateKey {
     Search,
+    Profiles,
 }
 
-const GENERATE_KEYS: Keys<GenerateKey> = Keys::new("generate", &[("search", GenerateKey::Search)]);
+const GENERATE_KEYS: Keys<GenerateKey> = Keys::new(
+    "generate",
+    &[
+        ("search", GenerateKey::Search),
+        ("profiles", GenerateKey::Profiles),
+    ],
+);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ProfilesKey {
+    CanonicalPrefix,
+    IdPrefix,
+    Instances,
+}
+
+const PROFILES_KEYS: Keys<ProfilesKey> = Keys::new(
+    "generate.profiles",
+    &[
+        ("canonical_prefix", ProfilesKey::CanonicalPrefix),
+        ("id_prefix", ProfilesKey::IdPrefix),
+        ("instances", ProfilesKey::Instances),
+    ],
+);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum SearchKey {
@@ -27,6 +54,9 @@ enum SearchKey {
     Levels,
     Sample,
     Combinations,
+    IdPrefix,
+    PinnedOnly,
+    RequiresProfile,
 }
 
 const SEARCH_KEYS: Keys<SearchKey> = Keys::new(
@@ -37,22 +67,68 @@ const SEARCH_KEYS: Keys<SearchKey> = Keys::new(
         ("levels", SearchKey::Levels),
         ("sample", SearchKey::Sample),
         ("combinations", SearchKey::Combinations),
+        ("id_prefix", SearchKey::IdPrefix),
+        ("pinned_only", SearchKey::PinnedOnly),
+        ("requires_profile", SearchKey::RequiresProfile),
     ],
 );
 
 /// A resource type name as written in `types`, `levels` and `sample`.
 const RESOURCE_TYPE: Text = Text::name("a resource type");
 
+/// A test id prefix: letters, digits, `.`, `_` and `-`.
+const ID_PREFIX: Text = Text::name("an id prefix");
+
 /// Reads `generate:`, which must say what to generate.
-pub(crate) fn generate(node: &Node) -> Result<SearchGenerator> {
+pub(crate) fn generate(node: &Node) -> Result<Generators> {
     let mut seen = Vec::new();
-    let mut search_generator = None;
-    for (key, value) in mapping(node, "a mapping with `search`")? {
+    let mut generators = Generators::default();
+    for (key, value) in mapping(node, "a mapping with `search` or `profiles`")? {
         match GENERATE_KEYS.check(key, &mut seen)? {
-            GenerateKey::Search => search_generator = Some(search(value)?),
+            GenerateKey::Search => generators.search = Some(search(value)?),
+            GenerateKey::Profiles => generators.profiles = Some(profiles(value)?),
         }
     }
-    GENERATE_KEYS.required(search_generator, GenerateKey::Search, node)
+    if generators.is_empty() {
+        return Err(Problem::at(
+            node,
+            "expected `search` or `profiles` in `generate`".to_owned(),
+        ));
+    }
+    Ok(generators)
+}
+
+fn profiles(node: &Node) -> Result<ProfileGenerator> {
+    let mut seen = Vec::new();
+    let (mut canonical_prefix, mut id_prefix) = (None, None);
+    let mut instances = DEFAULT_PROFILE_INSTANCES;
+    let expected = "a mapping with `canonical_prefix`, `id_prefix` and `instances`";
+    for (key, value) in mapping(node, expected)? {
+        match PROFILES_KEYS.check(key, &mut seen)? {
+            ProfilesKey::CanonicalPrefix => {
+                canonical_prefix = Some(Text::non_empty("a canonical URL prefix").read(value)?)
+            }
+            ProfilesKey::IdPrefix => id_prefix = Some(ID_PREFIX.read(value)?),
+            ProfilesKey::Instances => {
+                instances = count(value)?;
+                if instances == 0 {
+                    return Err(Problem::at(
+                        value,
+                        "expected at least 1 instance to inspect".to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(ProfileGenerator {
+        canonical_prefix: PROFILES_KEYS.required(
+            canonical_prefix,
+            ProfilesKey::CanonicalPrefix,
+            node,
+        )?,
+        id_prefix: PROFILES_KEYS.required(id_prefix, ProfilesKey::IdPrefix, node)?,
+        instances,
+    })
 }
 
 fn search(node: &Node) -> Result<SearchGenerator> {
@@ -63,8 +139,11 @@ fn search(node: &Node) -> Result<SearchGenerator> {
         levels: IndexMap::new(),
         sample: IndexMap::new(),
         combinations: IndexMap::new(),
+        id_prefix: SEARCH_ID_PREFIX.to_owned(),
+        pinned_only: false,
+        requires_profile: IndexMap::new(),
     };
-    let expected = "a mapping with `types`, `level`, `levels`, `sample` or `combinations`";
+    let expected = "a mapping with `types`, `level`, `levels`, `sample`, `combinations`, `id_prefix`, `pinned_only` or `requires_profile`";
     for (key, value) in mapping(node, expected)? {
         match SEARCH_KEYS.check(key, &mut seen)? {
             SearchKey::Types => {
@@ -93,6 +172,17 @@ fn search(node: &Node) -> Result<SearchGenerator> {
                 )?;
                 for (name, _) in mapping(value, "")? {
                     combination_key(name)?;
+                }
+            }
+            SearchKey::IdPrefix => generator.id_prefix = ID_PREFIX.read(value)?,
+            SearchKey::PinnedOnly => generator.pinned_only = boolean(value)?,
+            SearchKey::RequiresProfile => {
+                generator.requires_profile =
+                    entries(value, "profiles by resource type", RESOURCE_TYPE, |url| {
+                        Text::non_empty("a profile's canonical URL").read(url)
+                    })?;
+                for (name, _) in mapping(value, "")? {
+                    resource_type(name)?;
                 }
             }
             SearchKey::Sample => {
