@@ -413,6 +413,7 @@ fn run_against(defects: &[Defect], args: &[&str], out: &Path) -> Output {
             ..ServerOptions::default()
         }))
         .expect("reference server starts");
+    let suites = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../suites");
     let output = Command::cargo_bin("assure")
         .expect("assure binary")
         .args([
@@ -426,6 +427,11 @@ fn run_against(defects: &[Defect], args: &[&str], out: &Path) -> Output {
             "--out",
         ])
         .arg(out)
+        // The core and security checklists; the UK Core one has its defects in uk_core.rs.
+        .arg("--suite")
+        .arg(suites.join("core"))
+        .arg("--suite")
+        .arg(suites.join("security"))
         .args(args)
         .output()
         .expect("assure runs");
@@ -550,8 +556,14 @@ fn the_clean_reference_server_passes_every_check() {
 
 #[test]
 fn every_defect_has_a_test_here() {
-    // Security defects are switched on in security.rs, against the secure embedded server.
-    let source = [include_str!("defects.rs"), include_str!("security.rs")].concat();
+    // Security defects are switched on in security.rs, against the secure embedded server;
+    // UK Core defects in uk_core.rs.
+    let source = [
+        include_str!("defects.rs"),
+        include_str!("security.rs"),
+        include_str!("uk_core.rs"),
+    ]
+    .concat();
     for defect in Defect::all() {
         assert!(
             source.contains(&format!("\"{}\"", defect.name())),

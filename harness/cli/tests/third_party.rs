@@ -147,6 +147,24 @@ fn the_default_checklist_against_sekmet_fails_only_the_triaged_checks() {
     );
     assert!(errored.is_empty(), "errors: {errored:?}\n{stdout}");
     assert!(passed > 250, "only {passed} checks passed\n{stdout}");
+    // It claims no UK Core profile: the UK checklist says so, check by check, and judges none.
+    let uk_core: Vec<&Value> = report["suites"]
+        .as_array()
+        .expect("suites")
+        .iter()
+        .flat_map(|suite| suite["tests"].as_array().expect("tests"))
+        .filter(|test| test["id"].as_str().is_some_and(|id| id.starts_with("UKCORE-")))
+        .collect();
+    assert!(!uk_core.is_empty(), "the UK Core checklist runs by default");
+    for test in uk_core {
+        let message = test["message"].as_str().unwrap_or_default();
+        assert_eq!(test["status"], "skip", "{test}");
+        assert!(
+            message.contains("claims no profile under https://fhir.hl7.org.uk/StructureDefinition/UKCore-")
+                || message.contains("applies to servers claiming https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"),
+            "{message}"
+        );
+    }
     assert_eq!(
         output.status.code(),
         Some(1),
