@@ -3,6 +3,8 @@
 //! It serialises as `report.json` (schema version [`SCHEMA_VERSION`]); the HTML, JUnit and
 //! FHIR TestReport renderers read the same structure.
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -35,6 +37,9 @@ pub struct RunResult {
     /// each interaction and each search parameter), with what the tests showed of each; empty
     /// when the target served no CapabilityStatement.
     pub claims: Vec<Claim>,
+    /// Codes the run's validations could not check because their code system is not
+    /// available offline (SNOMED CT, dm+d …): code system URL → number of coded elements.
+    pub unchecked_codes: BTreeMap<String, usize>,
 }
 
 /// The options a run was started with, so that a report says how its verdict was reached.

@@ -253,8 +253,24 @@ fn list_prints_the_plan_without_a_server() {
         .find(|g| g["suite"] == "core-search-generated")
         .unwrap_or_else(|| panic!("no generator in {generated:?}"));
     assert_eq!(search["ids"], "SRCH-<Type>-<code>[-<variant>]");
-    assert_eq!(search["levels"]["Patient.family"], "SHALL");
-    assert_eq!(search["combinations"]["Patient.name+gender"], "SHALL");
+    assert_eq!(search["combinations"]["Patient.name+gender"], "SHOULD");
+    // The UK Core checklist pins the Care Connect Patient parameters, under its own prefix.
+    let uk = generated
+        .iter()
+        .find(|g| g["suite"] == "uk-core-patient-search")
+        .unwrap_or_else(|| panic!("no UK Core search generator in {generated:?}"));
+    assert_eq!(uk["ids"], "UKCORE-SRCH-<Type>-<code>[-<variant>]");
+    assert_eq!(uk["levels"]["Patient.family"], "SHALL");
+    assert_eq!(uk["combinations"]["Patient.name+gender"], "SHALL");
+    let profiles = plan["profiles"].as_array().expect("profiles");
+    assert_eq!(
+        profiles[0]["ids"],
+        "UKCORE-<Name>-{INSTANCES,CONFORMS,MUST-SUPPORT,REFERENCES}"
+    );
+    assert_eq!(
+        profiles[0]["canonical_prefix"],
+        "https://fhir.hl7.org.uk/StructureDefinition/UKCore-"
+    );
     assert!(
         search["variants"]
             .as_array()

@@ -166,7 +166,7 @@ async fn run_tests(tests: Vec<TestCase>, packages: &std::path::Path) -> RunResul
         variables: IndexMap::new(),
         data: Vec::new(),
         tests,
-        generate: None,
+        generate: Default::default(),
         source: SuiteSource::default(),
     };
     let client = Client::new(

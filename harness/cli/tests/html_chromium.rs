@@ -100,6 +100,7 @@ fn hostile_run() -> RunResult {
         data: Vec::new(),
         summary: Summary::of(&suites),
         claims: Vec::new(),
+        unchecked_codes: Default::default(),
         suites,
     }
 }

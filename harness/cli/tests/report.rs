@@ -204,6 +204,7 @@ fn sample_run() -> RunResult {
                 tests: vec!["UK-PAT-01".into()],
             },
         ],
+        unchecked_codes: [("http://snomed.info/sct".to_owned(), 3)].into(),
         suites,
     }
 }
@@ -234,9 +235,11 @@ fn json_report_has_every_documented_field() {
             "data",
             "suites",
             "summary",
-            "claims"
+            "claims",
+            "unchecked_codes"
         ]
     );
+    assert_eq!(report["unchecked_codes"]["http://snomed.info/sct"], 3);
     assert_eq!(
         keys(&report["claims"][0]),
         ["resource_type", "kind", "code", "status", "tests"]
@@ -546,6 +549,7 @@ fn html_shows_header_summary_and_failures_first() {
         r#"<span class="number" id="count-error">1</span>"#,
         r#"<span class="number" id="count-skip">1</span>"#,
         r#"<tr id="level-SHALL"><th>SHALL</th><td>2</td><td>1</td><td>1</td><td>0</td><td>0</td></tr>"#,
+        r#"not available offline: <code>http://snomed.info/sct</code> 3."#,
     ] {
         assert!(page.contains(fact), "missing {fact}");
     }

@@ -186,7 +186,7 @@ fn suite(tests: Vec<TestCase>) -> Suite {
         variables: IndexMap::new(),
         data: Vec::new(),
         tests,
-        generate: None,
+        generate: Default::default(),
         source: SuiteSource::default(),
     }
 }

@@ -296,7 +296,7 @@ fn expected_full_suite(path: &Path) -> Suite {
                 ],
             },
         ],
-        generate: None,
+        generate: Default::default(),
         source: assure::suite::SuiteSource {
             path: path.display().to_string(),
             sha256: hex::encode(Sha256::digest(&bytes)),

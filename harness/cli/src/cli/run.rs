@@ -228,6 +228,7 @@ fn aborted_run(
         suites: Vec::new(),
         summary: Summary::default(),
         claims: Vec::new(),
+        unchecked_codes: Default::default(),
     }
 }
 

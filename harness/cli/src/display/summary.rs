@@ -59,6 +59,18 @@ pub fn render_summary(run: &RunResult) -> String {
             claims.proven, claims.failed, claims.not_assessed
         );
     }
+    if !run.unchecked_codes.is_empty() {
+        let systems: Vec<String> = run
+            .unchecked_codes
+            .iter()
+            .map(|(system, count)| format!("{system} {count}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "codes not checked (code system not available offline): {}",
+            systems.join(", ")
+        );
+    }
     out.push('\n');
     let _ = writeln!(
         out,
@@ -218,6 +230,7 @@ mod tests {
             data: vec![],
             summary: Summary::of(&suites),
             claims: Vec::new(),
+            unchecked_codes: Default::default(),
             suites,
         }
     }
@@ -342,6 +355,16 @@ mod tests {
         all          1     1     0     0     0
         ");
         assert!(!render_summary(&run(vec![])).contains("claims:"));
+    }
+
+    #[test]
+    fn unchecked_codes_are_counted_by_code_system() {
+        let mut unchecked = run(vec![]);
+        unchecked.unchecked_codes = [("http://snomed.info/sct".to_owned(), 12)].into();
+        assert!(render_summary(&unchecked).contains(
+            "codes not checked (code system not available offline): http://snomed.info/sct 12"
+        ));
+        assert!(!render_summary(&run(vec![])).contains("codes not checked"));
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
     let session = config.auth;
     let max_fan_out = config.max_fan_out;
     let capability_statement = config.capability_statement;
+    let run_validation = validation.clone();
     let mut overrides = Scope::from_text(&config.variables);
     let Discovered {
         results: data,
@@ -225,6 +226,7 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
         suites,
         summary,
         claims,
+        unchecked_codes: run_validation.unchecked_codes(),
     }
 }
 

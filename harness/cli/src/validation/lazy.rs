@@ -1,7 +1,8 @@
 //! Validation for a run: definitions loaded once, on first use, and documents validated on the
 //! blocking thread pool so the async runtime keeps serving other tests.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use assure_validate::{Outcome, ReferenceResolver, Validator};
 use tokio::sync::OnceCell;
@@ -15,6 +16,8 @@ use super::sources::DefinitionSources;
 pub struct Validation {
     sources: DefinitionSources,
     validator: OnceCell<Result<Arc<Validator>, String>>,
+    /// Codes left unchecked so far (code system → count), over every validation.
+    unchecked: Mutex<BTreeMap<String, usize>>,
 }
 
 impl Validation {
@@ -23,6 +26,7 @@ impl Validation {
         Validation {
             sources,
             validator: OnceCell::new(),
+            unchecked: Mutex::default(),
         }
     }
 
@@ -53,7 +57,7 @@ impl Validation {
         resolver: Option<Arc<dyn ReferenceResolver>>,
     ) -> Result<Outcome, String> {
         let validator = self.validator().await?;
-        tokio::task::spawn_blocking(move || {
+        let outcome = tokio::task::spawn_blocking(move || {
             let profiles: Vec<String> = profile.into_iter().collect();
             if let Some(error) = profiles
                 .iter()
@@ -69,6 +73,20 @@ impl Validation {
             ))
         })
         .await
-        .map_err(|e| format!("validation failed: {e}"))?
+        .map_err(|e| format!("validation failed: {e}"))??;
+        let mut unchecked = self.unchecked.lock().unwrap_or_else(|p| p.into_inner());
+        for (system, count) in outcome.unchecked_codes() {
+            *unchecked.entry(system).or_insert(0) += count;
+        }
+        Ok(outcome)
+    }
+
+    /// The codes every validation so far could not check because their code system is not
+    /// available offline: code system URL → number of coded elements.
+    pub fn unchecked_codes(&self) -> BTreeMap<String, usize> {
+        self.unchecked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
