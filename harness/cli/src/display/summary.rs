@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::escape::{terminal_line, terminal_safe};
-use crate::results::{ClaimCounts, Counts, DataResult, DataStatus, RunResult, Status};
+use crate::results::{ClaimCounts, Counts, DataResult, DataStatus, RunResult, Status, TestResult};
 use crate::suite::Level;
 
 /// The summary of `run` as text (lines end with `\n`).
@@ -143,9 +143,25 @@ pub fn render_summary(run: &RunResult) -> String {
                 "tests"
             }
         );
+        // Tests skipped for the same reason (a checklist that does not apply) share one entry.
+        let mut groups: Vec<(Option<&String>, Vec<&TestResult>)> = Vec::new();
         for test in not_assessed {
-            let _ = writeln!(out, "  SKIP  {}  {}", test.id, test.title);
-            if let Some(message) = &test.message {
+            match groups.iter_mut().find(|(m, _)| *m == test.message.as_ref()) {
+                Some((_, tests)) => tests.push(test),
+                None => groups.push((test.message.as_ref(), vec![test])),
+            }
+        }
+        for (message, tests) in groups {
+            match tests.as_slice() {
+                [test] => {
+                    let _ = writeln!(out, "  SKIP  {}  {}", test.id, test.title);
+                }
+                _ => {
+                    let ids: Vec<&str> = tests.iter().map(|t| t.id.as_str()).collect();
+                    let _ = writeln!(out, "  SKIP  {} tests: {}", ids.len(), ids.join(", "));
+                }
+            }
+            if let Some(message) = message {
                 let _ = writeln!(out, "        {}", terminal_line(message));
             }
         }
@@ -284,6 +300,22 @@ mod tests {
           SKIP  CORE-PAT-02  Title of CORE-PAT-02
                 needs CORE-PAT-01 which failed
         ");
+    }
+
+    #[test]
+    fn skips_for_one_reason_share_one_entry() {
+        let reason = Some("the checklist applies to servers claiming P");
+        let summary = render_summary(&run(vec![
+            test("UK-1", Level::Shall, Status::Skip, reason),
+            test("UK-2", Level::Shall, Status::Skip, Some("another reason")),
+            test("UK-3", Level::Shall, Status::Skip, reason),
+        ]));
+        assert!(
+            summary.contains(
+                "  SKIP  2 tests: UK-1, UK-3\n        the checklist applies to servers claiming P\n  SKIP  UK-2  Title of UK-2\n        another reason\n"
+            ),
+            "{summary}"
+        );
     }
 
     #[test]
