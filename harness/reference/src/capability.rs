@@ -5,19 +5,38 @@ use time::OffsetDateTime;
 
 use super::resource_types::{INTERACTIONS, ParamKind, ResourceType, SERVED, SearchParam};
 use super::store::format_instant;
+use super::ukcore;
 
 /// The software name the CapabilityStatement reports.
 pub const SOFTWARE_NAME: &str = "assure reference server";
 
-/// Builds the CapabilityStatement for a server at `base_url` started at `started`.
-/// With `advertise_immunization` (a defect) it also claims Immunization read and search.
+/// What the CapabilityStatement claims beyond what the server serves, as defects ask.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overclaims {
+    /// Immunization read and search (`capability-lies`).
+    pub immunization: bool,
+    /// UKCore-Observation-Lab as a supported Observation profile, which no instance carries
+    /// (`ukcore-claims-unserved-profile`).
+    pub observation_lab: bool,
+}
+
+/// Builds the CapabilityStatement for a server at `base_url` started at `started`, claiming
+/// also what `overclaims` asks.
 pub fn capability_statement(
     base_url: &str,
     started: OffsetDateTime,
-    advertise_immunization: bool,
+    overclaims: Overclaims,
 ) -> Value {
     let mut resources: Vec<Value> = SERVED.iter().map(resource_entry).collect();
-    if advertise_immunization {
+    if overclaims.observation_lab
+        && let Some(observation) = resources
+            .iter_mut()
+            .find(|resource| resource["type"] == "Observation")
+        && let Some(profiles) = observation["supportedProfile"].as_array_mut()
+    {
+        profiles.push(json!(ukcore::OBSERVATION_LAB));
+    }
+    if overclaims.immunization {
         resources.push(json!({
             "type": "Immunization",
             "profile": "http://hl7.org/fhir/StructureDefinition/Immunization",
@@ -73,6 +92,7 @@ fn resource_entry(resource_type: &ResourceType) -> Value {
     let mut entry = json!({
         "type": resource_type.name,
         "profile": format!("http://hl7.org/fhir/StructureDefinition/{}", resource_type.name),
+        "supportedProfile": [ukcore::profile(resource_type.name)],
         "interaction": interactions,
         "versioning": "versioned",
         "readHistory": true,
@@ -106,6 +126,9 @@ fn documentation(param: &SearchParam) -> String {
         )),
         ParamKind::Date | ParamKind::Quantity => {
             text.push_str(". Prefixes: eq, ne, gt, lt, ge, le, sa, eb, ap.");
+        }
+        ParamKind::Uri => {
+            text.push_str(". Plain values match exactly; :below and :above by whole path segments.")
         }
         ParamKind::String | ParamKind::Token => text.push('.'),
     }
@@ -153,7 +176,11 @@ mod tests {
 
     #[test]
     fn lists_exactly_the_served_types() {
-        let statement = capability_statement("http://h/fhir", OffsetDateTime::UNIX_EPOCH, false);
+        let statement = capability_statement(
+            "http://h/fhir",
+            OffsetDateTime::UNIX_EPOCH,
+            Overclaims::default(),
+        );
         let served: Vec<&str> = SERVED.iter().map(|t| t.name).collect();
         assert_eq!(types(&statement), served);
         assert_eq!(statement["fhirVersion"], "4.0.1");
@@ -192,14 +219,76 @@ mod tests {
                 _ => {}
             }
         }
-        let statement = capability_statement("http://h/fhir", OffsetDateTime::UNIX_EPOCH, false);
+        let statement = capability_statement(
+            "http://h/fhir",
+            OffsetDateTime::UNIX_EPOCH,
+            Overclaims::default(),
+        );
         check(&statement, "CapabilityStatement");
     }
 
     #[test]
     fn the_lie_adds_immunization() {
-        let statement = capability_statement("http://h/fhir", OffsetDateTime::UNIX_EPOCH, true);
+        let overclaims = Overclaims {
+            immunization: true,
+            ..Overclaims::default()
+        };
+        let statement =
+            capability_statement("http://h/fhir", OffsetDateTime::UNIX_EPOCH, overclaims);
         assert!(types(&statement).contains(&"Immunization"));
         assert_eq!(types(&statement).len(), SERVED.len() + 1);
+    }
+
+    #[test]
+    fn every_type_claims_its_ukcore_profile_and_profile_search() {
+        let statement = capability_statement(
+            "http://h/fhir",
+            OffsetDateTime::UNIX_EPOCH,
+            Overclaims::default(),
+        );
+        for resource in statement["rest"][0]["resource"].as_array().unwrap() {
+            let name = resource["type"].as_str().unwrap();
+            assert_eq!(
+                resource["profile"],
+                format!("http://hl7.org/fhir/StructureDefinition/{name}")
+            );
+            assert_eq!(resource["supportedProfile"], json!([ukcore::profile(name)]));
+            let profile = resource["searchParam"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|param| param["name"] == "_profile")
+                .unwrap();
+            assert_eq!(
+                profile["definition"],
+                "http://hl7.org/fhir/SearchParameter/Resource-profile"
+            );
+            assert_eq!(profile["type"], "uri");
+            assert!(
+                profile["documentation"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Modifiers: missing, below, above."),
+                "{profile}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_unserved_profile_is_claimed_on_observation_only() {
+        let overclaims = Overclaims {
+            observation_lab: true,
+            ..Overclaims::default()
+        };
+        let statement =
+            capability_statement("http://h/fhir", OffsetDateTime::UNIX_EPOCH, overclaims);
+        for resource in statement["rest"][0]["resource"].as_array().unwrap() {
+            let claims_lab = resource["supportedProfile"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(ukcore::OBSERVATION_LAB));
+            assert_eq!(claims_lab, resource["type"] == "Observation");
+        }
+        assert_eq!(types(&statement).len(), SERVED.len());
     }
 }

@@ -107,6 +107,29 @@ pub enum Defect {
     /// returns (and counts one fewer).
     /// Breaks: the check that GET and POST searches give the same results.
     PostSearchDiffers,
+    // UK Core: the profiles claimed and the data that should meet them.
+    /// One Patient (priya-patel) has an NHS number whose Modulus-11 check digit is wrong.
+    /// Breaks: the check that every instance conforms to its UK Core profile.
+    UkcoreNhsNumberCheckDigit,
+    /// No Patient has `telecom`, a must-support element of UKCore-Patient.
+    /// Breaks: the check that every must-support element is populated in some instance.
+    UkcoreMustSupportMissing,
+    /// One Patient (sam-taylor) claiming UKCore-Patient has a second NHS number, where the
+    /// profile's `nhsNumber` identifier slice allows one.
+    /// Breaks: the check that every instance conforms to its UK Core profile.
+    UkcoreProfileNotMet,
+    /// No Practitioner carries `meta.profile`, so `_profile` finds none, while UKCore-Practitioner
+    /// is still a supported profile.
+    /// Breaks: the check that each claimed profile has instances.
+    UkcoreNoInstances,
+    /// One Patient's (eilidh-macdonald) `managingOrganization`, a must-support reference, points
+    /// to `Organization/no-such-org`.
+    /// Breaks: the check that references in must-support elements resolve.
+    UkcoreDanglingReference,
+    /// The CapabilityStatement also claims UKCore-Observation-Lab for Observation, which no
+    /// Observation carries.
+    /// Breaks: the check that each claimed profile has instances.
+    UkcoreClaimsUnservedProfile,
     // Secure mode: TLS, transport and hardening.
     /// A ClientHello whose highest version is below TLS 1.2 (SSLv3, TLS 1.0, TLS 1.1) is answered
     /// with a ServerHello for that version and its first suite, as if the server spoke it.
@@ -266,6 +289,12 @@ impl Defect {
             Self::SummaryCountIgnored,
             Self::ElementsIgnored,
             Self::PostSearchDiffers,
+            Self::UkcoreNhsNumberCheckDigit,
+            Self::UkcoreMustSupportMissing,
+            Self::UkcoreProfileNotMet,
+            Self::UkcoreNoInstances,
+            Self::UkcoreDanglingReference,
+            Self::UkcoreClaimsUnservedProfile,
             Self::LegacyTlsAccepted,
             Self::WeakCipherAccepted,
             Self::ExpiredCertificate,
@@ -340,6 +369,12 @@ impl Defect {
             Self::SummaryCountIgnored => "summary-count-ignored",
             Self::ElementsIgnored => "elements-ignored",
             Self::PostSearchDiffers => "post-search-differs",
+            Self::UkcoreNhsNumberCheckDigit => "ukcore-nhs-number-check-digit",
+            Self::UkcoreMustSupportMissing => "ukcore-must-support-missing",
+            Self::UkcoreProfileNotMet => "ukcore-profile-not-met",
+            Self::UkcoreNoInstances => "ukcore-no-instances",
+            Self::UkcoreDanglingReference => "ukcore-dangling-reference",
+            Self::UkcoreClaimsUnservedProfile => "ukcore-claims-unserved-profile",
             Self::LegacyTlsAccepted => "legacy-tls-accepted",
             Self::WeakCipherAccepted => "weak-cipher-accepted",
             Self::ExpiredCertificate => "expired-certificate",
@@ -440,6 +475,24 @@ impl Defect {
             }
             Self::ElementsIgnored => "_elements is echoed but whole resources are returned",
             Self::PostSearchDiffers => "a POST search leaves out the last match of the same GET",
+            Self::UkcoreNhsNumberCheckDigit => {
+                "one Patient's NHS number has a wrong Modulus-11 check digit"
+            }
+            Self::UkcoreMustSupportMissing => {
+                "no Patient has telecom, a UKCore-Patient must-support element"
+            }
+            Self::UkcoreProfileNotMet => {
+                "one Patient claiming UKCore-Patient has two NHS numbers (the profile allows one)"
+            }
+            Self::UkcoreNoInstances => {
+                "no Practitioner carries meta.profile, though UKCore-Practitioner is claimed"
+            }
+            Self::UkcoreDanglingReference => {
+                "one Patient's managingOrganization points to Organization/no-such-org"
+            }
+            Self::UkcoreClaimsUnservedProfile => {
+                "the CapabilityStatement claims UKCore-Observation-Lab, which no Observation carries"
+            }
             Self::LegacyTlsAccepted => {
                 "(secure mode) SSLv3, TLS 1.0 and TLS 1.1 ClientHellos are answered with a ServerHello"
             }

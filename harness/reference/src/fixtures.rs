@@ -13,6 +13,8 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::data_defect;
+use super::defect::Defect;
 use super::resource_types;
 use super::store::Store;
 
@@ -74,14 +76,12 @@ impl Fixtures {
         &self.resources
     }
 
-    /// The same fixtures with `nickname`, an element R4 does not define, added to every Patient.
-    pub(crate) fn with_nonconformant_patients(&self) -> Fixtures {
+    /// The same fixtures altered as the data-changing `defects` ask.
+    pub(crate) fn with_defects(&self, defects: &[Defect]) -> Fixtures {
         let mut resources = self.resources.clone();
-        for resource in &mut resources {
-            if resource["resourceType"] == "Patient"
-                && let Some(fields) = resource.as_object_mut()
-            {
-                fields.insert("nickname".into(), Value::String("Nonconformant".into()));
+        for defect in defects {
+            for resource in &mut resources {
+                data_defect::apply(*defect, resource);
             }
         }
         Fixtures { resources }

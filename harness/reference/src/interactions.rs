@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::abandon::ClientWatch;
 use super::bundle::{self, BundleType};
-use super::capability::capability_statement;
+use super::capability::{Overclaims, capability_statement};
 use super::defect::Defect;
 use super::negotiation::{check_acceptable, check_form_body, check_json_body};
 use super::outcome::FhirError;
@@ -49,7 +49,10 @@ pub async fn metadata(
     let statement = capability_statement(
         state.base_url(),
         state.started(),
-        state.has(Defect::CapabilityLies),
+        Overclaims {
+            immunization: state.has(Defect::CapabilityLies),
+            observation_lab: state.has(Defect::UkcoreClaimsUnservedProfile),
+        },
     );
     Ok(fhir_json(StatusCode::OK, &statement))
 }

@@ -23,6 +23,7 @@ mod abandon;
 mod base_path;
 mod bundle;
 mod capability;
+mod data_defect;
 mod defect;
 mod fixtures;
 mod interactions;
@@ -38,6 +39,7 @@ mod secure;
 mod server;
 mod state;
 mod store;
+mod ukcore;
 
 pub use base_path::BASE_PATH;
 pub use capability::SOFTWARE_NAME;

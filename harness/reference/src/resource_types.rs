@@ -16,6 +16,8 @@ pub enum ParamKind {
     Reference,
     /// `[prefix]number|system|code`.
     Quantity,
+    /// A URI matched exactly (`:below`, `:above` at path segments).
+    Uri,
 }
 
 impl ParamKind {
@@ -27,6 +29,7 @@ impl ParamKind {
             Self::Date => "date",
             Self::Reference => "reference",
             Self::Quantity => "quantity",
+            Self::Uri => "uri",
         }
     }
 }
@@ -56,6 +59,7 @@ impl SearchParam {
             ParamKind::Token if self.name == "identifier" => &["not", "text", "of-type"],
             ParamKind::Token => &["not", "text"],
             ParamKind::Reference => &["identifier"],
+            ParamKind::Uri => &["below", "above"],
             ParamKind::Date | ParamKind::Quantity => &[],
         }
     }
@@ -66,7 +70,7 @@ impl SearchParam {
 pub struct ResourceType {
     /// The FHIR resource type name.
     pub name: &'static str,
-    /// Search parameters supported on this type, `_id` and `_lastUpdated` included.
+    /// Search parameters supported on this type, `_id`, `_lastUpdated` and `_profile` included.
     pub search_params: &'static [SearchParam],
     /// Top-level elements marked as summary in R4 (`[x]` for choice types), besides `id`,
     /// `meta` and `implicitRules`.
@@ -128,6 +132,7 @@ const LAST_UPDATED: SearchParam = param!(
     "Resource-lastUpdated",
     ["meta.lastUpdated"]
 );
+const PROFILE: SearchParam = param!("_profile", Uri, "Resource-profile", ["meta.profile"]);
 const CLINICAL_PATIENT: SearchParam = param!(
     "patient",
     Reference,
@@ -143,6 +148,7 @@ pub const SERVED: &[ResourceType] = &[
         search_params: &[
             ID,
             LAST_UPDATED,
+            PROFILE,
             param!(
                 "clinical-status",
                 Token,
@@ -181,6 +187,7 @@ pub const SERVED: &[ResourceType] = &[
         search_params: &[
             ID,
             LAST_UPDATED,
+            PROFILE,
             param!(
                 "clinical-status",
                 Token,
@@ -223,6 +230,7 @@ pub const SERVED: &[ResourceType] = &[
         search_params: &[
             ID,
             LAST_UPDATED,
+            PROFILE,
             param!("class", Token, "Encounter-class", ["class"]),
             param!("date", Date, "clinical-date", ["period"]),
             CLINICAL_PATIENT,
@@ -256,6 +264,7 @@ pub const SERVED: &[ResourceType] = &[
         search_params: &[
             ID,
             LAST_UPDATED,
+            PROFILE,
             param!(
                 "authoredon",
                 Date,
@@ -302,6 +311,7 @@ pub const SERVED: &[ResourceType] = &[
         search_params: &[
             ID,
             LAST_UPDATED,
+            PROFILE,
             param!("category", Token, "Observation-category", ["category"]),
             param!("code", Token, "clinical-code", ["code"]),
             param!(
@@ -350,6 +360,7 @@ pub const SERVED: &[ResourceType] = &[
         search_params: &[
             ID,
             LAST_UPDATED,
+            PROFILE,
             param!(
                 "identifier",
                 Token,
@@ -366,6 +377,7 @@ pub const SERVED: &[ResourceType] = &[
         search_params: &[
             ID,
             LAST_UPDATED,
+            PROFILE,
             param!(
                 "address-postalcode",
                 String,
@@ -406,6 +418,7 @@ pub const SERVED: &[ResourceType] = &[
         search_params: &[
             ID,
             LAST_UPDATED,
+            PROFILE,
             param!("family", String, "individual-family", ["name.family"]),
             param!("gender", Token, "individual-gender", ["gender"]),
             param!("given", String, "individual-given", ["name.given"]),
@@ -445,6 +458,7 @@ mod tests {
     fn every_type_searches_by_id_and_definitions_are_canonical() {
         for resource_type in SERVED {
             assert!(resource_type.search_param("_id").is_some());
+            assert!(resource_type.search_param("_profile").is_some());
             for param in resource_type.search_params {
                 assert!(
                     param

@@ -33,13 +33,7 @@ impl ServerState {
     ) -> anyhow::Result<Self> {
         let started = now();
         let store = Store::default();
-        if defects.contains(&Defect::NonconformantPatients) {
-            fixtures
-                .with_nonconformant_patients()
-                .load_into(&store, started)?;
-        } else {
-            fixtures.load_into(&store, started)?;
-        }
+        fixtures.with_defects(defects).load_into(&store, started)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 base_url: base_url.into().trim_end_matches('/').to_owned(),

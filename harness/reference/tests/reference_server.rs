@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 const NHS_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
 const ODS_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
+const UKCORE: &str = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-";
 
 struct Reply {
     status: StatusCode,
@@ -246,6 +247,17 @@ fn fixture_facts_the_checklist_relies_on() {
     );
     for organization in of_type("Organization") {
         assert_eq!(organization["identifier"][0]["system"], ODS_SYSTEM);
+    }
+    for resource in fixtures.resources() {
+        assert_eq!(
+            resource["meta"]["profile"],
+            json!([format!(
+                "{UKCORE}{}",
+                resource["resourceType"].as_str().unwrap()
+            )]),
+            "{}",
+            resource["id"]
+        );
     }
     for name in [
         "Practitioner",
@@ -1155,6 +1167,170 @@ async fn defect_nonconformant_patients() {
 }
 
 #[tokio::test]
+async fn profile_search_matches_uris_exactly_below_and_above() {
+    let harness = Harness::start(&[]).await;
+    let patient = format!("{UKCORE}Patient");
+    let all = harness.search_ids("/Patient?_count=20").await;
+    assert_eq!(all.len(), 8);
+    let bundle = harness
+        .get(&format!("/Patient?_profile={patient}&_count=20"))
+        .await
+        .json();
+    assert_eq!(entry_ids(&bundle), all);
+    assert!(link(&bundle, "self").unwrap().contains("_profile="));
+    for (query, found) in [
+        (
+            "_profile:below=https://fhir.hl7.org.uk/StructureDefinition/".to_owned(),
+            true,
+        ),
+        ("_profile:below=https://fhir.hl7.org.uk".to_owned(), true),
+        (format!("_profile:below={UKCORE}"), false),
+        (format!("_profile:above={patient}/assure-child"), true),
+        (format!("_profile:above={patient}-Child"), false),
+        (
+            format!("_profile={patient}&_profile:below=https://fhir.hl7.org.uk/"),
+            true,
+        ),
+        (
+            "_profile=http://hl7.org/fhir/StructureDefinition/Patient".to_owned(),
+            false,
+        ),
+        (format!("_profile={UKCORE}Practitioner"), false),
+        ("_profile:missing=false".to_owned(), true),
+        ("_profile:missing=true".to_owned(), false),
+    ] {
+        let ids = harness
+            .search_ids(&format!("/Patient?{query}&_count=20"))
+            .await;
+        assert_eq!(ids == all, found, "{query}: {ids:?}");
+        assert!(found || ids.is_empty(), "{query}: {ids:?}");
+    }
+    let sorted_by_profile = harness
+        .search_ids("/Observation?_sort=-_profile&_count=20")
+        .await;
+    assert_eq!(sorted_by_profile.len(), 8);
+    harness
+        .get("/Patient?_profile:exact=x")
+        .await
+        .assert_outcome(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn capability_statement_claims_ukcore_profiles() {
+    let harness = Harness::start(&[]).await;
+    let statement = harness.get("/metadata").await.json();
+    for resource in statement["rest"][0]["resource"].as_array().unwrap() {
+        let type_name = resource["type"].as_str().unwrap();
+        assert_eq!(
+            resource["supportedProfile"],
+            json!([format!("{UKCORE}{type_name}")])
+        );
+        let ids = harness
+            .search_ids(&format!(
+                "/{type_name}?_profile={UKCORE}{type_name}&_count=20"
+            ))
+            .await;
+        assert!(!ids.is_empty(), "{type_name}");
+    }
+}
+
+#[tokio::test]
+async fn defect_ukcore_no_instances() {
+    let harness = Harness::start(&[Defect::UkcoreNoInstances]).await;
+    let statement = harness.get("/metadata").await.json();
+    let practitioner = statement["rest"][0]["resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|resource| resource["type"] == "Practitioner")
+        .unwrap();
+    assert_eq!(
+        practitioner["supportedProfile"],
+        json!([format!("{UKCORE}Practitioner")])
+    );
+    let query = format!("/Practitioner?_profile={UKCORE}Practitioner");
+    assert!(harness.search_ids(&query).await.is_empty());
+    let read = harness.get("/Practitioner/emma-wilson").await.json();
+    assert!(read["meta"].get("profile").is_none());
+    assert_eq!(harness.search_ids("/Practitioner").await.len(), 3);
+}
+
+#[tokio::test]
+async fn defect_ukcore_claims_unserved_profile() {
+    let harness = Harness::start(&[Defect::UkcoreClaimsUnservedProfile]).await;
+    let statement = harness.get("/metadata").await.json();
+    let lab = format!("{UKCORE}Observation-Lab");
+    let observation = statement["rest"][0]["resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|resource| resource["type"] == "Observation")
+        .unwrap();
+    assert_eq!(
+        observation["supportedProfile"],
+        json!([format!("{UKCORE}Observation"), lab])
+    );
+    assert!(
+        harness
+            .search_ids(&format!("/Observation?_profile={lab}"))
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn defect_ukcore_dangling_reference() {
+    let harness = Harness::start(&[Defect::UkcoreDanglingReference]).await;
+    let patient = harness.get("/Patient/eilidh-macdonald").await.json();
+    let reference = patient["managingOrganization"]["reference"]
+        .as_str()
+        .unwrap();
+    assert_eq!(reference, "Organization/no-such-org");
+    harness
+        .get(&format!("/{reference}"))
+        .await
+        .assert_outcome(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn defects_ukcore_patient_data() {
+    let harness = Harness::start(&[
+        Defect::UkcoreNhsNumberCheckDigit,
+        Defect::UkcoreMustSupportMissing,
+        Defect::UkcoreProfileNotMet,
+    ])
+    .await;
+    let patients = harness.get("/Patient?_count=20").await.json();
+    let mut invalid = Vec::new();
+    for entry in patients["entry"].as_array().unwrap() {
+        let patient = &entry["resource"];
+        assert!(patient.get("telecom").is_none(), "{}", patient["id"]);
+        let numbers: Vec<&str> = patient["identifier"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|identifier| identifier["system"] == NHS_SYSTEM)
+            .map(|identifier| identifier["value"].as_str().unwrap())
+            .collect();
+        let expected_numbers = if patient["id"] == "sam-taylor" { 2 } else { 1 };
+        assert_eq!(numbers.len(), expected_numbers, "{}", patient["id"]);
+        invalid.extend(
+            numbers
+                .iter()
+                .filter(|number| nhs_number::validate(number).is_err())
+                .map(|_| patient["id"].as_str().unwrap().to_owned()),
+        );
+    }
+    assert_eq!(invalid, ["priya-patel"]);
+    assert_eq!(
+        harness
+            .search_ids("/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9990000018")
+            .await,
+        ["amelia-jones"]
+    );
+}
+
+#[tokio::test]
 async fn defects_change_nothing_else() {
     let harness = Harness::start(Defect::all()).await;
     let reply = harness.get("/Patient/amelia-jones").await;
@@ -1238,6 +1414,7 @@ async fn token_search_forms_and_modifiers() {
         "obs-amelia-bmi",
         "obs-amelia-height",
         "obs-amelia-weight",
+        "obs-eilidh-blood-pressure",
         "obs-gareth-heart-rate",
         "obs-gareth-systolic",
         "obs-oliver-temperature",
@@ -1871,13 +2048,21 @@ async fn capability_statement_claims_exactly_the_search_implemented() {
     let expected: &[(&str, &[&str])] = &[
         (
             "AllergyIntolerance",
-            &["_id", "_lastUpdated", "clinical-status", "code", "patient"],
+            &[
+                "_id",
+                "_lastUpdated",
+                "_profile",
+                "clinical-status",
+                "code",
+                "patient",
+            ],
         ),
         (
             "Condition",
             &[
                 "_id",
                 "_lastUpdated",
+                "_profile",
                 "clinical-status",
                 "code",
                 "onset-date",
@@ -1890,6 +2075,7 @@ async fn capability_statement_claims_exactly_the_search_implemented() {
             &[
                 "_id",
                 "_lastUpdated",
+                "_profile",
                 "class",
                 "date",
                 "patient",
@@ -1902,6 +2088,7 @@ async fn capability_statement_claims_exactly_the_search_implemented() {
             &[
                 "_id",
                 "_lastUpdated",
+                "_profile",
                 "authoredon",
                 "code",
                 "intent",
@@ -1915,6 +2102,7 @@ async fn capability_statement_claims_exactly_the_search_implemented() {
             &[
                 "_id",
                 "_lastUpdated",
+                "_profile",
                 "category",
                 "code",
                 "date",
@@ -1926,13 +2114,14 @@ async fn capability_statement_claims_exactly_the_search_implemented() {
         ),
         (
             "Organization",
-            &["_id", "_lastUpdated", "identifier", "name"],
+            &["_id", "_lastUpdated", "_profile", "identifier", "name"],
         ),
         (
             "Patient",
             &[
                 "_id",
                 "_lastUpdated",
+                "_profile",
                 "address-postalcode",
                 "birthdate",
                 "family",
@@ -1949,6 +2138,7 @@ async fn capability_statement_claims_exactly_the_search_implemented() {
             &[
                 "_id",
                 "_lastUpdated",
+                "_profile",
                 "family",
                 "gender",
                 "given",

@@ -10,6 +10,7 @@ use super::quantity::QuantityQuery;
 use super::reference::ReferenceQuery;
 use super::string::{StringMode, StringQuery};
 use super::token::TokenQuery;
+use super::uri::{UriMode, UriQuery};
 use super::{SearchOptions, bad_value};
 use crate::outcome::FhirError;
 use crate::resource_types::{self, ParamKind, ResourceType, SearchParam};
@@ -45,6 +46,7 @@ pub enum Matcher {
     Date(DateQuery),
     Reference(ReferenceQuery),
     Quantity(QuantityQuery),
+    Uri(UriQuery),
     /// `:identifier` on a reference: the token is tested against `Reference.identifier`.
     ReferenceIdentifier(TokenQuery),
 }
@@ -169,6 +171,7 @@ impl Matcher {
             Self::Date(query) => query.matches(value),
             Self::Reference(query) => query.matches(value),
             Self::Quantity(query) => query.matches(value),
+            Self::Uri(query) => query.matches(value),
             Self::ReferenceIdentifier(query) => {
                 value.get("identifier").is_some_and(|id| query.matches(id))
             }
@@ -220,6 +223,14 @@ fn parse_matcher(
             Ok(query) => Ok(Matcher::Quantity(query)),
             Err(reason) => Err(bad(reason)),
         },
+        (ParamKind::Uri, None | Some("below" | "above")) => {
+            let mode = match modifier {
+                Some("below") => UriMode::Below,
+                Some("above") => UriMode::Above,
+                _ => UriMode::Exact,
+            };
+            Ok(Matcher::Uri(UriQuery::new(mode, &unescape(value))))
+        }
         (ParamKind::Reference, None) => ReferenceQuery::parse(value, param.targets)
             .map(Matcher::Reference)
             .map_err(bad),

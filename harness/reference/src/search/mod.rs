@@ -22,6 +22,7 @@ mod sort;
 mod string;
 mod subset;
 mod token;
+mod uri;
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -213,6 +214,7 @@ mod tests {
     fn patient() -> Value {
         json!({
             "resourceType": "Patient", "id": "chloe-lefevre",
+            "meta": {"profile": ["https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"]},
             "name": [{"family": "Lefèvre", "given": ["Chloé"]}],
             "gender": "female", "birthDate": "2001-01-30"
         })
@@ -274,6 +276,9 @@ mod tests {
             ("family.name", "x"),
             ("family:fuzzy", "x"),
             ("_lastUpdated", "2024-13"),
+            ("_profile:exact", "http://x"),
+            ("_profile:not", "http://x"),
+            ("_profile:missing", "yes"),
         ] {
             let error = search(&[(key, value)]).unwrap_err();
             assert_eq!(error.status(), 400, "{key}={value}");
@@ -306,5 +311,43 @@ mod tests {
         .unwrap();
         assert!(request.matches(&patient()));
         assert_eq!(request.applied().len(), 1);
+    }
+
+    #[test]
+    fn profile_is_a_uri_parameter_with_below_above_and_missing() {
+        let matches = |key: &str, value: &str| search(&[(key, value)]).unwrap().matches(&patient());
+        let ukcore = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient";
+        assert!(matches("_profile", ukcore));
+        assert!(matches(
+            "_profile",
+            "http://x,https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"
+        ));
+        assert!(!matches(
+            "_profile",
+            "http://hl7.org/fhir/StructureDefinition/Patient"
+        ));
+        assert!(!matches(
+            "_profile",
+            "https://fhir.hl7.org.uk/StructureDefinition/UKCore-"
+        ));
+        assert!(matches(
+            "_profile:below",
+            "https://fhir.hl7.org.uk/StructureDefinition/"
+        ));
+        assert!(!matches(
+            "_profile:below",
+            "https://fhir.hl7.org.uk/StructureDefinition/UKCore-"
+        ));
+        assert!(matches("_profile:above", &format!("{ukcore}/child")));
+        assert!(!matches("_profile:above", &format!("{ukcore}-Child")));
+        assert!(matches("_profile:missing", "false"));
+        assert!(!matches("_profile:missing", "true"));
+        let both = search(&[
+            ("_profile", ukcore),
+            ("_profile:below", "https://fhir.hl7.org.uk"),
+        ])
+        .unwrap();
+        assert!(both.matches(&patient()));
+        assert_eq!(both.applied().len(), 2);
     }
 }

@@ -115,6 +115,7 @@ impl SortKey {
             ParamKind::Quantity => value.get("value")?.as_f64().map(SortValue::Number),
             ParamKind::String => text_of(value).map(|text| SortValue::Text(normalise(&text))),
             ParamKind::Token => token_of(value).map(SortValue::Text),
+            ParamKind::Uri => value.as_str().map(|text| SortValue::Text(text.to_owned())),
             ParamKind::Reference => value
                 .get("reference")?
                 .as_str()
@@ -187,5 +188,19 @@ mod tests {
         assert_eq!(ids(&resources), ["d", "b", "a", "c"]);
         assert!(parse(patient, "colour").is_err());
         assert!(parse(patient, "").is_err());
+    }
+
+    #[test]
+    fn uris_sort_as_text() {
+        let patient = served("Patient").unwrap();
+        let mut resources = vec![
+            json!({"id": "a", "meta": {"profile": ["https://b.example/P"]}}),
+            json!({"id": "b"}),
+            json!({"id": "c", "meta": {"profile": ["https://a.example/P", "https://c.example/P"]}}),
+        ];
+        sort(&mut resources, &parse(patient, "_profile").unwrap());
+        assert_eq!(ids(&resources), ["c", "a", "b"]);
+        sort(&mut resources, &parse(patient, "-_profile").unwrap());
+        assert_eq!(ids(&resources), ["c", "a", "b"]);
     }
 }
