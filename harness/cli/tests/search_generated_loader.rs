@@ -53,7 +53,10 @@ fn a_national_search_generator_loads_its_prefix_pins_and_profile() {
     let generator = suites[0].generate.search.as_ref().unwrap();
     assert_eq!(generator.id_prefix, "UK-SRCH");
     assert!(generator.pinned_only);
-    assert_eq!(generator.requires_profile["Patient"], "https://example.org/P");
+    assert_eq!(
+        generator.requires_profile["Patient"],
+        "https://example.org/P"
+    );
     let plain = load(&with_search("")).unwrap();
     assert_eq!(plain[0].generate.search.as_ref().unwrap().id_prefix, "SRCH");
 }
@@ -102,10 +105,7 @@ fn malformed_generators_are_reported_where_they_are() {
             &with_search("    requires_profile: { patient: x }\n"),
             "g.yaml:5:25: expected a resource type such as `Patient`, found `patient`",
         ),
-        (
-            &with_search("    pinned_only: maybe\n"),
-            "g.yaml:5:18:",
-        ),
+        (&with_search("    pinned_only: maybe\n"), "g.yaml:5:18:"),
         (
             &with_search("    type: [Patient]\n"),
             "g.yaml:5:5: unknown key `type` in generate.search",

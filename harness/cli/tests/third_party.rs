@@ -153,7 +153,11 @@ fn the_default_checklist_against_sekmet_fails_only_the_triaged_checks() {
         .expect("suites")
         .iter()
         .flat_map(|suite| suite["tests"].as_array().expect("tests"))
-        .filter(|test| test["id"].as_str().is_some_and(|id| id.starts_with("UKCORE-")))
+        .filter(|test| {
+            test["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("UKCORE-"))
+        })
         .collect();
     assert!(!uk_core.is_empty(), "the UK Core checklist runs by default");
     for test in uk_core {

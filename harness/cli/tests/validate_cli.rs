@@ -353,6 +353,30 @@ fn the_builtin_r4_core_needs_no_set_up() {
 }
 
 #[test]
+fn codes_of_systems_not_available_offline_are_counted_not_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty_cache = dir.path().join("cache");
+    // Attachment.contentType is bound (required) to MIME types, a code system no one can
+    // enumerate offline.
+    let photo = write(
+        dir.path(),
+        "photo.json",
+        r#"{"resourceType":"Patient","id":"p1","photo":[{"contentType":"image/png","url":"http://example.org/p.png"}]}"#,
+    );
+    let output = validate(&empty_cache, &[&photo], &[]);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("not checked: "), "{stdout}");
+    assert!(
+        stdout.ends_with("unchecked codes: urn:ietf:bcp:13 1\n"),
+        "{stdout}"
+    );
+    let output = validate(&empty_cache, &[&photo], &["--format", "json"]);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json[0]["unchecked_codes"]["urn:ietf:bcp:13"], 1, "{json}");
+}
+
+#[test]
 fn packages_list_and_install_errors() {
     let Some(cache) = r4_cache() else {
         return;

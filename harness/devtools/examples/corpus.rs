@@ -2,6 +2,7 @@
 //! reference validator's test cases (verdict and error-location agreement), and IPS examples against their
 //! profiles. Run: `cargo run --release -p assure-devtools --example corpus [-- --verbose]`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -9,8 +10,12 @@ use std::time::Instant;
 use assure_devtools::corpus::{self, CaseResult, LocationAgreement};
 use assure_model::Format;
 use assure_validate::package::{Package, archive_files};
-use assure_validate::{Definitions, Options, Validator};
+use assure_validate::source_folder::SourceFolder;
+use assure_validate::{Definitions, Options, Outcome, Validator};
 use rayon::prelude::*;
+
+/// Canonical base of the UK Core StructureDefinitions.
+const UKCORE_SD: &str = "https://fhir.hl7.org.uk/StructureDefinition/";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -64,7 +69,8 @@ fn main() {
         ips_examples(&ips, &base_defs, verbose);
     }
 
-    // (d) UK Core examples against their differential-only profiles (snapshots generated).
+    // (d) UK Core examples against their differential-only profiles (snapshots generated),
+    // the source folder read as `--package <folder>` reads it.
     let ukcore = shared.join("ukcore");
     if run("d") && ukcore.exists() {
         ukcore_examples(&ukcore, &base_defs, verbose);
@@ -111,17 +117,20 @@ fn r4_examples(examples: &Path, base_defs: &Arc<Definitions>, verbose: bool) {
     }
 }
 
+/// UK Core loaded as `--package <folder>` loads it (the whole source folder, XML converted);
+/// each example validated against its type and, when UK Core defines it, `UKCore-<Type>`.
 fn ukcore_examples(ukcore: &Path, base: &Arc<Definitions>, verbose: bool) {
     let started = Instant::now();
-    let folders: Vec<PathBuf> = ["structuredefinitions", "valuesets", "codesystems"]
-        .iter()
-        .map(|f| ukcore.join(f))
-        .collect();
-    let defs = corpus::with_folders(base, &folders);
+    let folder = SourceFolder::read(ukcore, &Validator::new(base.clone())).expect("UK Core");
+    let skipped = folder.skipped.len();
+    let (name, version) = folder.default_id();
+    let mut defs = (**base).clone();
+    defs.add_package(folder.into_package(&name, &version));
+    let defs = Arc::new(defs);
     let validator = Validator::new(defs.clone());
     let profiles: Vec<String> = defs
         .structure_definitions()
-        .filter(|r| r.package().contains("ukcore"))
+        .filter(|r| r.package().starts_with(&name))
         .filter_map(|r| r.url().map(str::to_owned))
         .collect();
     let broken: Vec<String> = profiles
@@ -130,7 +139,8 @@ fn ukcore_examples(ukcore: &Path, base: &Arc<Definitions>, verbose: bool) {
         .map(|url| validator.profile_problem(url))
         .collect();
     println!(
-        "(d) UK Core: {} profiles, {} without a usable snapshot ({:?})",
+        "(d) UK Core source folder: {} profiles, {} without a usable snapshot, {skipped} files \
+         skipped ({:?})",
         profiles.len(),
         broken.len(),
         started.elapsed()
@@ -142,23 +152,55 @@ fn ukcore_examples(ukcore: &Path, base: &Arc<Definitions>, verbose: bool) {
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     files.sort();
-    let results: Vec<(String, Vec<String>)> = files
+    let outcomes: Vec<(String, bool, Outcome)> = files
         .par_iter()
         .filter_map(|path| {
             let bytes = std::fs::read(path).ok()?;
             let name = path.file_name()?.to_string_lossy().into_owned();
             let format = Format::sniff(&bytes, Some(&name))?;
-            let outcome = validator.validate_bytes(&bytes, format, &Options::default());
+            let kind = assure_model::parse(&bytes, format)
+                .ok()?
+                .root
+                .resource_type?;
+            let profile = format!("{UKCORE_SD}UKCore-{kind}");
+            let options = Options {
+                profiles: validator
+                    .profile(&profile)
+                    .map(|_| profile)
+                    .into_iter()
+                    .collect(),
+                ..Options::default()
+            };
+            let profiled = !options.profiles.is_empty();
             Some((
                 name,
-                outcome
-                    .errors()
-                    .map(|i| format!("{}: {}", i.location, i.message))
-                    .collect(),
+                profiled,
+                validator.validate_bytes(&bytes, format, &options),
             ))
         })
         .collect();
+    let mut unchecked: BTreeMap<String, usize> = BTreeMap::new();
+    for (system, n) in outcomes.iter().flat_map(|(_, _, o)| o.unchecked_codes()) {
+        *unchecked.entry(system).or_default() += n;
+    }
+    let profiled = outcomes.iter().filter(|(_, p, _)| *p).count();
+    let results: Vec<(String, Vec<String>)> = outcomes
+        .into_iter()
+        .map(|(name, _, outcome)| {
+            let errors = outcome
+                .errors()
+                .map(|i| format!("{}: {} [{}]", i.location, i.message, i.rule))
+                .collect();
+            (name, errors)
+        })
+        .collect();
     print_file_errors("    UK Core examples", &results, verbose);
+    println!("    {profiled} of them validated against their UKCore-<Type> profile too");
+    let unchecked: Vec<String> = unchecked
+        .iter()
+        .map(|(system, n)| format!("{system} {n}"))
+        .collect();
+    println!("    unchecked codes: {}", unchecked.join(", "));
 }
 
 fn print_case(r: &CaseResult, verbose: bool) {

@@ -4,7 +4,9 @@
 pub mod bundled;
 pub mod definitions;
 pub mod extension_pack;
+pub mod nhs;
 pub mod package;
+pub mod source_folder;
 pub mod terminology;
 pub mod validator;
 

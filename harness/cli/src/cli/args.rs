@@ -52,8 +52,9 @@ pub struct VerifyArgs {
 /// Where FHIR definitions come from (for validation).
 #[derive(Debug, Args, Clone, Default)]
 pub struct DefinitionArgs {
-    /// FHIR package to load: name@version from the cache, or a .tgz file or unpacked package
-    /// folder (repeatable). When none holds the R4 base, it comes from the cache's
+    /// FHIR package to load: name@version from the cache, a .tgz file, an unpacked package
+    /// folder, or a folder of conformance resources as published (JSON or XML, at any depth,
+    /// such as UK Core's source) (repeatable). When none holds the R4 base, it comes from the cache's
     /// hl7.fhir.r4.core, else from the R4 core definitions built into assure.
     #[arg(long = "package", value_name = "NAME@VERSION|PATH", value_parser = PackageSpec::parse)]
     pub packages: Vec<PackageSpec>,
@@ -113,7 +114,8 @@ pub enum ValidateFormat {
 pub enum PackagesCommand {
     /// Download a package (and nothing else) from a FHIR package registry into the cache.
     Install(InstallArgs),
-    /// Unpack a package tarball (.tgz) into the cache.
+    /// Add package tarballs (.tgz), unpacked package folders, or source folders of
+    /// conformance resources (JSON or XML, at any depth, e.g. UK Core's) to the cache.
     Import(ImportArgs),
     /// List the packages in the cache.
     List(CacheArgs),
@@ -143,9 +145,16 @@ pub struct InstallArgs {
 /// `assure packages import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Package tarball(s) to unpack into the cache.
-    #[arg(value_name = "FILE.tgz", required = true)]
-    pub tarballs: Vec<PathBuf>,
+    /// Package tarballs, unpacked package folders (holding package/package.json), or source
+    /// folders of conformance resources to add to the cache.
+    #[arg(value_name = "FILE.tgz|DIR", required = true)]
+    pub sources: Vec<PathBuf>,
+    /// Package name for a source folder (default: its ImplementationGuide's packageId).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Package version for a source folder (default: its ImplementationGuide's version).
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
     #[command(flatten)]
     pub cache: CacheArgs,
 }

@@ -1,6 +1,7 @@
 //! `assure validate`: validates resource files against the base definitions, their
 //! `meta.profile` and `--profile`, in parallel, and prints the issues.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -156,10 +157,12 @@ fn validate_one(
     })
 }
 
-/// Issue lines, then one summary line per file; whatever the files hold, each stays one line
+/// Issue lines, then one summary line per file, then the codes that could not be checked
+/// offline by code system (when there are any); whatever the files hold, each stays one line
 /// with no control characters.
 fn render_text(outcomes: &[FileOutcome]) -> String {
     let mut out = String::new();
+    let mut unchecked: BTreeMap<String, usize> = BTreeMap::new();
     for file in outcomes {
         let name = file.path.display().to_string();
         for issue in &file.outcome.issues {
@@ -169,11 +172,24 @@ fn render_text(outcomes: &[FileOutcome]) -> String {
         let summary_line = format!("{name}: {}", summary(&file.outcome.issues));
         out.push_str(&terminal_line(&summary_line));
         out.push('\n');
+        for (system, count) in file.outcome.unchecked_codes() {
+            *unchecked.entry(system).or_default() += count;
+        }
+    }
+    if !unchecked.is_empty() {
+        let counts: Vec<String> = unchecked
+            .iter()
+            .map(|(system, count)| format!("{system} {count}"))
+            .collect();
+        let line = format!("unchecked codes: {}", counts.join(", "));
+        out.push_str(&terminal_line(&line));
+        out.push('\n');
     }
     out
 }
 
-/// `[{"file", "valid", "issues": [{severity, location, line, col, message, rule}]}]`.
+/// `[{"file", "valid", "issues": [{severity, location, line, col, message, rule}],
+/// "unchecked_codes": {system: count}}]`.
 fn render_json(outcomes: &[FileOutcome]) -> Value {
     outcomes
         .iter()
@@ -197,6 +213,7 @@ fn render_json(outcomes: &[FileOutcome]) -> Value {
                 "file": file.path.display().to_string(),
                 "valid": !file.outcome.has_errors(),
                 "issues": issues,
+                "unchecked_codes": file.outcome.unchecked_codes(),
             })
         })
         .collect()

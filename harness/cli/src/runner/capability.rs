@@ -20,9 +20,13 @@ impl ClaimedType {
     /// Whether the type claims profile `url`, as its `profile` or a `supportedProfile`
     /// (canonical versions ignored).
     pub(crate) fn claims_profile(&self, url: &str) -> bool {
-        let unversioned = |canonical: &str| canonical.split('|').next().unwrap_or_default().to_owned();
+        let unversioned =
+            |canonical: &str| canonical.split('|').next().unwrap_or_default().to_owned();
         let url = unversioned(url);
-        self.profile.iter().chain(&self.supported_profiles).any(|p| unversioned(p) == url)
+        self.profile
+            .iter()
+            .chain(&self.supported_profiles)
+            .any(|p| unversioned(p) == url)
     }
 }
 

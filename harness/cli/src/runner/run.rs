@@ -143,9 +143,10 @@ pub async fn run(plan: Plan, config: RunConfig, sink: Arc<dyn EventSink>) -> Run
                                         .await;
                                         (result, inherited)
                                     }
-                                    (None, Some(check)) => {
-                                        (profiles::execute(&test, &check, &context).await, inherited)
-                                    }
+                                    (None, Some(check)) => (
+                                        profiles::execute(&test, &check, &context).await,
+                                        inherited,
+                                    ),
                                     (None, None) => execute(&test, &context, inherited).await,
                                 }
                             }

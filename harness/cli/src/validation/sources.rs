@@ -2,12 +2,20 @@
 //! (`--package-dir`, else `$FHIR_PACKAGE_CACHE`, else `~/.fhir/packages`), and, when no explicit
 //! package provides the R4 base definitions, the cache's R4 core package, else the R4 core
 //! bundle compiled into the binary.
+//!
+//! A `--package` folder with no `package/package.json` is a source folder (conformance
+//! resources as JSON or XML files at any depth, as UK Core is published): it is read after the
+//! R4 base is known, since XML is converted with it, and named as
+//! [`SourceFolder::default_id`] says (its ImplementationGuide's packageId and version, else
+//! the folder's name and `0.0.0-local`). Files in it that cannot be parsed are skipped with a
+//! warning on stderr.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use assure_validate::package::{Package, PackageCache, PackageError, default_cache_dir};
+use assure_validate::source_folder::SourceFolder;
 use assure_validate::{Definitions, Validator, bundled};
 
 /// The package that holds the R4 base definitions.
@@ -25,7 +33,8 @@ const BASE_MARKER: &str = "http://hl7.org/fhir/StructureDefinition/Resource";
 pub enum PackageSpec {
     /// `name@version` (or `name#version`), loaded from the cache with its dependencies.
     Cached { name: String, version: String },
-    /// A package tarball (`.tgz`) or an unpacked package folder (the one holding `package/`).
+    /// A package tarball (`.tgz`), an unpacked package folder (the one holding `package/`), or
+    /// a source folder of conformance resources.
     Path(PathBuf),
 }
 
@@ -59,6 +68,13 @@ impl PackageSpec {
             name: name.to_owned(),
             version: version.to_owned(),
         })
+    }
+}
+
+impl PackageSpec {
+    /// Whether this is a folder with no `package/package.json`: a source folder.
+    pub fn is_source_folder(&self) -> bool {
+        matches!(self, PackageSpec::Path(path) if is_source_folder(path))
     }
 }
 
@@ -134,17 +150,23 @@ impl DefinitionSources {
     }
 
     /// Loads every explicit package (with its cached dependencies), then the R4 base from the
-    /// cache if none of them provided it. Blocking: reads files, maybe hundreds of MB.
+    /// cache if none of them provided it, then the source folders. Blocking: reads files,
+    /// maybe hundreds of MB.
     pub fn load(&self) -> Result<Loaded, SourceError> {
         let cache = self.cache();
         let mut definitions = Definitions::new();
         let mut missing = Vec::new();
+        let mut source_folders = Vec::new();
         for spec in &self.packages {
             let failed = |e: PackageError| SourceError::Package {
                 spec: spec.to_string(),
                 reason: e.to_string(),
             };
             let (packages, absent) = match spec {
+                PackageSpec::Path(path) if spec.is_source_folder() => {
+                    source_folders.push(path);
+                    continue;
+                }
                 PackageSpec::Cached { name, version } => cache
                     .load_with_dependencies(name, version)
                     .map_err(|e| match e {
@@ -153,7 +175,8 @@ impl DefinitionSources {
                             reason: format!(
                                 "not in the package cache {}; install it with \
                                  `assure packages install {name}@{version} --registry <URL>` \
-                                 or import its tarball with `assure packages import FILE.tgz`",
+                                 or import its tarball or source folder with \
+                                 `assure packages import FILE.tgz|DIR`",
                                 cache.dir().display()
                             ),
                         },
@@ -195,6 +218,20 @@ impl DefinitionSources {
                 searched: self.searched(&cache, builtin_problem),
             });
         }
+        for dir in source_folders {
+            let failed = |e: PackageError| SourceError::Package {
+                spec: dir.display().to_string(),
+                reason: e.to_string(),
+            };
+            let folder = read_source_folder(dir, &definitions).map_err(failed)?;
+            let (name, version) = folder.default_id();
+            let package = folder.into_package(&name, &version);
+            let (packages, absent) = cache.with_dependencies(package).map_err(failed)?;
+            packages
+                .into_iter()
+                .for_each(|package| definitions.add_package(package));
+            missing.extend(absent);
+        }
         let base_ids: Vec<String> = R4_BASE_PACKAGES
             .iter()
             .map(|(name, version)| format!("{name}#{version}"))
@@ -205,6 +242,16 @@ impl DefinitionSources {
         Ok(Loaded {
             definitions,
             missing,
+        })
+    }
+
+    /// Reads the source folder `dir` with the R4 base these sources give (see
+    /// [`DefinitionSources::load`]; its other packages are loaded too).
+    pub fn read_source_folder(&self, dir: &Path) -> Result<SourceFolder, SourceError> {
+        let loaded = self.load()?;
+        read_source_folder(dir, &loaded.definitions).map_err(|e| SourceError::Package {
+            spec: dir.display().to_string(),
+            reason: e.to_string(),
         })
     }
 
@@ -234,6 +281,39 @@ impl DefinitionSources {
 
 fn has_base(definitions: &Definitions) -> bool {
     definitions.structure_definition(BASE_MARKER).is_some()
+}
+
+/// Whether `path` is a folder with no `package/package.json`: a source folder.
+fn is_source_folder(path: &Path) -> bool {
+    path.is_dir() && !path.join("package").join("package.json").is_file()
+}
+
+/// Reads a source folder, converting its XML with `base` (which must hold the R4 base
+/// definitions). Files it had to skip are named in one warning line on stderr.
+fn read_source_folder(dir: &Path, base: &Definitions) -> Result<SourceFolder, PackageError> {
+    let reader = Validator::new(Arc::new(base.clone()));
+    let folder = SourceFolder::read(dir, &reader)?;
+    if !folder.skipped.is_empty() {
+        let shown: Vec<String> = folder
+            .skipped
+            .iter()
+            .take(3)
+            .map(|s| format!("{}: {}", s.path.display(), s.reason))
+            .collect();
+        let more = folder.skipped.len().saturating_sub(shown.len());
+        let more = if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "warning: {}: {} file(s) could not be parsed and were skipped ({}{more})",
+            dir.display(),
+            folder.skipped.len(),
+            shown.join("; ")
+        );
+    }
+    Ok(folder)
 }
 
 /// A tarball or an unpacked package folder.
@@ -320,6 +400,43 @@ mod tests {
         assert!(
             message.starts_with("package example.pkg@1.0.0: not in the package cache"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn a_folder_without_a_manifest_is_a_source_folder() {
+        let cache = tempfile::tempdir().unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let deep = folder.path().join("valuesets").join("deep");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(
+            deep.join("ValueSet-v.xml"),
+            r#"<ValueSet xmlns="http://hl7.org/fhir"><id value="v"/>
+                <url value="https://example.org/ValueSet/v"/><status value="active"/></ValueSet>"#,
+        )
+        .unwrap();
+        std::fs::write(folder.path().join("broken.json"), "{").unwrap();
+        let spec = PackageSpec::parse(&folder.path().display().to_string()).unwrap();
+        assert!(spec.is_source_folder());
+        let sources = DefinitionSources {
+            packages: vec![spec],
+            cache_dir: Some(cache.path().to_owned()),
+            builtin: true,
+        };
+        let loaded = sources.load().unwrap();
+        assert!(
+            loaded
+                .definitions
+                .value_set("https://example.org/ValueSet/v")
+                .is_some()
+        );
+        let name = folder.path().file_name().unwrap().to_string_lossy();
+        assert_eq!(
+            loaded.definitions.packages(),
+            [
+                "hl7.fhir.r4.core#4.0.1".to_owned(),
+                format!("{name}#0.0.0-local")
+            ]
         );
     }
 }

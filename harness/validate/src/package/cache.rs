@@ -1,10 +1,10 @@
 //! The local package cache: `<cache>/<name>#<version>/package/...`.
 
+use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use std::io::Read;
-
-use super::{Manifest, Package, PackageError, header};
+use super::{Manifest, Package, PackageError, header, install};
 
 /// Environment variable that overrides the cache folder.
 pub const CACHE_ENV: &str = "FHIR_PACKAGE_CACHE";
@@ -95,12 +95,7 @@ impl PackageCache {
         tarball: &[u8],
         expected: Option<(&str, &str)>,
     ) -> Result<PathBuf, PackageError> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| PackageError::io(&self.dir, e))?;
-        let staging = self
-            .dir
-            .join(format!(".partial-{}-{}", std::process::id(), unique()));
-        let _ = std::fs::remove_dir_all(&staging);
-        std::fs::create_dir_all(&staging).map_err(|e| PackageError::io(&staging, e))?;
+        let staging = self.staging()?;
         let result =
             unpack_into(tarball, &staging).and_then(|()| -> Result<PathBuf, PackageError> {
                 let manifest_path = staging.join("package").join("package.json");
@@ -128,10 +123,53 @@ impl PackageCache {
         result
     }
 
+    /// Writes a loaded package into the cache as `<name>#<version>/package/`: its
+    /// `package.json`, each resource as `<type>-<id>.json`, and `.index.json`. An entry of the
+    /// same name and version is replaced (a source folder changes under the same version).
+    /// Written in a temporary folder and renamed into place, as [`PackageCache::add_tarball`].
+    pub fn add_package(&self, package: &Package) -> Result<PathBuf, PackageError> {
+        let manifest = &package.manifest;
+        let unsafe_name = |e| match e {
+            PackageError::Registry(why) => PackageError::Format(why),
+            other => other,
+        };
+        install::check_name("package name", &manifest.name).map_err(unsafe_name)?;
+        install::check_name("version", &manifest.version).map_err(unsafe_name)?;
+        let staging = self.staging()?;
+        let result = write_package(package, &staging.join("package")).and_then(|()| {
+            let target = self.package_dir(&manifest.name, &manifest.version);
+            let old = self
+                .dir
+                .join(format!(".replaced-{}-{}", std::process::id(), unique()));
+            let replacing = target.exists();
+            if replacing {
+                std::fs::rename(&target, &old).map_err(|e| PackageError::io(&target, e))?;
+            }
+            std::fs::rename(&staging, &target).map_err(|e| PackageError::io(&target, e))?;
+            if replacing {
+                let _ = std::fs::remove_dir_all(&old);
+            }
+            Ok(target)
+        });
+        let _ = std::fs::remove_dir_all(&staging);
+        result
+    }
+
     /// Reads a tarball from disk and adds it to the cache; see [`PackageCache::add_tarball`].
     pub fn import_tarball(&self, tarball: &Path) -> Result<PathBuf, PackageError> {
         let bytes = std::fs::read(tarball).map_err(|e| PackageError::io(tarball, e))?;
         self.add_tarball(&bytes, None)
+    }
+
+    /// A new, empty temporary folder inside the cache (created with the cache).
+    fn staging(&self) -> Result<PathBuf, PackageError> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| PackageError::io(&self.dir, e))?;
+        let staging = self
+            .dir
+            .join(format!(".partial-{}-{}", std::process::id(), unique()));
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging).map_err(|e| PackageError::io(&staging, e))?;
+        Ok(staging)
     }
 
     /// Loads a package and, through the cache, its dependencies (transitively, each once).
@@ -186,6 +224,48 @@ fn unpack_into(tarball: &[u8], dir: &Path) -> Result<(), PackageError> {
         entry.unpack_in(dir).map_err(bad)?;
     }
     Ok(())
+}
+
+/// Writes the manifest, the resources and the index of `package` into `folder`.
+fn write_package(package: &Package, folder: &Path) -> Result<(), PackageError> {
+    std::fs::create_dir_all(folder).map_err(|e| PackageError::io(folder, e))?;
+    let manifest_path = folder.join("package.json");
+    let manifest = serde_json::to_vec_pretty(&package.manifest)
+        .map_err(|e| PackageError::Format(format!("package.json: {e}")))?;
+    std::fs::write(&manifest_path, manifest).map_err(|e| PackageError::io(&manifest_path, e))?;
+    let mut used = HashSet::new();
+    for (n, resource) in package.resources.iter().enumerate() {
+        let json = resource.json().map_err(PackageError::Format)?;
+        let stem = format!(
+            "{}-{}",
+            resource.resource_type(),
+            resource.id().map_or_else(|| n.to_string(), safe_file_stem)
+        );
+        let mut name = format!("{stem}.json");
+        let mut copy = 1;
+        while !used.insert(name.clone()) {
+            copy += 1;
+            name = format!("{stem}-{copy}.json");
+        }
+        let path = folder.join(&name);
+        let bytes =
+            serde_json::to_vec(&*json).map_err(|e| PackageError::Format(format!("{name}: {e}")))?;
+        std::fs::write(&path, bytes).map_err(|e| PackageError::io(&path, e))?;
+    }
+    write_index(folder)
+}
+
+/// A resource id as a file name: characters outside `A-Za-z0-9.-` become `_`.
+fn safe_file_stem(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Writes `.index.json` (every JSON resource directly in the folder) unless one exists.

@@ -124,7 +124,7 @@ fn verify(tarball: &[u8], dist: &Value) -> Result<(), String> {
 }
 
 /// Package names and versions become folder names: allow only a safe alphabet.
-fn check_name(what: &str, value: &str) -> Result<(), PackageError> {
+pub(crate) fn check_name(what: &str, value: &str) -> Result<(), PackageError> {
     let ok = !value.is_empty()
         && !value.starts_with('.')
         && value

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::PackageError;
 
-/// The parts of `package.json` the loader uses.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The parts of `package.json` the loader uses (and writes for an imported source folder).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Manifest {
     /// Package name, e.g. `hl7.fhir.uv.ips`.
     pub name: String,
@@ -17,7 +17,7 @@ pub struct Manifest {
     #[serde(default, rename = "fhirVersions")]
     pub fhir_versions: Vec<String>,
     /// The canonical base of the package's resources.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canonical: Option<String>,
     /// Packages this one depends on: name → version.
     #[serde(default)]

@@ -38,7 +38,7 @@ pub enum PackageError {
 }
 
 impl PackageError {
-    fn io(path: &Path, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         Self::Io {
             path: path.to_owned(),
             source,

@@ -9,14 +9,25 @@ use super::CodeCheck;
 use super::code_system::Concepts;
 use crate::Definitions;
 
+/// A part of a value set that could not be expanded locally.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// The code system the part draws from (`None`: any system).
+    pub system: Option<String>,
+    /// Why it could not be expanded.
+    pub reason: String,
+    /// Whether that is because the code system is not available locally (absent, or without
+    /// its full content), rather than some other missing piece.
+    pub system_unavailable: bool,
+}
+
 /// A value set's codes as far as they are known locally.
 #[derive(Debug, Default)]
 pub struct Expansion {
     /// `(system, code)` pairs known to be in the value set.
     pub codes: HashSet<(String, String)>,
-    /// Parts that could not be expanded: the system they draw from (`None` = any system)
-    /// and why.
-    pub unknown: Vec<(Option<String>, String)>,
+    /// Parts that could not be expanded.
+    pub unknown: Vec<Gap>,
     /// Set when an `exclude` could not be expanded: known codes may have been excluded.
     pub exclusions_unknown: Option<String>,
 }
@@ -24,13 +35,18 @@ pub struct Expansion {
 impl Expansion {
     fn unavailable(reason: String) -> Self {
         Self {
-            unknown: vec![(None, reason)],
+            unknown: vec![Gap {
+                system: None,
+                reason,
+                system_unavailable: false,
+            }],
             ..Self::default()
         }
     }
 
-    /// Membership of a code, answering [`CodeCheck::CannotTell`] whenever a part that could
-    /// hold the code is missing.
+    /// Membership of a code, answering [`CodeCheck::SystemUnavailable`] or
+    /// [`CodeCheck::CannotTell`] whenever a part that could hold the code is missing (a part
+    /// of the code's own system first).
     pub fn check(&self, system: Option<&str>, code: &str) -> CodeCheck {
         let found = match system {
             Some(system) => self.codes.contains(&(system.to_owned(), code.to_owned())),
@@ -42,15 +58,22 @@ impl Expansion {
                 None => CodeCheck::InValueSet,
             };
         }
-        let blocking =
+        let same_system = self
+            .unknown
+            .iter()
+            .find(|gap| system.is_some() && gap.system.as_deref() == system);
+        let blocking = same_system.or_else(|| {
             self.unknown
                 .iter()
-                .find(|(unknown_system, _)| match (unknown_system, system) {
-                    (Some(unknown_system), Some(system)) => unknown_system == system,
-                    _ => true,
-                });
+                .find(|gap| system.is_none() || gap.system.is_none())
+        });
         match blocking {
-            Some((_, reason)) => CodeCheck::CannotTell(reason.clone()),
+            Some(Gap {
+                system: Some(unavailable),
+                system_unavailable: true,
+                ..
+            }) => CodeCheck::SystemUnavailable(unavailable.clone()),
+            Some(gap) => CodeCheck::CannotTell(gap.reason.clone()),
             None => CodeCheck::NotInValueSet,
         }
     }
@@ -129,8 +152,9 @@ fn from_compose(
     }
     for exclude in compose["exclude"].as_array().into_iter().flatten() {
         let part = expand_set(definitions, exclude, visiting);
-        if let Some((_, reason)) = part.unknown.first() {
-            result.exclusions_unknown = Some(format!("an exclude could not be expanded: {reason}"));
+        if let Some(gap) = part.unknown.first() {
+            result.exclusions_unknown =
+                Some(format!("an exclude could not be expanded: {}", gap.reason));
         }
         result.codes.retain(|pair| !part.codes.contains(pair));
     }
@@ -159,8 +183,12 @@ fn expand_set(definitions: &Definitions, set: &Value, visiting: &mut Vec<String>
 }
 
 fn expand_system_part(definitions: &Definitions, system: &str, set: &Value) -> Expansion {
-    let unknown = |reason: String| Expansion {
-        unknown: vec![(Some(system.to_owned()), reason)],
+    let unknown = |reason: String, system_unavailable: bool| Expansion {
+        unknown: vec![Gap {
+            system: Some(system.to_owned()),
+            reason,
+            system_unavailable,
+        }],
         ..Expansion::default()
     };
     let pair = |code: &str| (system.to_owned(), code.to_owned());
@@ -189,11 +217,14 @@ fn expand_system_part(definitions: &Definitions, system: &str, set: &Value) -> E
         .code_system(&canonical)
         .or_else(|| definitions.code_system(system))
     else {
-        return unknown(format!("code system {system} is not available locally"));
+        return unknown(
+            format!("code system {system} is not available locally"),
+            true,
+        );
     };
     let concepts = match Concepts::read(&code_system) {
         Ok(concepts) => concepts,
-        Err(why) => return unknown(format!("code system {system}: {why}")),
+        Err(why) => return unknown(format!("code system {system}: {why}"), true),
     };
     let mut codes: HashSet<String> = concepts.all().map(str::to_owned).collect();
     if let Some(listed) = set["concept"].as_array() {
@@ -206,7 +237,7 @@ fn expand_system_part(definitions: &Definitions, system: &str, set: &Value) -> E
         let value = filter["value"].as_str().unwrap_or_default();
         match concepts.filter(property, op, value) {
             Ok(kept) => codes.retain(|c| kept.contains(c)),
-            Err(why) => return unknown(format!("code system {system}: {why}")),
+            Err(why) => return unknown(format!("code system {system}: {why}"), false),
         }
     }
     Expansion {

@@ -9,15 +9,18 @@ use std::sync::{Arc, Mutex};
 
 use crate::Definitions;
 
-pub use expansion::Expansion;
+pub use expansion::{Expansion, Gap};
 
 /// The answer to "is this code in that value set?".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeCheck {
     InValueSet,
     NotInValueSet,
-    /// The value set or a code system it needs is not available locally; the reason says
-    /// which.
+    /// The code system the code would come from (its URL) is not available locally, or only
+    /// without its full content (SNOMED CT, dm+d): the code cannot be checked offline.
+    SystemUnavailable(String),
+    /// Something else the check needs (a value set, an exclusion, a filter this expansion
+    /// does not support) is missing; the reason says what.
     CannotTell(String),
 }
 

@@ -88,10 +88,14 @@ fn missing_content_cannot_tell() {
         tx.validate_code("http://vs/mixed", Some("http://cs/colour"), "blue"),
         CodeCheck::NotInValueSet
     );
-    assert!(matches!(
+    assert_eq!(
         tx.validate_code("http://vs/mixed", Some("http://snomed.info/sct"), "123"),
-        CodeCheck::CannotTell(reason) if reason.contains("snomed")
-    ));
+        CodeCheck::SystemUnavailable("http://snomed.info/sct".into())
+    );
+    assert_eq!(
+        tx.validate_code("http://vs/mixed", None, "123"),
+        CodeCheck::SystemUnavailable("http://snomed.info/sct".into())
+    );
 }
 
 #[test]

@@ -6,9 +6,12 @@ use super::context::Context;
 use super::issue::Severity;
 use super::profile::Binding;
 use super::report::Report;
+use super::unchecked::{self, UNCHECKED_RULE};
 use crate::terminology::CodeCheck;
 
-/// Checks `node` (of type `type_code`) against a required or extensible binding.
+/// Checks `node` (of type `type_code`) against a required or extensible binding. A code whose
+/// system is not available offline is reported once, as information (rule
+/// `terminology-unchecked`), never as a failure.
 pub fn check(
     cx: &Context<'_>,
     report: &mut Report,
@@ -37,12 +40,24 @@ pub fn check(
     }
     let terminology = cx.validator.terminology();
     let mut cannot_tell = None;
+    let mut unavailable = None;
     for (system, code) in &codings {
         match terminology.validate_code(&binding.value_set, *system, code) {
             CodeCheck::InValueSet => return,
             CodeCheck::NotInValueSet => {}
+            CodeCheck::SystemUnavailable(system) => unavailable = Some(system),
             CodeCheck::CannotTell(reason) => cannot_tell = Some(reason),
         }
+    }
+    if let Some(system) = unavailable {
+        report.add(
+            Severity::Information,
+            node,
+            location,
+            UNCHECKED_RULE,
+            unchecked::message(&system, &binding.value_set),
+        );
+        return;
     }
     let shown: Vec<String> = codings
         .iter()

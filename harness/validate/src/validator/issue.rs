@@ -1,6 +1,10 @@
 //! Validation issues and their conversion to a FHIR OperationOutcome.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
+
+use super::unchecked::{self, UNCHECKED_RULE};
 
 /// How serious an issue is: the parser's severity, so parse issues pass through unchanged.
 pub use assure_model::Severity;
@@ -19,6 +23,16 @@ pub struct Issue {
     pub rule: String,
 }
 
+impl Issue {
+    /// For a `terminology-unchecked` issue, the URL of the code system that is not available
+    /// offline (read back from its message, whose form that rule fixes).
+    pub fn unchecked_system(&self) -> Option<&str> {
+        (self.rule == UNCHECKED_RULE)
+            .then(|| unchecked::system_of(&self.message))
+            .flatten()
+    }
+}
+
 /// The result of validating one document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
@@ -34,6 +48,16 @@ impl Outcome {
     /// Issues of error severity.
     pub fn errors(&self) -> impl Iterator<Item = &Issue> {
         self.issues.iter().filter(|i| i.severity == Severity::Error)
+    }
+
+    /// Codes that could not be checked because their code system is not available offline:
+    /// code system URL → number of coded elements (one `terminology-unchecked` issue each).
+    pub fn unchecked_codes(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for system in self.issues.iter().filter_map(Issue::unchecked_system) {
+            *counts.entry(system.to_owned()).or_insert(0) += 1;
+        }
+        counts
     }
 
     /// The issues as a FHIR R4 OperationOutcome (an `information` "no issues" entry when

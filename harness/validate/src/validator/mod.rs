@@ -12,6 +12,7 @@ mod extension;
 mod issue;
 mod lean_definition;
 mod narrative_language;
+mod nhs_identifier;
 mod obligations;
 mod pattern;
 mod policy;
@@ -23,6 +24,7 @@ mod slicing;
 mod snapshot;
 mod to_json;
 mod type_model;
+mod unchecked;
 mod walk;
 
 use std::collections::HashMap;
@@ -36,9 +38,11 @@ use crate::Definitions;
 use crate::terminology::Terminology;
 
 pub use issue::{Issue, Outcome, Severity};
+pub use nhs_identifier::{NHS_NUMBER_RULE, ODS_CODE_RULE};
 pub use policy::Policy;
 pub use profile::Profile;
 pub use resolver::{KnownResources, ReferenceResolver};
+pub use unchecked::UNCHECKED_RULE;
 
 /// What to validate against besides the resource's own type and `meta.profile`.
 #[derive(Debug, Clone, Default)]

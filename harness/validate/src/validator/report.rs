@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use assure_model::Element;
 
 use super::issue::{Issue, Severity};
+use super::unchecked::UNCHECKED_RULE;
 
 /// Issues found so far.
 #[derive(Default)]
@@ -46,10 +47,14 @@ impl Report {
 
     /// The issues, with a note on invariants that could not be evaluated.
     pub fn finish(mut self) -> Vec<Issue> {
-        // A rule reached through both the base type and a profile reports once.
+        // A rule reached through both the base type and a profile reports once, and so does a
+        // code not checked offline (one issue per coded element, whichever binding found it).
         let mut seen = HashSet::new();
-        self.issues
-            .retain(|i| seen.insert((i.severity, i.location.clone(), i.message.clone())));
+        let mut unchecked = HashSet::new();
+        self.issues.retain(|i| {
+            seen.insert((i.severity, i.location.clone(), i.message.clone()))
+                && (i.rule != UNCHECKED_RULE || unchecked.insert(i.location.clone()))
+        });
         if self.unsupported_invariants > 0 {
             self.issues.push(Issue {
                 severity: Severity::Information,

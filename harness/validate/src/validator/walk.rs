@@ -18,7 +18,7 @@ use super::profile::{ElementDef, Profile, name_matches, node_type};
 use super::report::{Report, element_location};
 use super::{
     Options, Validator, attachment, binding, bounds, bundle, differential, narrative_language,
-    obligations, reference, slicing,
+    nhs_identifier, obligations, reference, slicing,
 };
 
 /// Deepest resource nesting (contained, bundled) followed.
@@ -250,6 +250,9 @@ impl<'v> Walk<'v> {
             }
             if code == "Reference" {
                 reference::check(self, node, def, location, scope);
+            }
+            if code == "Identifier" {
+                nhs_identifier::check(&mut self.report, node, location);
             }
             if let Some(b) = &def.binding {
                 binding::check(&self.cx, &mut self.report, node, code, b, location, &def.id);

@@ -29,7 +29,11 @@ const NAMED: usize = 8;
 type Verdict = (Status, String);
 
 /// Runs the generated test `test`.
-pub(crate) async fn execute(test: &TestCase, check: &ProfileCheck, context: &Context<'_>) -> TestResult {
+pub(crate) async fn execute(
+    test: &TestCase,
+    check: &ProfileCheck,
+    context: &Context<'_>,
+) -> TestResult {
     let started = Instant::now();
     let mut steps = Vec::new();
     let (status, message) = match &check.skip {
@@ -64,7 +68,11 @@ async fn run(check: &ProfileCheck, context: &Context<'_>, steps: &mut Vec<StepRe
                     format!(
                         "{}, yet the CapabilityStatement claims it as the {} of {}: the server hosts resources conformant to it and clients can search by it (R4 CapabilityStatement.rest.resource.supportedProfile)",
                         not_found.message,
-                        if check.whole_type { "profile" } else { "supportedProfile" },
+                        if check.whole_type {
+                            "profile"
+                        } else {
+                            "supportedProfile"
+                        },
                         check.resource_type
                     ),
                 ),
@@ -88,14 +96,22 @@ async fn run(check: &ProfileCheck, context: &Context<'_>, steps: &mut Vec<StepRe
 fn label(instance: &Value) -> String {
     format!(
         "{}/{}",
-        instance.get("resourceType").and_then(Value::as_str).unwrap_or("?"),
+        instance
+            .get("resourceType")
+            .and_then(Value::as_str)
+            .unwrap_or("?"),
         instance.get("id").and_then(Value::as_str).unwrap_or("?")
     )
 }
 
 /// The first `NAMED` of `items`, joined, with "…" when there are more.
 fn named(items: &[String]) -> String {
-    let mut text = items.iter().take(NAMED).cloned().collect::<Vec<_>>().join(", ");
+    let mut text = items
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if items.len() > NAMED {
         text.push_str(&format!(", … ({} in all)", items.len()));
     }
@@ -110,8 +126,18 @@ async fn read_first(
     steps: &mut Vec<StepResult>,
 ) -> Verdict {
     let first = label(&instances[0]);
-    let id = instances[0].get("id").and_then(Value::as_str).unwrap_or_default();
-    let read = read(client, &check.resource_type, id, format!("read {first}"), steps).await;
+    let id = instances[0]
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let read = read(
+        client,
+        &check.resource_type,
+        id,
+        format!("read {first}"),
+        steps,
+    )
+    .await;
     match read {
         Read::Resource(resource) if label(&resource) == first => (
             Status::Pass,
@@ -135,7 +161,10 @@ async fn read_first(
 }
 
 /// The validator and the profile's snapshot, or the verdict when they are not available.
-async fn definitions(check: &ProfileCheck, context: &Context<'_>) -> Result<(Arc<Validator>, Arc<Value>), Verdict> {
+async fn definitions(
+    check: &ProfileCheck,
+    context: &Context<'_>,
+) -> Result<(Arc<Validator>, Arc<Value>), Verdict> {
     let validator = context
         .validation
         .validator()
@@ -205,7 +234,11 @@ async fn conforms(
         });
     }
     steps.push(StepResult {
-        name: format!("validate {} instance(s) against {}", instances.len(), check.profile),
+        name: format!(
+            "validate {} instance(s) against {}",
+            instances.len(),
+            check.profile
+        ),
         exchanges: Vec::new(),
         assertions,
         error: None,
@@ -213,7 +246,11 @@ async fn conforms(
     if failing.is_empty() {
         (
             Status::Pass,
-            format!("{} instance(s) conform to {}", instances.len(), check.profile),
+            format!(
+                "{} instance(s) conform to {}",
+                instances.len(),
+                check.profile
+            ),
         )
     } else {
         (
@@ -377,7 +414,10 @@ async fn references(
                     instances.len()
                 )
             } else {
-                format!("no reference to resolve on this server: {}", named(&undecided))
+                format!(
+                    "no reference to resolve on this server: {}",
+                    named(&undecided)
+                )
             },
         );
     }
@@ -385,7 +425,14 @@ async fn references(
     let mut resolved = 0;
     for ((resource_type, id), items) in targets.iter().take(MAX_REFERENCE_READS) {
         let target = format!("{resource_type}/{id}");
-        let read = read(context.client, resource_type, id, format!("resolve {target}"), steps).await;
+        let read = read(
+            context.client,
+            resource_type,
+            id,
+            format!("resolve {target}"),
+            steps,
+        )
+        .await;
         let users = items
             .iter()
             .map(|item| format!("{} {}", item.instance, item.element))
@@ -397,7 +444,10 @@ async fn references(
                 (true, "200".to_owned())
             }
             Read::Resource(resource) => {
-                broken.push(format!("{users} → {target}: the server returned {}", label(&resource)));
+                broken.push(format!(
+                    "{users} → {target}: the server returned {}",
+                    label(&resource)
+                ));
                 (false, format!("200 with {}", label(&resource)))
             }
             Read::NotFound(status) => {
@@ -426,7 +476,9 @@ async fn references(
         notes.push(format!("not judged: {}", named(&undecided)));
     }
     if skipped_reads > 0 {
-        notes.push(format!("{skipped_reads} more target(s) not read (at most {MAX_REFERENCE_READS})"));
+        notes.push(format!(
+            "{skipped_reads} more target(s) not read (at most {MAX_REFERENCE_READS})"
+        ));
     }
     let notes = if notes.is_empty() {
         String::new()
@@ -434,7 +486,10 @@ async fn references(
         format!("; {}", notes.join("; "))
     };
     if broken.is_empty() {
-        (Status::Pass, format!("{resolved} reference target(s) resolved{notes}"))
+        (
+            Status::Pass,
+            format!("{resolved} reference target(s) resolved{notes}"),
+        )
     } else {
         (
             Status::Fail,
@@ -462,7 +517,9 @@ fn relative(client: &Client, reference: &str) -> Option<(String, String)> {
         && resource_type.chars().all(|c| c.is_ascii_alphabetic())
         && !id.is_empty()
         && id.len() <= 64
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'));
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'));
     let rest: Vec<&str> = parts.collect();
     let versioned = rest.is_empty() || (rest.len() == 2 && rest[0] == "_history");
     (well_formed && versioned).then(|| (resource_type.to_owned(), id.to_owned()))
@@ -479,7 +536,13 @@ enum Read {
 }
 
 /// `GET [type]/[id]`, recorded as a step named `name`.
-async fn read(client: &Client, resource_type: &str, id: &str, name: String, steps: &mut Vec<StepResult>) -> Read {
+async fn read(
+    client: &Client,
+    resource_type: &str,
+    id: &str,
+    name: String,
+    steps: &mut Vec<StepResult>,
+) -> Read {
     let spec = RequestSpec::new(
         "GET",
         Target::Segments(vec![resource_type.to_owned(), id.to_owned()]),

@@ -112,7 +112,7 @@ fn tests(
     let claimed = statement
         .as_ref()
         .map_err(Clone::clone)
-        .and_then(|statement| claimed_types(statement));
+        .and_then(claimed_types);
     let claimed: Vec<Claimed> = match claimed {
         Ok(types) => types
             .into_iter()
@@ -152,7 +152,11 @@ fn tests(
     let mut out = Vec::new();
     for profile in &claimed {
         let name = id_name(&profile.url, &generator.canonical_prefix);
-        let instances_id = format!("{}-{name}-{}", generator.id_prefix, CheckKind::Instances.suffix());
+        let instances_id = format!(
+            "{}-{name}-{}",
+            generator.id_prefix,
+            CheckKind::Instances.suffix()
+        );
         for kind in CheckKind::ALL {
             let mut test = test_case(generator, &name, kind, profile);
             if kind != CheckKind::Instances {
@@ -200,7 +204,12 @@ fn nothing_claimed(generator: &ProfileGenerator, reason: String) -> (TestCase, P
 }
 
 /// The test case of one check of one claimed profile.
-fn test_case(generator: &ProfileGenerator, name: &str, kind: CheckKind, profile: &Claimed) -> TestCase {
+fn test_case(
+    generator: &ProfileGenerator,
+    name: &str,
+    kind: CheckKind,
+    profile: &Claimed,
+) -> TestCase {
     let (url, resource_type) = (&profile.url, &profile.resource_type);
     let claim = if profile.whole_type {
         "profile"
@@ -321,7 +330,14 @@ mod tests {
         let made = tests(&generator(), &Ok(statement));
         assert_eq!(made.len(), 1);
         assert_eq!(made[0].0.id, "UK-PROFILES");
-        assert!(made[0].1.skip.as_deref().unwrap().contains("claims no profile under https://example.org/SD/UK-"));
+        assert!(
+            made[0]
+                .1
+                .skip
+                .as_deref()
+                .unwrap()
+                .contains("claims no profile under https://example.org/SD/UK-")
+        );
         let made = tests(&generator(), &Err("status 500".into()));
         assert!(made[0].1.skip.as_deref().unwrap().contains("status 500"));
     }

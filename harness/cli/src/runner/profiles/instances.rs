@@ -60,10 +60,19 @@ pub(crate) async fn find(client: &Client, check: &ProfileCheck) -> Result<Found,
                 }
             ));
         }
-        Searched::Refused(why) => tried.push(format!("`_profile={}` was refused ({why})", check.profile)),
+        Searched::Refused(why) => {
+            tried.push(format!("`_profile={}` was refused ({why})", check.profile))
+        }
     }
     let first_page = vec![("_count".to_owned(), check.instances.to_string())];
-    let second = search(client, check, first_page, "the first resources of the type", &mut steps).await?;
+    let second = search(
+        client,
+        check,
+        first_page,
+        "the first resources of the type",
+        &mut steps,
+    )
+    .await?;
     match second {
         Searched::Resources(resources, _) => {
             let found = claiming(check, resources, false);
@@ -78,15 +87,14 @@ pub(crate) async fn find(client: &Client, check: &ProfileCheck) -> Result<Found,
                 check.instances, check.resource_type
             ));
         }
-        Searched::Refused(why) => tried.push(format!("searching {} was refused ({why})", check.resource_type)),
+        Searched::Refused(why) => tried.push(format!(
+            "searching {} was refused ({why})",
+            check.resource_type
+        )),
     }
     Err(NotFound {
         status: Status::Fail,
-        message: format!(
-            "no instance of {}: {}",
-            check.profile,
-            tried.join("; ")
-        ),
+        message: format!("no instance of {}: {}", check.profile, tried.join("; ")),
         steps,
     })
 }

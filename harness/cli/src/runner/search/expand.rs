@@ -479,7 +479,11 @@ fn combinations(
             Err(reason) => Planned::Skip(reason),
         };
         let test = test_case(
-            format!("{}-{resource_type}-{}", generator.id_prefix, codes.join("+")),
+            format!(
+                "{}-{resource_type}-{}",
+                generator.id_prefix,
+                codes.join("+")
+            ),
             format!("Search {resource_type} by {} together", codes.join(" and ")),
             *level,
             "combining",
