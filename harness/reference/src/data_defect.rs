@@ -4,7 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use super::defect::Defect;
-use super::nhs_number;
+
+/// The identifier system of NHS numbers.
+const NHS_NUMBER_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
 
 /// The Patient whose NHS number gets a wrong check digit (`ukcore-nhs-number-check-digit`);
 /// no check searches by its number.
@@ -49,7 +51,7 @@ pub fn apply(defect: Defect, resource: &mut Value) {
         }
         Defect::UkcoreProfileNotMet => {
             if let Some(Value::Array(identifiers)) = fields.get_mut("identifier") {
-                identifiers.push(json!({"system": nhs_number::SYSTEM, "value": SECOND_NHS_NUMBER}));
+                identifiers.push(json!({"system": NHS_NUMBER_SYSTEM, "value": SECOND_NHS_NUMBER}));
             }
         }
         Defect::UkcoreNoInstances => {
@@ -74,7 +76,7 @@ fn nhs_numbers(fields: &mut Map<String, Value>) -> impl Iterator<Item = &mut Val
         .and_then(Value::as_array_mut)
         .into_iter()
         .flatten()
-        .filter(|identifier| identifier["system"] == nhs_number::SYSTEM)
+        .filter(|identifier| identifier["system"] == NHS_NUMBER_SYSTEM)
         .filter_map(|identifier| identifier.get_mut("value"))
 }
 
@@ -91,7 +93,7 @@ fn with_wrong_check_digit(number: &str) -> String {
 mod tests {
     use super::*;
     use crate::fixtures::Fixtures;
-    use crate::nhs_number::{NhsNumberError, validate};
+    use assure_validate::nhs::{NhsNumberError, check_nhs_number as validate};
 
     fn fixtures(defects: &[Defect]) -> Vec<Value> {
         Fixtures::embedded()
@@ -113,7 +115,7 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|identifier| identifier["system"] == nhs_number::SYSTEM)
+            .filter(|identifier| identifier["system"] == NHS_NUMBER_SYSTEM)
             .map(|identifier| identifier["value"].as_str().unwrap())
             .collect()
     }

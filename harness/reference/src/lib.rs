@@ -28,7 +28,6 @@ mod defect;
 mod fixtures;
 mod interactions;
 mod negotiation;
-pub mod nhs_number;
 mod outcome;
 mod page;
 mod resource_types;

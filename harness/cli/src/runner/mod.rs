@@ -21,6 +21,7 @@ mod request;
 mod response;
 mod run;
 mod search;
+mod searchset;
 mod template;
 mod variables;
 

@@ -10,6 +10,7 @@ use super::expand::ProfileCheck;
 use crate::http::{Client, RequestSpec, Target};
 use crate::results::{Status, StepResult};
 use crate::runner::budget;
+use crate::runner::searchset::matches_of_type;
 
 /// The instances found, with the steps that fetched them.
 pub(crate) struct Found {
@@ -178,22 +179,6 @@ async fn search(
         .filter(|link| link.get("relation").and_then(Value::as_str) == Some("self"))
         .filter_map(|link| link.get("url").and_then(Value::as_str))
         .any(|url| url.contains("_profile="));
-    let resources = bundle
-        .get("entry")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|e| {
-            e.pointer("/search/mode")
-                .and_then(Value::as_str)
-                .is_none_or(|mode| mode == "match")
-        })
-        .filter_map(|e| e.get("resource"))
-        .filter(|r| {
-            r.get("resourceType").and_then(Value::as_str) == Some(check.resource_type.as_str())
-                && r.get("id").and_then(Value::as_str).is_some()
-        })
-        .cloned()
-        .collect();
+    let resources = matches_of_type(&bundle, &check.resource_type);
     Ok(Searched::Resources(resources, applied))
 }

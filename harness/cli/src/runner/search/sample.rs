@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::http::{Client, RequestSpec, Target};
 use crate::results::Exchange;
 use crate::runner::budget;
+use crate::runner::searchset::matches_of_type;
 
 /// Resources asked for when no sample is named.
 pub(crate) const SAMPLE_PAGE: usize = 10;
@@ -63,20 +64,7 @@ pub(crate) async fn sample(client: &Client, resource_type: &str, id: Option<&str
     let of_type = |r: &Value| r.get("resourceType").and_then(Value::as_str) == Some(resource_type);
     let resources: Vec<Value> = match (id, body) {
         (Some(_), Some(resource)) if of_type(&resource) => vec![resource],
-        (None, Some(bundle)) => bundle
-            .get("entry")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|e| {
-                e.pointer("/search/mode")
-                    .and_then(Value::as_str)
-                    .is_none_or(|m| m == "match")
-            })
-            .filter_map(|e| e.get("resource"))
-            .filter(|r| of_type(r) && r.get("id").and_then(Value::as_str).is_some())
-            .cloned()
-            .collect(),
+        (None, Some(bundle)) => matches_of_type(&bundle, resource_type),
         _ => Vec::new(),
     };
     if resources.is_empty() {
