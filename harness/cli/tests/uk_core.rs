@@ -236,3 +236,24 @@ fn a_claimed_profile_nothing_carries_fails_its_instances_check() {
     };
     assert_eq!(results["UKCORE-Observation-Lab-MUST-SUPPORT"].0, "skip");
 }
+
+#[test]
+fn the_care_connect_patient_searches_fail_when_results_do_not_match() {
+    let Some(ukcore) = ukcore() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let defect: Defect = "search-adds-non-match".parse().unwrap();
+    let output = run_against(&[defect], &ukcore, out.path());
+    let results = results(out.path());
+    let searches: Vec<&String> = results
+        .keys()
+        .filter(|id| id.starts_with("UKCORE-SRCH-"))
+        .collect();
+    // Six SHALL parameters, the MAY ones the server claims, and four combinations.
+    assert!(searches.len() >= 10, "{searches:?}");
+    for id in searches {
+        let (status, message) = &results[id];
+        assert_eq!(status, "fail", "{id}: {message}");
+        assert!(message.starts_with("precision: "), "{id}: {message}");
+    }
+    assert_eq!(output.status.code(), Some(1));
+}
