@@ -36,10 +36,12 @@ const NEEDS_ANOTHER_CHECK: &[&str] = &[
     "CORE-VREAD-02",  // defects.rs: update_keeps_version
 ];
 
-/// Checks skipped when the target serves no CapabilityStatement: the generated search checks
-/// (`search-generated.yaml`) have nothing claimed to check.
+/// Checks skipped when the target serves no CapabilityStatement: the generated search and
+/// profile checks (`search-generated.yaml`, `suites/uk-core/`) have nothing claimed to check.
 const SKIPPED_WITHOUT_CAPABILITIES: &[&str] = &[
     "SRCH-CAPABILITIES",
+    "UKCORE-SRCH-CAPABILITIES",
+    "UKCORE-PROFILES",
     // They judge a searchset only when the server answers with one (a server may refuse an
     // unknown parameter, or leave _sort out); their defects are `self-link-claims-ignored` and
     // `sort-ignored`.
