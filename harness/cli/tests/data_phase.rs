@@ -37,7 +37,7 @@ fn item<'a>(report: &'a Value, name: &str) -> &'a Value {
 }
 
 /// Every test of a report as (id, status, message).
-/// The written checks of a report (generated search checks, which take their values from any
+/// The written checks of a report (generated checks, which take their values from any
 /// resource on the server and not from the data items, are left out) with status and message.
 fn tests(report: &Value) -> Vec<(String, String, String)> {
     report["suites"]
@@ -45,7 +45,12 @@ fn tests(report: &Value) -> Vec<(String, String, String)> {
         .expect("suites")
         .iter()
         .flat_map(|suite| suite["tests"].as_array().expect("tests"))
-        .filter(|test| !test["id"].as_str().unwrap().starts_with("SRCH-"))
+        .filter(|test| {
+            !test["tags"]
+                .as_array()
+                .expect("tags")
+                .contains(&Value::from("generated"))
+        })
         .map(|test| {
             (
                 test["id"].as_str().unwrap().to_string(),
