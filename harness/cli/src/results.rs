@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::suite::{Level, TestCase};
 
@@ -14,7 +14,7 @@ use crate::suite::{Level, TestCase};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A whole run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunResult {
     pub schema_version: u32,
     pub tool: ToolInfo,
@@ -43,7 +43,7 @@ pub struct RunResult {
 }
 
 /// The options a run was started with, so that a report says how its verdict was reached.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunOptions {
     /// `--suite` paths; empty for the built-in suites.
     pub suites: Vec<String>,
@@ -64,10 +64,71 @@ pub struct RunOptions {
     pub require_complete: bool,
     /// Defects switched on in the embedded reference server.
     pub defects: Vec<String>,
+    /// `--waivers`: the known failures accepted for a time, in the order written.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+    /// `--baseline`: the earlier run whose failures do not fail this one.
+    #[serde(default)]
+    pub baseline: Option<BaselineRecord>,
+    /// `--shard`: which part of the plan this run was, with the whole plan's order.
+    #[serde(default)]
+    pub shard: Option<ShardRecord>,
+}
+
+/// A known failure accepted until a date (`--waivers`): while it lasts, the failure of its
+/// check is reported as waived and does not fail the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiver {
+    /// The id of the check it waives.
+    pub id: String,
+    /// Why the failure is accepted.
+    pub reason: String,
+    /// Who answers for it.
+    pub owner: String,
+    /// The last day it applies (UTC), `YYYY-MM-DD`.
+    pub expires: String,
+    /// True when the run started after `expires`: the waiver did not apply and the run failed.
+    pub expired: bool,
+    /// Where it is written, `file:line:column`.
+    pub source: String,
+}
+
+/// The earlier run a run was gated against (`--baseline`): only failures it did not have
+/// fail the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineRecord {
+    /// The report folder or `report.json` given.
+    pub source: String,
+    /// When the baseline run started.
+    pub started_at: String,
+    /// The ids of the checks that failed in it, in its order.
+    pub failing: Vec<String>,
+}
+
+/// One part of a plan split for parallel runs (`--shard INDEX/COUNT`), with the order of the
+/// whole plan so that `assure report merge` can put the parts back together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardRecord {
+    /// 1-based.
+    pub index: u32,
+    pub count: u32,
+    /// Every suite of the whole plan, in order, with its written tests in plan order.
+    pub suites: Vec<PlannedSuite>,
+    /// The generated checks of the whole plan, in the order they were made.
+    pub generated: Vec<String>,
+    /// The data items of the whole plan, in the order they are settled.
+    pub data: Vec<String>,
+}
+
+/// A suite of a plan and its written tests, in plan order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedSuite {
+    pub id: String,
+    pub tests: Vec<String>,
 }
 
 /// One thing the CapabilityStatement claims, and whether the tests bore it out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claim {
     pub resource_type: String,
     pub kind: ClaimKind,
@@ -89,7 +150,7 @@ impl Claim {
 }
 
 /// How many claims the tests proved, showed failing, and left unassessed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimCounts {
     pub proven: usize,
     pub failed: usize,
@@ -111,7 +172,7 @@ impl ClaimCounts {
 }
 
 /// What is claimed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClaimKind {
     /// `rest.resource.interaction.code`.
@@ -130,7 +191,7 @@ impl ClaimKind {
 }
 
 /// What the tests showed of a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClaimStatus {
     /// At least one exercising test passed and none failed.
@@ -160,7 +221,7 @@ impl ClaimStatus {
 }
 
 /// What the data phase found for one data item.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DataResult {
     /// The variable name.
     pub name: String,
@@ -176,7 +237,7 @@ pub struct DataResult {
 }
 
 /// How a data item was settled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DataStatus {
     /// Discovered from the server.
@@ -202,7 +263,7 @@ impl DataStatus {
 }
 
 /// A data item's value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum DataValue {
     Text(String),
@@ -226,14 +287,14 @@ impl DataValue {
 }
 
 /// The harness that produced the run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ToolInfo {
     pub name: String,
     pub version: String,
 }
 
 /// The server under test.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TargetInfo {
     pub base_url: String,
     /// True when the run used the embedded reference server.
@@ -248,7 +309,7 @@ pub struct TargetInfo {
 }
 
 /// Results of one suite, tests in plan order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SuiteResult {
     pub id: String,
     pub title: String,
@@ -258,7 +319,7 @@ pub struct SuiteResult {
 }
 
 /// Verdict of one test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Every assertion held.
@@ -284,7 +345,7 @@ impl Status {
 }
 
 /// One checklist item's outcome with its evidence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestResult {
     pub id: String,
     pub title: String,
@@ -323,7 +384,7 @@ impl TestResult {
 }
 
 /// One step: its exchanges with the target and the assertions checked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StepResult {
     /// e.g. `read Patient/123`.
     pub name: String,
@@ -334,7 +395,7 @@ pub struct StepResult {
 }
 
 /// One assertion's outcome.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AssertionResult {
     /// e.g. `status is 200`.
     pub description: String,
@@ -344,7 +405,7 @@ pub struct AssertionResult {
 }
 
 /// One HTTP request/response pair (secrets already redacted).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Exchange {
     pub request: RecordedRequest,
     pub response: Option<RecordedResponse>,
@@ -356,7 +417,7 @@ pub struct Exchange {
 }
 
 /// A request as sent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecordedRequest {
     pub method: String,
     pub url: String,
@@ -365,7 +426,7 @@ pub struct RecordedRequest {
 }
 
 /// A response as received.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecordedResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
@@ -376,7 +437,7 @@ pub struct RecordedResponse {
 }
 
 /// Counts of verdicts.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Counts {
     pub total: usize,
     pub pass: usize,
@@ -399,7 +460,7 @@ impl Counts {
 }
 
 /// Totals overall and by requirement level.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Summary {
     pub overall: Counts,
     #[serde(rename = "SHALL")]

@@ -134,6 +134,7 @@ fn ok() -> Assertion {
 fn conforms() -> Assertion {
     Assertion::Conforms(ConformsTo {
         profile: Some(SUBJECT_PROFILE.into()),
+        ..ConformsTo::default()
     })
 }
 

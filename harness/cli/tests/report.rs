@@ -4,9 +4,9 @@ use std::fs;
 
 use assure::report::{self, html, json, junit, matrix, testreport};
 use assure::results::{
-    AssertionResult, Claim, ClaimKind, ClaimStatus, DataResult, DataStatus, DataValue, Exchange,
-    RecordedRequest, RecordedResponse, RunOptions, RunResult, SCHEMA_VERSION, Status, StepResult,
-    SuiteResult, Summary, TargetInfo, TestResult, ToolInfo,
+    AssertionResult, BaselineRecord, Claim, ClaimKind, ClaimStatus, DataResult, DataStatus,
+    DataValue, Exchange, RecordedRequest, RecordedResponse, RunOptions, RunResult, SCHEMA_VERSION,
+    Status, StepResult, SuiteResult, Summary, TargetInfo, TestResult, ToolInfo, Waiver,
 };
 use assure::suite::Level;
 use serde_json::Value;
@@ -301,7 +301,8 @@ fn json_report_has_every_documented_field() {
             "status",
             "message",
             "duration_ms",
-            "steps"
+            "steps",
+            "exemption"
         ]
     );
     let step = &tests[1]["steps"][0];
@@ -808,6 +809,68 @@ fn json_report_matches_the_published_schema() {
     let schema = report_schema();
     let report: Value = serde_json::from_str(&json::render(&sample_run()).unwrap()).unwrap();
     assert_eq!(schema_violation(&schema, &schema, &report, "report"), None);
+}
+
+#[test]
+fn a_failure_that_does_not_gate_is_marked_in_every_report() {
+    let schema = report_schema();
+    let mut run = sample_run();
+    let failing = run.suites[0]
+        .tests
+        .iter()
+        .find(|test| test.status == Status::Fail)
+        .unwrap()
+        .id
+        .clone();
+    run.options.waivers = vec![Waiver {
+        id: failing.clone(),
+        reason: "fixed in release 4.2".into(),
+        owner: "fhir-team".into(),
+        expires: "2999-12-31".into(),
+        expired: false,
+        source: "waivers.yaml:2:5".into(),
+    }];
+    run.options.baseline = Some(BaselineRecord {
+        source: "previous".into(),
+        started_at: "2026-11-25T20:00:00Z".into(),
+        failing: vec![failing.clone()],
+    });
+    let exemption = |run: &RunResult| {
+        let report: Value = serde_json::from_str(&json::render(run).unwrap()).unwrap();
+        assert_eq!(schema_violation(&schema, &schema, &report, "report"), None);
+        let tests = report["suites"][0]["tests"].as_array().unwrap().clone();
+        let marked: Vec<Value> = tests
+            .iter()
+            .filter(|test| !test["exemption"].is_null())
+            .cloned()
+            .collect();
+        assert_eq!(marked.len(), 1);
+        assert_eq!(marked[0]["id"], failing.as_str());
+        marked[0]["exemption"]["kind"].as_str().unwrap().to_owned()
+    };
+    // A waiver wins over the baseline.
+    assert_eq!(exemption(&run), "waived");
+    let html = html::render(&run).unwrap();
+    assert!(html.contains(r#"<span class="badge exempt">waived</span>"#));
+    assert!(html.contains("Does not fail the run: waived until 2999-12-31 (owner: fhir-team)"));
+    assert!(html.contains(r#"id="baseline""#));
+
+    run.options.waivers[0].expired = true;
+    assert_eq!(exemption(&run), "pre-existing");
+    assert!(
+        junit::render(&run)
+            .unwrap()
+            .contains(r#"<failure type="pre-existing""#)
+    );
+    let matrix = matrix::render(&run).unwrap();
+    let row = matrix.lines().find(|line| line.contains(&failing)).unwrap();
+    assert!(
+        row.ends_with(
+            "pre-existing: it failed in the baseline too (previous, run of 2026-11-25T20:00:00Z)\""
+        ),
+        "{row}"
+    );
+    assert!(html::render(&run).unwrap().contains(">expired<"));
 }
 
 #[test]

@@ -583,17 +583,21 @@ async fn conforms_without_definitions_is_a_harness_error_not_a_failure() {
 fn conforms_assertions_load_and_reject_unknown_keys() {
     let suites = load_str("conformance.yaml", CONFORMS_SUITE, &IndexMap::new()).unwrap();
     let expect = &suites[0].tests[0].steps[0].expect;
-    assert_eq!(expect[0], Assertion::Conforms(ConformsTo { profile: None }));
+    assert_eq!(expect[0], Assertion::Conforms(ConformsTo::default()));
     assert_eq!(
         expect[1],
         Assertion::Conforms(ConformsTo {
-            profile: Some("{{ patient_profile }}".into())
+            profile: Some("{{ patient_profile }}".into()),
+            ..ConformsTo::default()
         })
     );
     for (broken, problem) in [
         ("conforms: { profil: x }", "unknown"),
         ("conforms: { profile: \"\" }", "profile"),
-        ("conforms: true", "`{}` or `{ profile: <canonical URL> }`"),
+        (
+            "conforms: true",
+            "`{}` or `{ profile: <canonical URL>, options: {...} }`",
+        ),
         ("conforms: { profile: \"{{ nope }}\" }", "nope"),
     ] {
         let text = CONFORMS_SUITE.replace("conforms: {}", broken);

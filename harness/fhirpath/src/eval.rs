@@ -17,10 +17,11 @@ const SYSTEM_TYPES: [&str; 8] = [
     "Boolean", "Integer", "Decimal", "String", "Date", "DateTime", "Time", "Quantity",
 ];
 
-/// The values of `$this`, `$index` and `$total` inside a function argument.
+/// The values of `$this` (borrowed from the caller), `$index` and `$total` inside a function
+/// argument.
 #[derive(Clone)]
-pub(crate) struct Frame<'a> {
-    pub this: Collection<'a>,
+pub(crate) struct Frame<'f, 'a> {
+    pub this: &'f [Item<'a>],
     pub index: Option<usize>,
     pub total: Option<Collection<'a>>,
 }
@@ -38,7 +39,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         &self,
         ast: &Ast,
         input: &[Item<'a>],
-        frame: &Frame<'a>,
+        frame: &Frame<'_, 'a>,
     ) -> EvalResult<Collection<'a>> {
         match ast {
             Ast::Empty => Ok(Vec::new()),
@@ -47,7 +48,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 Ok(vec![Item::Value(Value::String(pattern.text().to_string()))])
             }
             Ast::Identifier(name) => self.root_identifier(name, input),
-            Ast::This => Ok(frame.this.clone()),
+            Ast::This => Ok(frame.this.to_vec()),
             Ast::Index => Ok(frame
                 .index
                 .map(|i| vec![Item::Value(Value::Integer(i as i64))])
@@ -66,11 +67,16 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 self.count_children(target, input, frame)
             }
             Ast::Call { target, name, args } => {
+                // A call without a target reads the input as it is, uncopied.
+                let evaluated;
                 let focus = match target {
-                    Some(target) => self.eval(target, input, frame)?,
-                    None => input.to_vec(),
+                    Some(target) => {
+                        evaluated = self.eval(target, input, frame)?;
+                        evaluated.as_slice()
+                    }
+                    None => input,
                 };
-                functions::call(self, name, &focus, args, input, frame, target.is_some())
+                functions::call(self, name, focus, args, input, frame, target.is_some())
             }
             Ast::Indexer(target, index) => {
                 let focus = self.eval(target, input, frame)?;
@@ -134,14 +140,18 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         &self,
         call: &Ast,
         input: &[Item<'a>],
-        frame: &Frame<'a>,
+        frame: &Frame<'_, 'a>,
     ) -> EvalResult<Collection<'a>> {
+        let evaluated;
         let focus = match call {
             Ast::Call {
                 target: Some(target),
                 ..
-            } => self.eval(target, input, frame)?,
-            _ => input.to_vec(),
+            } => {
+                evaluated = self.eval(target, input, frame)?;
+                evaluated.as_slice()
+            }
+            _ => input,
         };
         let count: usize = focus
             .iter()
@@ -365,7 +375,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         left: &Ast,
         right: &Ast,
         input: &[Item<'a>],
-        frame: &Frame<'a>,
+        frame: &Frame<'_, 'a>,
     ) -> EvalResult<Collection<'a>> {
         if matches!(
             op,
@@ -442,7 +452,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         left: &Ast,
         right: &Ast,
         input: &[Item<'a>],
-        frame: &Frame<'a>,
+        frame: &Frame<'_, 'a>,
     ) -> EvalResult<Collection<'a>> {
         let a = to_boolean(&self.eval(left, input, frame)?)?;
         let short_circuit = match (op, a) {

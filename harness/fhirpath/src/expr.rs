@@ -50,7 +50,7 @@ impl Expr {
     ) -> Result<Collection<'a>, EvalError> {
         let evaluator = Evaluator { ctx, root: focus };
         let frame = Frame {
-            this: focus.to_vec(),
+            this: focus,
             index: None,
             total: None,
         };

@@ -12,5 +12,6 @@ pub mod validator;
 
 pub use definitions::Definitions;
 pub use validator::{
-    Issue, KnownResources, Options, Outcome, Policy, ReferenceResolver, Severity, Validator,
+    BestPractice, CheckReferences, Issue, KnownResources, Options, Outcome, Policy,
+    ReferenceResolver, Severity, Switches, UnknownValue, Validator,
 };

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::validation::{DefinitionSources, PackageSpec};
+use crate::validation::{DefinitionSources, PackageSpec, ValidatorSettings};
 
 /// Certify a FHIR server against an assurance checklist.
 #[derive(Debug, Parser)]
@@ -39,6 +39,43 @@ pub enum Command {
 pub enum ReportCommand {
     /// Check a report folder against its manifest.sha256: every file unchanged, none added.
     Verify(VerifyArgs),
+    /// Compare two runs: newly failing and newly passing checks, new and removed ones
+    /// (exit 1 when a check fails in NEW that did not fail in OLD).
+    Diff(DiffArgs),
+    /// Put the report folders of every shard of a plan (`run --shard`) together as one run.
+    Merge(MergeArgs),
+    /// Print a run's failures as GitHub Actions `::error`/`::warning` commands.
+    Annotations(AnnotationsArgs),
+}
+
+/// `assure report diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier run: a report folder or its report.json.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later run: a report folder or its report.json.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+}
+
+/// `assure report merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The report folders (or report.json files) of shards 1/N to N/N, in any order.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the merged reports.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// `assure report annotations`.
+#[derive(Debug, Args)]
+pub struct AnnotationsArgs {
+    /// The report folder (or its report.json).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// `assure report verify`.
@@ -78,6 +115,73 @@ impl DefinitionArgs {
     }
 }
 
+/// How the validator is tuned, as the reference validator's command line tunes it
+/// (`assure validate` and `assure run`). Flags override `--validator-config`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidatorArgs {
+    /// Extensions under this domain (host name or URL prefix) may be used without a
+    /// definition: a warning instead of an error (repeatable).
+    #[arg(long = "allow-extension-domain", value_name = "DOMAIN")]
+    pub extension_domains: Vec<String>,
+    /// Any extension may be used without a definition: a warning instead of an error
+    /// [default: false for `validate`; true for `run`, which cannot know every package the
+    /// server's data needs, so a definition it lacks is not the server's defect].
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub any_extensions: Option<bool>,
+    /// Accept URLs in example domains (example.org, example.com, acme.com) in uri/url values
+    /// and as extensions [default: true].
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub allow_example_urls: Option<bool>,
+    /// String values that look like HTML markup are errors.
+    #[arg(long)]
+    pub security_checks: bool,
+    /// How far references are checked: none, type (targets found are checked against the
+    /// allowed types and profiles), exists (a target that cannot be found is an error)
+    /// [default: type].
+    #[arg(long, value_name = "WHAT", value_parser = parse_switch::<assure_validate::CheckReferences>)]
+    pub check_references: Option<assure_validate::CheckReferences>,
+    /// Severity of best-practice invariants (dom-6 ...): ignore, hint, warning, error
+    /// [default: warning].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_switch::<assure_validate::BestPractice>)]
+    pub best_practice: Option<assure_validate::BestPractice>,
+    /// Least severe issue shown: hint, warning, error [default: hint]; errors decide the
+    /// verdict whatever the level.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_switch::<crate::validation::Level>)]
+    pub level: Option<crate::validation::Level>,
+    /// Validator settings from a TOML (.toml) or YAML file, keyed as in a `conforms`
+    /// assertion's `options`.
+    #[arg(long, value_name = "FILE", value_parser = read_validator_config)]
+    pub validator_config: Option<ValidatorSettings>,
+}
+
+impl ValidatorArgs {
+    /// The settings these flags give, over those of the config file.
+    pub fn settings(&self) -> ValidatorSettings {
+        let flags = ValidatorSettings {
+            extension_domains: self.extension_domains.clone(),
+            any_extensions: self.any_extensions,
+            allow_example_urls: self.allow_example_urls,
+            security_checks: self.security_checks.then_some(true),
+            check_references: self.check_references,
+            best_practice: self.best_practice,
+            level: self.level,
+        };
+        flags.over(&self.validator_config.clone().unwrap_or_default())
+    }
+}
+
+fn parse_switch<T>(text: &str) -> Result<T, String>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    text.parse().map_err(|e: T::Err| e.to_string())
+}
+
+fn read_validator_config(path: &str) -> Result<ValidatorSettings, String> {
+    crate::validation::read_config(std::path::Path::new(path))
+}
+
 /// `assure validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -89,6 +193,8 @@ pub struct ValidateArgs {
     pub profiles: Vec<String>,
     #[command(flatten)]
     pub definitions: DefinitionArgs,
+    #[command(flatten)]
+    pub validator: ValidatorArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
     pub format: ValidateFormat,
@@ -253,9 +359,24 @@ pub struct RunArgs {
     /// Plain output lines instead of a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// YAML file of known failures accepted until a date (id, reason, owner, expires): a
+    /// waived failure is reported as waived and does not fail the run; an expired waiver does.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// An earlier run (report folder or report.json): only failures it did not have fail this
+    /// run; the others are reported as pre-existing.
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+    /// Run only part INDEX of COUNT of the plan (e.g. 2/4), for parallel jobs; `assure report
+    /// merge` puts the parts' reports together.
+    #[arg(long, value_name = "INDEX/COUNT", value_parser = crate::runner::Shard::parse)]
+    pub shard: Option<crate::runner::Shard>,
     /// Definitions for `conforms` assertions (read only if a selected test uses one).
     #[command(flatten)]
     pub definitions: DefinitionArgs,
+    /// Validator settings for every `conforms` assertion (each may override them).
+    #[command(flatten)]
+    pub validator: ValidatorArgs,
 }
 
 /// The strictest level whose failure fails the run.

@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use crate::cli::args::FailOn;
-use crate::results::Status;
+use crate::report::exemption::exemption;
+use crate::results::{RunOptions, RunResult, Status};
 use crate::suite::Level;
 
 /// What the process exit code says. Ordered by seriousness (the numbers): when several errors
@@ -13,9 +14,9 @@ pub enum Exit {
     /// Every check at or above the `--fail-on` level passed (`validate`: no file has an
     /// error-level issue; other commands: done).
     Passed = 0,
-    /// At least one check at or above the `--fail-on` level failed, or with
-    /// `--require-complete` a SHALL check was skipped (`validate`: some file has an error-level
-    /// issue).
+    /// At least one check at or above the `--fail-on` level failed (and no waiver or baseline
+    /// exempts it), a waiver has expired, or with `--require-complete` a SHALL check was
+    /// skipped (`validate`: some file has an error-level issue; `report diff`: a regression).
     ChecksFailed = 1,
     /// Bad command line or input: an argument, a suite that does not load, an unreadable file,
     /// an unknown package or profile, an unusable tarball.
@@ -38,6 +39,44 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// The exit code of a finished run as its result records it: [`for_run`] with its
+/// `--fail-on` and `--require-complete`, leaving out the failures a waiver or the baseline
+/// exempts; an expired waiver fails the run whatever its checks did.
+pub fn for_result(run: &RunResult) -> Exit {
+    if run.options.waivers.iter().any(|waiver| waiver.expired) {
+        return Exit::ChecksFailed;
+    }
+    let statuses = run
+        .suites
+        .iter()
+        .flat_map(|suite| &suite.tests)
+        .filter(|test| exemption(run, test).is_none())
+        .map(|test| (test.level, test.status));
+    for_run(
+        fail_on_recorded(&run.options),
+        run.options.require_complete,
+        statuses,
+    )
+}
+
+/// The `--fail-on` a report records (`shall` when it records none).
+pub fn fail_on_recorded(options: &RunOptions) -> FailOn {
+    match options.fail_on.as_str() {
+        "should" => FailOn::Should,
+        "may" => FailOn::May,
+        _ => FailOn::Shall,
+    }
+}
+
+/// Whether a failure of `level` fails a run with this `--fail-on`.
+pub fn gates(fail_on: FailOn, level: Level) -> bool {
+    match fail_on {
+        FailOn::Shall => level == Level::Shall,
+        FailOn::Should => level != Level::May,
+        FailOn::May => true,
+    }
+}
+
 /// The exit code for a finished run: a gated failure (with `require_complete`, a skipped SHALL
 /// test counts as one) wins over errors; errors (the harness's or the network's fault, so no
 /// verdict) come next.
@@ -46,14 +85,9 @@ pub fn for_run(
     require_complete: bool,
     statuses: impl Iterator<Item = (Level, Status)>,
 ) -> Exit {
-    let gated = |level: Level| match fail_on {
-        FailOn::Shall => level == Level::Shall,
-        FailOn::Should => level != Level::May,
-        FailOn::May => true,
-    };
     let mut errored = false;
     for (level, status) in statuses {
-        if status == Status::Fail && gated(level) {
+        if status == Status::Fail && gates(fail_on, level) {
             return Exit::ChecksFailed;
         }
         if require_complete && status == Status::Skip && level == Level::Shall {

@@ -2,10 +2,12 @@
 //! and `report` commands. Each command returns the exit code of what it finished, or a
 //! [`CliError`]; errors are printed here and nowhere else.
 
+mod annotations;
 pub mod args;
 mod embedded;
 pub mod error;
 pub mod exit;
+mod gate;
 mod list;
 mod packages;
 mod report;
@@ -14,6 +16,7 @@ mod serve;
 mod signals;
 mod suites;
 mod validate;
+mod waivers;
 
 use std::process::ExitCode;
 

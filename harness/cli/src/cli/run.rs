@@ -12,21 +12,51 @@ use crate::cli::args::{FailOn, RunArgs};
 use crate::cli::embedded::start_secure;
 use crate::cli::error::CliError;
 use crate::cli::exit::{self, Exit};
+use crate::cli::gate::render_gate;
 use crate::cli::serve::parse_defects;
 use crate::cli::signals::{SignalWatch, start_deadline};
-use crate::cli::suites::{load_plan, overrides};
-use crate::display::{TerminalDisplay, render_summary};
+use crate::cli::suites::{load_suites, overrides};
+use crate::cli::waivers;
+use crate::display::{TerminalDisplay, render_summary, terminal_line};
 use crate::http::{Client, ClientOptions, TlsMaterial};
 use crate::redact::Redactor;
+use crate::report::read::read_run;
 use crate::report::{clear_stale, write_all};
-use crate::results::{RunOptions, RunResult, SCHEMA_VERSION, Summary, TargetInfo, ToolInfo};
-use crate::runner::{Cancellation, EventSink, RunConfig, run as run_plan};
-use crate::validation::Validation;
+use crate::results::{
+    BaselineRecord, RunOptions, RunResult, SCHEMA_VERSION, ShardRecord, Status, Summary,
+    TargetInfo, ToolInfo, Waiver,
+};
+use crate::runner::{
+    Cancellation, EventSink, Filter, RunConfig, plan, plan_shard, run as run_plan,
+};
+use crate::validation::{Validation, ValidatorSettings};
 use assure_reference::RunningServer;
 
-/// Runs the checklist; a finished run's exit code is its gate ([`exit::for_run`]).
+/// Runs the checklist; a finished run's exit code is its gate ([`exit::for_result`]).
 pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
-    let plan = load_plan(&args.plan)?;
+    let suites = load_suites(&args.plan)?;
+    let filter = Filter {
+        ids: args.plan.ids.clone(),
+        tags: args.plan.tags.clone(),
+    };
+    let (plan, shard) = match args.shard {
+        Some(shard) => {
+            let (plan, record) = plan_shard(&suites, &filter, shard)?;
+            (plan, Some(record))
+        }
+        None => (plan(&suites, &filter)?, None),
+    };
+    let today = OffsetDateTime::now_utc().date();
+    let waivers = match &args.waivers {
+        Some(path) => waivers::load(path, &suites, today)?,
+        None => Vec::new(),
+    };
+    let baseline = args.baseline.as_deref().map(baseline).transpose()?;
+    let gate = Gate {
+        waivers,
+        baseline,
+        shard,
+    };
     clear_stale(&args.out).map_err(|e| CliError::internal(format!("{e:#}")))?;
     let cancellation = Cancellation::new();
     let signals = SignalWatch::start(cancellation.clone());
@@ -69,7 +99,7 @@ pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
         auth,
         variables,
     };
-    let outcome = run_against(&args, plan, target, cancellation).await;
+    let outcome = run_against(&args, plan, gate, target, cancellation).await;
     if let Some(deadline) = deadline {
         deadline.abort();
     }
@@ -93,9 +123,40 @@ struct Target<'a> {
     variables: Vec<(String, String)>,
 }
 
+/// What the run is gated by besides its options, and the shard it is, for its reports.
+struct Gate {
+    waivers: Vec<Waiver>,
+    baseline: Option<BaselineRecord>,
+    shard: Option<ShardRecord>,
+}
+
+/// The failures of the run at `path` (`--baseline`).
+fn baseline(path: &Path) -> Result<BaselineRecord, CliError> {
+    let run = read_run(path).map_err(|e| CliError::usage(format!("--baseline: {e:#}")))?;
+    if run.suites.iter().all(|suite| suite.tests.is_empty()) {
+        return Err(CliError::usage(format!(
+            "--baseline {}: that run has no tests (it was aborted: {})",
+            path.display(),
+            run.aborted.as_deref().unwrap_or("no reason recorded")
+        )));
+    }
+    Ok(BaselineRecord {
+        source: path.display().to_string(),
+        started_at: run.started_at,
+        failing: run
+            .suites
+            .iter()
+            .flat_map(|suite| &suite.tests)
+            .filter(|test| test.status == Status::Fail)
+            .map(|test| test.id.clone())
+            .collect(),
+    })
+}
+
 async fn run_against(
     args: &RunArgs,
     plan: crate::runner::Plan,
+    gate: Gate,
     target: Target<'_>,
     cancellation: Cancellation,
 ) -> Result<Exit, CliError> {
@@ -126,7 +187,10 @@ async fn run_against(
         Some(session) => session.attach(client),
         None => client,
     };
-    let options = run_options(args, client.redactor());
+    let mut options = run_options(args, client.redactor());
+    options.waivers = gate.waivers;
+    options.baseline = gate.baseline;
+    options.shard = gate.shard;
     let started = Instant::now();
     let started_at = OffsetDateTime::now_utc()
         .format(&Rfc3339)
@@ -164,8 +228,12 @@ async fn run_against(
     } else {
         ""
     };
+    let shard = match args.shard {
+        Some(shard) => format!(" (shard {shard})"),
+        None => String::new(),
+    };
     eprintln!(
-        "running {} tests{generated} against {}{}",
+        "running {} tests{generated}{shard} against {}{}",
         plan.len(),
         probed.target.base_url,
         if embedded {
@@ -180,7 +248,13 @@ async fn run_against(
     config.concurrency = usize::from(args.concurrency);
     config.variables = variables.into_iter().collect();
     config.variables.extend(overrides(&args.plan));
-    config.validation = Arc::new(Validation::new(args.definitions.sources()));
+    config.validation = Arc::new(
+        Validation::new(args.definitions.sources()).with_settings(
+            args.validator
+                .settings()
+                .over(&ValidatorSettings::run_defaults()),
+        ),
+    );
     config.auth = session;
     config.cancellation = cancellation;
     config.max_fan_out = args.max_fan_out;
@@ -189,20 +263,26 @@ async fn run_against(
     } else {
         Arc::new(TerminalDisplay::stderr())
     };
+    let selection = plan.filter.clone();
     let mut result = run_plan(plan, config, display).await;
     result.options = options;
+    if let Some(shard) = &mut result.options.shard {
+        shard.generated = selection.made();
+    }
 
-    print!("{}", render_summary(&result));
+    print!("{}{}", render_summary(&result), render_gate(&result));
     write_reports(&result, &args.out)?;
-    Ok(exit::for_run(
-        args.fail_on,
-        args.require_complete,
-        result
-            .suites
-            .iter()
-            .flat_map(|s| &s.tests)
-            .map(|t| (t.level, t.status)),
-    ))
+    for waiver in result.options.waivers.iter().filter(|w| w.expired) {
+        eprintln!(
+            "error: {}: the waiver of {} (owner: {}) expired after {}: the run fails until it \
+             is renewed or removed",
+            terminal_line(&waiver.source),
+            terminal_line(&waiver.id),
+            terminal_line(&waiver.owner),
+            waiver.expires
+        );
+    }
+    Ok(exit::for_result(&result))
 }
 
 /// A run that stopped before any test: the reports say why.
@@ -264,11 +344,14 @@ fn run_options(args: &RunArgs, redactor: &Redactor) -> RunOptions {
         .to_owned(),
         require_complete: args.require_complete,
         defects: args.defects.clone(),
+        waivers: Vec::new(),
+        baseline: None,
+        shard: None,
     }
 }
 
 /// Writes every report and prints where.
-fn write_reports(result: &RunResult, out: &Path) -> Result<(), CliError> {
+pub(super) fn write_reports(result: &RunResult, out: &Path) -> Result<(), CliError> {
     let paths = write_all(result, out).map_err(|e| {
         CliError::internal(format!(
             "cannot write the reports to {}: {e:#}",

@@ -7,7 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use assure_validate::{KnownResources, Outcome, ReferenceResolver, Validator};
+use assure_validate::{KnownResources, Outcome, ReferenceResolver, Switches, Validator};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -88,14 +88,25 @@ pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
         return Err(error);
     }
 
+    let settings = args.validator.settings();
+    let switches = settings.switches();
     let resolver = cross_file_resolver(&documents);
     let results: Vec<Result<FileOutcome, CliError>> = documents
         .into_par_iter()
         .map(|(path, bytes)| {
-            validate_one(&validator, &args.profiles, resolver.clone(), path, &bytes)
+            let run = (&validator, &args.profiles[..], &switches);
+            validate_one(run, resolver.clone(), path, &bytes)
         })
         .collect();
-    let outcomes = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut outcomes = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let failed = outcomes.iter().any(|o| o.outcome.has_errors());
+    // `--level` limits what is printed; the exit code counts every error.
+    let level = settings.level();
+    for file in &mut outcomes {
+        file.outcome
+            .issues
+            .retain(|issue| level.shows(issue.severity));
+    }
 
     let rendered = match args.format {
         ValidateFormat::Text => render_text(&outcomes),
@@ -106,7 +117,7 @@ pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
         .lock()
         .write_all(rendered.as_bytes())
         .map_err(|e| CliError::internal(format!("cannot write the results: {e}")))?;
-    Ok(if outcomes.iter().any(|o| o.outcome.has_errors()) {
+    Ok(if failed {
         Exit::ChecksFailed
     } else {
         Exit::Passed
@@ -132,10 +143,10 @@ fn cross_file_resolver(documents: &[(PathBuf, Vec<u8>)]) -> Option<Arc<dyn Refer
     (!known.is_empty()).then(|| Arc::new(known) as Arc<dyn ReferenceResolver>)
 }
 
-/// Validates one file; a validator panic becomes an internal error naming the file.
+/// Validates one file with a validator, its profiles and switches; a validator panic becomes
+/// an internal error naming the file.
 fn validate_one(
-    validator: &Validator,
-    profiles: &[String],
+    (validator, profiles, switches): (&Validator, &[String], &Switches),
     resolver: Option<Arc<dyn ReferenceResolver>>,
     path: PathBuf,
     bytes: &[u8],
@@ -143,7 +154,7 @@ fn validate_one(
     let name = path.to_string_lossy();
     let document = Document::File { name: &name, bytes };
     catch_unwind(AssertUnwindSafe(|| {
-        validate_document(validator, document, profiles, resolver)
+        validate_document(validator, document, profiles, resolver, switches)
     }))
     .map(|outcome| FileOutcome {
         path: path.clone(),

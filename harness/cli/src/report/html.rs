@@ -12,7 +12,10 @@ use tera::{Context, Tera};
 use super::evidence::exchange_line;
 use std::collections::HashMap;
 
-use crate::results::{Claim, ClaimCounts, Counts, DataResult, RunResult, Status, TestResult};
+use super::exemption::exemption;
+use crate::results::{
+    Claim, ClaimCounts, Counts, DataResult, RunResult, Status, TestResult, Waiver,
+};
 
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("../../../../reports/report.html.tera");
@@ -54,6 +57,9 @@ struct Page<'a> {
     claim_counts: ClaimCounts,
     /// Failures and errors first, then skips, then passes; plan order within each.
     tests: Vec<TestView<'a>>,
+    waivers: Vec<WaiverView<'a>>,
+    /// Failures that do not fail the run, by kind: `[waived, pre-existing]`.
+    exempt_counts: [usize; 2],
 }
 
 #[derive(Serialize)]
@@ -97,6 +103,16 @@ struct TestView<'a> {
     /// The requirement when it is an http(s) link, safe to use as `href`.
     requirement_url: Option<&'a str>,
     duration: String,
+    /// For a failure that does not fail the run: `waived` or `pre-existing`, and why.
+    exemption: Option<(&'static str, String)>,
+}
+
+/// A waiver given with `--waivers` and what became of it in this run.
+#[derive(Serialize)]
+struct WaiverView<'a> {
+    waiver: &'a Waiver,
+    /// `applied` (its check failed), `not-needed` (it did not) or `expired`.
+    state: &'static str,
 }
 
 impl<'a> Page<'a> {
@@ -117,6 +133,7 @@ impl<'a> Page<'a> {
                 test,
                 requirement_url: test.requirement.as_deref().filter(|r| is_web_link(r)),
                 duration: format_duration(test.duration_ms),
+                exemption: exemption(run, test).map(|exempt| (exempt.kind(), exempt.describe())),
             })
             .collect();
         let anchors: HashMap<&str, &str> = tests
@@ -147,6 +164,29 @@ impl<'a> Page<'a> {
             }
         }
         tests.sort_by_key(|view| display_rank(view.test.status));
+        let exempt_count = |kind: &str| {
+            tests
+                .iter()
+                .filter(|view| view.exemption.as_ref().is_some_and(|(k, _)| *k == kind))
+                .count()
+        };
+        let exempt_counts = [exempt_count("waived"), exempt_count("pre-existing")];
+        let waivers = run
+            .options
+            .waivers
+            .iter()
+            .map(|waiver| {
+                let failed = tests
+                    .iter()
+                    .any(|view| view.test.id == waiver.id && view.test.status == Status::Fail);
+                let state = match (waiver.expired, failed) {
+                    (true, _) => "expired",
+                    (false, true) => "applied",
+                    (false, false) => "not-needed",
+                };
+                WaiverView { waiver, state }
+            })
+            .collect();
         let summary = &run.summary;
         Page {
             run,
@@ -179,6 +219,8 @@ impl<'a> Page<'a> {
             claims,
             claim_counts: ClaimCounts::of(&run.claims),
             tests,
+            waivers,
+            exempt_counts,
         }
     }
 }

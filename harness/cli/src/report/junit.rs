@@ -4,8 +4,10 @@
 //! named `ID title` with class name `suite.LEVEL` (e.g. `core.SHALL`), so CI
 //! tools group results by suite and requirement level. Failures carry a one-line message such
 //! as `[SHALL] expected status 201, got 200` and a body listing each step's exchanges and the
-//! assertions that did not hold. A run aborted before any test (e.g. an unreachable target)
-//! becomes a `run` suite with one `<error>` test case, so CI shows it as broken, not empty.
+//! assertions that did not hold; a failure that does not fail the run (waived, pre-existing in
+//! the baseline) keeps its `<failure>`, typed `waived` or `pre-existing`. A run aborted before
+//! any test (e.g. an unreachable target) becomes a `run` suite with one `<error>` test case, so
+//! CI shows it as broken, not empty.
 //! When the run discovered data, every `<testsuite>` carries it in `<system-out>`, one line per
 //! item (`name = value (found)`, `name: reason (missing)`), since its checks ran with it.
 
@@ -19,6 +21,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::evidence::{assertion_line, data_line, exchange_line};
+use super::exemption::{Exemption, exemption};
 use crate::results::{DataResult, RunResult, Status, SuiteResult, TestResult};
 
 /// Renders the run as a JUnit XML document.
@@ -32,7 +35,7 @@ pub fn render(result: &RunResult) -> Result<String> {
     let mut report = Report::new();
     let data = data_lines(&result.data);
     report.add_testsuites(result.suites.iter().map(|suite| {
-        let mut junit_suite = test_suite(suite, started);
+        let mut junit_suite = test_suite(result, suite, started);
         if !data.is_empty() {
             junit_suite.set_system_out(&data);
         }
@@ -101,10 +104,15 @@ fn with_skipped_counts(xml: &[u8], skipped: &[usize]) -> Result<Vec<u8>> {
     Ok(writer.into_inner())
 }
 
-fn test_suite(suite: &SuiteResult, started: OffsetDateTime) -> TestSuite {
+fn test_suite(run: &RunResult, suite: &SuiteResult, started: OffsetDateTime) -> TestSuite {
     let mut junit_suite = TestSuite::new(&xml_safe(&suite.id));
     junit_suite.set_timestamp(started);
-    junit_suite.add_testcases(suite.tests.iter().map(|test| test_case(&suite.id, test)));
+    junit_suite.add_testcases(
+        suite
+            .tests
+            .iter()
+            .map(|test| test_case(&suite.id, test, exemption(run, test))),
+    );
     junit_suite
 }
 
@@ -141,14 +149,22 @@ fn milliseconds(ms: u64) -> time::Duration {
     time::Duration::milliseconds(i64::try_from(ms).unwrap_or(i64::MAX))
 }
 
-fn test_case(suite_id: &str, test: &TestResult) -> TestCase {
+/// A failure that does not gate keeps its `<failure>`, typed `waived` or `pre-existing` and
+/// with why in its message.
+fn test_case(suite_id: &str, test: &TestResult, exempt: Option<Exemption<'_>>) -> TestCase {
     let name = xml_safe(&format!("{} {}", test.id, test.title));
     let time = milliseconds(test.duration_ms);
     let mut builder = match test.status {
         Status::Pass => TestCaseBuilder::success(&name, time),
         Status::Fail => {
-            let mut builder =
-                TestCaseBuilder::failure(&name, time, "assertion", &headline(test, "failed"));
+            let (kind, message) = match exempt {
+                Some(exempt) => (
+                    exempt.kind(),
+                    format!("{} — {}", exempt.describe(), headline(test, "failed")),
+                ),
+                None => ("assertion", headline(test, "failed")),
+            };
+            let mut builder = TestCaseBuilder::failure(&name, time, kind, &one_line(&message));
             builder.set_trace(&cdata_safe(&evidence(test)));
             builder
         }

@@ -1,6 +1,7 @@
 //! `checklist.csv`: the checklist matrix an assurance team files. One row per checklist item,
 //! in plan order: suite, id, level, status, title, the requirement it cites, the verdict's
-//! message and a link to its evidence in `report.html`.
+//! message, a link to its evidence in `report.html` and, for a failure that does not fail the
+//! run, why (`waived until …`, `pre-existing: …`).
 //!
 //! Cells quote what the server said, so a cell that a spreadsheet would read as a formula
 //! (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`.
@@ -8,11 +9,12 @@
 use anyhow::{Context, Result};
 
 use super::HTML_FILE;
+use super::exemption::exemption;
 use super::html::test_anchor;
 use crate::results::RunResult;
 
 /// The header row.
-pub const COLUMNS: [&str; 8] = [
+pub const COLUMNS: [&str; 9] = [
     "suite",
     "id",
     "level",
@@ -21,6 +23,7 @@ pub const COLUMNS: [&str; 8] = [
     "requirement",
     "message",
     "evidence",
+    "exemption",
 ];
 
 /// Renders the run as CSV (RFC 4180, with a header row).
@@ -35,6 +38,7 @@ pub fn render(result: &RunResult) -> Result<String> {
         .flat_map(|suite| suite.tests.iter().map(move |test| (suite, test)));
     for (index, (suite, test)) in tests.enumerate() {
         let evidence = format!("{HTML_FILE}#{}", test_anchor(index));
+        let exempt = exemption(result, test).map(|exempt| exempt.describe());
         let row = [
             suite.id.as_str(),
             test.id.as_str(),
@@ -44,6 +48,7 @@ pub fn render(result: &RunResult) -> Result<String> {
             test.requirement.as_deref().unwrap_or(""),
             test.message.as_deref().unwrap_or(""),
             evidence.as_str(),
+            exempt.as_deref().unwrap_or(""),
         ];
         writer
             .write_record(row.map(inert))

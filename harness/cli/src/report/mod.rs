@@ -1,14 +1,21 @@
 //! Reports: renderers of one [`RunResult`] into the files users and CI read.
 //!
-//! Each sub-module is one renderer with a `render(&RunResult) -> Result<String>` function; none
-//! of them knows how the run was carried out. [`write_all`] writes every report into a folder.
+//! Each renderer sub-module has a `render(&RunResult) -> Result<String>` function; none of them
+//! knows how the run was carried out. [`write_all`] writes every report into a folder. Beside
+//! them: [`exemption`] (failures a waiver or the baseline keeps from failing the run, which
+//! every renderer marks), [`read`] (a `report.json` read back), [`diff`] (two runs compared)
+//! and [`merge`] (the shards of a plan put together).
 
+pub mod diff;
 mod evidence;
+pub mod exemption;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod manifest;
 pub mod matrix;
+pub mod merge;
+pub mod read;
 pub mod testreport;
 
 use std::fs;

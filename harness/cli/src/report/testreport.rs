@@ -8,13 +8,16 @@
 //! error→`error`. The report's `result` is `pass` only when nothing failed or errored; `score`
 //! is the percentage of tests that passed. The data phase is the `setup`: one `operation` per
 //! data item (found or supplied→`pass`, missing→`skip`, error→`error`) whose message gives the
-//! value or the reason and the requests sent. A run aborted before any test has status `stopped`
-//! and result `fail`, with the reason as the TestScript reference's display text.
+//! value or the reason and the requests sent. A failure that does not fail the run (waived, or
+//! pre-existing in the baseline) ends with an `assert` of result `warning` saying why. A run
+//! aborted before any test has status `stopped` and result `fail`, with the reason as the
+//! TestScript reference's display text.
 
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
 use super::evidence::{assertion_line, data_line, exchange_line};
+use super::exemption::exemption;
 use crate::results::{DataResult, DataStatus, RunResult, Status, StepResult, TestResult};
 
 /// The `tester` recorded in the resource.
@@ -73,7 +76,7 @@ fn test_report(run: &RunResult) -> Value {
         .suites
         .iter()
         .flat_map(|suite| &suite.tests)
-        .map(test_entry)
+        .map(|test| test_entry(run, test))
         .collect();
     if !tests.is_empty() {
         report.insert("test".into(), Value::Array(tests));
@@ -93,7 +96,7 @@ fn data_action(item: &DataResult) -> Value {
     json!({ "operation": { "result": result, "message": lines.join("\n\n") } })
 }
 
-fn test_entry(test: &TestResult) -> Value {
+fn test_entry(run: &RunResult, test: &TestResult) -> Value {
     let mut entry = Map::new();
     entry.insert("name".into(), json!(format!("{} {}", test.id, test.title)));
     let description = match &test.requirement {
@@ -101,7 +104,14 @@ fn test_entry(test: &TestResult) -> Value {
         None => test.level.as_str().to_string(),
     };
     entry.insert("description".into(), json!(description));
-    entry.insert("action".into(), Value::Array(actions(test)));
+    let mut actions = actions(test);
+    if let Some(exempt) = exemption(run, test) {
+        actions.push(json!({ "assert": {
+            "result": "warning",
+            "message": format!("this failure does not fail the run: {}", exempt.describe()),
+        }}));
+    }
+    entry.insert("action".into(), Value::Array(actions));
     Value::Object(entry)
 }
 

@@ -29,5 +29,5 @@ pub use cancel::Cancellation;
 pub use config::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT, RunConfig};
 pub use data::describe as describe_data_source;
 pub use events::{EventSink, RunEvent};
-pub use plan::{Filter, Plan, PlanError, PlannedItem, plan};
+pub use plan::{Filter, Plan, PlanError, PlannedItem, Selection, Shard, plan, plan_shard};
 pub use run::run;

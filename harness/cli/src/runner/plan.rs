@@ -4,15 +4,22 @@
 //! transitively) is pulled in, so its prerequisites and captures are there. Order is suite
 //! order, then file order within a suite. Planning only selects: the suites come from the
 //! loader, which has already checked ids and `needs` (unique ids, no unknown needs, no cycles).
+//! [`plan_shard`] keeps one shard's part of the plan ([`shard`]).
+
+mod shard;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use indexmap::IndexMap;
 use thiserror::Error;
 
+use crate::results::{PlannedSuite, ShardRecord};
 use crate::suite::{
     DataItem, Generators, Suite, TestCase, data_variables, test_variables, variables_in,
 };
+
+pub use shard::Shard;
 
 /// Which tests to run. Empty lists select everything; when both are given a test must match
 /// an id pattern *and* carry one of the tags.
@@ -77,8 +84,44 @@ pub struct Plan {
     /// The data items the planned tests read (directly or through other items), each after
     /// the items it reads.
     pub data: Vec<PlannedItem>,
-    /// The filter, for the tests generators make at run time.
+    /// What selects the tests generators make at run time.
+    pub filter: Selection,
+}
+
+/// The filter of a plan and, for a shard, its share of the generated tests.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
     pub filter: Filter,
+    pub shard: Option<Shard>,
+    /// The generated ids the filter selected, in the order the generators made them (recorded
+    /// for a shard only; shared by the clones of this selection).
+    made: Arc<Mutex<Vec<String>>>,
+}
+
+impl Selection {
+    /// Whether the generated `test` runs: the filter selects it and, in a shard, it is the
+    /// shard's ([`Shard::owns_generated`]).
+    pub fn selects(&self, test: &TestCase) -> bool {
+        if !self.filter.selects(test) {
+            return false;
+        }
+        let Some(shard) = self.shard else {
+            return true;
+        };
+        self.made
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(test.id.clone());
+        shard.owns_generated(&test.id)
+    }
+
+    /// The ids of every generated test the filter selected so far, in every shard, in the order
+    /// made; empty unless sharded.
+    pub fn made(&self) -> Vec<String> {
+        let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        let mut seen = HashSet::new();
+        made.iter().filter(|id| seen.insert(*id)).cloned().collect()
+    }
 }
 
 /// A data item to discover, with the variables of the suite that declares it.
@@ -138,7 +181,52 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
             pending.extend(test.needs.iter().map(String::as_str));
         }
     }
-    let data = planned_data(suites, &selected, &generates);
+    Ok(assemble(
+        suites,
+        &selected,
+        Selection {
+            filter: filter.clone(),
+            ..Selection::default()
+        },
+    ))
+}
+
+/// The part of the plan of `suites` and `filter` that is `shard`'s, and the whole plan's
+/// order for the shard's report (its generated checks left for the run to record).
+pub fn plan_shard(
+    suites: &[Suite],
+    filter: &Filter,
+    shard: Shard,
+) -> Result<(Plan, ShardRecord), PlanError> {
+    let whole = plan(suites, filter)?;
+    let tests: Vec<&TestCase> = whole.suites.iter().flat_map(|s| &s.tests).collect();
+    let share = shard::written_share(&tests, shard);
+    let record = ShardRecord {
+        index: shard.index,
+        count: shard.count,
+        suites: whole
+            .suites
+            .iter()
+            .map(|suite| PlannedSuite {
+                id: suite.id.clone(),
+                tests: suite.tests.iter().map(|t| t.id.clone()).collect(),
+            })
+            .collect(),
+        generated: Vec::new(),
+        data: whole.data.iter().map(|d| d.item.name.clone()).collect(),
+    };
+    let selection = Selection {
+        filter: filter.clone(),
+        shard: Some(shard),
+        ..Selection::default()
+    };
+    Ok((assemble(suites, &share, selection), record))
+}
+
+/// The plan of the `selected` tests of `suites` (with the suites that may generate tests).
+fn assemble(suites: &[Suite], selected: &HashSet<&str>, selection: Selection) -> Plan {
+    let generates = |suite: &Suite| selection.filter.may_select_generated(&suite.generate);
+    let data = planned_data(suites, selected, &generates);
     let suites = suites
         .iter()
         .filter_map(|suite| {
@@ -154,11 +242,11 @@ pub fn plan(suites: &[Suite], filter: &Filter) -> Result<Plan, PlanError> {
             })
         })
         .collect();
-    Ok(Plan {
+    Plan {
         suites,
         data,
-        filter: filter.clone(),
-    })
+        filter: selection,
+    }
 }
 
 /// The data items the `selected` tests and the planned generators' samples read, with the
@@ -368,6 +456,72 @@ mod tests {
                 tags: vec!["capabilities".into()]
             }
         );
+    }
+
+    #[test]
+    fn shards_split_the_plan_keeping_tests_joined_by_needs_together() {
+        let suites = suites();
+        let whole = plan(&suites, &Filter::default()).unwrap();
+        let mut seen: Vec<String> = Vec::new();
+        for index in 1..=3 {
+            let shard = Shard { index, count: 3 };
+            let (part, record) = plan_shard(&suites, &Filter::default(), shard).unwrap();
+            let part_ids: Vec<String> = ids(&part).into_iter().map(str::to_owned).collect();
+            // CORE-CAP-01 ← CORE-PAT-01 ← CORE-PAT-02 ← SEC-02 are one group; SEC-01 alone.
+            let joined = part_ids.iter().any(|id| id == "CORE-PAT-02");
+            assert_eq!(part_ids.iter().any(|id| id == "SEC-02"), joined);
+            assert_eq!(part_ids.iter().any(|id| id == "CORE-CAP-01"), joined);
+            assert_eq!(record.suites.len(), whole.suites.len());
+            assert_eq!(
+                record.suites[0].tests,
+                ["CORE-CAP-01", "CORE-PAT-01", "CORE-PAT-02"]
+            );
+            seen.extend(part_ids);
+        }
+        seen.sort();
+        let mut all: Vec<&str> = ids(&whole);
+        all.sort();
+        assert_eq!(seen, all, "each test in exactly one shard");
+    }
+
+    #[test]
+    fn generated_checks_go_to_one_shard_by_a_stable_hash_of_their_id() {
+        for id in [
+            "SRCH-Patient-family",
+            "SRCH-Observation-code-text",
+            "UKCORE-X-CONFORMS",
+        ] {
+            let owners = (1..=4)
+                .filter(|index| {
+                    Shard {
+                        index: *index,
+                        count: 4,
+                    }
+                    .owns_generated(id)
+                })
+                .count();
+            assert_eq!(owners, 1, "{id}");
+        }
+        // FNV-1a 64 of "SRCH-Patient-family" is fixed: the assignment never changes.
+        assert!(Shard { index: 1, count: 1 }.owns_generated("anything"));
+        let owner = (1..=4)
+            .find(|index| {
+                Shard {
+                    index: *index,
+                    count: 4,
+                }
+                .owns_generated("SRCH-Patient-family")
+            })
+            .unwrap();
+        assert_eq!(owner, 1 + (0xbb7a_954f_6e5a_f03e_u64 % 4) as u32);
+    }
+
+    #[test]
+    fn a_shard_is_index_of_count() {
+        assert_eq!(Shard::parse("2/4"), Ok(Shard { index: 2, count: 4 }));
+        for bad in ["0/4", "5/4", "4", "a/4", "1/0"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

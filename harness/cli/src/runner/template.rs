@@ -60,6 +60,7 @@ pub fn assertion(template: &Assertion, lookup: &Lookup<'_>) -> Result<Assertion,
         }),
         Assertion::Conforms(conforms) => Assertion::Conforms(ConformsTo {
             profile: optional(&conforms.profile)?,
+            options: conforms.options.clone(),
         }),
         Assertion::FhirPath(check) => Assertion::FhirPath(FhirPathCheck {
             expression: check.expression.clone(),

@@ -315,11 +315,13 @@ pub enum Assertion {
 
 /// Profile conformance of the body: with `profile`, the resource (every `entry.resource` of a
 /// Bundle) must conform to it; without, the resource must conform to its base type and its own
-/// `meta.profile`.
+/// `meta.profile`. `options` tune the validator for this assertion, over the run's settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConformsTo {
     /// Canonical URL of a StructureDefinition (interpolated).
     pub profile: Option<String>,
+    /// Validator settings for this assertion (`conforms: { options: {...} }`).
+    pub options: crate::validation::ValidatorSettings,
 }
 
 /// Accepted statuses: a set of codes and/or inclusive ranges (`2xx` is 200..=299).

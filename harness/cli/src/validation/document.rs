@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use assure_model::{Element, Format};
 use assure_validate::{
-    Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Validator,
+    Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Switches, Validator,
 };
 
 /// A document to validate.
@@ -22,12 +22,13 @@ pub enum Document<'a> {
 /// `profiles`. A [`Document::Body`] Bundle with profiles has each `entry.resource` checked
 /// against them (the Bundle itself against its base definition); issue locations name the
 /// entry, e.g. `Bundle.entry[2].resource.name[0]`. References to resources outside the
-/// document are looked up with `resolver`, when given.
+/// document are looked up with `resolver`, when given. `switches` tune the validator.
 pub fn validate_document(
     validator: &Validator,
     document: Document<'_>,
     profiles: &[String],
     resolver: Option<Arc<dyn ReferenceResolver>>,
+    switches: &Switches,
 ) -> Outcome {
     let (bytes, name) = match document {
         Document::File { name, bytes } => (bytes, Some(name)),
@@ -42,6 +43,7 @@ pub fn validate_document(
         profiles: profiles.to_vec(),
         format: Some(format),
         resolver,
+        switches: switches.clone(),
     };
     if matches!(document, Document::File { .. }) || profiles.is_empty() {
         return validator.validate_bytes(bytes, format, &options);
@@ -65,6 +67,7 @@ fn validate_entries(
 ) -> Outcome {
     let base_options = Options {
         resolver: options.resolver.clone(),
+        switches: options.switches.clone(),
         ..Options::default()
     };
     let mut outcome = validator.validate_bytes(bytes, format, &base_options);

@@ -8,6 +8,7 @@ use assure_validate::{Outcome, ReferenceResolver, Validator};
 use tokio::sync::OnceCell;
 
 use super::document::{Document, undefined_profile, validate_document};
+use super::settings::ValidatorSettings;
 use super::sources::DefinitionSources;
 
 /// Validates response bodies for `conforms` assertions. Cheap to create: nothing is read
@@ -15,6 +16,8 @@ use super::sources::DefinitionSources;
 #[derive(Debug, Default)]
 pub struct Validation {
     sources: DefinitionSources,
+    /// The run's validator settings, under each assertion's own.
+    settings: ValidatorSettings,
     validator: OnceCell<Result<Arc<Validator>, String>>,
     /// Codes left unchecked so far (code system → count), over every validation.
     unchecked: Mutex<BTreeMap<String, usize>>,
@@ -25,9 +28,21 @@ impl Validation {
     pub fn new(sources: DefinitionSources) -> Validation {
         Validation {
             sources,
+            settings: ValidatorSettings::default(),
             validator: OnceCell::new(),
             unchecked: Mutex::default(),
         }
+    }
+
+    /// The same validation with the run's validator `settings` (flags, config file).
+    pub fn with_settings(mut self, settings: ValidatorSettings) -> Validation {
+        self.settings = settings;
+        self
+    }
+
+    /// The run's settings with an assertion's `options` over them.
+    pub fn settings(&self, options: &ValidatorSettings) -> ValidatorSettings {
+        options.over(&self.settings)
     }
 
     /// The validator, loading the definitions on the first call (later and concurrent callers
@@ -48,14 +63,28 @@ impl Validation {
 
     /// Validates `body` as a [`Document::Body`] against its own type and `meta.profile`, plus
     /// `profile` when given (a Bundle: each entry's resource); references outside the body
-    /// are looked up with `resolver`. `Err` is a harness problem: no definitions, or a
-    /// `profile` the loaded packages do not define.
+    /// are looked up with `resolver`; the run's settings apply. `Err` is a harness problem: no
+    /// definitions, or a `profile` the loaded packages do not define.
     pub async fn validate(
         &self,
         body: Vec<u8>,
         profile: Option<String>,
         resolver: Option<Arc<dyn ReferenceResolver>>,
     ) -> Result<Outcome, String> {
+        let settings = self.settings.clone();
+        self.validate_with(body, profile, resolver, &settings).await
+    }
+
+    /// [`Validation::validate`] with `settings` (the run's with an assertion's over them, see
+    /// [`Validation::settings`]).
+    pub async fn validate_with(
+        &self,
+        body: Vec<u8>,
+        profile: Option<String>,
+        resolver: Option<Arc<dyn ReferenceResolver>>,
+        settings: &ValidatorSettings,
+    ) -> Result<Outcome, String> {
+        let switches = settings.switches();
         let validator = self.validator().await?;
         let outcome = tokio::task::spawn_blocking(move || {
             let profiles: Vec<String> = profile.into_iter().collect();
@@ -70,6 +99,7 @@ impl Validation {
                 Document::Body(&body),
                 &profiles,
                 resolver,
+                &switches,
             ))
         })
         .await

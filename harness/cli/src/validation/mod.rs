@@ -3,12 +3,16 @@
 //! validation issues. The one entry point for `assure validate` and the runner's `conforms`
 //! assertion.
 
+mod config_file;
 mod document;
 mod lazy;
 mod render;
+mod settings;
 mod sources;
 
+pub use config_file::read_config;
 pub use document::{Document, remember, undefined_profile, validate_document};
 pub use lazy::Validation;
 pub use render::{issue_line, summary};
+pub use settings::{Level, SETTING_KEYS, SettingValue, ValidatorSettings};
 pub use sources::{DefinitionSources, Loaded, PackageSpec, R4_CORE, SourceError};

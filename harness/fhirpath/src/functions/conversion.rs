@@ -58,7 +58,7 @@ fn iif<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         (true, [item]) => call.arg_for(index, item, 0, None),
         (true, []) => {
             let frame = crate::eval::Frame {
-                this: Vec::new(),
+                this: &[],
                 index: None,
                 total: None,
             };

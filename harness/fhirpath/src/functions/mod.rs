@@ -26,7 +26,7 @@ pub(crate) fn call<'a>(
     focus: &[Item<'a>],
     args: &[Ast],
     input: &[Item<'a>],
-    frame: &Frame<'a>,
+    frame: &Frame<'_, 'a>,
     has_target: bool,
 ) -> EvalResult<Collection<'a>> {
     let call = Call {
@@ -85,7 +85,7 @@ pub(crate) struct Call<'e, 'c, 'a> {
     pub focus: &'e [Item<'a>],
     pub args: &'e [Ast],
     pub input: &'e [Item<'a>],
-    pub frame: &'e Frame<'a>,
+    pub frame: &'e Frame<'e, 'a>,
     /// Whether the function was invoked on an explicit target (`x.f()`, not `f()`).
     pub has_target: bool,
 }
@@ -122,13 +122,13 @@ impl<'a> Call<'_, '_, 'a> {
         position: usize,
         total: Option<Collection<'a>>,
     ) -> EvalResult<Collection<'a>> {
-        let this = vec![item.clone()];
+        let this = std::slice::from_ref(item);
         let frame = Frame {
-            this: this.clone(),
+            this,
             index: Some(position),
             total,
         };
-        self.ev.eval(&self.args[index], &this, &frame)
+        self.ev.eval(&self.args[index], this, &frame)
     }
 
     /// Argument `index` as one value (`None` when empty).

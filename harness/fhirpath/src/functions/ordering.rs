@@ -18,13 +18,13 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         for (index, arg) in call.args.iter().enumerate() {
             let key = match arg {
                 Ast::Negate(inner) => {
-                    let this = vec![item.clone()];
+                    let this = std::slice::from_ref(item);
                     let frame = crate::eval::Frame {
-                        this: this.clone(),
+                        this,
                         index: Some(i),
                         total: None,
                     };
-                    call.ev.eval(inner, &this, &frame)?
+                    call.ev.eval(inner, this, &frame)?
                 }
                 _ => call.arg_for(index, item, i, None)?,
             };

@@ -11,8 +11,6 @@ use assure_model::Element;
 /// several share a key.
 #[derive(Debug)]
 pub struct BundleIndex {
-    /// Address of the indexed Bundle element.
-    document: usize,
     by_full_url: HashMap<String, usize>,
     by_type_and_id: HashMap<(String, String), usize>,
     by_resource: HashMap<usize, usize>,
@@ -22,7 +20,6 @@ impl BundleIndex {
     /// Indexes the entries of `bundle`.
     pub fn new(bundle: &Element) -> Self {
         let mut index = BundleIndex {
-            document: address(bundle),
             by_full_url: HashMap::new(),
             by_type_and_id: HashMap::new(),
             by_resource: HashMap::new(),
@@ -49,11 +46,6 @@ impl BundleIndex {
             }
         }
         index
-    }
-
-    /// Whether this index was built for `bundle`.
-    pub fn indexes(&self, bundle: &Element) -> bool {
-        self.document == address(bundle)
     }
 
     /// The entry resource of `bundle` (the indexed one) that `reference`, made in the entry
@@ -190,7 +182,6 @@ mod tests {
     fn resolves_references_by_the_full_url_rules() {
         let bundle = bundle();
         let index = BundleIndex::new(&bundle);
-        assert!(index.indexes(&bundle));
         let mut entries = bundle.children_named("entry");
         let observation = entries.next().unwrap();
         let from = observation.child("resource").unwrap();
@@ -215,7 +206,6 @@ mod tests {
                 .contains("its fullUrl 'urn:uuid:9'")
         );
         assert!(index.resolve(&bundle, "Patient/p3", from).is_none());
-        assert!(!index.indexes(observation));
     }
 
     #[test]

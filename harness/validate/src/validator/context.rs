@@ -1,38 +1,51 @@
 //! What the rules of one validation run read besides the node they check: the validator (its
-//! definitions, terminology and policy), the document's format, the entry index of the Bundle
-//! being validated and the caller's resolver; and where a node sits (`Scope`).
+//! definitions, terminology and policy), the document's format, the entry indexes of the
+//! Bundles being validated and the caller's resolver; and where a node sits (`Scope`).
 
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use assure_model::{Element, Format};
 
 use super::bundle_index::BundleIndex;
 use super::resolver::ReferenceResolver;
-use super::{Options, Validator};
+use super::{Options, Policy, Switches, Validator};
 
-/// The settings and shared lookups of one validation run; a trial walk gets a copy.
+/// The settings and shared lookups of one validation run; a trial walk, and each part of a
+/// Bundle's entries validated in parallel, gets a copy sharing the lookups.
 #[derive(Clone)]
 pub struct Context<'v> {
     /// Definitions, compiled profiles, terminology and policy.
     pub validator: &'v Validator,
     /// Whether the document was parsed from JSON (JSON value kinds are checked only then).
     pub json: bool,
-    /// The entry index of the Bundle being validated, built on first use.
-    bundle_index: RefCell<Option<Rc<BundleIndex>>>,
+    /// The entry index of each Bundle of the document (by the Bundle's address), built on
+    /// first use; nested Bundles have their own.
+    bundle_indexes: Arc<Mutex<HashMap<usize, Arc<BundleIndex>>>>,
     /// Finds resources outside the document that references point to.
     resolver: Option<Arc<dyn ReferenceResolver>>,
+    /// The run's switches.
+    pub switches: &'v Switches,
+    /// The validator's policy with the switches' security and example-URL checks added.
+    pub policy: Policy,
 }
 
 impl<'v> Context<'v> {
     /// The context of a run of `validator` with `options`.
-    pub fn new(validator: &'v Validator, options: &Options) -> Self {
+    pub fn new(validator: &'v Validator, options: &'v Options) -> Self {
+        let switches = &options.switches;
+        let policy = validator.policy();
         Self {
             validator,
             json: options.format == Some(Format::Json),
-            bundle_index: RefCell::new(None),
+            bundle_indexes: Arc::default(),
             resolver: options.resolver.clone(),
+            switches,
+            policy: Policy {
+                security_checks: policy.security_checks || switches.security_checks,
+                no_example_urls: policy.no_example_urls || !switches.allow_example_urls,
+                ..policy
+            },
         }
     }
 
@@ -43,16 +56,15 @@ impl<'v> Context<'v> {
     }
 
     /// The entry index of `bundle`, built on first use and kept for the run.
-    pub fn bundle_index(&self, bundle: &Element) -> Rc<BundleIndex> {
-        let mut cached = self.bundle_index.borrow_mut();
-        match cached.as_ref() {
-            Some(index) if index.indexes(bundle) => index.clone(),
-            _ => {
-                let index = Rc::new(BundleIndex::new(bundle));
-                *cached = Some(index.clone());
-                index
-            }
-        }
+    pub fn bundle_index(&self, bundle: &Element) -> Arc<BundleIndex> {
+        let mut indexes = self
+            .bundle_indexes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        indexes
+            .entry(std::ptr::from_ref(bundle) as usize)
+            .or_insert_with(|| Arc::new(BundleIndex::new(bundle)))
+            .clone()
     }
 }
 

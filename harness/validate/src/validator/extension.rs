@@ -1,12 +1,15 @@
-//! Extensions: where an extension may be used (its definition's `context`), and extensions
-//! whose definition is not available.
+//! Extensions: `Extension.url` (absolute, unversioned; a part of a complex extension is one
+//! its definition declares), where an extension may be used (its definition's `context`), and
+//! extensions whose definition is not available (R4 extensibility.html).
 
 use assure_fhirpath::{EvalContext, Item, ModelInfo, Node};
 use assure_model::Element;
 
 use super::context::{Context, Scope};
 use super::issue::Severity;
-use super::report::Report;
+use super::profile::Profile;
+use super::report::{Report, element_location};
+use super::uri;
 use crate::extension_pack;
 
 /// The element an extension is attached to.
@@ -25,9 +28,11 @@ pub struct Host<'e> {
 const CORE_EXTENSIONS: &str = "http://hl7.org/fhir/StructureDefinition/";
 
 /// Reports an extension whose definition is not loaded. One the FHIR extensions pack defines
-/// is a warning. Otherwise, in the core specification's namespace, with every package the
-/// loaded ones depend on present, nothing could define it: an error. Elsewhere its package may
-/// simply not be loaded: a warning that says so.
+/// is a warning. In the core specification's namespace, with every package the loaded ones
+/// depend on present, nothing could define it: an error. Elsewhere, as in the reference
+/// validator, an extension nobody can check is an error unless the switches tolerate its
+/// domain (`Switches::tolerates_unknown_extension`) or a package depended on is missing (it
+/// may be defined there): then a warning that says so.
 fn unknown(cx: &Context<'_>, report: &mut Report, extension: &Element, location: &str, url: &str) {
     let missing = cx.validator.definitions().missing_dependencies();
     let (severity, message) = if extension_pack::defines(url) {
@@ -45,6 +50,14 @@ fn unknown(cx: &Context<'_>, report: &mut Report, extension: &Element, location:
             format!(
                 "The extension {url} is not defined by the FHIR specification, its extensions \
                  pack or any loaded package, so it is not allowed here"
+            ),
+        )
+    } else if missing.is_empty() && !cx.switches.tolerates_unknown_extension(url) {
+        (
+            Severity::Error,
+            format!(
+                "The extension {url} could not be found, so it is not allowed here (allow its \
+                 domain with --allow-extension-domain, or any with --any-extensions)"
             ),
         )
     } else if missing.is_empty() {
@@ -74,11 +87,14 @@ pub fn check(
     host: &Host<'_>,
     scope: Scope<'_>,
 ) {
-    let Some(url) = extension.child("url").and_then(Element::text) else {
+    let Some(url_node) = extension.child("url") else {
         return;
     };
-    if !url.contains(':') {
-        // A relative URL names a part of a complex extension, checked by its slicing.
+    let Some(url) = url_node.text() else {
+        return;
+    };
+    if uri::scheme(url).is_none() {
+        relative_url(cx, report, url_node, ext_location, host, url);
         return;
     }
     if url.contains('|') {
@@ -184,4 +200,70 @@ fn strip_indices(location: &str) -> String {
         }
     }
     out
+}
+
+/// A relative `Extension.url` names a part of a complex extension: only inside an extension,
+/// and only a part that extension's definition declares. Anywhere else the URL must be
+/// absolute.
+fn relative_url(
+    cx: &Context<'_>,
+    report: &mut Report,
+    url_node: &Element,
+    ext_location: &str,
+    host: &Host<'_>,
+    url: &str,
+) {
+    let url_location = element_location(ext_location, url_node);
+    if host.type_name != "Extension" {
+        report.add(
+            Severity::Error,
+            url_node,
+            &url_location,
+            "Extension.url",
+            format!("Extension.url must be an absolute URL, not '{url}'"),
+        );
+        return;
+    }
+    let Some(parent_url) = host.node.child("url").and_then(Element::text) else {
+        return;
+    };
+    if uri::scheme(parent_url).is_none() {
+        // A part of a part: its declaration is a slice of a slice, not looked up here.
+        return;
+    }
+    let Some(parent) = cx.validator.profile(parent_url) else {
+        return;
+    };
+    let parts = declared_parts(&parent);
+    if !parts.is_empty() && !parts.contains(&url) {
+        report.add(
+            Severity::Error,
+            url_node,
+            &url_location,
+            "Extension.url",
+            format!(
+                "The extension {parent_url} has no part '{url}' (its parts: {})",
+                parts.join(", ")
+            ),
+        );
+    }
+}
+
+/// The `url`s of the parts (`Extension.extension` slices) a complex extension's definition
+/// declares; empty for a simple extension.
+fn declared_parts(definition: &Profile) -> Vec<&str> {
+    let elements = &definition.elements;
+    let root = &elements[definition.root()];
+    root.children
+        .iter()
+        .filter(|&&child| elements[child].name == "extension")
+        .flat_map(|&child| elements[child].slices.iter())
+        .filter_map(|&slice| {
+            elements[slice]
+                .children
+                .iter()
+                .find(|&&part| elements[part].name == "url")
+                .and_then(|&part| elements[part].fixed.as_ref()?.as_str())
+        })
+        .collect()
 }

@@ -5,6 +5,7 @@ mod binding;
 mod bounds;
 mod bundle;
 mod bundle_index;
+mod coding;
 mod context;
 mod differential;
 mod document;
@@ -12,6 +13,7 @@ mod extension;
 mod issue;
 mod lean_definition;
 mod narrative_language;
+mod narrative_links;
 mod nhs_identifier;
 mod obligations;
 mod pattern;
@@ -22,9 +24,11 @@ mod report;
 mod resolver;
 mod slicing;
 mod snapshot;
+mod switches;
 mod to_json;
 mod type_model;
 mod unchecked;
+mod uri;
 mod walk;
 
 use std::collections::HashMap;
@@ -42,6 +46,7 @@ pub use nhs_identifier::{NHS_NUMBER_RULE, ODS_CODE_RULE};
 pub use policy::Policy;
 pub use profile::Profile;
 pub use resolver::{KnownResources, ReferenceResolver};
+pub use switches::{BestPractice, CheckReferences, Switches, UnknownValue};
 pub use unchecked::UNCHECKED_RULE;
 
 /// What to validate against besides the resource's own type and `meta.profile`.
@@ -55,6 +60,8 @@ pub struct Options {
     /// Finds resources outside the document that references point to, so that their type
     /// and target profiles are checked too.
     pub resolver: Option<Arc<dyn ReferenceResolver>>,
+    /// The run's switches (unknown extensions, references, best practice, security checks).
+    pub switches: Switches,
 }
 
 /// Validates resources against the definitions it was built with. It is `Sync`: share one

@@ -12,6 +12,14 @@ use serde_json::Value;
 /// The extension that gives an element a minimum length.
 const MIN_LENGTH_EXTENSION: &str = "http://hl7.org/fhir/StructureDefinition/minLength";
 
+/// The extension that marks an invariant as a best-practice guideline.
+const BEST_PRACTICE_EXTENSION: &str =
+    "http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice";
+
+/// The R4 core invariants flagged best practice, known by key because the built-in R4
+/// bundle keeps no constraint extensions.
+const CORE_BEST_PRACTICE: [&str; 2] = ["dom-6", "con-3"];
+
 /// The extension that says which language sections a narrative must (not) have.
 const NARRATIVE_LANGUAGE_EXTENSION: &str =
     "http://hl7.org/fhir/StructureDefinition/narrative-language-control";
@@ -50,6 +58,9 @@ pub struct Constraint {
     pub key: String,
     pub severity: String,
     pub human: String,
+    /// Flagged with the `elementdefinition-bestpractice` extension (its severity then comes
+    /// from `Switches::best_practice`).
+    pub best_practice: bool,
     /// Shared by the elements of a profile that carry the same expression (`ele-1` is on
     /// every one).
     pub expression: Result<Arc<Expr>, String>,
@@ -188,23 +199,45 @@ pub fn name_matches(def: &ElementDef, name: &str) -> bool {
 
 /// The type of a node under `def`: the single type, or the one named by a choice suffix.
 pub fn node_type(def: &ElementDef, node: &Element) -> Option<String> {
+    node_type_ref(def, node).map(str::to_owned)
+}
+
+/// [`node_type`], borrowed from the definition or the node (the walk asks it of every node).
+pub fn node_type_ref<'a>(def: &'a ElementDef, node: &'a Element) -> Option<&'a str> {
     if def.is_choice {
         let suffix = node.name.strip_prefix(def.name.as_str())?;
         return def
             .types
             .iter()
-            .find(|t| capitalized(&t.code) == suffix)
-            .map(|t| t.code.clone());
+            .find(|t| capitalizes_to(&t.code, suffix))
+            .map(|t| t.code.as_str());
     }
     match def.types.as_slice() {
         [] => None,
-        [single] => Some(single.code.clone()),
+        [single] => Some(&single.code),
         several => node
             .resource_type
-            .clone()
-            .filter(|rt| several.iter().any(|t| &t.code == rt))
-            .or_else(|| Some(several[0].code.clone())),
+            .as_deref()
+            .filter(|rt| several.iter().any(|t| t.code == *rt))
+            .or(Some(&several[0].code)),
     }
+}
+
+/// Whether `suffix` is `code` with its first letter in upper case (`dateTime` → `DateTime`),
+/// compared without building the capitalized code.
+fn capitalizes_to(code: &str, suffix: &str) -> bool {
+    let mut chars = code.chars();
+    let Some(first) = chars.next() else {
+        return suffix.is_empty();
+    };
+    let mut rest = suffix;
+    for upper in first.to_uppercase() {
+        match rest.strip_prefix(upper) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest == chars.as_str()
 }
 
 /// `dateTime` → `DateTime`.
@@ -374,6 +407,12 @@ fn compile_constraint(raw: &Value, expressions: &mut Expressions) -> Option<Cons
         key: raw["key"].as_str().unwrap_or_default().to_owned(),
         severity: raw["severity"].as_str().unwrap_or("error").to_owned(),
         human: raw["human"].as_str().unwrap_or_default().to_owned(),
+        best_practice: CORE_BEST_PRACTICE.contains(&raw["key"].as_str().unwrap_or_default())
+            || raw["extension"].as_array().is_some_and(|extensions| {
+                extensions.iter().any(|e| {
+                    e["url"] == BEST_PRACTICE_EXTENSION && e["valueBoolean"] == Value::Bool(true)
+                })
+            }),
         expression,
     })
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use assure_model::Element;
 
+use super::CheckReferences;
 use super::context::{Context, Scope};
 use super::issue::Severity;
 use super::profile::ElementDef;
@@ -112,7 +113,9 @@ pub fn check(
             scope.document.resource_type.as_deref(),
             Some("Bundle" | "Parameters")
         );
-        if relative && holds_targets && walk.cx.validator.policy().references_must_resolve {
+        let must_resolve = walk.cx.switches.check_references == CheckReferences::Exists
+            || (relative && holds_targets && walk.cx.policy.references_must_resolve);
+        if must_resolve {
             walk.report.add(
                 Severity::Error,
                 node,

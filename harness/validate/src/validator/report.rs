@@ -40,6 +40,13 @@ impl Report {
         self.unsupported_invariants += 1;
     }
 
+    /// Adds the issues of `later`, found after these, and its count of invariants not
+    /// evaluated.
+    pub fn append(&mut self, mut later: Report) {
+        self.issues.append(&mut later.issues);
+        self.unsupported_invariants += later.unsupported_invariants;
+    }
+
     /// Whether any issue is an error.
     pub fn has_errors(&self) -> bool {
         self.issues.iter().any(|i| i.severity == Severity::Error)

@@ -8,21 +8,29 @@ use std::sync::Arc;
 
 use assure_fhirpath::{EvalContext, Item, Node};
 use assure_model::{Element, Primitive};
+use rayon::prelude::*;
 
 use super::context::{Context, Scope};
 use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::policy::{html_tag_at, is_example_url};
-use super::profile::{ElementDef, Profile, name_matches, node_type};
+use super::profile::{ElementDef, Profile, name_matches, node_type_ref};
 use super::report::{Report, element_location};
 use super::{
-    Options, Validator, attachment, binding, bounds, bundle, differential, narrative_language,
-    nhs_identifier, obligations, reference, slicing,
+    CheckReferences, Options, Validator, attachment, binding, bounds, bundle, coding, differential,
+    narrative_language, narrative_links, nhs_identifier, obligations, reference, slicing,
 };
 
 /// Deepest resource nesting (contained, bundled) followed.
 const MAX_DEPTH: usize = 24;
+
+/// A Bundle with at least this many entries has them validated in parallel.
+const PARALLEL_ENTRIES: usize = 64;
+
+/// Parts per thread that the entries of a large Bundle are split into, so that threads that
+/// finish early take over the parts of others (entries differ widely in size).
+const PARTS_PER_THREAD: usize = 8;
 
 impl Validator {
     /// Validates one resource (the root of a parsed document).
@@ -225,7 +233,7 @@ impl<'v> Walk<'v> {
         scope: Scope<'_>,
     ) {
         let def = &profile.elements[index];
-        let type_code = node_type(def, node);
+        let type_code = node_type_ref(def, node);
         if def.is_choice && type_code.is_none() {
             let allowed: Vec<&str> = def.types.iter().map(|t| t.code.as_str()).collect();
             self.report.add(
@@ -242,13 +250,16 @@ impl<'v> Walk<'v> {
             );
             return;
         }
-        self.value_rules(node, def, type_code.as_deref(), location);
-        self.invariants(node, def, type_code.as_deref(), location, scope);
-        if let Some(code) = type_code.as_deref() {
+        self.value_rules(node, def, type_code, location);
+        self.invariants(node, def, type_code, location, scope);
+        if let Some(code) = type_code {
             if code == "Attachment" {
                 attachment::check(&mut self.report, node, location, &def.id);
             }
-            if code == "Reference" {
+            if code == "Coding" {
+                coding::check(&self.cx, &mut self.report, node, location);
+            }
+            if code == "Reference" && self.cx.switches.check_references != CheckReferences::None {
                 reference::check(self, node, def, location, scope);
             }
             if code == "Identifier" {
@@ -273,7 +284,7 @@ impl<'v> Walk<'v> {
         }
         // Which definitions describe the children?
         let (child_profile, child_parent) =
-            match self.children_source(node, profile, index, type_code.as_deref()) {
+            match self.children_source(node, profile, index, type_code) {
                 ChildSource::Definitions(p, i) => (p, i),
                 ChildSource::Resource => {
                     // A nested resource (contained, Bundle.entry.resource, Parameters...).
@@ -325,11 +336,11 @@ impl<'v> Walk<'v> {
         if !Arc::ptr_eq(&child_profile, profile) && child_parent == child_profile.root() {
             // The type's own invariants (per-1 on Period, ext-1 on Extension, ...).
             let type_root = &child_profile.elements[child_parent];
-            self.invariants(node, type_root, type_code.as_deref(), location, scope);
+            self.invariants(node, type_root, type_code, location, scope);
         }
         let host = HostInfo {
             path: &def.path,
-            type_name: type_code.as_deref().unwrap_or(&profile.type_name),
+            type_name: type_code.unwrap_or(&profile.type_name),
         };
         self.children(node, &child_profile, child_parent, location, &host, scope);
     }
@@ -486,6 +497,13 @@ impl<'v> Walk<'v> {
                 }
             }
             if child_def.slices.is_empty() {
+                if node.resource_type.as_deref() == Some("Bundle")
+                    && child_def.name == "entry"
+                    && matched.len() >= PARALLEL_ENTRIES
+                {
+                    self.elements_in_parallel(&matched, profile, child_index, location, scope);
+                    continue;
+                }
                 for child in matched {
                     let loc = child_location(child);
                     self.element(child, profile, child_index, &loc, scope);
@@ -510,6 +528,37 @@ impl<'v> Walk<'v> {
             };
             self.report
                 .add(Severity::Error, child, location, &parent_def.id, message);
+        }
+    }
+
+    /// Validates `nodes` (a large Bundle's entries, children of the node at `location`)
+    /// against element definition `index` of `profile` on the rayon pool, in parts; the
+    /// issues are kept in document order, as a walk one by one would report them.
+    fn elements_in_parallel(
+        &mut self,
+        nodes: &[&Element],
+        profile: &Arc<Profile>,
+        index: usize,
+        location: &str,
+        scope: Scope<'_>,
+    ) {
+        let part = nodes
+            .len()
+            .div_ceil(rayon::current_num_threads() * PARTS_PER_THREAD);
+        let this = &*self;
+        let reports: Vec<Report> = nodes
+            .par_chunks(part.max(1))
+            .map(|part| {
+                let mut walk = this.trial();
+                for node in part {
+                    let loc = element_location(location, node);
+                    walk.element(node, profile, index, &loc, scope);
+                }
+                walk.report
+            })
+            .collect();
+        for report in reports {
+            self.report.append(report);
         }
     }
 
@@ -667,7 +716,7 @@ impl<'v> Walk<'v> {
 
     /// Markup in string values and example URLs, when the policy forbids them.
     fn policy_checks(&mut self, node: &Element, code: &str, location: &str, rule: &str) {
-        let policy = self.cx.validator.policy();
+        let policy = self.cx.policy;
         let Some(text) = node.text() else {
             return;
         };
@@ -701,6 +750,7 @@ impl<'v> Walk<'v> {
             self.report
                 .add(issue.severity, node, location, rule, issue.message);
         }
+        narrative_links::check(&mut self.report, node, xhtml, location, rule);
     }
 
     fn invariants(
@@ -714,30 +764,43 @@ impl<'v> Walk<'v> {
         if def.constraints.is_empty() {
             return;
         }
-        let mut focus_node = Node::new(node);
-        if focus_node.type_name.is_none() {
-            // Backbone elements are typed by their defining path.
-            focus_node.type_name = match type_code {
-                Some("BackboneElement" | "Element") if def.path.contains('.') => {
-                    Some(Arc::from(def.path.as_str()))
-                }
-                other => other.map(Arc::from),
-            };
-        }
-        let focus = [Item::Node(focus_node)];
-        // One context for all constraints of the node: building it reads the clock.
-        let mut ctx = EvalContext::new(self.cx.validator.model()).with_resource(scope.resource);
-        if !std::ptr::eq(scope.root, scope.resource) {
-            ctx = ctx.with_root_resource(scope.root);
-        }
+        // Backbone elements are typed by their defining path.
+        let focus_type = match type_code {
+            _ if node.resource_type.is_some() => node.resource_type.as_deref(),
+            Some("BackboneElement" | "Element") if def.path.contains('.') => Some(&*def.path),
+            other => other,
+        };
+        // The focus and the context (building it reads the clock), made for the first
+        // constraint that needs the FHIRPath engine and shared by the others.
+        let mut engine: Option<([Item; 1], EvalContext)> = None;
         for constraint in &def.constraints {
             let Ok(expr) = &constraint.expression else {
                 self.report.unsupported_invariant();
                 continue;
             };
-            match expr.evaluate_boolean(&ctx, &focus) {
+            let result = if expr.source() == ELE_1 {
+                Ok(Some(has_value_or_children(node, focus_type.is_some())))
+            } else {
+                let (focus, ctx) = engine.get_or_insert_with(|| {
+                    let mut focus_node = Node::new(node);
+                    focus_node.type_name = focus_type.map(Arc::from);
+                    let mut ctx =
+                        EvalContext::new(self.cx.validator.model()).with_resource(scope.resource);
+                    if !std::ptr::eq(scope.root, scope.resource) {
+                        ctx = ctx.with_root_resource(scope.root);
+                    }
+                    ([Item::Node(focus_node)], ctx)
+                });
+                expr.evaluate_boolean(ctx, focus)
+            };
+            match result {
                 Ok(Some(false)) => {
-                    let severity = if constraint.severity == "error" {
+                    let severity = if constraint.best_practice {
+                        match self.cx.switches.best_practice.severity() {
+                            Some(severity) => severity,
+                            None => continue,
+                        }
+                    } else if constraint.severity == "error" {
                         Severity::Error
                     } else {
                         Severity::Warning
@@ -760,6 +823,23 @@ impl<'v> Walk<'v> {
     }
 }
 
+/// `ele-1`, the invariant of every element of every R4 definition: "All FHIR elements must
+/// have a @value or children".
+const ELE_1: &str = "hasValue() or (children().count() > id.count())";
+
+/// [`ELE_1`] evaluated without the FHIRPath engine, with the engine's result (the invariant
+/// is evaluated on nearly every node, and this is most of the time it took): the node has a
+/// value, or a child that `id` does not select. A typed focus's `id` is its children named
+/// `id`; an untyped focus's also takes those named like a choice of `id` (`idString`).
+fn has_value_or_children(node: &Element, typed: bool) -> bool {
+    let selected_by_id = |child: &Element| match child.name.strip_prefix("id") {
+        Some("") => true,
+        Some(suffix) => !typed && suffix.starts_with(|c: char| c.is_ascii_uppercase()),
+        None => false,
+    };
+    node.value.is_some() || node.children.iter().any(|child| !selected_by_id(child))
+}
+
 /// The element definition path and type of a node whose children are being matched.
 struct HostInfo<'d> {
     path: &'d str,
@@ -776,4 +856,106 @@ enum ChildSource {
 /// FHIR primitive types are spelled with a lower-case initial.
 pub fn is_primitive_code(code: &str) -> bool {
     code.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write;
+    use std::sync::Arc;
+
+    use assure_model::Format;
+
+    use crate::{Definitions, Options, Validator};
+
+    /// A collection of `n` Patients, each linked to the first; every seventh has an invalid
+    /// gender, every eleventh an unknown element, and every thirteenth names the first as its
+    /// general practitioner (which resolves, to a type not allowed there).
+    fn bundle(n: usize) -> Vec<u8> {
+        let mut json =
+            String::from(r#"{"resourceType": "Bundle", "type": "collection", "entry": ["#);
+        for i in 0..n {
+            let gender = if i.is_multiple_of(7) {
+                "robot"
+            } else {
+                "female"
+            };
+            let extra = if i.is_multiple_of(11) {
+                r#", "colour": "blue""#
+            } else {
+                ""
+            };
+            let practitioner = if i.is_multiple_of(13) {
+                r#", "generalPractitioner": [{"reference": "Patient/p0"}]"#
+            } else {
+                ""
+            };
+            let _ = write!(
+                json,
+                r#"{}{{"fullUrl": "http://x/fhir/Patient/p{i}", "resource": {{"resourceType": "Patient",
+                "id": "p{i}", "gender": "{gender}"{extra}{practitioner},
+                "link": [{{"other": {{"reference": "Patient/p0"}}, "type": "seealso"}}]}}}}"#,
+                if i == 0 { "" } else { "," }
+            );
+        }
+        json.push_str("]}");
+        json.into_bytes()
+    }
+
+    #[test]
+    fn ele_1_without_the_engine_agrees_with_the_engine() {
+        use assure_fhirpath::{EvalContext, Item, NoModel, Node};
+        let json = br#"{"resourceType": "Patient", "id": "p", "active": true,
+            "_birthDate": {"id": "b1"}, "_gender": {"id": "g", "extension": [{"url": "x"}]},
+            "name": [{"id": "n"}, {"idString": "s"}, {"id": "n2", "text": "T"}],
+            "contact": [{"id": "c", "idString": "s"}, {}],
+            "extension": [{"url": "http://x", "valueString": "y"}]}"#;
+        let parsed = assure_model::parse(json, Format::Json).expect("parses");
+        let expr = assure_fhirpath::parse(super::ELE_1).expect("ele-1 parses");
+        let ctx = EvalContext::new(&NoModel);
+        let mut pending = vec![&parsed.root];
+        let mut checked = 0;
+        while let Some(node) = pending.pop() {
+            pending.extend(&node.children);
+            for type_name in [None, Some("Element")] {
+                let mut focus = Node::new(node);
+                focus.type_name = focus.type_name.or(type_name.map(Arc::from));
+                let typed = focus.type_name.is_some();
+                let engine = expr.evaluate_boolean(&ctx, &[Item::Node(focus)]);
+                assert_eq!(
+                    engine.expect("evaluates"),
+                    Some(super::has_value_or_children(node, typed)),
+                    "{} (typed: {typed})",
+                    node.name
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 30);
+    }
+
+    #[test]
+    fn entries_validated_in_parallel_report_as_one_by_one() {
+        let mut definitions = Definitions::new();
+        definitions.add_package(crate::bundled::package().expect("built-in bundle"));
+        let validator = Validator::new(Arc::new(definitions));
+        let bytes = bundle(3 * super::PARALLEL_ENTRIES);
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("thread pool");
+            pool.install(|| validator.validate_bytes(&bytes, Format::Json, &Options::default()))
+                .issues
+        };
+        let one_by_one = run(1);
+        let errors: Vec<&str> = one_by_one
+            .iter()
+            .filter(|i| i.severity == super::Severity::Error)
+            .map(|i| i.location.as_str())
+            .collect();
+        assert_eq!(errors[0], "Bundle.entry[0].resource.gender");
+        assert!(errors.contains(&"Bundle.entry[182].resource.generalPractitioner[0]"));
+        assert!(errors.contains(&"Bundle.entry[187].resource"));
+        assert_eq!(run(4), one_by_one);
+    }
 }

@@ -14,17 +14,31 @@ use crate::validation::{Validation, issue_line, summary};
 const MAX_LISTED_ISSUES: usize = 50;
 
 /// Passes when validation finds no error-level issue. References outside the body resolve
-/// with `received` (resources from the test's earlier steps). `Err` when validation could not
-/// run (no definitions, unknown profile): a harness error, never a failure of the server.
+/// with `received` (resources from the test's earlier steps). The assertion's `options` apply
+/// over the run's validator settings; their `level` limits the issues listed, never the
+/// verdict. `Err` when validation could not run (no definitions, unknown profile): a harness
+/// error, never a failure of the server.
 pub async fn conforms(
     expectation: &ConformsTo,
     response: &Response,
     validation: &Validation,
     received: Option<Arc<dyn ReferenceResolver>>,
 ) -> Result<Checked, String> {
+    let settings = validation.settings(&expectation.options);
     let outcome = validation
-        .validate(response.body.clone(), expectation.profile.clone(), received)
+        .validate_with(
+            response.body.clone(),
+            expectation.profile.clone(),
+            received,
+            &settings,
+        )
         .await?;
+    let level = settings.level();
+    let listed: Vec<_> = outcome
+        .issues
+        .iter()
+        .filter(|issue| level.shows(issue.severity))
+        .collect();
     let (claim, expected) = match &expectation.profile {
         Some(profile) => (
             format!("conforms to {profile}"),
@@ -36,14 +50,14 @@ pub async fn conforms(
         ),
     };
     let mut actual = summary(&outcome.issues);
-    for issue in outcome.issues.iter().take(MAX_LISTED_ISSUES) {
+    for issue in listed.iter().take(MAX_LISTED_ISSUES) {
         actual.push('\n');
         actual.push_str(&issue_line("", issue));
     }
-    if outcome.issues.len() > MAX_LISTED_ISSUES {
+    if listed.len() > MAX_LISTED_ISSUES {
         actual.push_str(&format!(
             "\n… and {} more",
-            outcome.issues.len() - MAX_LISTED_ISSUES
+            listed.len() - MAX_LISTED_ISSUES
         ));
     }
     let mut checked = Checked::new("body", &claim, expected, actual, !outcome.has_errors());

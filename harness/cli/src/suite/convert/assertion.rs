@@ -9,6 +9,7 @@ use crate::suite::model::{
     StatusMatch,
 };
 use crate::suite::yaml::Node;
+use crate::validation::{SETTING_KEYS, SettingValue, ValidatorSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum AssertionKey {
@@ -390,22 +391,73 @@ fn json_match(node: &Node) -> Result<JsonMatch> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum ConformsKey {
     Profile,
+    Options,
 }
 
-const CONFORMS_KEYS: Keys<ConformsKey> =
-    Keys::new("conforms assertion", &[("profile", ConformsKey::Profile)]);
+const CONFORMS_KEYS: Keys<ConformsKey> = Keys::new(
+    "conforms assertion",
+    &[
+        ("profile", ConformsKey::Profile),
+        ("options", ConformsKey::Options),
+    ],
+);
 
 fn conforms(node: &Node) -> Result<ConformsTo> {
     let mut seen = Vec::new();
     let mut conforms = ConformsTo::default();
-    for (key, value) in mapping(node, "a mapping: `{}` or `{ profile: <canonical URL> }`")? {
+    let expected = "a mapping: `{}` or `{ profile: <canonical URL>, options: {...} }`";
+    for (key, value) in mapping(node, expected)? {
         match CONFORMS_KEYS.check(key, &mut seen)? {
             ConformsKey::Profile => {
                 conforms.profile = Some(Text::non_empty("a profile's canonical URL").read(value)?)
             }
+            ConformsKey::Options => conforms.options = validator_options(value)?,
         }
     }
     Ok(conforms)
+}
+
+/// Reads `conforms.options`: the validator settings of `assure validate`'s flags, by their
+/// config-file keys (`check_references: exists`, `allow_extension_domains: [fhir.nhs.uk]`).
+fn validator_options(node: &Node) -> Result<ValidatorSettings> {
+    let expected = format!(
+        "a mapping of validator settings ({})",
+        SETTING_KEYS.join(", ")
+    );
+    let mut settings = ValidatorSettings::default();
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, value) in mapping(node, &expected)? {
+        let name = Text::non_empty("a validator setting").read(key)?;
+        if seen.contains(&name.as_str()) {
+            return Err(Problem::at(key, format!("`{name}` is given twice")));
+        }
+        if let Some(known) = SETTING_KEYS.iter().find(|k| **k == name) {
+            seen.push(known);
+        }
+        let expected = "a boolean, a word or a list of words";
+        let setting = match any(value, expected)? {
+            Any::Sequence(items) => SettingValue::List(
+                items
+                    .iter()
+                    .map(|item| Text::non_empty("a domain").read(item))
+                    .collect::<Result<_>>()?,
+            ),
+            Any::Mapping(_) => return Err(invalid_type(value, expected)),
+            Any::Scalar(_) => match boolean(value) {
+                Ok(flag) => SettingValue::Bool(flag),
+                Err(_) => SettingValue::Text(Text::non_empty("a word").read(value)?),
+            },
+        };
+        settings.set(&name, setting).map_err(|message| {
+            let at = if message.starts_with("unknown validator setting") {
+                key
+            } else {
+                value
+            };
+            Problem::at(at, message)
+        })?;
+    }
+    Ok(settings)
 }
 
 /// Reads `fhirpath`: an expression, parsed now so that a malformed one stops the load.

@@ -1,0 +1,176 @@
+//! The validator switches of `assure validate` (flags and `--validator-config`) and of a
+//! `conforms` assertion's `options`, with the built-in R4 definitions.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use assure::suite::{Assertion, load_str};
+use assure::validation::{Level, ValidatorSettings};
+use assure_validate::CheckReferences;
+use indexmap::IndexMap;
+
+/// `assure` with no package cache or registry from the environment; definitions come from
+/// the built-in R4 bundle (the cache given is empty).
+fn assure(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("assure").unwrap();
+    command.env_remove("FHIR_PACKAGE_CACHE");
+    command.env_remove("FHIR_PACKAGE_REGISTRY");
+    command
+        .arg("validate")
+        .arg("--package-dir")
+        .arg(dir.join("cache"));
+    command
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A Patient with no narrative (a dom-6 warning) and an extension no package defines.
+const PATIENT: &str = r#"{"resourceType": "Patient",
+  "extension": [{"url": "https://fhir.nhs.uk/Ext/unknown", "valueString": "x"}]}"#;
+
+fn stdout(command: &mut Command) -> (Option<i32>, String, String) {
+    let output = command.output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn unknown_extensions_fail_unless_their_domain_is_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "p.json", PATIENT);
+    let (code, out, _) = stdout(assure(dir.path()).arg(&file));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("could not be found, so it is not allowed here"),
+        "{out}"
+    );
+    let (code, out, _) = stdout(
+        assure(dir.path())
+            .arg(&file)
+            .args(["--allow-extension-domain", "fhir.nhs.uk"]),
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out, _) = stdout(assure(dir.path()).arg(&file).arg("--any-extensions"));
+    assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn level_hides_less_severe_issues_but_not_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "p.json", PATIENT);
+    let (code, out, _) = stdout(assure(dir.path()).arg(&file).args(["--level", "error"]));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(!out.contains("dom-6"), "{out}");
+    let (_, out, _) = stdout(assure(dir.path()).arg(&file));
+    assert!(out.contains("dom-6"), "{out}");
+    let (code, _, err) = stdout(assure(dir.path()).arg(&file).args(["--level", "info"]));
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("`info` is not one of hint, warning, error"),
+        "{err}"
+    );
+}
+
+#[test]
+fn best_practice_makes_dom_6_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "p.json", r#"{"resourceType": "Patient"}"#);
+    let (code, out, _) = stdout(assure(dir.path()).arg(&file));
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out, _) = stdout(
+        assure(dir.path())
+            .arg(&file)
+            .args(["--best-practice", "error"]),
+    );
+    assert_eq!(code, Some(1), "{out}");
+}
+
+#[test]
+fn a_config_file_holds_the_same_settings_and_flags_override_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "p.json", PATIENT);
+    let yaml = write(
+        dir.path(),
+        "validator.yaml",
+        "allow_extension_domains: [fhir.nhs.uk]\nbest_practice: ignore\n",
+    );
+    let (code, out, _) = stdout(
+        assure(dir.path())
+            .arg(&file)
+            .arg("--validator-config")
+            .arg(&yaml),
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("dom-6"), "{out}");
+    let (code, _, _) = stdout(
+        assure(dir.path())
+            .arg(&file)
+            .arg("--validator-config")
+            .arg(&yaml)
+            .args(["--best-practice", "error"]),
+    );
+    assert_eq!(code, Some(1));
+    let toml = write(
+        dir.path(),
+        "validator.toml",
+        "any_extensions = true\ncheck_refs = \"none\"\n",
+    );
+    let (code, _, err) = stdout(
+        assure(dir.path())
+            .arg(&file)
+            .arg("--validator-config")
+            .arg(&toml),
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("validator.toml:2:1: unknown validator setting `check_refs`"),
+        "{err}"
+    );
+}
+
+const HEAD: &str = "id: s\ntitle: S\ntests:\n  - id: T\n    title: t\n    level: SHALL\n    steps:\n      - read: { type: Patient, id: x }\n        expect:\n";
+
+#[test]
+fn conforms_options_are_read_per_assertion() {
+    let yaml = format!(
+        "{HEAD}          - conforms:\n              options:\n                check_references: exists\n                allow_extension_domains: [fhir.nhs.uk]\n                level: warning\n"
+    );
+    let suites = load_str("s.yaml", &yaml, &IndexMap::new()).unwrap();
+    let Assertion::Conforms(conforms) = &suites[0].tests[0].steps[0].expect[0] else {
+        panic!("not a conforms assertion");
+    };
+    let expected = ValidatorSettings {
+        extension_domains: vec!["fhir.nhs.uk".into()],
+        check_references: Some(CheckReferences::Exists),
+        level: Some(Level::Warning),
+        ..ValidatorSettings::default()
+    };
+    assert_eq!(conforms.options, expected);
+}
+
+#[test]
+fn bad_conforms_options_stop_the_load_where_they_are_written() {
+    let error = |options: &str| {
+        let yaml = format!("{HEAD}          - conforms:\n              options: {options}\n");
+        load_str("s.yaml", &yaml, &IndexMap::new())
+            .expect_err("the suite should not load")
+            .to_string()
+    };
+    let found = error("{ check_references: all }");
+    assert!(
+        found.contains("s.yaml:11:44: `check_references`: `all` is not one of none, type, exists"),
+        "{found}"
+    );
+    let found = error("{ colour: red }");
+    assert!(
+        found.contains("s.yaml:11:26: unknown validator setting `colour`"),
+        "{found}"
+    );
+}
