@@ -100,7 +100,8 @@ pub struct Selection {
 
 impl Selection {
     /// Whether the generated `test` runs: the filter selects it and, in a shard, it is the
-    /// shard's ([`Shard::owns_generated`]).
+    /// shard's ([`Shard::owns_generated`]). A generated test that needs another (a profile
+    /// check needs its INSTANCES check) goes where the one it needs goes.
     pub fn selects(&self, test: &TestCase) -> bool {
         if !self.filter.selects(test) {
             return false;
@@ -112,7 +113,7 @@ impl Selection {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push(test.id.clone());
-        shard.owns_generated(&test.id)
+        shard.owns_generated(test.needs.first().unwrap_or(&test.id))
     }
 
     /// The ids of every generated test the filter selected so far, in every shard, in the order
@@ -514,6 +515,33 @@ mod tests {
             })
             .unwrap();
         assert_eq!(owner, 1 + (0xbb7a_954f_6e5a_f03e_u64 % 4) as u32);
+    }
+
+    #[test]
+    fn a_generated_check_goes_with_the_one_it_needs() {
+        let check = |id: &str, needs: &[&str]| TestCase {
+            id: id.into(),
+            title: String::new(),
+            level: crate::suite::Level::Shall,
+            tags: Vec::new(),
+            requirement: None,
+            description: None,
+            needs: needs.iter().map(|n| (*n).to_owned()).collect(),
+            steps: Vec::new(),
+        };
+        let instances = check("UK-P-INSTANCES", &[]);
+        let conforms = check("UK-P-CONFORMS", &["UK-P-INSTANCES"]);
+        for index in 1..=4 {
+            let selection = Selection {
+                shard: Some(Shard { index, count: 4 }),
+                ..Selection::default()
+            };
+            assert_eq!(
+                selection.selects(&instances),
+                selection.selects(&conforms),
+                "shard {index}/4"
+            );
+        }
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! in one shard, since a test runs only after the tests it needs and with their captures. The
 //! groups go largest first (plan order among equals) to the shard with the fewest tests so far
 //! (the lowest index among equals). Generated checks are made only when the run has read the
-//! target, and have no `needs`: each goes to shard `1 + FNV-1a-64(id) mod COUNT` (the 64-bit
-//! FNV-1a hash of the id's UTF-8 bytes), the same in every run of any shard.
+//! target: each goes to shard `1 + FNV-1a-64(id) mod COUNT` (the 64-bit FNV-1a hash of the
+//! id's UTF-8 bytes), the same in every run of any shard; one that needs another generated
+//! check (a profile check its INSTANCES check) goes by the id of the one it needs.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
