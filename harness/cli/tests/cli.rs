@@ -48,6 +48,7 @@ fn a_default_run_passes_and_writes_every_report() {
         "report.json",
         "testreport.json",
         "checklist.csv",
+        "conformance.json",
     ] {
         assert!(
             manifest.contains(&format!("  {file}\n")),
@@ -59,7 +60,7 @@ fn a_default_run_passes_and_writes_every_report() {
         .arg(out.path())
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("5 files match manifest.sha256"));
+        .stdout(predicate::str::contains("6 files match manifest.sha256"));
     std::fs::write(out.path().join("report.html"), "<html>edited</html>").expect("edit");
     assure()
         .args(["report", "verify"])

@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use assure::report::{self, html, json, junit, matrix, testreport};
+use assure::report::{self, conformance, html, json, junit, matrix, testreport};
 use assure::results::{
     AssertionResult, BaselineRecord, Claim, ClaimKind, ClaimStatus, DataResult, DataStatus,
     DataValue, Exchange, RecordedRequest, RecordedResponse, RunOptions, RunResult, SCHEMA_VERSION,
@@ -673,6 +673,7 @@ fn write_all_writes_every_report_atomically() {
             "report.html",
             "testreport.json",
             "checklist.csv",
+            "conformance.json",
             "manifest.sha256"
         ]
     );
@@ -685,6 +686,7 @@ fn write_all_writes_every_report_atomically() {
         on_disk,
         [
             "checklist.csv",
+            "conformance.json",
             "junit.xml",
             "manifest.sha256",
             "report.html",
@@ -1078,4 +1080,165 @@ fn the_checklist_matrix_has_a_row_per_item_linking_to_its_evidence() {
     }
     // A message that a spreadsheet would run as a formula is made inert; commas stay in one cell.
     assert_eq!(&rows[1][6], "'=HYPERLINK(\"http://evil.example\"), got 500");
+}
+
+#[test]
+fn the_html_matrix_shows_the_rows_of_checklist_csv() {
+    let run = sample_run();
+    let html = html::render(&run).unwrap();
+    let section = html
+        .split("<section id=\"matrix\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("a matrix section");
+    let rows = matrix::rows(&run);
+    assert_eq!(rows.len(), 5);
+    // One row per item, in plan order, each linking to its evidence as the CSV does.
+    let mut from = 0;
+    for row in &rows {
+        let at = section[from..]
+            .find(&format!("<code>{}</code>", row.id))
+            .map(|at| at + from)
+            .unwrap_or_else(|| panic!("{} in plan order", row.id));
+        from = at;
+        assert!(section.contains(&format!("<a href=\"#{0}\">{0}</a>", row.anchor)));
+    }
+    let csv = matrix::render(&run).unwrap();
+    assert!(csv.contains(&format!("report.html#{}", rows[1].anchor)));
+    assert!(section.contains("<span class=\"badge status-fail\">fail</span>"));
+    assert!(
+        section.contains("javascript:alert(1)"),
+        "a requirement is shown as text"
+    );
+    assert!(!section.contains("href=\"javascript"), "never as a link");
+}
+
+/// `sample_run` with the statement its first test received from `GET /metadata`.
+fn run_with_statement() -> RunResult {
+    let statement = serde_json::json!({
+        "resourceType": "CapabilityStatement",
+        "rest": [{"mode": "server", "resource": [
+            {"type": "Patient",
+             "profile": "https://example.test/Patient",
+             "interaction": [{"code": "create", "extension": [{"url": "https://example.test/x"}]}],
+             "searchParam": [{"name": "<script>family"}]},
+            {"type": "Organization", "interaction": [{"code": "read"}]}
+        ]}]
+    });
+    let mut run = sample_run();
+    let body = statement.to_string();
+    run.suites[0].tests[0].steps[0].exchanges[0] =
+        exchange("GET", "metadata", Some(200), Some(&body));
+    // A check that deletes a Patient, which the statement does not claim.
+    run.suites[0].tests[1].steps[0].exchanges.push(exchange(
+        "DELETE",
+        "Patient/1",
+        Some(204),
+        None,
+    ));
+    run
+}
+
+#[test]
+fn conformance_annotates_the_served_statement_with_each_verdict() {
+    let run = run_with_statement();
+    let verified: Value = serde_json::from_str(&conformance::render(&run).unwrap()).unwrap();
+    assert_eq!(
+        keys(&verified),
+        [
+            "target",
+            "source",
+            "counts",
+            "resources",
+            "not_claimed",
+            "statement"
+        ]
+    );
+    assert_eq!(verified["source"]["test"], "CORE-META-01");
+    assert_eq!(
+        verified["source"]["request"],
+        "GET https://fhir.example.test/r4/metadata"
+    );
+    assert_eq!(
+        verified["counts"],
+        serde_json::json!({"proven": 1, "failed": 1, "not_assessed": 1, "not_claimed": 2})
+    );
+    // Sorted by type; profiles listed.
+    let types: Vec<&str> = verified["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["resource_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["Organization", "Patient"]);
+    assert_eq!(
+        verified["resources"][1]["profiles"],
+        serde_json::json!(["https://example.test/Patient"])
+    );
+    assert_eq!(verified["resources"][1]["claims"][0]["status"], "failed");
+    assert_eq!(
+        verified["not_claimed"],
+        serde_json::json!([
+            {"resource_type": "Patient", "kind": "interaction", "code": "delete",
+             "status": "not-claimed", "tests": ["CORE-PAT-CREATE-01"]},
+            {"resource_type": "Patient", "kind": "interaction", "code": "read",
+             "status": "not-claimed", "tests": ["SEC-TLS-01"]}
+        ])
+    );
+    // The statement as served, each claim with its verdict beside the server's extensions.
+    let patient = &verified["statement"]["rest"][0]["resource"][0];
+    let create = &patient["interaction"][0]["extension"];
+    assert_eq!(create[0]["url"], "https://example.test/x");
+    assert_eq!(
+        create[1],
+        serde_json::json!({"url": conformance::VERDICT_URL, "extension": [
+            {"url": "status", "valueCode": "failed"},
+            {"url": "test", "valueString": "CORE-PAT-CREATE-01"}]})
+    );
+    assert_eq!(
+        patient["searchParam"][0]["extension"][0]["extension"][0]["valueCode"],
+        "not-assessed"
+    );
+    let unclaimed = &verified["statement"]["extension"][0];
+    assert_eq!(unclaimed["url"], conformance::NOT_CLAIMED_URL);
+    assert_eq!(unclaimed["extension"][2]["valueCode"], "delete");
+    assert_eq!(
+        conformance::render(&run).unwrap(),
+        conformance::render(&run).unwrap()
+    );
+
+    // The HTML names the source and lists what is not claimed.
+    let html = html::render(&run).unwrap();
+    assert!(html.contains("Statement as served to <a href=\"#test-1\">CORE-META-01</a>"));
+    assert!(html.contains("<code>https://example.test/Patient</code>"));
+    let not_claimed = html
+        .split("<h3 id=\"not-claimed\">")
+        .nth(1)
+        .expect("not claimed");
+    assert!(not_claimed.contains("<td>Patient</td><td><code>delete</code></td>"));
+}
+
+#[test]
+fn conformance_without_the_statement_is_a_summary_of_the_claims() {
+    let run = sample_run();
+    let verified: Value = serde_json::from_str(&conformance::render(&run).unwrap()).unwrap();
+    assert!(verified["source"].is_null());
+    assert!(verified["statement"].is_null());
+    assert_eq!(
+        verified["resources"][1]["claims"][1]["code"],
+        "<script>family"
+    );
+    assert!(
+        verified["resources"][1]["profiles"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let html = html::render(&run).unwrap();
+    assert!(html.contains("No test kept the statement whole"));
+
+    let aborted: Value =
+        serde_json::from_str(&conformance::render(&aborted_run()).unwrap()).unwrap();
+    assert_eq!(aborted["resources"], serde_json::json!([]));
+    assert_eq!(aborted["not_claimed"], serde_json::json!([]));
 }

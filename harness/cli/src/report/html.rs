@@ -9,12 +9,14 @@ use anyhow::{Result, anyhow};
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::evidence::exchange_line;
 use std::collections::HashMap;
 
+use super::conformance::{Conformance, Entry};
+use super::evidence::exchange_line;
 use super::exemption::exemption;
+use super::matrix::{self, Row};
 use crate::results::{
-    Claim, ClaimCounts, Counts, DataResult, RunResult, Status, TestResult, Waiver,
+    Claim, ClaimCounts, ClaimKind, Counts, DataResult, RunResult, Status, TestResult, Waiver,
 };
 
 const TEMPLATE_NAME: &str = "report.html";
@@ -60,6 +62,69 @@ struct Page<'a> {
     waivers: Vec<WaiverView<'a>>,
     /// Failures that do not fail the run, by kind: `[waived, pre-existing]`.
     exempt_counts: [usize; 2],
+    /// The checklist matrix, one row per test in plan order (as `checklist.csv`).
+    matrix: Vec<Row<'a>>,
+    /// What `conformance.json` adds to the claims: where the statement was read and what the
+    /// checks exercised that it does not claim.
+    conformance: ConformanceView,
+}
+
+/// The verified conformance statement beyond the claims table, each test linked to its
+/// evidence.
+#[derive(Serialize)]
+struct ConformanceView {
+    /// The check whose evidence holds the statement, its request and the element id of its
+    /// detail section; `None` when not kept.
+    source: Option<(String, String, Option<String>)>,
+    /// What the checks exercised that the statement does not claim, sorted.
+    not_claimed: Vec<UnclaimedView>,
+}
+
+#[derive(Serialize)]
+struct UnclaimedView {
+    entry: Entry,
+    /// `read`, or `search-param family`.
+    label: String,
+    /// The exercising tests, each with the element id of its detail section.
+    tests: Vec<(String, Option<String>)>,
+}
+
+impl ConformanceView {
+    /// The view of `conformance`, and the profiles it lists by resource type.
+    fn of(
+        conformance: Conformance,
+        anchors: &HashMap<&str, &str>,
+    ) -> (ConformanceView, HashMap<String, Vec<String>>) {
+        let profiles = conformance
+            .resources
+            .into_iter()
+            .map(|r| (r.resource_type, r.profiles))
+            .collect();
+        let not_claimed = conformance
+            .not_claimed
+            .into_iter()
+            .map(|entry| UnclaimedView {
+                label: match entry.kind {
+                    ClaimKind::Interaction => entry.code.clone(),
+                    ClaimKind::SearchParam => format!("search-param {}", entry.code),
+                },
+                tests: entry
+                    .tests
+                    .iter()
+                    .map(|id| (id.clone(), anchors.get(id.as_str()).map(|a| a.to_string())))
+                    .collect(),
+                entry,
+            })
+            .collect();
+        let view = ConformanceView {
+            source: conformance.source.map(|s| {
+                let anchor = anchors.get(s.test.as_str()).map(|a| a.to_string());
+                (s.test, s.request, anchor)
+            }),
+            not_claimed,
+        };
+        (view, profiles)
+    }
 }
 
 #[derive(Serialize)]
@@ -80,6 +145,8 @@ struct DataView<'a> {
 #[derive(Serialize)]
 struct ClaimGroup<'a> {
     resource_type: &'a str,
+    /// Its `profile` and `supportedProfile`s, when the statement was kept.
+    profiles: Vec<String>,
     claims: Vec<ClaimView<'a>>,
 }
 
@@ -140,6 +207,7 @@ impl<'a> Page<'a> {
             .iter()
             .map(|view| (view.test.id.as_str(), view.anchor.as_str()))
             .collect();
+        let (conformance, mut profiles) = ConformanceView::of(Conformance::of(run), &anchors);
         let mut claims: Vec<ClaimGroup<'a>> = Vec::new();
         for claim in &run.claims {
             let view = ClaimView {
@@ -159,6 +227,7 @@ impl<'a> Page<'a> {
                 Some(group) => group.claims.push(view),
                 None => claims.push(ClaimGroup {
                     resource_type: &claim.resource_type,
+                    profiles: profiles.remove(&claim.resource_type).unwrap_or_default(),
                     claims: vec![view],
                 }),
             }
@@ -221,6 +290,8 @@ impl<'a> Page<'a> {
             tests,
             waivers,
             exempt_counts,
+            matrix: matrix::rows(run),
+            conformance,
         }
     }
 }

@@ -1,12 +1,14 @@
 //! `checklist.csv`: the checklist matrix an assurance team files. One row per checklist item,
 //! in plan order: suite, id, level, status, title, the requirement it cites, the verdict's
 //! message, a link to its evidence in `report.html` and, for a failure that does not fail the
-//! run, why (`waived until …`, `pre-existing: …`).
+//! run, why (`waived until …`, `pre-existing: …`). [`rows`] is the one row model; the matrix
+//! section of `report.html` shows the same rows.
 //!
 //! Cells quote what the server said, so a cell that a spreadsheet would read as a formula
 //! (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`.
 
 use anyhow::{Context, Result};
+use serde::Serialize;
 
 use super::HTML_FILE;
 use super::exemption::exemption;
@@ -26,32 +28,69 @@ pub const COLUMNS: [&str; 9] = [
     "exemption",
 ];
 
+/// One checklist item of the matrix, as both `checklist.csv` and the matrix section of
+/// `report.html` show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row<'a> {
+    pub suite: &'a str,
+    pub id: &'a str,
+    pub level: &'static str,
+    pub status: &'static str,
+    pub title: &'a str,
+    /// The requirement cited, or empty.
+    pub requirement: &'a str,
+    /// The verdict's message, or empty.
+    pub message: &'a str,
+    /// The element id of the test's evidence in `report.html` (`test-N`).
+    pub anchor: String,
+    /// Why a failure does not fail the run, or empty.
+    pub exemption: String,
+}
+
+/// The rows of the matrix, one per test in plan order.
+pub fn rows(result: &RunResult) -> Vec<Row<'_>> {
+    result
+        .suites
+        .iter()
+        .flat_map(|suite| suite.tests.iter().map(move |test| (suite, test)))
+        .enumerate()
+        .map(|(index, (suite, test))| Row {
+            suite: &suite.id,
+            id: &test.id,
+            level: test.level.as_str(),
+            status: test.status.as_str(),
+            title: &test.title,
+            requirement: test.requirement.as_deref().unwrap_or(""),
+            message: test.message.as_deref().unwrap_or(""),
+            anchor: test_anchor(index),
+            exemption: exemption(result, test)
+                .map(|exempt| exempt.describe())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// Renders the run as CSV (RFC 4180, with a header row).
 pub fn render(result: &RunResult) -> Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record(COLUMNS)
         .context("cannot write the checklist matrix")?;
-    let tests = result
-        .suites
-        .iter()
-        .flat_map(|suite| suite.tests.iter().map(move |test| (suite, test)));
-    for (index, (suite, test)) in tests.enumerate() {
-        let evidence = format!("{HTML_FILE}#{}", test_anchor(index));
-        let exempt = exemption(result, test).map(|exempt| exempt.describe());
-        let row = [
-            suite.id.as_str(),
-            test.id.as_str(),
-            test.level.as_str(),
-            test.status.as_str(),
-            test.title.as_str(),
-            test.requirement.as_deref().unwrap_or(""),
-            test.message.as_deref().unwrap_or(""),
+    for row in rows(result) {
+        let evidence = format!("{HTML_FILE}#{}", row.anchor);
+        let cells = [
+            row.suite,
+            row.id,
+            row.level,
+            row.status,
+            row.title,
+            row.requirement,
+            row.message,
             evidence.as_str(),
-            exempt.as_deref().unwrap_or(""),
+            row.exemption.as_str(),
         ];
         writer
-            .write_record(row.map(inert))
+            .write_record(cells.map(inert))
             .context("cannot write the checklist matrix")?;
     }
     let bytes = writer

@@ -6,9 +6,11 @@
 //! every renderer marks), [`read`] (a `report.json` read back), [`diff`] (two runs compared)
 //! and [`merge`] (the shards of a plan put together).
 
+pub mod conformance;
 pub mod diff;
 mod evidence;
 pub mod exemption;
+mod exercised;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -35,6 +37,8 @@ pub const HTML_FILE: &str = "report.html";
 pub const TESTREPORT_FILE: &str = "testreport.json";
 /// File name of the checklist matrix ([`matrix::render`]).
 pub const MATRIX_FILE: &str = "checklist.csv";
+/// File name of the verified conformance statement ([`conformance::render`]).
+pub const CONFORMANCE_FILE: &str = "conformance.json";
 
 /// Removes the reports an earlier run left in `out_dir`, so that a run that does not get to
 /// write its own (killed outright) leaves none behind to be mistaken for its verdict.
@@ -45,6 +49,7 @@ pub fn clear_stale(out_dir: &Path) -> Result<()> {
         HTML_FILE,
         TESTREPORT_FILE,
         MATRIX_FILE,
+        CONFORMANCE_FILE,
         manifest::MANIFEST_FILE,
     ] {
         let path = out_dir.join(name);
@@ -75,6 +80,7 @@ pub fn write_all(result: &RunResult, out_dir: &Path) -> Result<Vec<PathBuf>> {
         (HTML_FILE, html::render(result)?),
         (TESTREPORT_FILE, testreport::render(result)?),
         (MATRIX_FILE, matrix::render(result)?),
+        (CONFORMANCE_FILE, conformance::render(result)?),
     ];
     let mut written = rendered
         .iter()

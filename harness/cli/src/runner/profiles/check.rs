@@ -171,22 +171,31 @@ async fn definitions(
         .await
         .map_err(|e| (Status::Error, e))?;
     let (url, loaded) = (check.profile.clone(), validator.clone());
+    // `None`: no loaded package defines the profile; `Some`: it is defined but unusable.
     let snapshot = tokio::task::spawn_blocking(move || {
         loaded
             .profile(&url)
             .and_then(|_| loaded.with_snapshot(&url))
-            .ok_or_else(|| loaded.profile_problem(&url))
+            .ok_or_else(|| {
+                loaded
+                    .definitions()
+                    .structure_definition(&url)
+                    .map(|_| loaded.profile_problem(&url))
+            })
     })
     .await
     .map_err(|e| (Status::Error, format!("internal error: {e}")))?;
-    let snapshot = snapshot.map_err(|problem| {
-        (
+    let snapshot = snapshot.map_err(|problem| match problem {
+        // Said the same way for every profile, so that a run without the package reads as
+        // one reason.
+        None => (
             Status::Skip,
-            format!(
-                "the definition of {} is not available ({problem}): load the package that defines it with `--package` (for UK Core: README, \"UK Core\")",
-                check.profile
-            ),
-        )
+            "the profile is in no loaded package: load the package that defines it with `--package` (for UK Core: README, \"UK Core\")".to_owned(),
+        ),
+        Some(problem) => (
+            Status::Error,
+            format!("the definition of {} cannot be used: {problem}", check.profile),
+        ),
     })?;
     Ok((validator, snapshot))
 }
