@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use assure_model::Element;
 use assure_validate::{KnownResources, Outcome, ReferenceResolver, Switches, Validator};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -16,37 +17,49 @@ use crate::cli::error::CliError;
 use crate::cli::exit::Exit;
 use crate::display::terminal_line;
 use crate::validation::{
-    Document, issue_line, remember, summary, undefined_profile, validate_document,
+    ParsedFile, issue_line, largest_first, remember_shared, summary, undefined_profile,
 };
 
-/// The bytes of `path`, a regular file of at most `limit` bytes. Anything else (a FIFO, a
-/// device such as `/dev/zero`, a folder, a larger file) is refused before it is read, and a
-/// file that grows past `limit` while it is read is refused too.
+/// The size of `path`, a regular file of at most `limit` bytes; anything else (a FIFO, a
+/// device such as `/dev/zero`, a folder, a larger file) is refused.
+fn file_size(path: &Path, limit: u64) -> Result<u64, CliError> {
+    let metadata = std::fs::metadata(path).map_err(|e| refusal(path, e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(refusal(path, "not a regular file".into()));
+    }
+    if metadata.len() > limit {
+        return Err(too_large(path, limit));
+    }
+    Ok(metadata.len())
+}
+
+/// The bytes of `path`, refused as [`file_size`] refuses before it is read; a file that grows
+/// past `limit` while it is read is refused too.
 fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, CliError> {
     use std::io::Read as _;
-    let refuse = |why: String| CliError::usage(format!("cannot read {}: {why}", path.display()));
-    let metadata = std::fs::metadata(path).map_err(|e| refuse(e.to_string()))?;
-    if !metadata.is_file() {
-        return Err(refuse("not a regular file".into()));
-    }
-    let too_large = || {
-        refuse(format!(
-            "larger than {} MiB (--max-file-mib)",
-            limit / (1024 * 1024)
-        ))
-    };
-    if metadata.len() > limit {
-        return Err(too_large());
-    }
-    let file = std::fs::File::open(path).map_err(|e| refuse(e.to_string()))?;
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    let size = file_size(path, limit)?;
+    let file = std::fs::File::open(path).map_err(|e| refusal(path, e.to_string()))?;
+    let mut bytes = Vec::with_capacity(size as usize);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| refuse(e.to_string()))?;
+        .map_err(|e| refusal(path, e.to_string()))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large());
+        return Err(too_large(path, limit));
     }
     Ok(bytes)
+}
+
+/// The error for a file that cannot be read, and why.
+fn refusal(path: &Path, why: String) -> CliError {
+    CliError::usage(format!("cannot read {}: {why}", path.display()))
+}
+
+/// The error for a file larger than `limit` bytes.
+fn too_large(path: &Path, limit: u64) -> CliError {
+    refusal(
+        path,
+        format!("larger than {} MiB (--max-file-mib)", limit / (1024 * 1024)),
+    )
 }
 
 /// One file's validation result.
@@ -55,15 +68,33 @@ struct FileOutcome {
     outcome: Outcome,
 }
 
+/// A file read and checked, waiting to be validated.
+struct Prepared {
+    path: PathBuf,
+    /// Its size in bytes: larger files are validated first, so that every core stays busy.
+    size: usize,
+    /// Its parse; `None` for a file larger than [`MAX_REFERABLE_FILE`], read again and parsed
+    /// when its turn comes, so that its bytes are not held meanwhile.
+    parsed: Option<ParsedFile>,
+    /// What other files' references may resolve to.
+    referable: Option<Arc<Element>>,
+}
+
 /// Validates the files and prints the issues: [`Exit::ChecksFailed`] when some file has an
 /// error-level issue, else [`Exit::Passed`].
 pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
-    let mut documents = Vec::new();
-    let mut unreadable = Vec::new();
     let limit = args.max_file_mib.saturating_mul(1024 * 1024);
-    for path in &args.files {
-        match read_file(path, limit) {
-            Ok(bytes) => documents.push((path.clone(), bytes)),
+    let several = args.files.len() > 1;
+    let prepared: Vec<Result<Prepared, CliError>> = args
+        .files
+        .par_iter()
+        .map(|path| prepare(path, limit, several))
+        .collect();
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for result in prepared {
+        match result {
+            Ok(file) => files.push(file),
             Err(error) => unreadable.push(error),
         }
     }
@@ -90,14 +121,12 @@ pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
 
     let settings = args.validator.settings();
     let switches = settings.switches();
-    let resolver = cross_file_resolver(&documents);
-    let results: Vec<Result<FileOutcome, CliError>> = documents
-        .into_par_iter()
-        .map(|(path, bytes)| {
-            let run = (&validator, &args.profiles[..], &switches);
-            validate_one(run, resolver.clone(), path, &bytes)
-        })
-        .collect();
+    let resolver = cross_file_resolver(&mut files);
+    let sized = files.into_iter().map(|file| (file.size, file)).collect();
+    let results = largest_first(sized, rayon::current_num_threads(), |file| {
+        let run = (&validator, &args.profiles[..], &switches);
+        validate_one(run, resolver.clone(), file, limit)
+    });
     let mut outcomes = results.into_iter().collect::<Result<Vec<_>, _>>()?;
     let failed = outcomes.iter().any(|o| o.outcome.has_errors());
     // `--level` limits what is printed; the exit code counts every error.
@@ -124,37 +153,58 @@ pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
     })
 }
 
-/// Files larger than this are not parsed a second time to serve other files' references.
+/// Files larger than this are not parsed before their turn, nor serve other files' references.
 const MAX_REFERABLE_FILE: usize = 1 << 20;
 
-/// With several files, references between them resolve: the resources of each file (up to
-/// [`MAX_REFERABLE_FILE`]), a Bundle's entries included, are known to the others.
-fn cross_file_resolver(documents: &[(PathBuf, Vec<u8>)]) -> Option<Arc<dyn ReferenceResolver>> {
-    if documents.len() < 2 {
-        return None;
+/// Checks `path` as [`read_file`] does and, when it is at most [`MAX_REFERABLE_FILE`], reads
+/// and parses it, and with `several` files keeps what other files' references may resolve to.
+/// A larger file is read only when its turn comes. The bytes are dropped.
+fn prepare(path: &Path, limit: u64, several: bool) -> Result<Prepared, CliError> {
+    let size = file_size(path, limit)? as usize;
+    let mut file = Prepared {
+        path: path.to_owned(),
+        size,
+        parsed: None,
+        referable: None,
+    };
+    if size <= MAX_REFERABLE_FILE {
+        let bytes = read_file(path, limit)?;
+        let parsed = ParsedFile::parse(&path.to_string_lossy(), &bytes);
+        file.referable = several.then(|| parsed.referable(&bytes)).flatten();
+        file.parsed = Some(parsed);
     }
+    Ok(file)
+}
+
+/// With several files, references between them resolve: the resources of each file (up to
+/// [`MAX_REFERABLE_FILE`]), a Bundle's entries included, are known to the others; a later
+/// file's resource replaces an earlier one's with the same type and id.
+fn cross_file_resolver(files: &mut [Prepared]) -> Option<Arc<dyn ReferenceResolver>> {
     let mut known = KnownResources::new();
-    for (_, bytes) in documents {
-        if bytes.len() > MAX_REFERABLE_FILE {
-            continue;
-        }
-        remember(&mut known, bytes);
+    for resource in files.iter_mut().filter_map(|file| file.referable.take()) {
+        remember_shared(&mut known, resource);
     }
     (!known.is_empty()).then(|| Arc::new(known) as Arc<dyn ReferenceResolver>)
 }
 
-/// Validates one file with a validator, its profiles and switches; a validator panic becomes
-/// an internal error naming the file.
+/// Validates one file with a validator, its profiles and switches, reading and parsing a
+/// large file first; a validator panic becomes an internal error naming the file.
 fn validate_one(
     (validator, profiles, switches): (&Validator, &[String], &Switches),
     resolver: Option<Arc<dyn ReferenceResolver>>,
-    path: PathBuf,
-    bytes: &[u8],
+    file: Prepared,
+    limit: u64,
 ) -> Result<FileOutcome, CliError> {
-    let name = path.to_string_lossy();
-    let document = Document::File { name: &name, bytes };
+    let Prepared { path, parsed, .. } = file;
+    let bytes = match parsed {
+        Some(_) => Vec::new(),
+        None => read_file(&path, limit)?,
+    };
     catch_unwind(AssertUnwindSafe(|| {
-        validate_document(validator, document, profiles, resolver, switches)
+        // A large file's bytes go as soon as it is parsed.
+        let parsed = parsed.unwrap_or_else(|| ParsedFile::parse(&path.to_string_lossy(), &bytes));
+        drop(bytes);
+        parsed.validate(validator, profiles, resolver, switches)
     }))
     .map(|outcome| FileOutcome {
         path: path.clone(),

@@ -15,6 +15,7 @@ use super::conformance::{Conformance, Entry};
 use super::evidence::exchange_line;
 use super::exemption::exemption;
 use super::matrix::{self, Row};
+use super::test_anchor;
 use crate::results::{
     Claim, ClaimCounts, ClaimKind, Counts, DataResult, RunResult, Status, TestResult, Waiver,
 };
@@ -25,12 +26,6 @@ const STYLESHEET: &str = include_str!("../../../../reports/report.css");
 
 /// Bodies longer than this many characters start collapsed.
 pub const COLLAPSE_BODY_OVER_CHARS: usize = 1500;
-
-/// The id of the element that holds the test at `index` (0-based, in plan order), which other
-/// reports link to as `report.html#<id>`.
-pub fn test_anchor(index: usize) -> String {
-    format!("test-{}", index + 1)
-}
 
 /// Renders the run as one HTML page.
 pub fn render(result: &RunResult) -> Result<String> {

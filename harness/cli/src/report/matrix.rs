@@ -10,9 +10,8 @@
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::HTML_FILE;
 use super::exemption::exemption;
-use super::html::test_anchor;
+use super::{HTML_FILE, test_anchor};
 use crate::results::RunResult;
 
 /// The header row.

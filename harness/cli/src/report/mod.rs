@@ -33,6 +33,12 @@ pub const JSON_FILE: &str = "report.json";
 pub const JUNIT_FILE: &str = "junit.xml";
 /// File name of the HTML report ([`html::render`]).
 pub const HTML_FILE: &str = "report.html";
+
+/// The id of the element of the HTML report that holds the test at `index` (0-based, in plan
+/// order), which other reports link to as `report.html#<id>`.
+pub fn test_anchor(index: usize) -> String {
+    format!("test-{}", index + 1)
+}
 /// File name of the FHIR R4 TestReport resource ([`testreport::render`]).
 pub const TESTREPORT_FILE: &str = "testreport.json";
 /// File name of the checklist matrix ([`matrix::render`]).

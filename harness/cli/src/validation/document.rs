@@ -84,10 +84,20 @@ fn validate_entries(
     outcome
 }
 
+/// Why a file that is neither FHIR JSON nor FHIR XML cannot be validated.
+const FILE_NOT_FHIR: &str = "The file is neither FHIR JSON nor FHIR XML";
+
+/// The outcome of a file that is neither FHIR JSON nor FHIR XML.
+pub(super) fn not_fhir_file() -> Outcome {
+    Outcome {
+        issues: vec![document_issue(FILE_NOT_FHIR)],
+    }
+}
+
 /// Why a document that is neither FHIR JSON nor FHIR XML cannot be validated.
 fn not_fhir(document: Document<'_>) -> &'static str {
     match document {
-        Document::File { .. } => "The file is neither FHIR JSON nor FHIR XML",
+        Document::File { .. } => FILE_NOT_FHIR,
         Document::Body(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => "The body is empty",
         Document::Body(_) => "The body is neither FHIR JSON nor FHIR XML",
     }

@@ -35,7 +35,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use assure_fhirpath::StaticModel;
-use assure_model::Format;
+use assure_model::{Element, Format, ParseError, ParseIssue};
 use serde_json::Value;
 
 use crate::Definitions;
@@ -122,37 +122,38 @@ impl Validator {
     /// Parses and validates a document; parse problems become issues.
     pub fn validate_bytes(&self, bytes: &[u8], format: Format, options: &Options) -> Outcome {
         match assure_model::parse(bytes, format) {
-            Err(error) => Outcome {
-                issues: vec![Issue {
-                    severity: Severity::Error,
-                    location: "(document)".into(),
-                    line: error.pos.line,
-                    col: error.pos.col,
-                    message: error.message,
-                    rule: "parse".into(),
-                }],
-            },
+            Err(error) => Outcome::unparsable(&error),
             Ok(parsed) => {
-                let mut issues: Vec<Issue> = parsed
-                    .issues
-                    .iter()
-                    .map(|p| Issue {
-                        severity: p.severity,
-                        location: p.path.clone(),
-                        line: p.pos.line,
-                        col: p.pos.col,
-                        message: p.message.clone(),
-                        rule: "format".into(),
-                    })
-                    .collect();
-                let options = Options {
-                    format: Some(parsed.format),
-                    ..options.clone()
-                };
-                issues.extend(self.validate(&parsed.root, &options));
-                Outcome { issues }
+                self.validate_parsed(&parsed.root, &parsed.issues, parsed.format, options)
             }
         }
+    }
+
+    /// Validates a document parsed already from `format`: its parse issues, then `root`.
+    pub fn validate_parsed(
+        &self,
+        root: &Element,
+        parse_issues: &[ParseIssue],
+        format: Format,
+        options: &Options,
+    ) -> Outcome {
+        let mut issues: Vec<Issue> = parse_issues
+            .iter()
+            .map(|p| Issue {
+                severity: p.severity,
+                location: p.path.clone(),
+                line: p.pos.line,
+                col: p.pos.col,
+                message: p.message.clone(),
+                rule: "format".into(),
+            })
+            .collect();
+        let options = Options {
+            format: Some(format),
+            ..options.clone()
+        };
+        issues.extend(self.validate(root, &options));
+        Outcome { issues }
     }
 
     /// The compiled profile for a canonical URL (`url` or `url|version`), cached.
@@ -290,6 +291,22 @@ impl Validator {
     pub(crate) fn model(&self) -> &StaticModel {
         self.model
             .get_or_init(|| type_model::build(&self.definitions))
+    }
+}
+
+impl Outcome {
+    /// The outcome of a document that does not parse: one error where parsing stopped.
+    pub fn unparsable(error: &ParseError) -> Self {
+        Outcome {
+            issues: vec![Issue {
+                severity: Severity::Error,
+                location: "(document)".into(),
+                line: error.pos.line,
+                col: error.pos.col,
+                message: error.message.clone(),
+                rule: "parse".into(),
+            }],
+        }
     }
 }
 
