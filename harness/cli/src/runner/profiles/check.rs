@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use assure_validate::Validator;
 use serde_json::Value;
 
 use super::expand::{CheckKind, ProfileCheck};
@@ -160,17 +159,14 @@ async fn read_first(
     }
 }
 
-/// The validator and the profile's snapshot, or the verdict when they are not available.
-async fn definitions(
-    check: &ProfileCheck,
-    context: &Context<'_>,
-) -> Result<(Arc<Validator>, Arc<Value>), Verdict> {
+/// The profile's snapshot, or the verdict when it is not available.
+async fn definitions(check: &ProfileCheck, context: &Context<'_>) -> Result<Arc<Value>, Verdict> {
     let validator = context
         .validation
         .validator()
         .await
         .map_err(|e| (Status::Error, e))?;
-    let (url, loaded) = (check.profile.clone(), validator.clone());
+    let (url, loaded) = (check.profile.clone(), validator);
     // `None`: no loaded package defines the profile; `Some`: it is defined but unusable.
     let snapshot = tokio::task::spawn_blocking(move || {
         loaded
@@ -197,7 +193,15 @@ async fn definitions(
             format!("the definition of {} cannot be used: {problem}", check.profile),
         ),
     })?;
-    Ok((validator, snapshot))
+    Ok(snapshot)
+}
+
+/// The profile's must-support elements, or the verdict when its snapshot is not available.
+async fn must_support_of(
+    check: &ProfileCheck,
+    context: &Context<'_>,
+) -> Result<Vec<MustSupport>, Verdict> {
+    Ok(must_support_elements(&*definitions(check, context).await?))
 }
 
 /// CONFORMS: every instance validates against the profile with no error.
@@ -282,11 +286,10 @@ async fn must_support(
     instances: &[Value],
     steps: &mut Vec<StepResult>,
 ) -> Verdict {
-    let snapshot = match definitions(check, context).await {
-        Ok((_, snapshot)) => snapshot,
+    let elements = match must_support_of(check, context).await {
+        Ok(elements) => elements,
         Err(verdict) => return verdict,
     };
-    let elements = must_support_elements(&snapshot);
     if elements.is_empty() {
         return (
             Status::Skip,
@@ -363,14 +366,13 @@ async fn references(
     instances: &[Value],
     steps: &mut Vec<StepResult>,
 ) -> Verdict {
-    let snapshot = match definitions(check, context).await {
-        Ok((_, snapshot)) => snapshot,
+    let elements: Vec<MustSupport> = match must_support_of(check, context).await {
+        Ok(elements) => elements,
         Err(verdict) => return verdict,
-    };
-    let elements: Vec<MustSupport> = must_support_elements(&snapshot)
-        .into_iter()
-        .filter(|e| e.reference)
-        .collect();
+    }
+    .into_iter()
+    .filter(|e| e.reference)
+    .collect();
     let mut found = Vec::new();
     let mut broken = Vec::new();
     let mut undecided = Vec::new();
