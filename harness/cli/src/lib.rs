@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod cli;
 pub mod display;
+pub mod evidence;
 pub mod http;
 pub mod redact;
 pub mod report;

@@ -157,11 +157,14 @@ impl Redactor {
             url: self.redact_text(&exchange.request.url),
             headers: self.redact_headers(&exchange.request.headers),
             body: exchange.request.body.map(|body| self.redact_text(&body)),
+            body_file: exchange.request.body_file,
+            body_truncated: exchange.request.body_truncated,
         };
         let response = exchange.response.map(|response| RecordedResponse {
             status: response.status,
             headers: self.redact_headers(&response.headers),
             body: response.body.map(|body| self.redact_text(&body)),
+            body_file: response.body_file,
             body_truncated: response.body_truncated,
         });
         Exchange {

@@ -11,7 +11,11 @@ use serde::{Deserialize, Serialize};
 use crate::suite::{Level, TestCase};
 
 /// Version of the `report.json` schema; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest `report.json` schema version this build still reads (version 1 kept every
+/// body inline; version 2 keeps long ones in the `evidence/` folder).
+pub const OLDEST_READABLE_SCHEMA_VERSION: u32 = 1;
 
 /// A whole run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -306,6 +310,21 @@ pub struct TargetInfo {
     pub fhir_version: Option<String>,
     /// `CapabilityStatement.software.name` and version, when present.
     pub software: Option<String>,
+    /// How far the server's clock is from the harness's, from the `Date` headers of its
+    /// responses; `None` when it sent none.
+    #[serde(default)]
+    pub clock: Option<ClockOffset>,
+}
+
+/// The server's clock against the harness's: the median over responses of the server's
+/// `Date` (which has whole seconds, so the figure is good to about a second) minus the time
+/// the response arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockOffset {
+    /// Positive when the server's clock is ahead.
+    pub offset_ms: i64,
+    /// How many responses it is taken from.
+    pub samples: usize,
 }
 
 /// Results of one suite, tests in plan order.
@@ -402,6 +421,22 @@ pub struct AssertionResult {
     pub passed: bool,
     pub expected: String,
     pub actual: String,
+    /// Where in the step's response body the assertion found its errors, so that reports can
+    /// point at the lines; empty for assertions that judge no element.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<IssueLocation>,
+}
+
+/// Where an issue is in a body: its element path, and its position in the body as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueLocation {
+    /// FHIRPath of the element, e.g. `Patient.identifier[0].value`.
+    pub path: String,
+    /// 1-based line and column (in characters) in the body as sent; 0 when not known.
+    #[serde(default)]
+    pub line: u32,
+    #[serde(default)]
+    pub column: u32,
 }
 
 /// One HTTP request/response pair (secrets already redacted).
@@ -422,7 +457,14 @@ pub struct RecordedRequest {
     pub method: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
+    /// The body as text when it is short enough to keep inline; see `body_file`.
     pub body: Option<String>,
+    /// Where a longer body is kept, in the report folder's `evidence/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_file: Option<BodyFile>,
+    /// True when the body kept is not the whole body sent (a long one is kept in part).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub body_truncated: bool,
 }
 
 /// A response as received.
@@ -430,10 +472,25 @@ pub struct RecordedRequest {
 pub struct RecordedResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    /// Body as text (lossy UTF-8), trimmed to the evidence limit.
+    /// Body as text (lossy UTF-8) when it is short enough to keep inline; see `body_file`.
     pub body: Option<String>,
-    /// True when `body` was cut to the evidence limit.
+    /// Where a longer body is kept, in the report folder's `evidence/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_file: Option<BodyFile>,
+    /// True when the body kept (inline or in `body_file`) is not the whole body the server
+    /// sent: it was longer than the harness reads, or than it keeps without an evidence folder.
     pub body_truncated: bool,
+}
+
+/// A body kept once, by its content, in the report folder's `evidence/` folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyFile {
+    /// Relative to the report folder: `evidence/<sha256>.<json|xml|txt>`.
+    pub path: String,
+    /// SHA-256 of the file, lower-case hex (also its name).
+    pub sha256: String,
+    /// Its length in bytes.
+    pub bytes: u64,
 }
 
 /// Counts of verdicts.

@@ -5,6 +5,10 @@ use std::net::TcpListener;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+#[path = "support/report_files.rs"]
+mod report_files;
+use report_files::report_files;
+
 fn assure() -> Command {
     Command::cargo_bin("assure").expect("assure binary")
 }
@@ -55,12 +59,20 @@ fn a_default_run_passes_and_writes_every_report() {
             "{file} in {manifest}"
         );
     }
+    // … and every body kept in evidence/.
+    let evidence = std::fs::read_dir(out.path().join("evidence"))
+        .expect("evidence folder")
+        .count();
+    assert!(evidence > 0, "long bodies are kept in evidence/");
     assure()
         .args(["report", "verify"])
         .arg(out.path())
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("6 files match manifest.sha256"));
+        .stdout(predicate::str::contains(format!(
+            "{} files match manifest.sha256",
+            6 + evidence
+        )));
     std::fs::write(out.path().join("report.html"), "<html>edited</html>").expect("edit");
     assure()
         .args(["report", "verify"])
@@ -225,8 +237,8 @@ fn secrets_given_as_headers_never_reach_a_report() {
     );
     assert!(!logs.contains(secret), "secret in the terminal output");
     let mut redacted_somewhere = false;
-    for entry in std::fs::read_dir(out.path()).expect("out dir") {
-        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("report text");
+    for path in report_files(out.path()) {
+        let text = std::fs::read_to_string(path).expect("report text");
         assert!(!text.contains(secret), "secret in a report");
         redacted_somewhere |= text.contains("[REDACTED]");
     }

@@ -185,6 +185,7 @@ async fn run_tests(tests: Vec<TestCase>, packages: &std::path::Path) -> RunResul
         insecure: false,
         fhir_version: None,
         software: None,
+        clock: None,
     };
     let mut config = RunConfig::new(client, target);
     config.validation = Arc::new(Validation::new(DefinitionSources {

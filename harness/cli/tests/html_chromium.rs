@@ -1,15 +1,19 @@
 //! Loads `report.html` in real headless Chromium and reads back the DOM it built.
 //!
 //! Proves the page parses in a browser the way the renderer intends: the summary numbers and
-//! the failing test are there, and markup hidden in a server's response body stayed text.
-//! Without Chromium the test fails under `CI=true` (install it with
-//! `.ci/install-packages.sh`) and is skipped elsewhere.
+//! the failing test are there, and markup hidden in a server's response body stayed text; and,
+//! on a real run's report, that a link to a failed validation's line opens the evidence that
+//! holds it, the page's script lays out JSON and shows the test finder. A screenshot of that
+//! page is kept as `target/tmp/report-screenshot.png` (a CI artifact). Without Chromium the
+//! tests fail under `CI=true` (install it with `.ci/install-packages.sh`) and are skipped
+//! elsewhere.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use assure::evidence::Bodies;
 use assure::report::html;
 use assure::results::{
     AssertionResult, Exchange, RecordedRequest, RecordedResponse, RunOptions, RunResult,
@@ -46,11 +50,14 @@ fn test_result(id: &str, status: Status, body: &str) -> TestResult {
                     url: "http://127.0.0.1:8080/Patient".into(),
                     headers: vec![("Content-Type".into(), "application/fhir+json".into())],
                     body: Some(r#"{"resourceType":"Patient"}"#.into()),
+                    body_file: None,
+                    body_truncated: false,
                 },
                 response: Some(RecordedResponse {
                     status: 200,
                     headers: vec![("X-Evil".into(), INJECTED.into())],
                     body: Some(body.into()),
+                    body_file: None,
                     body_truncated: false,
                 }),
                 error: None,
@@ -62,6 +69,7 @@ fn test_result(id: &str, status: Status, body: &str) -> TestResult {
                 passed: status == Status::Pass,
                 expected: "201".into(),
                 actual: if status == Status::Pass { "201" } else { "200" }.into(),
+                locations: Vec::new(),
             }],
             error: None,
         }],
@@ -94,6 +102,7 @@ fn hostile_run() -> RunResult {
             insecure: false,
             fhir_version: Some("4.0.1".into()),
             software: Some(INJECTED.into()),
+            clock: None,
         },
         options: RunOptions::default(),
         aborted: None,
@@ -108,11 +117,22 @@ fn hostile_run() -> RunResult {
 /// Longest a healthy Chromium takes to load a local page and print its DOM, with margin.
 const CHROMIUM_DEADLINE: Duration = Duration::from_secs(60);
 
-/// Runs Chromium on `page` and returns the DOM it serialised; the output goes through a file so
+/// Runs Chromium on `url` and returns the DOM it serialised; the output goes through a file so
 /// a large DOM cannot block on a full pipe, and a hung browser is killed at the deadline.
-fn dump_dom(chromium: &Path, page: &Path, work: &Path) -> String {
+fn dump_dom(chromium: &Path, url: &str, work: &Path) -> String {
     let dom_path = work.join("dom.html");
+    chromium_run(chromium, url, work, &["--dump-dom"], Some(&dom_path));
+    std::fs::read_to_string(&dom_path).expect("DOM is UTF-8")
+}
+
+/// Runs Chromium on `url` with `extra` arguments, its standard output to `stdout_to`, and waits
+/// for it (killing it at the deadline).
+fn chromium_run(chromium: &Path, url: &str, work: &Path, extra: &[&str], stdout_to: Option<&Path>) {
     let log_path = work.join("chromium.log");
+    let stdout = match stdout_to {
+        Some(path) => Stdio::from(File::create(path).unwrap()),
+        None => Stdio::null(),
+    };
     let mut child = Command::new(chromium)
         .args([
             "--headless",
@@ -128,10 +148,10 @@ fn dump_dom(chromium: &Path, page: &Path, work: &Path) -> String {
             "--user-data-dir={}",
             work.join("profile").display()
         ))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
+        .args(extra)
+        .arg(url)
         .stdin(Stdio::null())
-        .stdout(File::create(&dom_path).unwrap())
+        .stdout(stdout)
         .stderr(File::create(&log_path).unwrap())
         .spawn()
         .expect("chromium starts");
@@ -152,7 +172,6 @@ fn dump_dom(chromium: &Path, page: &Path, work: &Path) -> String {
         "chromium failed ({status}): {}",
         std::fs::read_to_string(&log_path).unwrap_or_default()
     );
-    std::fs::read_to_string(&dom_path).expect("DOM is UTF-8")
 }
 
 #[test]
@@ -167,8 +186,12 @@ fn report_renders_in_headless_chromium_without_running_injected_markup() {
     };
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
-    std::fs::write(&page, html::render(&hostile_run()).unwrap()).unwrap();
-    let dom = dump_dom(&chromium, &page, dir.path());
+    std::fs::write(
+        &page,
+        html::render(&hostile_run(), &Bodies::inline_only()).unwrap(),
+    )
+    .unwrap();
+    let dom = dump_dom(&chromium, &format!("file://{}", page.display()), dir.path());
 
     assert!(
         dom.contains(r#"<span class="number" id="count-total">3</span>"#),
@@ -186,9 +209,106 @@ fn report_renders_in_headless_chromium_without_running_injected_markup() {
         !dom.contains("data-pwned=\""),
         "injected code ran in the browser"
     );
-    assert!(
-        !dom.contains("<script"),
-        "injected <script> became an element"
+    assert_eq!(
+        dom.matches("<script").count(),
+        1,
+        "only the page's own script is an element; injected <script> stayed text"
     );
     assert!(!dom.contains("<img"), "injected <img> became an element");
+}
+
+/// The path of Chromium, or `None` (after failing under `CI=true`) when it is not installed.
+fn chromium_or_skip() -> Option<PathBuf> {
+    let chromium = find_chromium();
+    if chromium.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "chromium not found on PATH; CI must install it with .ci/install-packages.sh"
+        );
+        println!("skipped: chromium not found");
+    }
+    chromium
+}
+
+#[test]
+fn a_link_to_a_failed_validations_line_opens_its_evidence_in_chromium() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let suites = format!("{}/../../suites/core", env!("CARGO_MANIFEST_DIR"));
+    assert_cmd::Command::cargo_bin("assure")
+        .unwrap()
+        .args(["run", "--no-progress", "--defect", "nonconformant-patients"])
+        .args(["--suite", &format!("{suites}/data.yaml")])
+        .args(["--suite", &format!("{suites}/capabilities.yaml")])
+        .args(["--suite", &format!("{suites}/profiles.yaml")])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let start = page.find("<mark id=\"").expect("a marked line") + "<mark id=\"".len();
+    let mark = &page[start..start + page[start..].find('"').unwrap()];
+    let raw = page
+        .find("\" class=\"raw-json\">")
+        .expect("a body the script lays out");
+    let raw_id = &page[page[..raw].rfind('"').unwrap() + 1..raw];
+    let url = format!("file://{}#{mark}", out.join("report.html").display());
+
+    let dom = dump_dom(&chromium, &url, dir.path());
+    assert!(
+        dom.contains(r#"<p class="filters" id="finder">"#),
+        "the finder is shown"
+    );
+    let at = dom
+        .find(&format!("<mark id=\"{mark}\""))
+        .expect("the mark is in the page");
+    let holder = dom[..at].rfind("<details").unwrap();
+    assert!(
+        dom[holder..at].starts_with("<details class=\"payload\" open"),
+        "the body holding the marked line is open: {}",
+        &dom[holder..at.min(holder + 200)]
+    );
+    let evidence = dom[..holder].rfind("<details class=\"evidence\"").unwrap();
+    assert!(dom[evidence..].starts_with("<details class=\"evidence\" open"));
+
+    // A link to a collapsed body opens it, and the script lays its JSON out.
+    let raw_url = format!("file://{}#{raw_id}", out.join("report.html").display());
+    let dom = dump_dom(&chromium, &raw_url, dir.path());
+    let at = dom.find(&format!("<pre id=\"{raw_id}\"")).unwrap();
+    let shown = &dom[at..at + dom[at..].find("</pre>").unwrap()];
+    assert!(
+        !shown.contains("raw-json"),
+        "{}",
+        &shown[..shown.len().min(300)]
+    );
+    assert!(
+        shown.contains("{\n  \""),
+        "laid out: {}",
+        &shown[..shown.len().min(300)]
+    );
+
+    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");
+    let _ = std::fs::remove_file(&screenshot);
+    let top = format!("file://{}", out.join("report.html").display());
+    chromium_run(
+        &chromium,
+        &top,
+        dir.path(),
+        &[
+            &format!("--screenshot={}", screenshot.display()),
+            "--window-size=1280,1600",
+            "--hide-scrollbars",
+        ],
+        None,
+    );
+    let png = std::fs::read(&screenshot).expect("a screenshot is written");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    assert!(
+        png.len() > 10_000,
+        "a page, not a blank: {} bytes",
+        png.len()
+    );
 }

@@ -2,11 +2,13 @@
 
 use std::fs;
 
+use assure::evidence::Bodies;
 use assure::report::{self, conformance, html, json, junit, matrix, testreport};
 use assure::results::{
-    AssertionResult, BaselineRecord, Claim, ClaimKind, ClaimStatus, DataResult, DataStatus,
-    DataValue, Exchange, RecordedRequest, RecordedResponse, RunOptions, RunResult, SCHEMA_VERSION,
-    Status, StepResult, SuiteResult, Summary, TargetInfo, TestResult, ToolInfo, Waiver,
+    AssertionResult, BaselineRecord, Claim, ClaimKind, ClaimStatus, ClockOffset, DataResult,
+    DataStatus, DataValue, Exchange, RecordedRequest, RecordedResponse, RunOptions, RunResult,
+    SCHEMA_VERSION, Status, StepResult, SuiteResult, Summary, TargetInfo, TestResult, ToolInfo,
+    Waiver,
 };
 use assure::suite::Level;
 use serde_json::Value;
@@ -23,11 +25,14 @@ fn exchange(method: &str, path: &str, status: Option<u16>, body: Option<&str>) -
                 ("Authorization".into(), "Bearer [REDACTED]".into()),
             ],
             body: (method == "POST").then(|| r#"{"resourceType":"Patient"}"#.into()),
+            body_file: None,
+            body_truncated: false,
         },
         response: status.map(|status| RecordedResponse {
             status,
             headers: vec![("Content-Type".into(), "application/fhir+json".into())],
             body: body.map(String::from),
+            body_file: None,
             body_truncated: false,
         }),
         error: status.is_none().then(|| "connection refused".into()),
@@ -42,6 +47,7 @@ fn assertion(description: &str, expected: &str, actual: &str) -> AssertionResult
         passed: expected == actual,
         expected: expected.into(),
         actual: actual.into(),
+        locations: Vec::new(),
     }
 }
 
@@ -143,6 +149,7 @@ fn sample_run() -> RunResult {
             insecure: false,
             fhir_version: Some("4.0.1".into()),
             software: Some("Example FHIR Server 2.3".into()),
+            clock: None,
         },
         options: RunOptions {
             variables: [("nhs_number".to_owned(), "9990000018".to_owned())]
@@ -258,7 +265,7 @@ fn json_report_has_every_documented_field() {
         ]
     );
     assert_eq!(report["data"][1]["status"], "missing");
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["schema_version"], 2);
     assert_eq!(
         keys(&report["target"]),
         [
@@ -266,7 +273,8 @@ fn json_report_has_every_documented_field() {
             "embedded",
             "insecure",
             "fhir_version",
-            "software"
+            "software",
+            "clock"
         ]
     );
     assert_eq!(
@@ -504,14 +512,14 @@ fn junit_snapshot() {
 
 #[test]
 fn html_escapes_hostile_evidence() {
-    let page = html::render(&sample_run()).unwrap();
+    let page = html::render(&sample_run(), &Bodies::inline_only()).unwrap();
     assert!(
         !page.contains("<script>alert"),
         "a response body must never become markup"
     );
     assert!(
-        page.contains("&lt;script&gt;alert(&#39;owned&#39;)&lt;&#x2F;script&gt;")
-            || page.contains("&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;")
+        page.contains("&lt;script&gt;alert('owned')&lt;/script&gt;"),
+        "the body is shown as text"
     );
     assert!(
         !page.contains("href=\"javascript:"),
@@ -526,7 +534,7 @@ fn html_escapes_hostile_evidence() {
 
 #[test]
 fn html_is_self_contained() {
-    let page = html::render(&sample_run()).unwrap();
+    let page = html::render(&sample_run(), &Bodies::inline_only()).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"), "{}", &page[..80]);
     for external in ["<link", "src=", "@import", "url("] {
         assert!(!page.contains(external), "external asset via {external}");
@@ -536,7 +544,7 @@ fn html_is_self_contained() {
 
 #[test]
 fn html_shows_header_summary_and_failures_first() {
-    let page = html::render(&sample_run()).unwrap();
+    let page = html::render(&sample_run(), &Bodies::inline_only()).unwrap();
     for fact in [
         "https://fhir.example.test/r4",
         "Example FHIR Server 2.3",
@@ -565,36 +573,56 @@ fn html_shows_header_summary_and_failures_first() {
 
 #[test]
 fn html_collapses_only_long_bodies() {
-    let page = html::render(&sample_run()).unwrap();
+    let page = html::render(&sample_run(), &Bodies::inline_only()).unwrap();
     let openings: Vec<&str> = page.matches(r#"<details class="payload""#).collect();
     assert!(!openings.is_empty());
-    assert!(page.contains(
-        r#"<details class="payload">
-<summary>Response body (3014 characters)</summary>"#
-    ));
-    assert!(page.contains(
-        r#"<details class="payload" open>
-<summary>Request body (26 characters)</summary>"#
-    ));
+    let summaries: Vec<&str> = page
+        .match_indices("<details class=\"payload\"")
+        .map(|(at, _)| &page[at..at + page[at..].find("</summary>").unwrap()])
+        .collect();
+    assert!(
+        summaries.iter().any(|s| s.starts_with(
+            "<details class=\"payload\">\n<summary>Response body (2.9 KiB)"
+        )),
+        "{summaries:#?}"
+    );
+    assert!(
+        summaries.iter().any(
+            |s| s.starts_with("<details class=\"payload\" open>\n<summary>Request body (26 B)")
+        ),
+        "{summaries:#?}"
+    );
     assert!(page.contains("<th>Authorization</th><td>Bearer [REDACTED]</td>"));
     assert!(page.contains("No response: connection refused"));
 }
 
 #[test]
 fn testreport_maps_verdicts_to_r4_codes() {
-    let resource: Value =
-        serde_json::from_str(&testreport::render(&sample_run()).unwrap()).unwrap();
+    let bundle: Value = serde_json::from_str(&testreport::render(&sample_run()).unwrap()).unwrap();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["type"], "collection");
+    let entries = bundle["entry"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "one TestReport per suite");
+    let resource = &entries[0]["resource"];
     assert_eq!(resource["resourceType"], "TestReport");
+    assert_eq!(resource["identifier"]["value"], "core");
     assert_eq!(resource["status"], "completed");
     assert_eq!(resource["result"], "fail");
-    assert_eq!(resource["score"], 40.0);
+    assert_eq!(resource["score"], 25.0);
     assert_eq!(resource["tester"], "assure");
     assert_eq!(resource["issued"], "2026-11-26T20:00:00Z");
     assert_eq!(
         resource["participant"][0]["uri"],
         "https://fhir.example.test/r4"
     );
-    let tests = resource["test"].as_array().unwrap();
+    let uk = &entries[1]["resource"];
+    assert_eq!(uk["identifier"]["value"], "uk-core");
+    assert_eq!(uk["result"], "pass");
+    assert_eq!(uk["score"], 100.0);
+    let tests: Vec<&Value> = entries
+        .iter()
+        .flat_map(|entry| entry["resource"]["test"].as_array().unwrap())
+        .collect();
     assert_eq!(tests.len(), 5);
     let results = |index: usize| -> Vec<String> {
         tests[index]["action"]
@@ -651,9 +679,11 @@ fn testreport_passes_a_clean_run() {
         test.status = Status::Pass;
     }
     run.summary = Summary::of(&run.suites);
-    let resource: Value = serde_json::from_str(&testreport::render(&run).unwrap()).unwrap();
-    assert_eq!(resource["result"], "pass");
-    assert_eq!(resource["score"], 100.0);
+    let bundle: Value = serde_json::from_str(&testreport::render(&run).unwrap()).unwrap();
+    for entry in bundle["entry"].as_array().unwrap() {
+        assert_eq!(entry["resource"]["result"], "pass");
+        assert_eq!(entry["resource"]["score"], 100.0);
+    }
 }
 
 #[test]
@@ -814,6 +844,30 @@ fn json_report_matches_the_published_schema() {
 }
 
 #[test]
+fn the_servers_clock_offset_is_in_the_json_and_the_html() {
+    let schema = report_schema();
+    let mut run = sample_run();
+    run.target.clock = Some(ClockOffset {
+        offset_ms: 89_600,
+        samples: 12,
+    });
+    let report: Value = serde_json::from_str(&json::render(&run).unwrap()).unwrap();
+    assert_eq!(schema_violation(&schema, &schema, &report, "report"), None);
+    assert_eq!(report["target"]["clock"]["offset_ms"], 89_600);
+    let html = html::render(&run, &Bodies::inline_only()).unwrap();
+    assert!(
+        html.contains("90 s ahead of the harness (from the Date header of 12 responses)"),
+        "{html}"
+    );
+    run.target.clock = Some(ClockOffset {
+        offset_ms: -300,
+        samples: 1,
+    });
+    let html = html::render(&run, &Bodies::inline_only()).unwrap();
+    assert!(html.contains("within a second of the harness (from the Date header of 1 response)"));
+}
+
+#[test]
 fn a_failure_that_does_not_gate_is_marked_in_every_report() {
     let schema = report_schema();
     let mut run = sample_run();
@@ -852,7 +906,7 @@ fn a_failure_that_does_not_gate_is_marked_in_every_report() {
     };
     // A waiver wins over the baseline.
     assert_eq!(exemption(&run), "waived");
-    let html = html::render(&run).unwrap();
+    let html = html::render(&run, &Bodies::inline_only()).unwrap();
     assert!(html.contains(r#"<span class="badge exempt">waived</span>"#));
     assert!(html.contains("Does not fail the run: waived until 2999-12-31 (owner: fhir-team)"));
     assert!(html.contains(r#"id="baseline""#));
@@ -872,7 +926,11 @@ fn a_failure_that_does_not_gate_is_marked_in_every_report() {
         ),
         "{row}"
     );
-    assert!(html::render(&run).unwrap().contains(">expired<"));
+    assert!(
+        html::render(&run, &Bodies::inline_only())
+            .unwrap()
+            .contains(">expired<")
+    );
 }
 
 #[test]
@@ -917,7 +975,7 @@ fn aborted_run() -> RunResult {
 
 #[test]
 fn the_html_report_lists_the_claims_by_resource_type() {
-    let html = html::render(&sample_run()).unwrap();
+    let html = html::render(&sample_run(), &Bodies::inline_only()).unwrap();
     let section = html
         .split("<section id=\"claims\">")
         .nth(1)
@@ -940,7 +998,7 @@ fn the_html_report_lists_the_claims_by_resource_type() {
     assert!(section.contains(">CORE-PAT-CREATE-01</a>"));
     assert!(section.contains(", NOT-IN-RUN-&lt;b&gt;</td>"));
 
-    let aborted = html::render(&aborted_run()).unwrap();
+    let aborted = html::render(&aborted_run(), &Bodies::inline_only()).unwrap();
     assert!(
         !aborted.contains("<section id=\"claims\">"),
         "no claims, no section"
@@ -950,14 +1008,16 @@ fn the_html_report_lists_the_claims_by_resource_type() {
 #[test]
 fn every_report_shows_the_data_table() {
     let run = sample_run();
-    let html = html::render(&run).unwrap();
+    let html = html::render(&run, &Bodies::inline_only()).unwrap();
     assert!(html.contains("<section id=\"data\">"), "a data section");
     assert!(html.contains("<code>patient_id</code>") && html.contains("<code>p-1</code>"));
     assert!(html.contains("no AllergyIntolerance for &lt;script&gt;the test patient"));
     assert!(html.contains("GET https://fhir.example.test/r4/Patient?identifier=9990000018 → 200"));
 
-    let report: Value = serde_json::from_str(&testreport::render(&run).unwrap()).unwrap();
-    let setup = report["setup"]["action"].as_array().expect("setup actions");
+    let bundle: Value = serde_json::from_str(&testreport::render(&run).unwrap()).unwrap();
+    let setup = bundle["entry"][0]["resource"]["setup"]["action"]
+        .as_array()
+        .expect("setup actions");
     assert_eq!(setup.len(), 2);
     assert_eq!(setup[0]["operation"]["result"], "pass");
     assert_eq!(setup[1]["operation"]["result"], "skip");
@@ -1004,19 +1064,25 @@ fn aborted_run_is_an_error_in_junit() {
 #[test]
 fn aborted_run_says_why_in_html_json_and_testreport() {
     let run = aborted_run();
-    let page = html::render(&run).unwrap();
+    let page = html::render(&run, &Bodies::inline_only()).unwrap();
     assert!(page.contains(
         "Run aborted before any test: target https://fhir.example.test/r4 is unreachable: &lt;connection refused&gt;"
     ));
     assert!(page.contains(r#"<span class="number" id="count-total">0</span>"#));
-    assert!(!html::render(&sample_run()).unwrap().contains("Run aborted"));
+    assert!(
+        !html::render(&sample_run(), &Bodies::inline_only())
+            .unwrap()
+            .contains("Run aborted")
+    );
 
     let report: Value = serde_json::from_str(&json::render(&run).unwrap()).unwrap();
     let schema = report_schema();
     assert_eq!(schema_violation(&schema, &schema, &report, "report"), None);
     assert!(report["aborted"].as_str().unwrap().contains("unreachable"));
 
-    let resource: Value = serde_json::from_str(&testreport::render(&run).unwrap()).unwrap();
+    let bundle: Value = serde_json::from_str(&testreport::render(&run).unwrap()).unwrap();
+    assert_eq!(bundle["entry"].as_array().unwrap().len(), 1);
+    let resource = &bundle["entry"][0]["resource"];
     assert_eq!(resource["status"], "stopped");
     assert_eq!(resource["result"], "fail");
     assert!(resource.get("score").is_none() && resource.get("test").is_none());
@@ -1032,7 +1098,7 @@ fn html_and_json_record_the_options_of_the_run() {
     run.options
         .variables
         .insert("family".into(), "<script>alert(1)</script>".into());
-    let html = html::render(&run).unwrap();
+    let html = html::render(&run, &Bodies::inline_only()).unwrap();
     let options = html
         .split("<dd id=\"options\">")
         .nth(1)
@@ -1066,7 +1132,7 @@ fn the_checklist_matrix_has_a_row_per_item_linking_to_its_evidence() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let planned: usize = run.suites.iter().map(|s| s.tests.len()).sum();
     assert_eq!(rows.len(), planned);
-    let html = html::render(&run).unwrap();
+    let html = html::render(&run, &Bodies::inline_only()).unwrap();
     for (row, test) in rows.iter().zip(run.suites.iter().flat_map(|s| &s.tests)) {
         assert_eq!(&row[1], test.id);
         assert_eq!(&row[3], test.status.as_str());
@@ -1085,7 +1151,7 @@ fn the_checklist_matrix_has_a_row_per_item_linking_to_its_evidence() {
 #[test]
 fn the_html_matrix_shows_the_rows_of_checklist_csv() {
     let run = sample_run();
-    let html = html::render(&run).unwrap();
+    let html = html::render(&run, &Bodies::inline_only()).unwrap();
     let section = html
         .split("<section id=\"matrix\">")
         .nth(1)
@@ -1142,7 +1208,8 @@ fn run_with_statement() -> RunResult {
 #[test]
 fn conformance_annotates_the_served_statement_with_each_verdict() {
     let run = run_with_statement();
-    let verified: Value = serde_json::from_str(&conformance::render(&run).unwrap()).unwrap();
+    let verified: Value =
+        serde_json::from_str(&conformance::render(&run, &Bodies::inline_only()).unwrap()).unwrap();
     assert_eq!(
         keys(&verified),
         [
@@ -1203,12 +1270,12 @@ fn conformance_annotates_the_served_statement_with_each_verdict() {
     assert_eq!(unclaimed["url"], conformance::NOT_CLAIMED_URL);
     assert_eq!(unclaimed["extension"][2]["valueCode"], "delete");
     assert_eq!(
-        conformance::render(&run).unwrap(),
-        conformance::render(&run).unwrap()
+        conformance::render(&run, &Bodies::inline_only()).unwrap(),
+        conformance::render(&run, &Bodies::inline_only()).unwrap()
     );
 
     // The HTML names the source and lists what is not claimed.
-    let html = html::render(&run).unwrap();
+    let html = html::render(&run, &Bodies::inline_only()).unwrap();
     assert!(html.contains("Statement as served to <a href=\"#test-1\">CORE-META-01</a>"));
     assert!(html.contains("<code>https://example.test/Patient</code>"));
     let not_claimed = html
@@ -1221,7 +1288,8 @@ fn conformance_annotates_the_served_statement_with_each_verdict() {
 #[test]
 fn conformance_without_the_statement_is_a_summary_of_the_claims() {
     let run = sample_run();
-    let verified: Value = serde_json::from_str(&conformance::render(&run).unwrap()).unwrap();
+    let verified: Value =
+        serde_json::from_str(&conformance::render(&run, &Bodies::inline_only()).unwrap()).unwrap();
     assert!(verified["source"].is_null());
     assert!(verified["statement"].is_null());
     assert_eq!(
@@ -1234,11 +1302,12 @@ fn conformance_without_the_statement_is_a_summary_of_the_claims() {
             .unwrap()
             .is_empty()
     );
-    let html = html::render(&run).unwrap();
+    let html = html::render(&run, &Bodies::inline_only()).unwrap();
     assert!(html.contains("No test kept the statement whole"));
 
     let aborted: Value =
-        serde_json::from_str(&conformance::render(&aborted_run()).unwrap()).unwrap();
+        serde_json::from_str(&conformance::render(&aborted_run(), &Bodies::inline_only()).unwrap())
+            .unwrap();
     assert_eq!(aborted["resources"], serde_json::json!([]));
     assert_eq!(aborted["not_claimed"], serde_json::json!([]));
 }

@@ -210,6 +210,7 @@ fn target(base_url: &str) -> TargetInfo {
         insecure: false,
         fhir_version: None,
         software: None,
+        clock: None,
     }
 }
 

@@ -11,6 +11,10 @@ use assure_reference::{SecureOptions, ServerOptions, start};
 use regex::Regex;
 use serde_json::Value;
 
+#[path = "support/report_files.rs"]
+mod report_files;
+use report_files::report_files;
+
 /// A security defect, the extra arguments its run needs, the checks it fails and the checks
 /// it leaves without a basis (skipped).
 type Case = (
@@ -416,8 +420,7 @@ fn no_secret_reaches_any_output() {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     ];
-    for entry in std::fs::read_dir(out.path()).expect("reports") {
-        let path = entry.expect("entry").path();
+    for path in report_files(out.path()) {
         outputs.push(std::fs::read_to_string(&path).expect("report text"));
     }
     let key_lines = |pem: &str| -> Vec<String> {

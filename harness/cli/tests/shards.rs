@@ -44,12 +44,17 @@ fn run(out: &Path, shard: Option<&str>) {
     command.assert().code(0);
 }
 
-/// `report.json` without what differs between two runs of the same plan: start times and
-/// durations, the embedded server's port (also URL-encoded inside search values), timestamps
-/// the server stamps (`Date`, `meta.lastUpdated`, the CapabilityStatement's `date`), and the
-/// `Content-Length` that varies with them.
+/// `report.json`, each body kept in `evidence/` read back in place, without what differs
+/// between two runs of the same plan: start times, durations and clock offsets, the embedded
+/// server's port
+/// (also URL-encoded inside search values), timestamps the server stamps (`Date`,
+/// `meta.lastUpdated`, the CapabilityStatement's `date`), and the `Content-Length` that varies
+/// with them. Every evidence file the report names must be in the folder.
 fn normalized(dir: &Path) -> Value {
-    let text = fs::read_to_string(dir.join("report.json")).unwrap();
+    let mut report: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    inline_bodies(dir, &mut report);
+    let text = report.to_string();
     let port = regex::Regex::new(r"127\.0\.0\.1(:|%3A)\d+").unwrap();
     let iso = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z").unwrap();
     let http_date = regex::Regex::new(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT").unwrap();
@@ -61,11 +66,30 @@ fn normalized(dir: &Path) -> Value {
     value
 }
 
+/// Replaces each `body_file` with the `body` it holds.
+fn inline_bodies(dir: &Path, value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            if let Some(file) = fields.remove("body_file") {
+                let path = dir.join(file["path"].as_str().unwrap());
+                let body =
+                    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                fields.insert("body".into(), Value::String(body));
+            }
+            fields.values_mut().for_each(|v| inline_bodies(dir, v));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| inline_bodies(dir, v)),
+        _ => {}
+    }
+}
+
 fn strip(value: &mut Value) {
     match value {
         Value::Object(fields) => {
             fields.remove("duration_ms");
             fields.remove("started_at");
+            // The server's clock is measured per run (the merged target is the first shard's).
+            fields.remove("clock");
             fields.values_mut().for_each(strip);
         }
         Value::Array(items) => {

@@ -12,6 +12,10 @@ use std::collections::BTreeSet;
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "support/report_files.rs"]
+mod report_files;
+use report_files::report_files;
+
 /// The test patient of the data set (Harriet Walsh).
 const NHS_NUMBER: &str = "9991001018";
 
@@ -226,8 +230,8 @@ fn the_security_checklist_against_sekmet_in_smart_mode_fails_only_the_triaged_ch
     assert_eq!(skipped, ids(SMART_SKIPPED), "skipped checks\n{stdout}");
     assert!(errored.is_empty(), "errors: {errored:?}\n{stdout}");
     assert!(passed >= 20, "only {passed} checks passed\n{stdout}");
-    for entry in std::fs::read_dir(out.path()).expect("reports") {
-        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("report");
+    for path in report_files(out.path()) {
+        let text = std::fs::read_to_string(path).expect("report");
         assert!(!text.contains(&secret), "the client secret leaked");
     }
 }

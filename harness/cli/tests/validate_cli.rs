@@ -505,6 +505,7 @@ async fn run_conforms_suite(base: &str, sources: DefinitionSources) -> RunResult
         insecure: false,
         fhir_version: None,
         software: None,
+        clock: None,
     };
     let mut config = RunConfig::new(client, target);
     config.validation = Arc::new(Validation::new(sources));

@@ -57,6 +57,9 @@ pub struct DiffArgs {
     /// The later run: a report folder or its report.json.
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
+    /// Output format: text for people, or one JSON object.
+    #[arg(long, value_enum, default_value_t = crate::cli::report::ReportFormat::Text)]
+    pub format: crate::cli::report::ReportFormat,
 }
 
 /// `assure report merge`.
@@ -76,6 +79,9 @@ pub struct AnnotationsArgs {
     /// The report folder (or its report.json).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// Output format: GitHub workflow commands (text), or a JSON array.
+    #[arg(long, value_enum, default_value_t = crate::cli::report::ReportFormat::Text)]
+    pub format: crate::cli::report::ReportFormat,
 }
 
 /// `assure report verify`.

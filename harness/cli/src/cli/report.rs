@@ -1,11 +1,14 @@
 //! `assure report`: `verify DIR` checks a report folder against its `manifest.sha256`; `diff
 //! OLD NEW` compares two runs; `merge DIR… --out DIR` puts the shards of a plan together;
-//! `annotations DIR` prints a run's failures as GitHub Actions workflow commands.
+//! `annotations DIR` prints a run's failures as GitHub Actions workflow commands. `diff` and
+//! `annotations` print JSON instead with `--format json`.
 
 use std::path::Path;
 
+use clap::ValueEnum;
+
 use crate::cli::annotations;
-use crate::cli::args::{DiffArgs, MergeArgs, ReportCommand};
+use crate::cli::args::{AnnotationsArgs, DiffArgs, MergeArgs, ReportCommand};
 use crate::cli::error::CliError;
 use crate::cli::exit::{self, Exit};
 use crate::cli::gate::render_gate;
@@ -16,6 +19,15 @@ use crate::report::read::read_run;
 use crate::report::{diff, merge};
 use crate::results::RunResult;
 
+/// Output format of `report diff` and `report annotations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For people (`diff`) or GitHub workflow commands (`annotations`).
+    Text,
+    /// One JSON document (`reports/report-schema.md`).
+    Json,
+}
+
 /// Runs a `report` subcommand. `verify`: 0 when the folder matches its manifest, 1 when a file
 /// differs, is missing or is not listed, 2 when there is no readable manifest. `diff`: 1 on a
 /// regression. `merge`: the exit code the merged run has ([`exit::for_result`]).
@@ -25,10 +37,7 @@ pub fn report(command: ReportCommand) -> Result<Exit, CliError> {
         ReportCommand::Verify(args) => verify(&args.dir),
         ReportCommand::Diff(args) => compare(&args),
         ReportCommand::Merge(args) => merge_shards(&args),
-        ReportCommand::Annotations(args) => {
-            print!("{}", annotations::render(&read(&args.dir)?));
-            Ok(Exit::Passed)
-        }
+        ReportCommand::Annotations(args) => annotate(&args),
     }
 }
 
@@ -57,11 +66,34 @@ fn verify(dir: &Path) -> Result<Exit, CliError> {
 fn compare(args: &DiffArgs) -> Result<Exit, CliError> {
     let (old, new) = (read(&args.old)?, read(&args.new)?);
     let diff = diff::diff(&old, &new);
-    print!("{}", diff::render(&diff));
+    match args.format {
+        ReportFormat::Text => print!("{}", diff::render(&diff)),
+        ReportFormat::Json => {
+            let (old_path, new_path) = (args.old.display(), args.new.display());
+            let old_side = diff::Side {
+                path: &old_path.to_string(),
+                run: &old,
+            };
+            let new_side = diff::Side {
+                path: &new_path.to_string(),
+                run: &new,
+            };
+            print!("{}", diff::render_json(&diff, old_side, new_side));
+        }
+    }
     Ok(match diff.regressions() {
         0 => Exit::Passed,
         _ => Exit::ChecksFailed,
     })
+}
+
+fn annotate(args: &AnnotationsArgs) -> Result<Exit, CliError> {
+    let found = annotations::annotations(&read(&args.dir)?);
+    match args.format {
+        ReportFormat::Text => print!("{}", annotations::render(&found)),
+        ReportFormat::Json => print!("{}", annotations::render_json(&found)),
+    }
+    Ok(Exit::Passed)
 }
 
 fn merge_shards(args: &MergeArgs) -> Result<Exit, CliError> {
@@ -72,6 +104,8 @@ fn merge_shards(args: &MergeArgs) -> Result<Exit, CliError> {
         .collect::<Result<_, _>>()?;
     let merged = merge::merge(shards).map_err(|e| CliError::usage(format!("{e:#}")))?;
     print!("{}{}", render_summary(&merged), render_gate(&merged));
+    merge::gather_evidence(&args.dirs, &args.out)
+        .map_err(|e| CliError::internal(format!("{e:#}")))?;
     write_reports(&merged, &args.out)?;
     Ok(exit::for_result(&merged))
 }

@@ -18,6 +18,7 @@ use crate::cli::signals::{SignalWatch, start_deadline};
 use crate::cli::suites::{load_suites, overrides};
 use crate::cli::waivers;
 use crate::display::{TerminalDisplay, render_summary, terminal_line};
+use crate::evidence::EvidenceStore;
 use crate::http::{Client, ClientOptions, TlsMaterial};
 use crate::redact::Redactor;
 use crate::report::read::read_run;
@@ -182,6 +183,13 @@ async fn run_against(
             insecure: args.insecure,
         },
     )?;
+    let store = EvidenceStore::create(&args.out).map_err(|e| {
+        CliError::internal(format!(
+            "cannot create the evidence folder in {}: {e}",
+            args.out.display()
+        ))
+    })?;
+    let client = client.with_evidence_store(Arc::new(store));
     let session = (!auth.is_empty()).then(|| Session::new(&client, auth));
     let client = match &session {
         Some(session) => session.attach(client),
@@ -214,6 +222,7 @@ async fn run_against(
                 insecure: args.insecure,
                 fhir_version: None,
                 software: None,
+                clock: None,
             };
             let result = aborted_run(target, options, started_at, started, message.clone());
             let error = CliError::target(message);
@@ -243,6 +252,7 @@ async fn run_against(
         }
     );
 
+    let clock = client.clock();
     let mut config = RunConfig::new(client, probed.target.clone());
     config.capability_statement = probed.capability_statement;
     config.concurrency = usize::from(args.concurrency);
@@ -266,6 +276,7 @@ async fn run_against(
     let selection = plan.filter.clone();
     let mut result = run_plan(plan, config, display).await;
     result.options = options;
+    result.target.clock = clock.estimate();
     if let Some(shard) = &mut result.options.shard {
         shard.generated = selection.made();
     }

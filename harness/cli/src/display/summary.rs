@@ -240,6 +240,7 @@ mod tests {
                 insecure: false,
                 fhir_version: Some("4.0.1".into()),
                 software: Some("Example FHIR 1.2".into()),
+                clock: None,
             },
             options: RunOptions::default(),
             aborted: None,

@@ -22,17 +22,19 @@ use percent_encoding::percent_decode_str;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
+use super::clock::ClockSamples;
 use super::credential::DefaultCredential;
 use super::error::{ClientError, InvalidRequest, NotSent};
 use super::options::ClientOptions;
 use super::request::{RequestSpec, Target};
 use super::tls::TlsMaterial;
+use crate::evidence::{EvidenceStore, INLINE_BODY_LIMIT, KEPT_REQUEST_BODY_BYTES};
 use crate::redact::Redactor;
-use crate::results::{Exchange, RecordedRequest, RecordedResponse};
+use crate::results::{BodyFile, Exchange, RecordedRequest, RecordedResponse};
 
 /// Wait before the first retry; doubled for each further one.
 pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(200);
-/// Bodies recorded as evidence are cut to this many bytes.
+/// Without an evidence store, bodies recorded as evidence are cut to this many bytes.
 pub const DEFAULT_EVIDENCE_LIMIT: usize = 256 * 1024;
 /// A response body is read up to this many bytes; the rest is dropped (hostile servers).
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
@@ -50,6 +52,11 @@ pub struct Client {
     retries: u32,
     backoff: Duration,
     evidence_limit: usize,
+    /// Where bodies longer than [`INLINE_BODY_LIMIT`] are kept whole; without one they are
+    /// kept inline, cut to `evidence_limit`.
+    evidence: Option<Arc<EvidenceStore>>,
+    /// The `Date` of every response, against the time it arrived.
+    clock: Arc<ClockSamples>,
     redactor: Redactor,
     tls: TlsMaterial,
     insecure: bool,
@@ -71,6 +78,7 @@ impl fmt::Debug for Client {
             .field("retries", &self.retries)
             .field("backoff", &self.backoff)
             .field("evidence_limit", &self.evidence_limit)
+            .field("evidence", &self.evidence)
             .field("tls", &self.tls)
             .field("insecure", &self.insecure)
             .field("default_credential", &self.credential.is_some())
@@ -84,6 +92,32 @@ impl fmt::Debug for Client {
 pub struct Sent {
     pub exchange: Exchange,
     pub response: Option<Response>,
+}
+
+/// Body text (lossy UTF-8), its secrets redacted, then cut to `limit` bytes on a character
+/// boundary (redacting first, so that no secret is cut in two and half kept); `true` when cut.
+fn trim_evidence(body: &[u8], limit: usize, redactor: &Redactor) -> (String, bool) {
+    // Only what may be kept is redacted, plus room for a secret across the cut.
+    let window = limit.saturating_add(redactor.longest_secret());
+    let read = &body[..body.len().min(window)];
+    let mut text = redactor.redact_text(&String::from_utf8_lossy(read));
+    let truncated = text.len() > limit || body.len() > read.len();
+    if truncated {
+        let mut end = text.len().min(limit);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    (text, truncated)
+}
+
+/// A body as recorded: inline text, or the file that holds it; `cut` when shortened.
+#[derive(Default)]
+struct KeptBody {
+    text: Option<String>,
+    file: Option<BodyFile>,
+    cut: bool,
 }
 
 /// A complete response, unredacted and untrimmed (up to [`MAX_BODY_BYTES`]).
@@ -173,6 +207,8 @@ impl Client {
             retries,
             backoff: DEFAULT_RETRY_BACKOFF,
             evidence_limit: DEFAULT_EVIDENCE_LIMIT,
+            evidence: None,
+            clock: Arc::default(),
             redactor,
             tls,
             insecure,
@@ -226,6 +262,17 @@ impl Client {
     /// The same client recording at most `limit` bytes of each body.
     pub fn with_evidence_limit(mut self, limit: usize) -> Client {
         self.evidence_limit = limit;
+        self
+    }
+
+    /// The server's clock as its responses' `Date` headers show it (shared by every clone).
+    pub fn clock(&self) -> Arc<ClockSamples> {
+        Arc::clone(&self.clock)
+    }
+
+    /// Keeps bodies longer than [`INLINE_BODY_LIMIT`] whole in `store` instead of inline.
+    pub fn with_evidence_store(mut self, store: Arc<EvidenceStore>) -> Client {
+        self.evidence = Some(store);
         self
     }
 
@@ -307,11 +354,16 @@ impl Client {
             let (name, value) = header_pair(name, value).map_err(InvalidRequest)?;
             header_map.append(name, value);
         }
+        let request_body = body.map_or_else(KeptBody::default, |body| {
+            self.keep_body(body.as_bytes(), KEPT_REQUEST_BODY_BYTES, redactor)
+        });
         let recorded_request = RecordedRequest {
             method: method.to_string(),
             url: url.to_string(),
             headers,
-            body: body.map(|b| self.trim_evidence(b.as_bytes(), redactor).0),
+            body: request_body.text,
+            body_file: request_body.file,
+            body_truncated: request_body.cut,
         };
 
         let mut attempt = 1;
@@ -334,12 +386,12 @@ impl Client {
                 }
                 Err(error) => (None, None, Some(self.describe(&error))),
                 Ok(Received::Complete(response)) => (
-                    Some(self.record_response(&response, redactor)),
+                    Some(self.record_response(&response, false, redactor)),
                     Some(response),
                     None,
                 ),
                 Ok(Received::TooLarge(partial)) => (
-                    Some(self.record_response(&partial, redactor)),
+                    Some(self.record_response(&partial, true, redactor)),
                     None,
                     Some(format!(
                         "the response body is larger than the {} MiB the harness reads, so it \
@@ -348,7 +400,7 @@ impl Client {
                     )),
                 ),
                 Ok(Received::Broken(partial, error)) => (
-                    Some(self.record_response(&partial, redactor)),
+                    Some(self.record_response(&partial, true, redactor)),
                     None,
                     Some(format!(
                         "response body incomplete: {}",
@@ -393,6 +445,11 @@ impl Client {
     /// One attempt: send and read the body up to [`MAX_BODY_BYTES`].
     async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<Received, reqwest::Error> {
         let mut response = request.send().await?;
+        if let Some(date) = response.headers().get(reqwest::header::DATE)
+            && let Ok(date) = date.to_str()
+        {
+            self.clock.observe(date, std::time::SystemTime::now());
+        }
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -426,32 +483,58 @@ impl Client {
         }
     }
 
-    fn record_response(&self, response: &Response, redactor: &Redactor) -> RecordedResponse {
-        let (body, body_truncated) = self.trim_evidence(&response.body, redactor);
+    /// The evidence of `response`; `cut` when the body received is not the whole body (too
+    /// large to read, or the connection broke).
+    fn record_response(
+        &self,
+        response: &Response,
+        cut: bool,
+        redactor: &Redactor,
+    ) -> RecordedResponse {
+        let kept = if response.body.is_empty() {
+            KeptBody::default()
+        } else {
+            self.keep_body(&response.body, MAX_BODY_BYTES, redactor)
+        };
         RecordedResponse {
             status: response.status,
             headers: response.headers.clone(),
-            body: (!response.body.is_empty()).then_some(body),
-            body_truncated,
+            body: kept.text,
+            body_file: kept.file,
+            body_truncated: cut || kept.cut,
         }
     }
 
-    /// Body text (lossy UTF-8), its secrets redacted, then cut to the evidence limit on a
-    /// character boundary (redacting first, so that no secret is cut in two and half kept).
-    fn trim_evidence(&self, body: &[u8], redactor: &Redactor) -> (String, bool) {
-        // Only what may be kept is redacted, plus room for a secret across the cut.
-        let window = self.evidence_limit + redactor.longest_secret();
-        let read = &body[..body.len().min(window)];
-        let mut text = redactor.redact_text(&String::from_utf8_lossy(read));
-        let truncated = text.len() > self.evidence_limit || body.len() > read.len();
-        if truncated {
-            let mut end = text.len().min(self.evidence_limit);
-            while !text.is_char_boundary(end) {
-                end -= 1;
+    /// A body as evidence, redacted: inline when short or when there is no evidence store,
+    /// else in the store, up to `kept_bytes`. Should the store fail to write, the body is
+    /// kept inline, cut to the evidence limit, and a warning printed.
+    fn keep_body(&self, body: &[u8], kept_bytes: usize, redactor: &Redactor) -> KeptBody {
+        if let Some(store) = &self.evidence
+            && body.len() > INLINE_BODY_LIMIT
+        {
+            let (text, cut) = trim_evidence(body, kept_bytes, redactor);
+            match store.put(&text) {
+                Ok(file) => {
+                    return KeptBody {
+                        text: None,
+                        file: Some(file),
+                        cut,
+                    };
+                }
+                Err(error) => eprintln!(
+                    "warning: cannot keep a {} byte body in the evidence folder ({error}); it is \
+                     kept in the report, cut to {} bytes",
+                    body.len(),
+                    self.evidence_limit
+                ),
             }
-            text.truncate(end);
         }
-        (text, truncated)
+        let (text, cut) = trim_evidence(body, self.evidence_limit, redactor);
+        KeptBody {
+            text: Some(text),
+            file: None,
+            cut,
+        }
     }
 
     /// A one-line description of a transport error.
@@ -737,10 +820,9 @@ mod tests {
 
     #[test]
     fn a_secret_across_the_evidence_cut_is_redacted_whole() {
-        let client = client().with_evidence_limit(12);
         let redactor = Redactor::default();
         redactor.add_secret("token-0123456789");
-        let (text, truncated) = client.trim_evidence(b"id: token-0123456789 and more", &redactor);
+        let (text, truncated) = trim_evidence(b"id: token-0123456789 and more", 12, &redactor);
         assert!(truncated);
         assert_eq!(text, "id: [REDACTE");
         assert!(!text.contains("tok"));
@@ -748,18 +830,9 @@ mod tests {
 
     #[test]
     fn evidence_is_cut_on_a_character_boundary() {
-        let client = client().with_evidence_limit(4);
-        assert_eq!(
-            client.trim_evidence("abcdef".as_bytes(), &Redactor::default()),
-            ("abcd".into(), true)
-        );
-        assert_eq!(
-            client.trim_evidence("aé€".as_bytes(), &Redactor::default()),
-            ("aé".into(), true)
-        );
-        assert_eq!(
-            client.trim_evidence("abc".as_bytes(), &Redactor::default()),
-            ("abc".into(), false)
-        );
+        let cut = |text: &str| trim_evidence(text.as_bytes(), 4, &Redactor::default());
+        assert_eq!(cut("abcdef"), ("abcd".into(), true));
+        assert_eq!(cut("aé€"), ("aé".into(), true));
+        assert_eq!(cut("abc"), ("abc".into(), false));
     }
 }

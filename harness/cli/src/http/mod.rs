@@ -3,6 +3,7 @@
 //! redacted evidence, and probes the target before a run.
 
 mod client;
+mod clock;
 mod credential;
 mod error;
 mod options;
@@ -13,6 +14,7 @@ mod tls;
 pub use client::{
     Client, DEFAULT_EVIDENCE_LIMIT, DEFAULT_RETRY_BACKOFF, MAX_BODY_BYTES, Response, Sent,
 };
+pub use clock::ClockSamples;
 pub use credential::{Authorization, DefaultCredential};
 pub use error::{ClientError, InvalidRequest, NotSent, TargetUnreachable};
 pub use options::{ClientOptions, DEFAULT_RETRIES, DEFAULT_TIMEOUT};

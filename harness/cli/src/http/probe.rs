@@ -61,6 +61,7 @@ impl Client {
             insecure: self.insecure(),
             fhir_version,
             software,
+            clock: None,
         };
         Ok(Probed {
             target,

@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::exercised::exercised;
+use crate::evidence::Bodies;
 use crate::results::{Claim, ClaimCounts, ClaimKind, RunResult};
 
 /// The url of the extension that carries a claim's verdict: sub-extensions `status` (code:
@@ -87,17 +88,17 @@ pub struct Entry {
 }
 
 /// Renders the verified statement as pretty-printed JSON, ending with a newline.
-pub fn render(result: &RunResult) -> Result<String> {
-    let mut text = serde_json::to_string_pretty(&Conformance::of(result))
+pub fn render(result: &RunResult, bodies: &Bodies) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(&Conformance::of(result, bodies))
         .context("cannot serialise the conformance statement")?;
     text.push('\n');
     Ok(text)
 }
 
 impl Conformance {
-    /// The verified statement of `run`.
-    pub fn of(run: &RunResult) -> Conformance {
-        let served = served_statement(run);
+    /// The verified statement of `run`, its bodies read from `bodies`.
+    pub fn of(run: &RunResult, bodies: &Bodies) -> Conformance {
+        let served = served_statement(run, bodies);
         let mut by_type: BTreeMap<&str, Vec<Entry>> = BTreeMap::new();
         for claim in &run.claims {
             by_type
@@ -169,7 +170,7 @@ fn sort_key(entry: &Entry) -> (u8, &str) {
 
 /// The first CapabilityStatement, in plan order, that a test received whole from
 /// `GET [base]/metadata` with status 200.
-fn served_statement(run: &RunResult) -> Option<(Source, Value)> {
+fn served_statement(run: &RunResult, bodies: &Bodies) -> Option<(Source, Value)> {
     let url = format!("{}/metadata", run.target.base_url.trim_end_matches('/'));
     let exchanges = run
         .suites
@@ -189,8 +190,8 @@ fn served_statement(run: &RunResult) -> Option<(Source, Value)> {
         if let Some(response) = &exchange.response
             && response.status == 200
             && !response.body_truncated
-            && let Some(body) = &response.body
-            && let Ok(statement) = serde_json::from_str::<Value>(body)
+            && let Some(body) = bodies.text(response.body.as_deref(), response.body_file.as_ref())
+            && let Ok(statement) = serde_json::from_str::<Value>(&body)
             && statement.get("resourceType").and_then(Value::as_str) == Some("CapabilityStatement")
         {
             let source = Source {

@@ -1,8 +1,11 @@
 //! `assure report diff OLD NEW`: what changed between two runs, check by check. A regression
-//! is a check failing in NEW that did not fail in OLD (a check new in NEW included).
+//! is a check failing in NEW that did not fail in OLD (a check new in NEW included). Rendered
+//! as text for people or as JSON for scripts.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+
+use serde_json::{Value, json};
 
 use crate::display::terminal_line;
 use crate::results::{RunResult, Status, TestResult};
@@ -113,6 +116,63 @@ pub fn render(diff: &Diff<'_>) -> String {
         ),
     };
     out
+}
+
+/// One side of a diff as named on the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'a> {
+    /// The folder or `report.json` given.
+    pub path: &'a str,
+    /// The run read from it.
+    pub run: &'a RunResult,
+}
+
+/// The diff as a pretty-printed JSON object: `old_run` and `new_run` (`path`, `started_at`,
+/// `target`), the lists `newly_failing`, `newly_passing`, `new` and `removed` (each check as
+/// `id`, `level`, `title`, `old_status`, `new_status`, `message`), and `regression`.
+pub fn render_json(diff: &Diff<'_>, old: Side<'_>, new: Side<'_>) -> String {
+    let changes = |changes: &[Change<'_>]| -> Vec<Value> {
+        changes
+            .iter()
+            .map(|change| check(change.test, change.before, Some(change.test.status)))
+            .collect()
+    };
+    let removed: Vec<Value> = diff
+        .removed
+        .iter()
+        .map(|test| check(test, Some(test.status), None))
+        .collect();
+    let value = json!({
+        "old_run": side(old),
+        "new_run": side(new),
+        "newly_failing": changes(&diff.newly_failing),
+        "newly_passing": changes(&diff.newly_passing),
+        "new": changes(&diff.added),
+        "removed": removed,
+        "regression": diff.regressions() > 0,
+    });
+    format!("{value:#}\n")
+}
+
+fn side(side: Side<'_>) -> Value {
+    json!({
+        "path": side.path,
+        "started_at": side.run.started_at,
+        "target": side.run.target.base_url,
+    })
+}
+
+/// A check with its status in OLD and in NEW (`null` where it is absent) and its message (NEW's;
+/// OLD's for a removed check).
+fn check(test: &TestResult, old: Option<Status>, new: Option<Status>) -> Value {
+    json!({
+        "id": test.id,
+        "level": test.level.as_str(),
+        "title": test.title,
+        "old_status": old.map(Status::as_str),
+        "new_status": new.map(Status::as_str),
+        "message": test.message,
+    })
 }
 
 /// `FAIL  SHALL  ID  title`.

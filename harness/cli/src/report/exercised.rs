@@ -83,6 +83,8 @@ mod tests {
             url: url.into(),
             headers: Vec::new(),
             body: None,
+            body_file: None,
+            body_truncated: false,
         };
         exercised("https://x.test/r4/", &request)
             .into_iter()

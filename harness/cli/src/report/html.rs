@@ -12,27 +12,32 @@ use tera::{Context, Tera};
 use std::collections::HashMap;
 
 use super::conformance::{Conformance, Entry};
-use super::evidence::exchange_line;
 use super::exemption::exemption;
+use super::html_bodies::{BodySource, BodyView, BodyViews, LocatedIssue};
+use super::lines::exchange_line;
 use super::matrix::{self, Row};
 use super::test_anchor;
+use super::timing::Timing;
+use crate::evidence::Bodies;
 use crate::results::{
-    Claim, ClaimCounts, ClaimKind, Counts, DataResult, RunResult, Status, TestResult, Waiver,
+    AssertionResult, Claim, ClaimCounts, ClaimKind, ClockOffset, Counts, DataResult, Exchange,
+    IssueLocation, RunResult, Status, StepResult, TestResult, Waiver,
 };
 
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("../../../../reports/report.html.tera");
 const STYLESHEET: &str = include_str!("../../../../reports/report.css");
+const SCRIPT: &str = include_str!("../../../../reports/report.js");
 
-/// Bodies longer than this many characters start collapsed.
+/// Bodies longer than this many bytes start collapsed.
 pub const COLLAPSE_BODY_OVER_CHARS: usize = 1500;
 
-/// Renders the run as one HTML page.
-pub fn render(result: &RunResult) -> Result<String> {
+/// Renders the run as one HTML page, its bodies read from `bodies`.
+pub fn render(result: &RunResult, bodies: &Bodies) -> Result<String> {
     let mut tera = Tera::new();
     tera.add_raw_template(TEMPLATE_NAME, TEMPLATE)
         .map_err(|error| anyhow!("HTML report template is invalid: {error}"))?;
-    let page = Page::of(result);
+    let page = Page::of(result, bodies);
     let context = Context::from_serialize(&page)
         .map_err(|error| anyhow!("cannot prepare the HTML report data: {error}"))?;
     tera.render(TEMPLATE_NAME, &context)
@@ -44,8 +49,15 @@ pub fn render(result: &RunResult) -> Result<String> {
 struct Page<'a> {
     run: &'a RunResult,
     stylesheet: &'static str,
+    /// The test finder; the page works without it.
+    script: &'static str,
     duration: String,
-    collapse_over: usize,
+    /// The server's clock against the harness's, in words; `None` when it sent no `Date`.
+    clock: Option<String>,
+    /// Every tag of the run's tests, sorted, for the tag filter.
+    tags: Vec<&'a str>,
+    /// Response times of the tests' exchanges.
+    timing: Timing,
     levels: [LevelRow; 3],
     /// The data phase, one row per item.
     data: Vec<DataView<'a>>,
@@ -167,6 +179,32 @@ struct TestView<'a> {
     duration: String,
     /// For a failure that does not fail the run: `waived` or `pre-existing`, and why.
     exemption: Option<(&'static str, String)>,
+    /// Lower-case text the page's search box matches: id, title, suite, message.
+    search: String,
+    /// Its steps with their evidence laid out; filled in page order.
+    steps: Vec<StepView<'a>>,
+}
+
+/// A step as shown: its assertions with the body lines they point at, its exchanges.
+#[derive(Serialize)]
+struct StepView<'a> {
+    step: &'a StepResult,
+    assertions: Vec<AssertionView<'a>>,
+    exchanges: Vec<ExchangeView<'a>>,
+}
+
+#[derive(Serialize)]
+struct AssertionView<'a> {
+    assertion: &'a AssertionResult,
+    /// The issue locations found in the step's response body, linked to their lines.
+    located: Vec<LocatedIssue>,
+}
+
+#[derive(Serialize)]
+struct ExchangeView<'a> {
+    exchange: &'a Exchange,
+    request_body: Option<BodyView>,
+    response_body: Option<BodyView>,
 }
 
 /// A waiver given with `--waivers` and what became of it in this run.
@@ -178,7 +216,7 @@ struct WaiverView<'a> {
 }
 
 impl<'a> Page<'a> {
-    fn of(run: &'a RunResult) -> Page<'a> {
+    fn of(run: &'a RunResult, bodies: &Bodies) -> Page<'a> {
         let mut tests: Vec<TestView<'a>> = run
             .suites
             .iter()
@@ -196,13 +234,23 @@ impl<'a> Page<'a> {
                 requirement_url: test.requirement.as_deref().filter(|r| is_web_link(r)),
                 duration: format_duration(test.duration_ms),
                 exemption: exemption(run, test).map(|exempt| (exempt.kind(), exempt.describe())),
+                search: [
+                    test.id.as_str(),
+                    &test.title,
+                    suite,
+                    test.message.as_deref().unwrap_or(""),
+                ]
+                .join(" ")
+                .to_lowercase(),
+                steps: Vec::new(),
             })
             .collect();
         let anchors: HashMap<&str, &str> = tests
             .iter()
             .map(|view| (view.test.id.as_str(), view.anchor.as_str()))
             .collect();
-        let (conformance, mut profiles) = ConformanceView::of(Conformance::of(run), &anchors);
+        let (conformance, mut profiles) =
+            ConformanceView::of(Conformance::of(run, bodies), &anchors);
         let mut claims: Vec<ClaimGroup<'a>> = Vec::new();
         for claim in &run.claims {
             let view = ClaimView {
@@ -228,6 +276,17 @@ impl<'a> Page<'a> {
             }
         }
         tests.sort_by_key(|view| display_rank(view.test.status));
+        let mut body_views = BodyViews::new(bodies, COLLAPSE_BODY_OVER_CHARS);
+        for view in &mut tests {
+            view.steps = step_views(view.test, &mut body_views);
+        }
+        let tags: Vec<&str> = tests
+            .iter()
+            .flat_map(|view| view.test.tags.iter().map(String::as_str))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let timing = Timing::of(tests.iter().map(|view| (view.test, view.anchor.as_str())));
         let exempt_count = |kind: &str| {
             tests
                 .iter()
@@ -255,8 +314,11 @@ impl<'a> Page<'a> {
         Page {
             run,
             stylesheet: STYLESHEET,
+            script: SCRIPT,
             duration: format_duration(run.duration_ms),
-            collapse_over: COLLAPSE_BODY_OVER_CHARS,
+            clock: run.target.clock.map(describe_clock),
+            tags,
+            timing,
             levels: [
                 LevelRow {
                     level: "SHALL",
@@ -289,6 +351,103 @@ impl<'a> Page<'a> {
             conformance,
         }
     }
+}
+
+/// The steps of `test` with their bodies laid out, in page order. A failed assertion's issue
+/// locations are marked in the step's response bodies.
+fn step_views<'a>(test: &'a TestResult, body_views: &mut BodyViews<'_>) -> Vec<StepView<'a>> {
+    let prominent = matches!(test.status, Status::Fail | Status::Error);
+    test.steps
+        .iter()
+        .enumerate()
+        .map(|(index, step)| {
+            let place = format!("{} step {}", test.id, index + 1);
+            let locations: Vec<IssueLocation> = step
+                .assertions
+                .iter()
+                .filter(|a| !a.passed)
+                .flat_map(|a| a.locations.iter().cloned())
+                .collect();
+            let mut located: Vec<LocatedIssue> = Vec::new();
+            let exchanges = step
+                .exchanges
+                .iter()
+                .map(|exchange| {
+                    let request = &exchange.request;
+                    let request_body = (request.body.is_some() || request.body_file.is_some())
+                        .then(|| {
+                            body_views
+                                .view(BodySource {
+                                    label: "Request body",
+                                    inline: request.body.as_deref(),
+                                    file: request.body_file.as_ref(),
+                                    truncated: request.body_truncated,
+                                    place: place.clone(),
+                                    locations: &[],
+                                    prominent,
+                                })
+                                .0
+                        });
+                    let response_body = exchange.response.as_ref().and_then(|response| {
+                        (response.body.is_some() || response.body_file.is_some()).then(|| {
+                            let (view, found) = body_views.view(BodySource {
+                                label: "Response body",
+                                inline: response.body.as_deref(),
+                                file: response.body_file.as_ref(),
+                                truncated: response.body_truncated,
+                                place: place.clone(),
+                                locations: &locations,
+                                prominent,
+                            });
+                            located.extend(found);
+                            view
+                        })
+                    });
+                    ExchangeView {
+                        exchange,
+                        request_body,
+                        response_body,
+                    }
+                })
+                .collect();
+            let assertions = step
+                .assertions
+                .iter()
+                .map(|assertion| AssertionView {
+                    assertion,
+                    located: if assertion.passed {
+                        Vec::new()
+                    } else {
+                        located
+                            .iter()
+                            .filter(|l| assertion.locations.contains(&l.location))
+                            .cloned()
+                            .collect()
+                    },
+                })
+                .collect();
+            StepView {
+                step,
+                assertions,
+                exchanges,
+            }
+        })
+        .collect()
+}
+
+/// `12 s ahead of the harness`, or `within a second of the harness`, with the sample size.
+fn describe_clock(clock: ClockOffset) -> String {
+    let seconds = (clock.offset_ms.abs() + 500) / 1000;
+    let relation = match (seconds, clock.offset_ms > 0) {
+        (0, _) => "within a second of the harness".to_owned(),
+        (_, true) => format!("{seconds} s ahead of the harness"),
+        (_, false) => format!("{seconds} s behind the harness"),
+    };
+    format!(
+        "{relation} (from the Date header of {} response{})",
+        clock.samples,
+        if clock.samples == 1 { "" } else { "s" }
+    )
 }
 
 fn display_rank(status: Status) -> u8 {

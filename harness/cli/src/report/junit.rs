@@ -20,8 +20,8 @@ use quick_xml::{Reader, Writer};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::evidence::{assertion_line, data_line, exchange_line};
 use super::exemption::{Exemption, exemption};
+use super::lines::{assertion_line, data_line, exchange_line};
 use crate::results::{DataResult, RunResult, Status, SuiteResult, TestResult};
 
 /// Renders the run as a JUnit XML document.

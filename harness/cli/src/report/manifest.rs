@@ -9,14 +9,17 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 
+use crate::evidence::EVIDENCE_DIR;
+
 /// File name of the manifest.
 pub const MANIFEST_FILE: &str = "manifest.sha256";
 
-/// The manifest's text for `files` (paths inside one folder).
-pub fn render(files: &[PathBuf]) -> Result<String> {
+/// The manifest's text for `files`: paths in the report folder `dir` or its `evidence/`
+/// folder, named relative to `dir` (`report.json`, `evidence/<sha256>.json`).
+pub fn render<'p>(dir: &Path, files: impl IntoIterator<Item = &'p PathBuf>) -> Result<String> {
     let mut lines = Vec::new();
     for path in files {
-        let name = file_name(path)?;
+        let name = relative_name(dir, path)?;
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         lines.push(format!("{}  {name}\n", hex::encode(Sha256::digest(&bytes))));
     }
@@ -50,7 +53,7 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             )
         })?;
         listed.push(name.to_owned());
-        if name.contains(['/', '\\']) || name == ".." || name == "." {
+        if !is_report_file_name(name) {
             verification
                 .problems
                 .push(format!("{name}: names a path, not a file of this folder"));
@@ -68,15 +71,8 @@ pub fn verify(dir: &Path) -> Result<Verification> {
                 .push(format!("{name}: listed but cannot be read ({error})")),
         }
     }
-    let entries =
-        fs::read_dir(dir).with_context(|| format!("cannot list the folder {}", dir.display()))?;
     let mut unlisted = Vec::new();
-    for entry in entries {
-        let name = entry
-            .with_context(|| format!("cannot list the folder {}", dir.display()))?
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
+    for name in folder_files(dir)? {
         if name != MANIFEST_FILE && !listed.contains(&name) {
             unlisted.push(name);
         }
@@ -105,12 +101,54 @@ fn parse_line(line: &str) -> Option<(&str, &str)> {
     (!name.is_empty()).then_some((digest, name))
 }
 
-fn file_name(path: &Path) -> Result<String> {
-    Ok(path
-        .file_name()
-        .with_context(|| format!("report path {} has no file name", path.display()))?
-        .to_string_lossy()
-        .into_owned())
+/// A name a manifest may list: a file of the folder itself, or one of its `evidence/` folder.
+fn is_report_file_name(name: &str) -> bool {
+    let plain =
+        |part: &str| !part.is_empty() && part != "." && part != ".." && !part.contains('\\');
+    match name.split_once('/') {
+        None => plain(name),
+        Some((folder, file)) => folder == EVIDENCE_DIR && plain(file) && !file.contains('/'),
+    }
+}
+
+/// Every file of `dir` and of its `evidence/` folder, named relative to `dir`; the
+/// `evidence` folder itself is not a file.
+fn folder_files(dir: &Path) -> Result<Vec<String>> {
+    let list = |folder: &Path| -> Result<Vec<(String, bool)>> {
+        let mut names = Vec::new();
+        for entry in fs::read_dir(folder)
+            .with_context(|| format!("cannot list the folder {}", folder.display()))?
+        {
+            let entry =
+                entry.with_context(|| format!("cannot list the folder {}", folder.display()))?;
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            names.push((entry.file_name().to_string_lossy().into_owned(), is_dir));
+        }
+        Ok(names)
+    };
+    let mut files = Vec::new();
+    for (name, is_dir) in list(dir)? {
+        if is_dir && name == EVIDENCE_DIR {
+            for (file, _) in list(&dir.join(EVIDENCE_DIR))? {
+                files.push(format!("{EVIDENCE_DIR}/{file}"));
+            }
+        } else {
+            files.push(name);
+        }
+    }
+    Ok(files)
+}
+
+/// `path` relative to `dir`, with `/` between parts.
+fn relative_name(dir: &Path, path: &Path) -> Result<String> {
+    let relative = path
+        .strip_prefix(dir)
+        .with_context(|| format!("{} is not in {}", path.display(), dir.display()))?;
+    Ok(relative
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/"))
 }
 
 #[cfg(test)]
@@ -122,8 +160,46 @@ mod tests {
         fs::write(dir.path().join("report.json"), "{}").unwrap();
         fs::write(dir.path().join("junit.xml"), "<testsuites/>").unwrap();
         let files = [dir.path().join("report.json"), dir.path().join("junit.xml")];
-        fs::write(dir.path().join(MANIFEST_FILE), render(&files).unwrap()).unwrap();
+        fs::write(
+            dir.path().join(MANIFEST_FILE),
+            render(dir.path(), &files).unwrap(),
+        )
+        .unwrap();
         dir
+    }
+
+    #[test]
+    fn evidence_files_are_listed_by_their_path_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("report.json");
+        fs::write(&report, "{}").unwrap();
+        let body = crate::evidence::EvidenceStore::create(dir.path())
+            .unwrap()
+            .put("a body")
+            .unwrap();
+        let files = [report, dir.path().join(&body.path)];
+        fs::write(
+            dir.path().join(MANIFEST_FILE),
+            render(dir.path(), &files).unwrap(),
+        )
+        .unwrap();
+        let verification = verify(dir.path()).unwrap();
+        assert_eq!(verification.matched, [body.path.as_str(), "report.json"]);
+        assert!(
+            verification.problems.is_empty(),
+            "{:?}",
+            verification.problems
+        );
+
+        fs::write(dir.path().join(&body.path), "edited").unwrap();
+        fs::write(dir.path().join("evidence/added.json"), "{}").unwrap();
+        let problems = verify(dir.path()).unwrap().problems;
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].ends_with("changed since the run (its SHA-256 differs)"));
+        assert_eq!(
+            problems[1],
+            "evidence/added.json: in the folder but not in the manifest"
+        );
     }
 
     #[test]
@@ -173,6 +249,12 @@ mod tests {
             problems,
             ["../secret: names a path, not a file of this folder"]
         );
+        fs::write(
+            dir.path().join(MANIFEST_FILE),
+            format!("{digest}  evidence/../../secret\n{digest}  other/x.json\n"),
+        )
+        .unwrap();
+        assert_eq!(verify(dir.path()).unwrap().problems.len(), 2);
         fs::write(dir.path().join(MANIFEST_FILE), "not a manifest\n").unwrap();
         let error = format!("{:#}", verify(dir.path()).unwrap_err());
         assert!(error.contains("manifest.sha256:1: expected"), "{error}");

@@ -8,18 +8,60 @@
 //! unsharded run: `started_at` is the earliest shard's, `duration_ms` runs from it to the
 //! latest finish, the target is the first shard's (each embedded reference server has its own
 //! port), a data item read by tests of several shards is the first such shard's, and the codes
-//! left unchecked are summed.
+//! left unchecked are summed. [`gather_evidence`] copies the shards' evidence files beside the
+//! merged reports.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::evidence::{EVIDENCE_DIR, evidence_files};
 use crate::results::{
     Claim, ClaimStatus, DataResult, RunResult, ShardRecord, Status, SuiteResult, Summary,
     TestResult,
 };
+
+/// Copies the evidence files of the shards reported in `shards` (report folders, or their
+/// `report.json`) into `out/evidence`; a file already there (same name, so same content) is
+/// not copied again. Returns how many were copied.
+pub fn gather_evidence(shards: &[PathBuf], out: &Path) -> Result<usize> {
+    let target = out.join(EVIDENCE_DIR);
+    let mut copied = 0;
+    for shard in shards {
+        let folder = if shard.is_dir() {
+            shard.as_path()
+        } else {
+            shard.parent().unwrap_or(Path::new("."))
+        };
+        let files = evidence_files(folder)
+            .with_context(|| format!("cannot list {}", folder.join(EVIDENCE_DIR).display()))?;
+        if !files.is_empty() {
+            fs::create_dir_all(&target)
+                .with_context(|| format!("cannot create {}", target.display()))?;
+        }
+        for file in files {
+            let Some(name) = file.file_name() else {
+                continue;
+            };
+            let destination = target.join(name);
+            if !destination.exists() {
+                fs::copy(&file, &destination).with_context(|| {
+                    format!(
+                        "cannot copy {} to {}",
+                        file.display(),
+                        destination.display()
+                    )
+                })?;
+                copied += 1;
+            }
+        }
+    }
+    Ok(copied)
+}
 
 /// Merges the runs of shards `1/n` to `n/n` (any order, each exactly once) into one run.
 pub fn merge(mut shards: Vec<RunResult>) -> Result<RunResult> {

@@ -8,23 +8,27 @@
 
 pub mod conformance;
 pub mod diff;
-mod evidence;
 pub mod exemption;
 mod exercised;
 pub mod html;
+mod html_bodies;
 pub mod json;
 pub mod junit;
+mod lines;
 pub mod manifest;
 pub mod matrix;
 pub mod merge;
+mod pretty_body;
 pub mod read;
 pub mod testreport;
+mod timing;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::evidence::{Bodies, EVIDENCE_DIR, clear_stale_evidence, evidence_files};
 use crate::results::RunResult;
 
 /// File name of the JSON report ([`json::render`]).
@@ -69,30 +73,38 @@ pub fn clear_stale(out_dir: &Path) -> Result<()> {
             }
         }
     }
-    Ok(())
+    clear_stale_evidence(out_dir).with_context(|| {
+        format!(
+            "cannot remove the earlier evidence in {}",
+            out_dir.join(EVIDENCE_DIR).display()
+        )
+    })
 }
 
 /// Renders every report and writes them into `out_dir` (created if missing), then
-/// `manifest.sha256` over them.
+/// `manifest.sha256` over them and the bodies in its `evidence/` folder.
 ///
 /// Each file is written to a temporary name in `out_dir` and then renamed, so a reader never
 /// sees a half-written report. Returns the paths written, in a fixed order.
 pub fn write_all(result: &RunResult, out_dir: &Path) -> Result<Vec<PathBuf>> {
     fs::create_dir_all(out_dir)
         .with_context(|| format!("cannot create report folder {}", out_dir.display()))?;
+    let bodies = Bodies::in_folder(out_dir);
     let rendered = [
         (JSON_FILE, json::render(result)?),
         (JUNIT_FILE, junit::render(result)?),
-        (HTML_FILE, html::render(result)?),
+        (HTML_FILE, html::render(result, &bodies)?),
         (TESTREPORT_FILE, testreport::render(result)?),
         (MATRIX_FILE, matrix::render(result)?),
-        (CONFORMANCE_FILE, conformance::render(result)?),
+        (CONFORMANCE_FILE, conformance::render(result, &bodies)?),
     ];
     let mut written = rendered
         .iter()
         .map(|(name, text)| write_atomically(&out_dir.join(name), text))
         .collect::<Result<Vec<_>>>()?;
-    let manifest = manifest::render(&written)?;
+    let evidence = evidence_files(out_dir)
+        .with_context(|| format!("cannot list {}", out_dir.join(EVIDENCE_DIR).display()))?;
+    let manifest = manifest::render(out_dir, written.iter().chain(&evidence))?;
     written.push(write_atomically(
         &out_dir.join(manifest::MANIFEST_FILE),
         &manifest,

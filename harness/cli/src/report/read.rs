@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Deserializer};
 
 use super::JSON_FILE;
-use crate::results::{RunResult, SCHEMA_VERSION};
+use crate::results::{OLDEST_READABLE_SCHEMA_VERSION, RunResult, SCHEMA_VERSION};
 use crate::suite::Level;
 
 /// The run recorded at `path`: a report folder (its `report.json`) or a `report.json` file.
@@ -18,9 +18,10 @@ pub fn read_run(path: &Path) -> Result<RunResult> {
         fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let run: RunResult = serde_json::from_str(&text)
         .with_context(|| format!("{} is not an assure report.json", file.display()))?;
-    if run.schema_version != SCHEMA_VERSION {
+    if !(OLDEST_READABLE_SCHEMA_VERSION..=SCHEMA_VERSION).contains(&run.schema_version) {
         bail!(
-            "{} has schema version {}; this assure reads version {SCHEMA_VERSION}",
+            "{} has schema version {}; this assure reads versions \
+             {OLDEST_READABLE_SCHEMA_VERSION} to {SCHEMA_VERSION}",
             file.display(),
             run.schema_version
         );

@@ -1,65 +1,109 @@
-//! `testreport.json`: the run as a FHIR R4 `TestReport` resource, for FHIR-native tooling.
+//! `testreport.json`: the run as FHIR R4 `TestReport` resources, for FHIR-native tooling: a
+//! `Bundle` of type `collection` holding one TestReport per suite, in the order the suites were
+//! loaded (one TestReport for the run when it stopped before any suite ran).
 //!
-//! Each checklist item becomes one `test`. Every step becomes an `operation` action (result
-//! `error` when the step could not be carried out, else `pass`) followed by one `assert` action
-//! per assertion (`pass`/`fail`). When those actions do not already show the test's verdict
-//! (a skipped test, a failure reported only as a message), a final `assert` carries it, with the
-//! verdict mapped to the R4 action result codes: pass→`pass`, fail→`fail`, skip→`skip`,
-//! error→`error`. The report's `result` is `pass` only when nothing failed or errored; `score`
-//! is the percentage of tests that passed. The data phase is the `setup`: one `operation` per
-//! data item (found or supplied→`pass`, missing→`skip`, error→`error`) whose message gives the
-//! value or the reason and the requests sent. A failure that does not fail the run (waived, or
-//! pre-existing in the baseline) ends with an `assert` of result `warning` saying why. A run
-//! aborted before any test has status `stopped` and result `fail`, with the reason as the
-//! TestScript reference's display text.
+//! Each checklist item of the suite becomes one `test`. Every step becomes an `operation` action
+//! (result `error` when the step could not be carried out, else `pass`) followed by one `assert`
+//! action per assertion (`pass`/`fail`). When those actions do not already show the test's
+//! verdict (a skipped test, a failure reported only as a message), a final `assert` carries it,
+//! with the verdict mapped to the R4 action result codes: pass→`pass`, fail→`fail`,
+//! skip→`skip`, error→`error`. A TestReport's `result` is `pass` only when none of its tests
+//! failed or errored; `score` is the percentage of its tests that passed. The data phase is the
+//! `setup` of every TestReport: one `operation` per data item (found or supplied→`pass`,
+//! missing→`skip`, error→`error`) whose message gives the value or the reason and the requests
+//! sent. A failure that does not fail the run (waived, or pre-existing in the baseline) ends
+//! with an `assert` of result `warning` saying why. Every TestReport of an aborted run has
+//! status `stopped` and result `fail`, with the reason in the TestScript reference's display
+//! text.
 
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
-use super::evidence::{assertion_line, data_line, exchange_line};
 use super::exemption::exemption;
-use crate::results::{DataResult, DataStatus, RunResult, Status, StepResult, TestResult};
+use super::lines::{assertion_line, data_line, exchange_line};
+use crate::results::{
+    Counts, DataResult, DataStatus, RunResult, Status, StepResult, SuiteResult, TestResult,
+};
 
-/// The `tester` recorded in the resource.
+/// The `tester` recorded in each resource.
 pub const TESTER: &str = "assure";
 
-/// Renders the run as a pretty-printed FHIR R4 TestReport JSON resource.
+/// The `identifier.system` of a TestReport: its value is the suite id.
+pub const SUITE_SYSTEM: &str = "urn:assure:suite";
+
+/// Renders the run as a pretty-printed FHIR R4 `collection` Bundle of TestReports.
 pub fn render(result: &RunResult) -> Result<String> {
-    let mut text = serde_json::to_string_pretty(&test_report(result))
-        .context("cannot serialise the FHIR TestReport")?;
+    let mut text = serde_json::to_string_pretty(&bundle(result))
+        .context("cannot serialise the FHIR TestReport bundle")?;
     text.push('\n');
     Ok(text)
 }
 
-fn test_report(run: &RunResult) -> Value {
-    let overall = run.summary.overall;
-    let passed = run.aborted.is_none() && overall.fail == 0 && overall.error == 0;
-    let suites: Vec<String> = run
-        .suites
-        .iter()
-        .map(|suite| format!("{} (sha256 {})", suite.id, suite.sha256))
+fn bundle(run: &RunResult) -> Value {
+    let reports: Vec<Value> = if run.suites.is_empty() {
+        vec![test_report(run, None)]
+    } else {
+        run.suites
+            .iter()
+            .map(|suite| test_report(run, Some(suite)))
+            .collect()
+    };
+    let entries: Vec<Value> = reports
+        .into_iter()
+        .map(|report| json!({ "resource": report }))
         .collect();
+    json!({
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": run.started_at,
+        "entry": entries,
+    })
+}
+
+/// The TestReport of one suite, or of the whole run when no suite ran.
+fn test_report(run: &RunResult, suite: Option<&SuiteResult>) -> Value {
+    let tests: &[TestResult] = suite.map_or(&[], |suite| &suite.tests);
+    let mut counts = Counts::default();
+    tests.iter().for_each(|test| counts.add(test.status));
+    let passed = run.aborted.is_none() && counts.fail == 0 && counts.error == 0;
     let mut report = Map::new();
     report.insert("resourceType".into(), json!("TestReport"));
-    report.insert(
-        "name".into(),
-        json!(format!(
-            "{} run against {}",
-            run.tool.name, run.target.base_url
-        )),
-    );
-    let (status, script) = match &run.aborted {
-        Some(reason) => ("stopped", format!("run aborted: {reason}")),
-        None => (
+    if let Some(suite) = suite {
+        report.insert(
+            "identifier".into(),
+            json!({ "system": SUITE_SYSTEM, "value": suite.id }),
+        );
+    }
+    let name = match suite {
+        Some(suite) => format!(
+            "{} suite {} run against {}",
+            run.tool.name, suite.id, run.target.base_url
+        ),
+        None => format!("{} run against {}", run.tool.name, run.target.base_url),
+    };
+    report.insert("name".into(), json!(name));
+    let checklist = suite.map(|suite| {
+        format!(
+            "{} checklist: {} (sha256 {})",
+            run.tool.name, suite.id, suite.sha256
+        )
+    });
+    let (status, script) = match (&run.aborted, checklist) {
+        (Some(reason), None) => ("stopped", format!("run aborted: {reason}")),
+        (Some(reason), Some(checklist)) => {
+            ("stopped", format!("{checklist}; run aborted: {reason}"))
+        }
+        (None, Some(checklist)) => ("completed", checklist),
+        (None, None) => (
             "completed",
-            format!("{} checklist: {}", run.tool.name, suites.join(", ")),
+            format!("{} checklist: no suite", run.tool.name),
         ),
     };
     report.insert("status".into(), json!(status));
     report.insert("testScript".into(), json!({ "display": script }));
     report.insert("result".into(), json!(if passed { "pass" } else { "fail" }));
-    if overall.total > 0 {
-        let score = (overall.pass as f64 * 10_000.0 / overall.total as f64).round() / 100.0;
+    if counts.total > 0 {
+        let score = (counts.pass as f64 * 10_000.0 / counts.total as f64).round() / 100.0;
         report.insert("score".into(), json!(score));
     }
     report.insert("tester".into(), json!(TESTER));
@@ -72,14 +116,9 @@ fn test_report(run: &RunResult) -> Value {
         let actions: Vec<Value> = run.data.iter().map(data_action).collect();
         report.insert("setup".into(), json!({ "action": actions }));
     }
-    let tests: Vec<Value> = run
-        .suites
-        .iter()
-        .flat_map(|suite| &suite.tests)
-        .map(|test| test_entry(run, test))
-        .collect();
     if !tests.is_empty() {
-        report.insert("test".into(), Value::Array(tests));
+        let entries = tests.iter().map(|test| test_entry(run, test)).collect();
+        report.insert("test".into(), Value::Array(entries));
     }
     Value::Object(report)
 }

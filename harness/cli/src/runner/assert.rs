@@ -60,6 +60,7 @@ impl Checked {
                 passed,
                 expected,
                 actual,
+                locations: Vec::new(),
             },
             failure,
         }

@@ -7,6 +7,7 @@ use assure_validate::ReferenceResolver;
 
 use super::Checked;
 use crate::http::Response;
+use crate::results::IssueLocation;
 use crate::suite::ConformsTo;
 use crate::validation::{Validation, issue_line, summary};
 
@@ -61,6 +62,15 @@ pub async fn conforms(
         ));
     }
     let mut checked = Checked::new("body", &claim, expected, actual, !outcome.has_errors());
+    checked.result.locations = outcome
+        .errors()
+        .take(MAX_LISTED_ISSUES)
+        .map(|issue| IssueLocation {
+            path: issue.location.clone(),
+            line: issue.line,
+            column: issue.col,
+        })
+        .collect();
     if let Some(first) = outcome.errors().next() {
         checked.failure = format!(
             "body does not conform ({}): {} at {}",

@@ -244,6 +244,7 @@ async fn conforms(
             passed: !outcome.has_errors(),
             expected: "no error-level issue".into(),
             actual,
+            locations: Vec::new(),
         });
     }
     steps.push(StepResult {
@@ -319,6 +320,7 @@ async fn must_support(
                 } else {
                     format!("in {}", seen.join(", "))
                 },
+                locations: Vec::new(),
             }
         })
         .collect();
@@ -476,6 +478,7 @@ async fn references(
             passed,
             expected: format!("a {resource_type} with id {id}"),
             actual,
+            locations: Vec::new(),
         });
     }
     if let Some(step) = steps.last_mut() {

@@ -395,6 +395,7 @@ fn assertion(
         passed,
         expected: expected.into(),
         actual: actual.into(),
+        locations: Vec::new(),
     }
 }
 
