@@ -77,6 +77,12 @@ pub struct RunOptions {
     /// `--shard`: which part of the plan this run was, with the whole plan's order.
     #[serde(default)]
     pub shard: Option<ShardRecord>,
+    /// `--record`: the folder the run's exchanges were recorded in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// `assure replay`: the recording that answered instead of a server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<String>,
 }
 
 /// A known failure accepted until a date (`--waivers`): while it lasts, the failure of its

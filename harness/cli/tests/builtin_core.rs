@@ -33,7 +33,9 @@ fn a_valid_resource_passes_and_a_broken_one_fails_with_no_packages() {
     std::fs::write(
         &good,
         r#"{"resourceType":"Observation","id":"o1","status":"final",
+            "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
             "code":{"coding":[{"system":"http://loinc.org","code":"29463-7"}]},
+            "effectiveDateTime":"2026-01-01",
             "subject":{"reference":"Patient/p1"},
             "valueQuantity":{"value":72.5,"unit":"kg","system":"http://unitsofmeasure.org","code":"kg"}}"#,
     )

@@ -20,6 +20,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the checklist against a FHIR server (the embedded reference server if no --target).
     Run(Box<RunArgs>),
+    /// Judge a recorded run (`run --record DIR`) again with the current suites and validator,
+    /// offline: every request is answered as the server answered it then.
+    Replay(Box<ReplayArgs>),
     /// Print the plan (every test id, level and title) without running anything.
     List(ListArgs),
     /// Run the embedded reference FHIR server alone, for manual poking.
@@ -46,6 +49,18 @@ pub enum ReportCommand {
     Merge(MergeArgs),
     /// Print a run's failures as GitHub Actions `::error`/`::warning` commands.
     Annotations(AnnotationsArgs),
+}
+
+/// `assure replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The recording: the folder `run --record` wrote.
+    #[arg(value_name = "RECORDING")]
+    pub recording: PathBuf,
+    /// The run's options (suites, filters, validator, reports); not --target, --defect or
+    /// --record.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// `assure report diff`.
@@ -377,6 +392,9 @@ pub struct RunArgs {
     /// merge` puts the parts' reports together.
     #[arg(long, value_name = "INDEX/COUNT", value_parser = crate::runner::Shard::parse)]
     pub shard: Option<crate::runner::Shard>,
+    /// Keep every exchange of the run in DIR (may be the --out folder), for `assure replay`.
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
     /// Definitions for `conforms` assertions (read only if a selected test uses one).
     #[command(flatten)]
     pub definitions: DefinitionArgs,

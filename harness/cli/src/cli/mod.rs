@@ -48,6 +48,7 @@ fn execute(cli: Cli) -> Result<Exit, CliError> {
     runtime.block_on(async {
         match cli.command {
             Command::Run(args) => run::run(*args).await,
+            Command::Replay(args) => run::replay(*args).await,
             Command::List(args) => list::list(args),
             Command::Serve(args) => serve::serve(args).await,
             Command::Validate(args) => validate::validate(args),

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::auth::{AuthConfig, Session};
-use crate::cli::args::{FailOn, RunArgs};
+use crate::cli::args::{FailOn, ReplayArgs, RunArgs};
 use crate::cli::embedded::start_secure;
 use crate::cli::error::CliError;
 use crate::cli::exit::{self, Exit};
@@ -19,7 +19,7 @@ use crate::cli::suites::{load_suites, overrides};
 use crate::cli::waivers;
 use crate::display::{TerminalDisplay, render_summary, terminal_line};
 use crate::evidence::EvidenceStore;
-use crate::http::{Client, ClientOptions, TlsMaterial};
+use crate::http::{Client, ClientOptions, Recorder, RecordingHeader, Replay, TlsMaterial};
 use crate::redact::Redactor;
 use crate::report::read::read_run;
 use crate::report::{clear_stale, write_all};
@@ -35,6 +35,41 @@ use assure_reference::RunningServer;
 
 /// Runs the checklist; a finished run's exit code is its gate ([`exit::for_result`]).
 pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
+    run_with(args, None).await
+}
+
+/// Runs the checklist against a recording ([`Replay`]).
+pub async fn replay(args: ReplayArgs) -> Result<Exit, CliError> {
+    let ReplayArgs { recording, run } = args;
+    for (given, option) in [
+        (run.target.is_some(), "--target"),
+        (!run.defects.is_empty(), "--defect"),
+        (run.record.is_some(), "--record"),
+    ] {
+        if given {
+            return Err(CliError::usage(format!(
+                "{option} cannot be used with replay: the recording is the target"
+            )));
+        }
+    }
+    let replay = Replay::load(&recording).map_err(CliError::usage)?;
+    run_with(
+        run,
+        Some(Replayed {
+            source: recording.display().to_string(),
+            replay: Arc::new(replay),
+        }),
+    )
+    .await
+}
+
+/// A recording a run is answered from, and where it was read.
+struct Replayed {
+    source: String,
+    replay: Arc<Replay>,
+}
+
+async fn run_with(args: RunArgs, replayed: Option<Replayed>) -> Result<Exit, CliError> {
     let suites = load_suites(&args.plan)?;
     let filter = Filter {
         ids: args.plan.ids.clone(),
@@ -71,8 +106,20 @@ pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
         ));
     }
 
-    let (server, base_url, tls, auth, variables) = match &args.target {
-        Some(target) => {
+    let (server, base_url, tls, auth, variables) = match (&args.target, &replayed) {
+        (_, Some(replayed)) => {
+            let header = replayed.replay.header();
+            let auth = AuthConfig::load(args.auth_config.as_deref()).map_err(CliError::usage)?;
+            let tls = TlsMaterial::from_files(None, None)?;
+            (
+                None,
+                header.base_url.clone(),
+                tls,
+                auth,
+                header.variables.clone(),
+            )
+        }
+        (Some(target), None) => {
             let tls = TlsMaterial::from_files(
                 args.ca_cert.as_deref(),
                 args.client_cert.as_deref().zip(args.client_key.as_deref()),
@@ -80,7 +127,7 @@ pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
             let auth = AuthConfig::load(args.auth_config.as_deref()).map_err(CliError::usage)?;
             (None, target.clone(), tls, auth, Vec::new())
         }
-        None => {
+        (None, None) => {
             let embedded = start_secure(defects).await?;
             let base_url = embedded.server.base_url();
             (
@@ -99,6 +146,7 @@ pub async fn run(args: RunArgs) -> Result<Exit, CliError> {
         tls,
         auth,
         variables,
+        replayed,
     };
     let outcome = run_against(&args, plan, gate, target, cancellation).await;
     if let Some(deadline) = deadline {
@@ -120,8 +168,10 @@ struct Target<'a> {
     embedded: bool,
     tls: TlsMaterial,
     auth: AuthConfig,
-    /// Variables the embedded server supplies; `--var` overrides them.
+    /// Variables the embedded server (or the recording) supplies; `--var` overrides them.
     variables: Vec<(String, String)>,
+    /// The recording that answers instead of a server.
+    replayed: Option<Replayed>,
 }
 
 /// What the run is gated by besides its options, and the shard it is, for its reports.
@@ -167,6 +217,7 @@ async fn run_against(
         tls,
         auth,
         variables,
+        replayed,
     } = target;
     if args.insecure {
         eprintln!(
@@ -189,13 +240,37 @@ async fn run_against(
             args.out.display()
         ))
     })?;
-    let client = client.with_evidence_store(Arc::new(store));
+    let mut client = client.with_evidence_store(Arc::new(store));
+    if let Some(replayed) = &replayed {
+        client = client.with_replay(Arc::clone(&replayed.replay));
+    }
+    if let Some(dir) = &args.record {
+        let header = RecordingHeader::new(
+            &client.redactor().redact_text(base_url),
+            variables
+                .iter()
+                .chain(&args.plan.vars)
+                .map(|(name, value)| (name.clone(), client.redactor().redact_text(value)))
+                .collect(),
+            OffsetDateTime::now_utc()
+                .format(&Rfc3339)
+                .unwrap_or_default(),
+        );
+        let recorder = Recorder::create(dir, &args.out, &header).map_err(|e| {
+            CliError::internal(format!(
+                "cannot start the recording in {}: {e}",
+                dir.display()
+            ))
+        })?;
+        client = client.with_recorder(Arc::new(recorder));
+    }
     let session = (!auth.is_empty()).then(|| Session::new(&client, auth));
     let client = match &session {
         Some(session) => session.attach(client),
         None => client,
     };
     let mut options = run_options(args, client.redactor());
+    options.replay = replayed.as_ref().map(|r| r.source.clone());
     options.waivers = gate.waivers;
     options.baseline = gate.baseline;
     options.shard = gate.shard;
@@ -358,6 +433,8 @@ fn run_options(args: &RunArgs, redactor: &Redactor) -> RunOptions {
         waivers: Vec::new(),
         baseline: None,
         shard: None,
+        record: args.record.as_ref().map(|dir| dir.display().to_string()),
+        replay: None,
     }
 }
 

@@ -26,6 +26,7 @@ use super::clock::ClockSamples;
 use super::credential::DefaultCredential;
 use super::error::{ClientError, InvalidRequest, NotSent};
 use super::options::ClientOptions;
+use super::recording::{Recorder, Replay};
 use super::request::{RequestSpec, Target};
 use super::tls::TlsMaterial;
 use crate::evidence::{EvidenceStore, INLINE_BODY_LIMIT, KEPT_REQUEST_BODY_BYTES};
@@ -57,6 +58,10 @@ pub struct Client {
     evidence: Option<Arc<EvidenceStore>>,
     /// The `Date` of every response, against the time it arrived.
     clock: Arc<ClockSamples>,
+    /// Answers requests from a recording instead of the network (`assure replay`).
+    replay: Option<Arc<Replay>>,
+    /// Keeps every exchange in a recording (`run --record`).
+    recorder: Option<Arc<Recorder>>,
     redactor: Redactor,
     tls: TlsMaterial,
     insecure: bool,
@@ -79,6 +84,8 @@ impl fmt::Debug for Client {
             .field("backoff", &self.backoff)
             .field("evidence_limit", &self.evidence_limit)
             .field("evidence", &self.evidence)
+            .field("replay", &self.replay.is_some())
+            .field("recorder", &self.recorder.is_some())
             .field("tls", &self.tls)
             .field("insecure", &self.insecure)
             .field("default_credential", &self.credential.is_some())
@@ -110,6 +117,13 @@ fn trim_evidence(body: &[u8], limit: usize, redactor: &Redactor) -> (String, boo
         text.truncate(end);
     }
     (text, truncated)
+}
+
+/// Why an attempt got no response.
+enum Failure {
+    Http(reqwest::Error),
+    /// A replay has no answer (or recorded a transport error).
+    Replay(String),
 }
 
 /// A body as recorded: inline text, or the file that holds it; `cut` when shortened.
@@ -209,6 +223,8 @@ impl Client {
             evidence_limit: DEFAULT_EVIDENCE_LIMIT,
             evidence: None,
             clock: Arc::default(),
+            replay: None,
+            recorder: None,
             redactor,
             tls,
             insecure,
@@ -268,6 +284,24 @@ impl Client {
     /// The server's clock as its responses' `Date` headers show it (shared by every clone).
     pub fn clock(&self) -> Arc<ClockSamples> {
         Arc::clone(&self.clock)
+    }
+
+    /// Answers every request from `replay` instead of the network.
+    pub fn with_replay(mut self, replay: Arc<Replay>) -> Client {
+        self.replay = Some(replay);
+        self
+    }
+
+    /// True when requests are answered from a recording: steps that talk to the server other
+    /// than through this client (TLS handshakes, plain HTTP) cannot be repeated.
+    pub fn is_replay(&self) -> bool {
+        self.replay.is_some()
+    }
+
+    /// Keeps every exchange, as recorded in the reports, in `recorder`.
+    pub fn with_recorder(mut self, recorder: Arc<Recorder>) -> Client {
+        self.recorder = Some(recorder);
+        self
     }
 
     /// Keeps bodies longer than [`INLINE_BODY_LIMIT`] whole in `store` instead of inline.
@@ -367,24 +401,33 @@ impl Client {
         };
 
         let mut attempt = 1;
-        loop {
+        let (recorded_response, response, error, duration_ms) = loop {
             let started = Instant::now();
-            let mut request = self
-                .http
-                .request(method.clone(), url.clone())
-                .headers(header_map.clone());
-            if let Some(body) = body {
-                request = request.body(body.to_string());
-            }
-            let outcome = self.exchange(request).await;
+            let outcome = match &self.replay {
+                Some(replay) => replay
+                    .answer(method.as_str(), url.as_str())
+                    .map(Received::Complete)
+                    .map_err(Failure::Replay),
+                None => {
+                    let mut request = self
+                        .http
+                        .request(method.clone(), url.clone())
+                        .headers(header_map.clone());
+                    if let Some(body) = body {
+                        request = request.body(body.to_string());
+                    }
+                    self.exchange(request).await.map_err(Failure::Http)
+                }
+            };
             let duration_ms = started.elapsed().as_millis() as u64;
             let (recorded_response, response, error) = match outcome {
-                Err(error) if error.is_connect() && attempt <= self.retries => {
+                Err(Failure::Http(error)) if error.is_connect() && attempt <= self.retries => {
                     tokio::time::sleep(self.backoff * 2u32.saturating_pow(attempt - 1)).await;
                     attempt += 1;
                     continue;
                 }
-                Err(error) => (None, None, Some(self.describe(&error))),
+                Err(Failure::Http(error)) => (None, None, Some(self.describe(&error))),
+                Err(Failure::Replay(error)) => (None, None, Some(error)),
                 Ok(Received::Complete(response)) => (
                     Some(self.record_response(&response, false, redactor)),
                     Some(response),
@@ -408,18 +451,19 @@ impl Client {
                     )),
                 ),
             };
-            let exchange = Exchange {
-                request: recorded_request,
-                response: recorded_response,
-                error,
-                duration_ms,
-                attempt,
-            };
-            return Ok(Sent {
-                exchange: redactor.redact_exchange(exchange),
-                response,
-            });
+            break (recorded_response, response, error, duration_ms);
+        };
+        let exchange = redactor.redact_exchange(Exchange {
+            request: recorded_request,
+            response: recorded_response,
+            error,
+            duration_ms,
+            attempt,
+        });
+        if let Some(recorder) = &self.recorder {
+            recorder.record(&exchange);
         }
+        Ok(Sent { exchange, response })
     }
     /// Defaults, an `Accept: application/fhir+json` unless one is set, then `overrides`
     /// replacing defaults of the same name.

@@ -8,6 +8,7 @@ mod credential;
 mod error;
 mod options;
 mod probe;
+mod recording;
 mod request;
 mod tls;
 
@@ -19,5 +20,6 @@ pub use credential::{Authorization, DefaultCredential};
 pub use error::{ClientError, InvalidRequest, NotSent, TargetUnreachable};
 pub use options::{ClientOptions, DEFAULT_RETRIES, DEFAULT_TIMEOUT};
 pub use probe::Probed;
+pub use recording::{RECORDING_FILE, Recorder, RecordingHeader, Replay};
 pub use request::{RequestSpec, Target};
 pub use tls::TlsMaterial;

@@ -38,6 +38,17 @@ pub async fn run(
     client: &Client,
     lookup: &Lookup<'_>,
 ) -> Option<Result<Probed, Unmet>> {
+    let is_probe = matches!(
+        action,
+        Action::TlsOffer(_) | Action::Certificate(_) | Action::PlainHttp { .. }
+    );
+    if is_probe && client.is_replay() {
+        return Some(Err(Unmet::Skip(
+            "a replay answers FHIR requests from its recording; TLS handshakes, certificate \
+             inspections and plain-HTTP requests are judged only against a live server"
+                .into(),
+        )));
+    }
     Some(match action {
         Action::TlsOffer(offer) => match endpoint(client).await {
             Ok(endpoint) => tls::offer(offer, &endpoint, client).await,
