@@ -1,4 +1,5 @@
-//! Terminology bindings: coded values checked against their value set.
+//! Terminology bindings: coded values checked against their value set, and against the
+//! maximum value set a binding may name (R4 extension-elementdefinition-maxvalueset.html).
 
 use assure_model::Element;
 
@@ -9,9 +10,11 @@ use super::report::Report;
 use super::unchecked::{self, UNCHECKED_RULE};
 use crate::terminology::CodeCheck;
 
-/// Checks `node` (of type `type_code`) against a required or extensible binding. A code whose
-/// system is not available offline is reported once, as information (rule
-/// `terminology-unchecked`), never as a failure.
+/// Checks `node` (of type `type_code`) against a required or extensible binding, and any
+/// binding against its maximum value set. A code outside the value set of a required binding
+/// is an error, of an extensible one a warning, of a preferred or example one nothing; a code
+/// outside the maximum value set is an error. A code whose system is not available offline is
+/// reported once, as information (rule `terminology-unchecked`), never as a failure.
 pub fn check(
     cx: &Context<'_>,
     report: &mut Report,
@@ -22,10 +25,17 @@ pub fn check(
     rule: &str,
 ) {
     let failure_severity = match binding.strength.as_str() {
-        "required" => Severity::Error,
-        "extensible" => Severity::Warning,
-        _ => return,
+        "required" => Some(Severity::Error),
+        "extensible" => Some(Severity::Warning),
+        _ => None,
     };
+    let max_value_set = binding
+        .max_value_set
+        .as_deref()
+        .filter(|_| binding.strength != "required");
+    if failure_severity.is_none() && max_value_set.is_none() {
+        return;
+    }
     let codings: Vec<(Option<&str>, &str)> = match type_code {
         "code" | "string" | "uri" => node.text().map(|c| (None, c)).into_iter().collect(),
         "Coding" | "Quantity" => coding_of(node).into_iter().collect(),
@@ -38,59 +48,93 @@ pub fn check(
     if codings.is_empty() {
         return;
     }
-    let terminology = cx.validator.terminology();
-    let mut cannot_tell = None;
-    let mut unavailable = None;
-    for (system, code) in &codings {
-        match terminology.validate_code(&binding.value_set, *system, code) {
-            CodeCheck::InValueSet => return,
-            CodeCheck::NotInValueSet => {}
-            CodeCheck::SystemUnavailable(system) => unavailable = Some(system),
-            CodeCheck::CannotTell(reason) => cannot_tell = Some(reason),
-        }
-    }
-    if let Some(system) = unavailable {
-        report.add(
-            Severity::Information,
-            node,
-            location,
-            UNCHECKED_RULE,
-            unchecked::message(&system, &binding.value_set),
+    let site = Site {
+        cx,
+        node,
+        location,
+        rule,
+        codings: &codings,
+    };
+    if let Some(severity) = failure_severity {
+        site.against(
+            report,
+            &binding.value_set,
+            severity,
+            &format!("which is bound {}", binding.strength),
         );
-        return;
     }
-    let shown: Vec<String> = codings
-        .iter()
-        .map(|(s, c)| match s {
-            Some(s) => format!("{s}#{c}"),
-            None => (*c).to_owned(),
-        })
-        .collect();
-    match cannot_tell {
-        Some(reason) => report.add(
-            Severity::Warning,
-            node,
-            location,
-            rule,
-            format!(
-                "Could not check '{}' against the {} value set {}: {reason}",
-                shown.join(", "),
-                binding.strength,
-                binding.value_set
+    if let Some(max) = max_value_set {
+        site.against(
+            report,
+            max,
+            Severity::Error,
+            &format!(
+                "the maximum value set of the {} binding to {}",
+                binding.strength, binding.value_set
             ),
-        ),
-        None => report.add(
-            failure_severity,
-            node,
-            location,
-            rule,
-            format!(
-                "The value '{}' is not in the value set {}, which is bound {}",
-                shown.join(", "),
-                binding.value_set,
-                binding.strength
+        );
+    }
+}
+
+/// A coded element being checked.
+struct Site<'a> {
+    cx: &'a Context<'a>,
+    node: &'a Element,
+    location: &'a str,
+    rule: &'a str,
+    codings: &'a [(Option<&'a str>, &'a str)],
+}
+
+impl Site<'_> {
+    /// Reports, with `severity`, when none of the codings is in `value_set` (`what` says what
+    /// the value set is to the element).
+    fn against(&self, report: &mut Report, value_set: &str, severity: Severity, what: &str) {
+        let terminology = self.cx.validator.terminology();
+        let mut cannot_tell = None;
+        let mut unavailable = None;
+        for (system, code) in self.codings {
+            match terminology.validate_code(value_set, *system, code) {
+                CodeCheck::InValueSet => return,
+                CodeCheck::NotInValueSet => {}
+                CodeCheck::SystemUnavailable(system) => unavailable = Some(system),
+                CodeCheck::CannotTell(reason) => cannot_tell = Some(reason),
+            }
+        }
+        if let Some(system) = unavailable {
+            report.add(
+                Severity::Information,
+                self.node,
+                self.location,
+                UNCHECKED_RULE,
+                unchecked::message(&system, value_set),
+            );
+            return;
+        }
+        let shown: Vec<String> = self
+            .codings
+            .iter()
+            .map(|(s, c)| match s {
+                Some(s) => format!("{s}#{c}"),
+                None => (*c).to_owned(),
+            })
+            .collect();
+        let (severity, message) = match cannot_tell {
+            Some(reason) => (
+                Severity::Warning,
+                format!(
+                    "Could not check '{}' against the value set {value_set}, {what}: {reason}",
+                    shown.join(", ")
+                ),
             ),
-        ),
+            None => (
+                severity,
+                format!(
+                    "The value '{}' is not in the value set {value_set}, {what}",
+                    shown.join(", ")
+                ),
+            ),
+        };
+        report.add(severity, self.node, self.location, self.rule, message);
     }
 }
 

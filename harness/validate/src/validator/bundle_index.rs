@@ -73,6 +73,37 @@ impl BundleIndex {
         from: &Element,
     ) -> Option<usize> {
         let reference = reference.split('#').next().unwrap_or_default();
+        if reference.contains(':')
+            && let Some(&at) = self.by_full_url.get(reference)
+        {
+            return Some(at);
+        }
+        // A version-specific reference matches the fullUrl without its version, and then the
+        // version with the target's `meta.versionId` (R4 bundle.html#references).
+        let (unversioned, version) = split_version(reference);
+        let at = self.resolve_unversioned(bundle, unversioned, from)?;
+        match version {
+            None => Some(at),
+            Some(version) => {
+                let version_id = bundle
+                    .children
+                    .get(at)?
+                    .child("resource")?
+                    .child("meta")?
+                    .child("versionId")?
+                    .text()?;
+                (version_id == version).then_some(at)
+            }
+        }
+    }
+
+    /// The entry a reference without a version points to.
+    fn resolve_unversioned(
+        &self,
+        bundle: &Element,
+        reference: &str,
+        from: &Element,
+    ) -> Option<usize> {
         if reference.contains(':') {
             return self.by_full_url.get(reference).copied();
         }
@@ -98,6 +129,12 @@ impl BundleIndex {
     /// resource of the named type and id under a `fullUrl` the reference does not stand for.
     pub fn unresolved_message(&self, bundle: &Element, reference: &str) -> String {
         let plain = format!("Unable to resolve the reference '{reference}' within the document");
+        if let (_, Some(version)) = split_version(reference) {
+            return format!(
+                "{plain}: a version-specific reference matches only an entry whose resource has \
+                 meta.versionId '{version}'"
+            );
+        }
         if reference.contains(':') {
             return plain;
         }
@@ -114,6 +151,16 @@ impl BundleIndex {
             ),
             None => plain,
         }
+    }
+}
+
+/// A reference without its `/_history/<version>` tail, and the version.
+fn split_version(reference: &str) -> (&str, Option<&str>) {
+    match reference.rsplit_once("/_history/") {
+        Some((base, version)) if !version.is_empty() && !version.contains('/') => {
+            (base, Some(version))
+        }
+        _ => (reference, None),
     }
 }
 
@@ -164,7 +211,8 @@ mod tests {
             {"fullUrl": "http://x/fhir/Observation/o1", "resource":
                 {"resourceType": "Observation", "id": "o1"}},
             {"fullUrl": "http://x/fhir/Patient/p1", "resource":
-                {"resourceType": "Patient", "id": "p1", "gender": "male"}},
+                {"resourceType": "Patient", "id": "p1", "gender": "male",
+                 "meta": {"versionId": "3"}}},
             {"fullUrl": "http://x/fhir/Patient/p1", "resource":
                 {"resourceType": "Patient", "id": "p1", "gender": "female"}},
             {"fullUrl": "urn:uuid:9", "resource": {"resourceType": "Patient", "id": "p2"}}
@@ -190,6 +238,19 @@ mod tests {
         assert_eq!(gender(found), Some("male"));
         let found = index.resolve(&bundle, "Patient/p1/_history/3", from);
         assert_eq!(gender(found), Some("male"));
+        // A version-specific reference matches the target's meta.versionId too.
+        let found = index.resolve(&bundle, "http://x/fhir/Patient/p1/_history/3", from);
+        assert_eq!(gender(found), Some("male"));
+        assert!(
+            index
+                .resolve(&bundle, "Patient/p1/_history/4", from)
+                .is_none()
+        );
+        assert!(
+            index
+                .resolve(&bundle, "http://x/fhir/Observation/o1/_history/1", from)
+                .is_none()
+        );
         // Absolute references match a fullUrl and nothing else.
         let found = index.resolve(&bundle, "urn:uuid:9", from);
         assert_eq!(found.and_then(|r| r.child("id")?.text()), Some("p2"));

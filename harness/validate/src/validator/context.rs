@@ -78,3 +78,21 @@ pub struct Scope<'e> {
     /// The whole document (a Bundle's entries resolve references).
     pub document: &'e Element,
 }
+
+impl<'e> Scope<'e> {
+    /// The scope of `resource`, a resource nested at a node of this scope: a contained
+    /// resource has the resource that contains it as `%rootResource`; any other (a Bundle
+    /// entry, a Parameters resource) is its own root (R4 fhirpath.html#variables).
+    pub fn nested(&self, resource: &'e Element) -> Scope<'e> {
+        let root = if resource.name == "contained" {
+            self.resource
+        } else {
+            resource
+        };
+        Scope {
+            resource,
+            root,
+            document: self.document,
+        }
+    }
+}

@@ -28,6 +28,13 @@ impl Kind {
         }
     }
 
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Document => "document",
+            Kind::Message => "message",
+        }
+    }
+
     fn anchor(self) -> &'static str {
         match self {
             Kind::Document => "Composition",
@@ -40,6 +47,19 @@ impl Kind {
 pub fn check(cx: &Context<'_>, report: &mut Report, bundle: &Element, location: &str, kind: Kind) {
     let index = cx.bundle_index(bundle);
     let Some(first) = bundle.children_named("entry").next() else {
+        // bdl-11 and bdl-12 hold vacuously for a bundle without entries, but a document
+        // starts with its Composition and a message with its MessageHeader.
+        report.add(
+            Severity::Error,
+            bundle,
+            location,
+            "Bundle.entry",
+            format!(
+                "A {} bundle must have at least one entry, the {} that starts it",
+                kind.name(),
+                kind.anchor()
+            ),
+        );
         return;
     };
     let Some(anchor) = first.child("resource") else {

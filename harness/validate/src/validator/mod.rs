@@ -29,6 +29,7 @@ mod to_json;
 mod type_model;
 mod unchecked;
 mod uri;
+mod vital_signs;
 mod walk;
 
 use std::collections::HashMap;
@@ -78,6 +79,7 @@ pub struct Validator {
     snapshots: RwLock<HashMap<String, Result<Arc<Value>, String>>>,
     model: OnceLock<StaticModel>,
     global_profiles: OnceLock<HashMap<String, Vec<String>>>,
+    vital_signs: OnceLock<Vec<vital_signs::VitalSign>>,
     policy: Policy,
 }
 
@@ -92,6 +94,7 @@ impl Validator {
             snapshots: RwLock::new(HashMap::new()),
             model: OnceLock::new(),
             global_profiles: OnceLock::new(),
+            vital_signs: OnceLock::new(),
             policy: Policy::default(),
         }
     }
@@ -285,6 +288,11 @@ impl Validator {
         map.get(resource_type)
             .map(Vec::as_slice)
             .unwrap_or_default()
+    }
+
+    /// The vital signs of the core package whose profiles are loaded, built on first use.
+    pub(crate) fn vital_signs(&self) -> &[vital_signs::VitalSign] {
+        self.vital_signs.get_or_init(|| vital_signs::table(self))
     }
 
     /// FHIRPath type information from the loaded StructureDefinitions, built on first use.

@@ -41,6 +41,9 @@ pub struct TypeRef {
 pub struct Binding {
     pub strength: String,
     pub value_set: String,
+    /// From the `elementdefinition-maxValueSet` extension: the value set every code must come
+    /// from even where the binding lets codes from outside `value_set` be used.
+    pub max_value_set: Option<String>,
 }
 
 /// A `minValue[x]` or `maxValue[x]`.
@@ -140,6 +143,7 @@ impl Profile {
             .map(|e| compile_element(e, &mut expressions))
             .collect();
         link_children(&mut elements);
+        relax_vital_signs_units(sd, &mut elements);
         let by_id = elements
             .iter()
             .enumerate()
@@ -252,6 +256,34 @@ pub fn capitalized(code: &str) -> String {
 /// Expressions parsed so far while compiling one profile, by their text.
 type Expressions = HashMap<String, Result<Arc<Expr>, String>>;
 
+/// The extension on a binding that names its maximum value set (R4
+/// extension-elementdefinition-maxvalueset.html).
+const MAX_VALUE_SET_EXTENSION: &str =
+    "http://hl7.org/fhir/StructureDefinition/elementdefinition-maxValueSet";
+
+/// The core vital signs profile, which the other core vital sign profiles derive from.
+const VITAL_SIGNS: &str = "http://hl7.org/fhir/StructureDefinition/vitalsigns";
+
+/// R4's vital signs profiles bind `Observation.component.value[x]`, whatever its type, to the
+/// UCUM vital signs units as `required`, which a component valued by a CodeableConcept or
+/// measured in another unit (an inhaled oxygen flow) cannot meet. The reference validator
+/// reads that binding as `extensible` in the core vital signs profiles, and so is it read here.
+fn relax_vital_signs_units(sd: &Value, elements: &mut [ElementDef]) {
+    let url = sd["url"].as_str().unwrap_or_default();
+    let base = sd["baseDefinition"].as_str().unwrap_or_default();
+    if url != VITAL_SIGNS && base != VITAL_SIGNS {
+        return;
+    }
+    for element in elements {
+        if element.path == "Observation.component.value[x]"
+            && let Some(binding) = &mut element.binding
+            && binding.strength == "required"
+        {
+            binding.strength = "extensible".into();
+        }
+    }
+}
+
 fn compile_element(raw: &Value, expressions: &mut Expressions) -> ElementDef {
     let path = raw["path"].as_str().unwrap_or_default().to_owned();
     let last = path.rsplit('.').next().unwrap_or_default();
@@ -311,6 +343,17 @@ fn compile_element(raw: &Value, expressions: &mut Expressions) -> ElementDef {
                 .unwrap_or_default()
                 .to_owned(),
             value_set: vs.to_owned(),
+            max_value_set: raw["binding"]["extension"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|e| e["url"] == MAX_VALUE_SET_EXTENSION)
+                .find_map(|e| {
+                    e["valueCanonical"]
+                        .as_str()
+                        .or_else(|| e["valueUri"].as_str())
+                        .map(str::to_owned)
+                }),
         }),
         constraints: raw["constraint"]
             .as_array()

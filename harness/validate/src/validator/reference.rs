@@ -36,8 +36,9 @@ pub fn check(
     let mut resolved: Option<(&Element, Scope<'_>)> = None;
     let target_type = if let Some(id) = reference.strip_prefix('#') {
         if id.is_empty() {
-            // `#` points at the container itself.
-            scope.resource.resource_type.clone()
+            // `#` points at the container: the resource itself, or the resource that
+            // contains it (R4 references.html#contained).
+            scope.root.resource_type.clone()
         } else {
             // Contained resources resolve within their container, which may be the root.
             let found = [scope.resource, scope.root]
@@ -207,24 +208,57 @@ fn with_article(type_name: &str) -> String {
     format!("{article} {type_name}")
 }
 
-/// The resource type a literal reference points to: its contained or bundled target's type,
-/// else the type named in the reference. `None` when it cannot be told.
-pub fn target_type(cx: &Context<'_>, reference: &str, scope: Scope<'_>) -> Option<String> {
+/// The resource a literal reference points to within the document, contained or bundled, with
+/// its scope (for a trial walk against a profile).
+pub fn resolve_target<'e>(
+    cx: &Context<'_>,
+    reference: &str,
+    scope: Scope<'e>,
+) -> Option<(&'e Element, Scope<'e>)> {
     if let Some(id) = reference.strip_prefix('#') {
         if id.is_empty() {
-            return scope.resource.resource_type.clone();
+            return Some((
+                scope.root,
+                Scope {
+                    resource: scope.root,
+                    ..scope
+                },
+            ));
         }
-        return [scope.resource, scope.root]
+        let target = [scope.resource, scope.root]
             .into_iter()
             .find_map(|container| {
                 container
                     .children_named("contained")
                     .find(|c| c.child("id").and_then(Element::text) == Some(id))
-            })
-            .and_then(|target| target.resource_type.clone());
+            })?;
+        return Some((
+            target,
+            Scope {
+                resource: target,
+                ..scope
+            },
+        ));
     }
-    if let Some(target) = in_bundle(cx, reference, scope) {
+    let target = in_bundle(cx, reference, scope)?;
+    Some((
+        target,
+        Scope {
+            resource: target,
+            root: target,
+            document: scope.document,
+        },
+    ))
+}
+
+/// The resource type a literal reference points to: its contained or bundled target's type,
+/// else the type named in the reference. `None` when it cannot be told.
+pub fn target_type(cx: &Context<'_>, reference: &str, scope: Scope<'_>) -> Option<String> {
+    if let Some((target, _)) = resolve_target(cx, reference, scope) {
         return target.resource_type.clone();
+    }
+    if reference.starts_with('#') {
+        return None;
     }
     literal_type(reference).map(str::to_owned)
 }
@@ -291,8 +325,10 @@ fn in_bundle<'e>(cx: &Context<'_>, reference: &str, scope: Scope<'e>) -> Option<
     if scope.document.resource_type.as_deref() != Some("Bundle") {
         return None;
     }
+    // A contained resource's references resolve against the fullUrl of the entry holding
+    // its container, the root resource of its scope.
     cx.bundle_index(scope.document)
-        .resolve(scope.document, reference, scope.resource)
+        .resolve(scope.document, reference, scope.root)
 }
 
 /// Says that `reference` does not resolve within the document of `scope`.

@@ -117,13 +117,10 @@ fn discriminator_matches(
     }
     match kind {
         "value" | "pattern" => {
-            let expected = expected_value(profile, slice, nav_path);
-            match expected {
-                Some(expected) => targets
-                    .iter()
-                    .any(|t| matches(t, &expected, kind == "value")),
-                None => false,
-            }
+            let expected = expected_values(profile, slice, nav_path);
+            targets
+                .iter()
+                .any(|t| expected.iter().any(|e| matches(t, e, kind == "value")))
         }
         "exists" => {
             let required =
@@ -160,6 +157,29 @@ fn discriminator_matches(
                 })
             })
         }
+        "profile" if resolves => {
+            // The resource each reference points to must conform to one of the slice's
+            // target profiles.
+            let def_index = definition_at(profile, slice, nav_path).unwrap_or(slice);
+            let wanted: Vec<_> = profile.elements[def_index]
+                .types
+                .iter()
+                .filter(|t| t.code == "Reference")
+                .flat_map(|t| &t.target_profiles)
+                .filter_map(|p| walk.cx.validator.profile(p))
+                .collect();
+            targets.iter().any(|t| {
+                t.child("reference")
+                    .and_then(Element::text)
+                    .and_then(|r| reference::resolve_target(&walk.cx, r, scope))
+                    .is_some_and(|(target, target_scope)| {
+                        wanted.iter().any(|p| {
+                            p.type_name.as_str() == target.resource_type.as_deref().unwrap_or("")
+                                && walk.conforms(target, p, target_scope)
+                        })
+                    })
+            })
+        }
         "profile" => {
             let def_index = definition_at(profile, slice, nav_path).unwrap_or(slice);
             let wanted: Vec<&String> = profile.elements[def_index]
@@ -176,14 +196,10 @@ fn discriminator_matches(
                                 t,
                                 &target_profile,
                                 &t.name,
-                                Scope {
-                                    resource: if t.resource_type.is_some() {
-                                        t
-                                    } else {
-                                        scope.resource
-                                    },
-                                    root: scope.root,
-                                    document: scope.document,
+                                if t.resource_type.is_some() {
+                                    scope.nested(t)
+                                } else {
+                                    scope
                                 },
                             );
                             !trial.report.has_errors()
@@ -289,6 +305,40 @@ fn definition_at(profile: &Profile, slice: usize, path: &str) -> Option<usize> {
         }
     }
     Some(current)
+}
+
+/// The values a slice requires at `path`: the one [`expected_value`] finds, else the fixed
+/// or pattern values of the definitions at `path` reached through the slices of the elements
+/// on the way (`code.coding.code` of a slice whose `code.coding` has a slice with a fixed
+/// `code`, as the R4 blood pressure profile slices `Observation.component`).
+fn expected_values(profile: &Profile, slice: usize, path: &str) -> Vec<Value> {
+    if let Some(value) = expected_value(profile, slice, path) {
+        return vec![value];
+    }
+    let mut current = vec![slice];
+    for step in split_path(path) {
+        if step == "$this" || step.starts_with("ofType(") {
+            continue;
+        }
+        if step.contains('(') {
+            return Vec::new();
+        }
+        current = current
+            .iter()
+            .flat_map(|&at| profile.elements[at].children.iter())
+            .filter(|&&child| profile.elements[child].name == step)
+            .flat_map(|&child| {
+                std::iter::once(child).chain(profile.elements[child].slices.iter().copied())
+            })
+            .collect();
+    }
+    current
+        .into_iter()
+        .filter_map(|at| {
+            let def = &profile.elements[at];
+            def.fixed.clone().or_else(|| def.pattern.clone())
+        })
+        .collect()
 }
 
 /// The fixed or pattern value a slice requires at `path`: from the definition at that path,

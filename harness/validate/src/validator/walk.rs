@@ -20,6 +20,7 @@ use super::report::{Report, element_location};
 use super::{
     CheckReferences, Options, Validator, attachment, binding, bounds, bundle, coding, differential,
     narrative_language, narrative_links, nhs_identifier, obligations, reference, slicing,
+    vital_signs,
 };
 
 /// Deepest resource nesting (contained, bundled) followed.
@@ -209,6 +210,22 @@ impl<'v> Walk<'v> {
                 ),
             }
         }
+        // A vital sign must meet its profile even when it does not claim it.
+        for sign in vital_signs::recorded(self.cx.validator, resource) {
+            if declared.contains(&sign.profile) || extra.contains(&sign.profile) {
+                continue;
+            }
+            if let Some(profile) = self.cx.validator.profile(&sign.profile) {
+                self.report.add(
+                    Severity::Information,
+                    resource,
+                    location,
+                    "vital-signs",
+                    sign.reason(),
+                );
+                self.against(resource, &profile, location, scope);
+            }
+        }
         self.depth -= 1;
     }
 
@@ -289,11 +306,7 @@ impl<'v> Walk<'v> {
                 ChildSource::Resource => {
                     // A nested resource (contained, Bundle.entry.resource, Parameters...).
                     if node.resource_type.is_some() {
-                        let root = if node.name == "contained" {
-                            scope.resource
-                        } else {
-                            node
-                        };
+                        let root = scope.nested(node).root;
                         // Profiles the definition puts on the nested resource's type apply too.
                         let mut profiles: Vec<String> = def
                             .types
