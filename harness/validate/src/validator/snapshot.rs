@@ -32,7 +32,9 @@ pub fn generate(sd: &Value, source: &SnapshotSource<'_>) -> Result<Value, String
             rename_prefix(element, &base_type, &own_type);
         }
     }
+    let specialization = sd["derivation"] == "specialization";
     let mut previous: Vec<(String, String)> = Vec::new();
+    let mut renamed_choices = Vec::new();
     for diff in sd["differential"]["element"]
         .as_array()
         .into_iter()
@@ -41,10 +43,25 @@ pub fn generate(sd: &Value, source: &SnapshotSource<'_>) -> Result<Value, String
         let diff = with_contextual_id(diff, &previous);
         let path = diff["path"].as_str().unwrap_or_default().to_owned();
         previous.push((path, id_of(&diff)));
-        merge_differential(&mut elements, &diff, source)?;
+        let mut merge = Merge {
+            elements: &mut elements,
+            source,
+            renamed_choices: &mut renamed_choices,
+        };
+        let id = id_of(&diff);
+        let index = match merge.locate(&id) {
+            Ok(index) => index,
+            // A specialization defines new elements: each goes after its parent's subtree.
+            Err(_) if specialization => merge.add_new(&id, &diff["path"])?,
+            Err(why) => return Err(why),
+        };
+        overlay(&mut elements[index], &diff);
         if elements.len() > MAX_ELEMENTS {
             return Err(format!("{url}: generated snapshot is too large"));
         }
+    }
+    for choice in &renamed_choices {
+        narrow_to_slice_types(&mut elements, choice);
     }
     let mut result = sd.clone();
     result["snapshot"] = serde_json::json!({ "element": elements });
@@ -103,65 +120,141 @@ fn split_id(id: &str) -> Option<(&str, &str)> {
     cut.map(|i| (&id[..i], &id[i + 1..]))
 }
 
-fn merge_differential(
-    elements: &mut Vec<Value>,
-    diff: &Value,
-    source: &SnapshotSource<'_>,
-) -> Result<(), String> {
-    let id = id_of(diff);
-    let index = locate(elements, &id, source)?;
-    let found_id = id_of(&elements[index]);
-    let renamed_choice = found_id.ends_with("[x]") && !id.ends_with("[x]");
-    overlay(&mut elements[index], diff);
-    if renamed_choice && diff.get("type").is_none() {
-        // `valueQuantity` restricts `value[x]` to that type.
-        let suffix = split_id(&id)
-            .map(|(_, last)| last)
-            .unwrap_or_default()
-            .to_owned();
-        if let Some(types) = elements[index]["type"].as_array_mut() {
-            types.retain(|t| {
-                let code = t["code"].as_str().unwrap_or_default();
-                suffix.ends_with(&capitalized(code))
-            });
-        }
-    }
-    Ok(())
+/// The snapshot being generated while one differential element is merged into it.
+struct Merge<'m, 's> {
+    elements: &'m mut Vec<Value>,
+    source: &'m SnapshotSource<'s>,
+    /// Ids of the choice elements a renamed choice sliced (by type, closed): their types are
+    /// narrowed to those of their slices once the whole differential is merged.
+    renamed_choices: &'m mut Vec<String>,
 }
 
-/// Finds (creating slices and expanding types as needed) the element with `id`.
-fn locate(
-    elements: &mut Vec<Value>,
-    id: &str,
-    source: &SnapshotSource<'_>,
-) -> Result<usize, String> {
-    if let Some(i) = position(elements, id) {
-        return Ok(i);
+impl Merge<'_, '_> {
+    /// Finds (creating slices and expanding types as needed) the element with `id`.
+    fn locate(&mut self, id: &str) -> Result<usize, String> {
+        if let Some(i) = position(self.elements, id) {
+            return Ok(i);
+        }
+        let Some((parent_id, last)) = split_id(id) else {
+            return Err(format!("element {id} is not in the base definition"));
+        };
+        // A new slice of an existing element: `...identifier:nhs`.
+        if let Some((name, slice)) = last.split_once(':') {
+            let base_index = self.locate(&format!("{parent_id}.{name}"))?;
+            let base_id = id_of(&self.elements[base_index]);
+            if let Some(i) = position(self.elements, &format!("{base_id}:{slice}")) {
+                return Ok(i);
+            }
+            let base = &mut self.elements[base_index];
+            if matches!(name, "extension" | "modifierExtension") && base.get("slicing").is_none() {
+                // Extensions are sliced by their url, open, whether the differential says so
+                // or not.
+                base["slicing"] = serde_json::json!({
+                    "discriminator": [{"type": "value", "path": "url"}],
+                    "ordered": false,
+                    "rules": "open"
+                });
+            }
+            return Ok(add_slice(self.elements, base_index, &base_id, slice));
+        }
+        let parent = self.locate(parent_id)?;
+        // The parent may be a renamed choice, found as its type slice: its children are the
+        // slice's (`Observation.valueQuantity.value` is `Observation.value[x]:valueQuantity.value`).
+        let parent_id = id_of(&self.elements[parent]);
+        let id = format!("{parent_id}.{last}");
+        for expanded in [false, true] {
+            if expanded {
+                if has_children(self.elements, parent) {
+                    break;
+                }
+                expand_type(self.elements, parent, self.source)?;
+            }
+            if let Some(i) = position(self.elements, &id) {
+                return Ok(i);
+            }
+            if let Some(choice) = choice_match(self.elements, &parent_id, last) {
+                return Ok(self.renamed_choice(choice, last));
+            }
+        }
+        Err(format!("element {id} is not in the base definition"))
     }
-    let Some((parent_id, last)) = split_id(id) else {
-        return Err(format!("element {id} is not in the base definition"));
+
+    /// Adds an element the base does not have (its differential gives the rest) after the
+    /// subtree of its parent; returns its index.
+    fn add_new(&mut self, id: &str, path: &Value) -> Result<usize, String> {
+        let Some((parent_id, _)) = split_id(id) else {
+            return Err(format!("element {id} has no parent"));
+        };
+        let parent = self.locate(parent_id)?;
+        let below = format!("{}.", id_of(&self.elements[parent]));
+        let end = self.elements[parent + 1..]
+            .iter()
+            .position(|e| !id_of(e).starts_with(&below))
+            .map_or(self.elements.len(), |n| parent + 1 + n);
+        // Every element is an Element: it carries the constraints of Element's root (ele-1).
+        let constraint = (self.source)("Element")
+            .map(|element| element["snapshot"]["element"][0]["constraint"].clone())
+            .filter(Value::is_array)
+            .unwrap_or_else(|| Value::Array(Vec::new()));
+        self.elements.insert(
+            end,
+            serde_json::json!({ "id": id, "path": path, "constraint": constraint }),
+        );
+        Ok(end)
+    }
+
+    /// A renamed choice (`Observation.valueQuantity` for `Observation.value[x]`) is a slice of
+    /// the choice by type: the slice `value[x]:valueQuantity`, of that one type, and unless the
+    /// choice is sliced already, a closed slicing by `type` at `$this`, so the choice allows
+    /// only the types its renamed slices name. Returns the slice's index.
+    fn renamed_choice(&mut self, choice: usize, renamed: &str) -> usize {
+        let choice_id = id_of(&self.elements[choice]);
+        if let Some(i) = position(self.elements, &format!("{choice_id}:{renamed}")) {
+            return i;
+        }
+        if self.elements[choice].get("slicing").is_none() {
+            self.elements[choice]["slicing"] = serde_json::json!({
+                "discriminator": [{"type": "type", "path": "$this"}],
+                "ordered": false,
+                "rules": "closed"
+            });
+            self.renamed_choices.push(choice_id.clone());
+        }
+        let index = add_slice(self.elements, choice, &choice_id, renamed);
+        let suffix = renamed_type(&choice_id, renamed);
+        if let Some(types) = self.elements[index]["type"].as_array_mut() {
+            types.retain(|t| capitalized(t["code"].as_str().unwrap_or_default()) == suffix);
+        }
+        index
+    }
+}
+
+/// The type a renamed choice names: `Quantity` for `valueQuantity` of `Observation.value[x]`.
+fn renamed_type<'a>(choice_id: &str, renamed: &'a str) -> &'a str {
+    let stem = split_id(choice_id)
+        .map_or(choice_id, |(_, name)| name)
+        .trim_end_matches("[x]");
+    renamed.strip_prefix(stem).unwrap_or(renamed)
+}
+
+/// Narrows the types of the choice element `choice_id` to those of its slices.
+fn narrow_to_slice_types(elements: &mut [Value], choice_id: &str) {
+    let prefix = format!("{choice_id}:");
+    let sliced: Vec<Value> = elements
+        .iter()
+        .filter(|e| {
+            id_of(e)
+                .strip_prefix(&prefix)
+                .is_some_and(|s| !s.contains('.'))
+        })
+        .flat_map(|e| e["type"].as_array().cloned().unwrap_or_default())
+        .collect();
+    let Some(choice) = elements.iter_mut().find(|e| id_of(e) == choice_id) else {
+        return;
     };
-    // A new slice of an existing element: `...identifier:nhs`.
-    if let Some((name, slice)) = last.split_once(':') {
-        let base_id = format!("{parent_id}.{name}");
-        let base_index = locate(elements, &base_id, source)?;
-        return Ok(add_slice(elements, base_index, &base_id, slice));
+    if let Some(types) = choice["type"].as_array_mut() {
+        types.retain(|t| sliced.iter().any(|s| s["code"] == t["code"]));
     }
-    let parent = locate(elements, parent_id, source)?;
-    // A renamed choice: `Observation.valueQuantity` for `Observation.value[x]`.
-    if let Some(i) = choice_match(elements, parent_id, last) {
-        return Ok(i);
-    }
-    if !has_children(elements, parent) {
-        expand_type(elements, parent, source)?;
-        if let Some(i) = position(elements, id) {
-            return Ok(i);
-        }
-        if let Some(i) = choice_match(elements, parent_id, last) {
-            return Ok(i);
-        }
-    }
-    Err(format!("element {id} is not in the base definition"))
 }
 
 fn choice_match(elements: &[Value], parent_id: &str, last: &str) -> Option<usize> {
@@ -346,30 +439,49 @@ mod tests {
         ]}}))
     }
 
-    #[test]
-    fn merges_slices_types_and_choices() {
-        let source = |url: &str| match url {
+    fn source(url: &str) -> Option<Arc<Value>> {
+        match url {
             "http://b/Thing" => Some(base()),
             "Coding" => Some(coding()),
+            "Element" => Some(Arc::new(
+                json!({"type": "Element", "snapshot": {"element": [
+                    {"id": "Element", "path": "Element", "constraint": [{"key": "ele-1"}]}
+                ]}}),
+            )),
             _ => None,
-        };
+        }
+    }
+
+    fn ids(generated: &Value) -> Vec<&str> {
+        generated["snapshot"]["element"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect()
+    }
+
+    fn element<'a>(generated: &'a Value, id: &str) -> &'a Value {
+        generated["snapshot"]["element"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap()
+    }
+
+    #[test]
+    fn merges_slices_and_types() {
         let profile = json!({"url": "http://p", "type": "Thing", "baseDefinition": "http://b/Thing",
         "differential": {"element": [
             {"id": "Thing.code", "path": "Thing.code", "min": 1,
              "slicing": {"discriminator": [{"type": "value", "path": "system"}], "rules": "open"}},
             {"id": "Thing.code:a", "path": "Thing.code", "sliceName": "a", "min": 1},
-            {"id": "Thing.code:a.system", "path": "Thing.code.system", "fixedUri": "http://a"},
-            {"id": "Thing.valueString", "path": "Thing.valueString", "maxLength": 5}
+            {"id": "Thing.code:a.system", "path": "Thing.code.system", "fixedUri": "http://a"}
         ]}});
         let generated = generate(&profile, &source).unwrap();
-        let ids: Vec<&str> = generated["snapshot"]["element"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["id"].as_str().unwrap())
-            .collect();
         assert_eq!(
-            ids,
+            ids(&generated),
             [
                 "Thing",
                 "Thing.code",
@@ -379,13 +491,14 @@ mod tests {
                 "Thing.value[x]"
             ]
         );
-        let elements = generated["snapshot"]["element"].as_array().unwrap();
-        assert_eq!(elements[1]["min"], 1);
-        assert_eq!(elements[2]["sliceName"], "a");
-        assert!(elements[2].get("slicing").is_none());
-        assert_eq!(elements[3]["fixedUri"], "http://a");
-        assert_eq!(elements[5]["maxLength"], 5);
-        assert_eq!(elements[5]["type"], json!([{"code": "string"}]));
+        assert_eq!(element(&generated, "Thing.code")["min"], 1);
+        let slice = element(&generated, "Thing.code:a");
+        assert_eq!(slice["sliceName"], "a");
+        assert!(slice.get("slicing").is_none());
+        assert_eq!(
+            element(&generated, "Thing.code:a.system")["fixedUri"],
+            "http://a"
+        );
         let broken = json!({"url": "http://q", "baseDefinition": "http://b/Thing",
             "differential": {"element": [{"id": "Thing.nope", "path": "Thing.nope"}]}});
         assert!(
@@ -395,13 +508,125 @@ mod tests {
         );
     }
 
+    /// A renamed choice (`valueCoding` for `value[x]`, profiling.html "choice of data types")
+    /// is a slice of the choice by type: its constraints and children are the slice's, and the
+    /// choice allows only the types its renamed slices name.
+    #[test]
+    fn renamed_choices_are_type_slices() {
+        let profile = json!({"url": "http://p", "type": "Thing", "baseDefinition": "http://b/Thing",
+        "differential": {"element": [
+            {"id": "Thing.valueCoding", "path": "Thing.valueCoding", "min": 1},
+            {"id": "Thing.valueCoding.system", "path": "Thing.valueCoding.system", "fixedUri": "http://a"}
+        ]}});
+        let generated = generate(&profile, &source).unwrap();
+        assert_eq!(
+            ids(&generated),
+            [
+                "Thing",
+                "Thing.code",
+                "Thing.value[x]",
+                "Thing.value[x]:valueCoding",
+                "Thing.value[x]:valueCoding.system",
+                "Thing.value[x]:valueCoding.code"
+            ]
+        );
+        let choice = element(&generated, "Thing.value[x]");
+        assert_eq!(choice["min"], 0);
+        assert_eq!(choice["type"], json!([{"code": "Coding"}]));
+        assert_eq!(
+            choice["slicing"],
+            json!({"discriminator": [{"type": "type", "path": "$this"}], "ordered": false, "rules": "closed"})
+        );
+        let slice = element(&generated, "Thing.value[x]:valueCoding");
+        assert_eq!(slice["sliceName"], "valueCoding");
+        assert_eq!(slice["min"], 1);
+        assert_eq!(slice["type"], json!([{"code": "Coding"}]));
+        let system = element(&generated, "Thing.value[x]:valueCoding.system");
+        assert_eq!(system["path"], "Thing.value[x].system");
+        assert_eq!(system["fixedUri"], "http://a");
+
+        // Two renamed types: the choice keeps both.
+        let profile = json!({"url": "http://p", "type": "Thing", "baseDefinition": "http://b/Thing",
+        "differential": {"element": [
+            {"id": "Thing.valueString", "path": "Thing.valueString", "maxLength": 5},
+            {"id": "Thing.valueCoding", "path": "Thing.valueCoding"}
+        ]}});
+        let generated = generate(&profile, &source).unwrap();
+        assert_eq!(
+            element(&generated, "Thing.value[x]")["type"],
+            json!([{"code": "string"}, {"code": "Coding"}])
+        );
+        let string = element(&generated, "Thing.value[x]:valueString");
+        assert_eq!(string["type"], json!([{"code": "string"}]));
+        assert_eq!(string["maxLength"], 5);
+    }
+
+    /// A slice of `extension` gets the slicing every extension element has (by `url`, open)
+    /// when neither the base nor the differential gives one.
+    #[test]
+    fn extension_slices_are_sliced_by_url() {
+        let base = Arc::new(
+            json!({"url": "http://b/Host", "type": "Host", "snapshot": {"element": [
+                {"id": "Host", "path": "Host"},
+                {"id": "Host.extension", "path": "Host.extension", "min": 0, "max": "*",
+                 "type": [{"code": "Extension"}]}
+            ]}}),
+        );
+        let source = |url: &str| (url == "http://b/Host").then(|| base.clone());
+        let profile = json!({"url": "http://p", "type": "Host", "baseDefinition": "http://b/Host",
+        "differential": {"element": [
+            {"id": "Host.extension:colour", "path": "Host.extension", "sliceName": "colour",
+             "type": [{"code": "Extension", "profile": ["http://p/colour"]}]}
+        ]}});
+        let generated = generate(&profile, &source).unwrap();
+        assert_eq!(
+            element(&generated, "Host.extension")["slicing"],
+            json!({"discriminator": [{"type": "value", "path": "url"}], "ordered": false, "rules": "open"})
+        );
+        assert!(
+            element(&generated, "Host.extension:colour")
+                .get("slicing")
+                .is_none()
+        );
+    }
+
+    /// A specialization adds the elements its differential defines, after their parent's
+    /// subtree, each an Element with Element's constraints.
+    #[test]
+    fn specializations_add_new_elements() {
+        let profile = json!({"url": "http://p/Gadget", "type": "Gadget", "baseDefinition": "http://b/Thing",
+        "derivation": "specialization",
+        "differential": {"element": [
+            {"id": "Gadget", "path": "Gadget"},
+            {"id": "Gadget.part", "path": "Gadget.part", "type": [{"code": "BackboneElement"}]},
+            {"id": "Gadget.part.label", "path": "Gadget.part.label", "type": [{"code": "string"}]},
+            {"id": "Gadget.size", "path": "Gadget.size", "min": 1, "max": "1", "type": [{"code": "integer"}]}
+        ]}});
+        let generated = generate(&profile, &source).unwrap();
+        assert_eq!(
+            ids(&generated),
+            [
+                "Gadget",
+                "Gadget.code",
+                "Gadget.value[x]",
+                "Gadget.part",
+                "Gadget.part.label",
+                "Gadget.size"
+            ]
+        );
+        let size = element(&generated, "Gadget.size");
+        assert_eq!(size["path"], "Gadget.size");
+        assert_eq!(size["min"], 1);
+        assert_eq!(size["constraint"], json!([{"key": "ele-1"}]));
+        // A constraint on a type adds nothing new.
+        let constraint = json!({"url": "http://q", "type": "Thing", "baseDefinition": "http://b/Thing",
+            "derivation": "constraint",
+            "differential": {"element": [{"id": "Thing.size", "path": "Thing.size"}]}});
+        assert!(generate(&constraint, &source).is_err());
+    }
+
     #[test]
     fn differentials_without_ids_follow_their_slice() {
-        let source = |url: &str| match url {
-            "http://b/Thing" => Some(base()),
-            "Coding" => Some(coding()),
-            _ => None,
-        };
         let profile = json!({"url": "http://p", "type": "Thing", "baseDefinition": "http://b/Thing",
         "differential": {"element": [
             {"path": "Thing.code", "slicing": {"rules": "closed"}},
