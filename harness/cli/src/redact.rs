@@ -5,6 +5,7 @@
 //! It is applied when an exchange is recorded, so no report, log or terminal line ever sees a
 //! secret.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -140,12 +141,20 @@ impl Redactor {
 
     /// Text with every occurrence of a secret value replaced.
     pub fn redact_text(&self, text: &str) -> String {
-        let mut redacted = text.to_string();
+        self.redact(text).into_owned()
+    }
+
+    /// [`Redactor::redact_text`] that borrows `text` when it holds no secret (long bodies are
+    /// then not copied).
+    pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut redacted = Cow::Borrowed(text);
         for secret in self.values().iter() {
             if redacted.contains(secret.as_str()) {
-                redacted = redacted.replace(secret.as_str(), REDACTED);
+                redacted = Cow::Owned(redacted.replace(secret.as_str(), REDACTED));
             }
-            redacted = redact_cut_short(&redacted, secret);
+            if let Some(cut) = redact_cut_short(&redacted, secret) {
+                redacted = Cow::Owned(cut);
+            }
         }
         redacted
     }
@@ -267,11 +276,14 @@ const CUT_PREFIX_LEN: usize = 16;
 
 /// `text` with every run of at least [`CUT_PREFIX_LEN`] characters that begins `secret`
 /// replaced, for excerpts (quoted values, trimmed bodies) that end inside a secret.
-fn redact_cut_short(text: &str, secret: &str) -> String {
+fn redact_cut_short(text: &str, secret: &str) -> Option<String> {
     if secret.len() < MIN_CUT_SECRET_LEN || !secret.is_char_boundary(CUT_PREFIX_LEN) {
-        return text.to_string();
+        return None;
     }
     let prefix = &secret[..CUT_PREFIX_LEN];
+    if !text.contains(prefix) {
+        return None;
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find(prefix) {
@@ -300,7 +312,7 @@ fn redact_cut_short(text: &str, secret: &str) -> String {
         rest = &tail[end..];
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
 
 #[cfg(test)]

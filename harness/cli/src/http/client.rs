@@ -13,6 +13,7 @@
 //! [`Client::send_to`] reaches other URLs (an authorization server's token endpoint) without
 //! them.
 
+use std::borrow::Cow;
 use std::error::Error as _;
 use std::fmt;
 use std::sync::Arc;
@@ -103,20 +104,31 @@ pub struct Sent {
 
 /// Body text (lossy UTF-8), its secrets redacted, then cut to `limit` bytes on a character
 /// boundary (redacting first, so that no secret is cut in two and half kept); `true` when cut.
-fn trim_evidence(body: &[u8], limit: usize, redactor: &Redactor) -> (String, bool) {
+/// A body that is UTF-8 and holds no secret is borrowed, not copied.
+fn trim_evidence<'b>(body: &'b [u8], limit: usize, redactor: &Redactor) -> (Cow<'b, str>, bool) {
     // Only what may be kept is redacted, plus room for a secret across the cut.
     let window = limit.saturating_add(redactor.longest_secret());
     let read = &body[..body.len().min(window)];
-    let mut text = redactor.redact_text(&String::from_utf8_lossy(read));
+    let text = match String::from_utf8_lossy(read) {
+        Cow::Borrowed(text) => redactor.redact(text),
+        Cow::Owned(text) => Cow::Owned(redactor.redact(&text).into_owned()),
+    };
     let truncated = text.len() > limit || body.len() > read.len();
-    if truncated {
-        let mut end = text.len().min(limit);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
+    if !truncated {
+        return (text, false);
     }
-    (text, truncated)
+    let mut end = text.len().min(limit);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = match text {
+        Cow::Borrowed(text) => Cow::Borrowed(&text[..end]),
+        Cow::Owned(mut text) => {
+            text.truncate(end);
+            Cow::Owned(text)
+        }
+    };
+    (cut, true)
 }
 
 /// Why an attempt got no response.
@@ -575,7 +587,7 @@ impl Client {
         }
         let (text, cut) = trim_evidence(body, self.evidence_limit, redactor);
         KeptBody {
-            text: Some(text),
+            text: Some(text.into_owned()),
             file: None,
             cut,
         }
@@ -874,7 +886,10 @@ mod tests {
 
     #[test]
     fn evidence_is_cut_on_a_character_boundary() {
-        let cut = |text: &str| trim_evidence(text.as_bytes(), 4, &Redactor::default());
+        let cut = |text: &str| {
+            let (kept, cut) = trim_evidence(text.as_bytes(), 4, &Redactor::default());
+            (kept.into_owned(), cut)
+        };
         assert_eq!(cut("abcdef"), ("abcd".into(), true));
         assert_eq!(cut("aé€"), ("aé".into(), true));
         assert_eq!(cut("abc"), ("abc".into(), false));
