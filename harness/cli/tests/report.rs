@@ -1240,7 +1240,7 @@ fn conformance_annotates_the_served_statement_with_each_verdict() {
     assert_eq!(types, ["Organization", "Patient"]);
     assert_eq!(
         verified["resources"][1]["profiles"],
-        serde_json::json!(["https://example.test/Patient"])
+        serde_json::json!([{"url": "https://example.test/Patient", "status": "not-assessed", "tests": []}])
     );
     assert_eq!(verified["resources"][1]["claims"][0]["status"], "failed");
     assert_eq!(

@@ -31,7 +31,8 @@ fn suites() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../suites/uk-core")
 }
 
-/// Runs the UK Core checklist against the reference server with `defects` on.
+/// Runs the UK Core checklist against the reference server with `defects` on, with the core
+/// CapabilityStatement checks, whose evidence gives `conformance.json` the statement whole.
 fn run_against(defects: &[Defect], ukcore: &Path, out: &Path) -> Output {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let server = runtime
@@ -45,6 +46,8 @@ fn run_against(defects: &[Defect], ukcore: &Path, out: &Path) -> Output {
         .args(["run", "--fail-on", "should", "--target", &server.base_url()])
         .arg("--suite")
         .arg(suites())
+        .arg("--suite")
+        .arg(suites().join("../core/capabilities.yaml"))
         .arg("--package")
         .arg(ukcore)
         .arg("--out")
@@ -135,13 +138,18 @@ fn the_clean_reference_server_passes_the_uk_core_checklist() {
         assert_eq!(results[id].0, "pass", "{id}");
     }
     assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        profile_verdict(&conformance(out.path()), "Patient", UKCORE_PATIENT),
+        "proven"
+    );
 }
 
-/// Runs with `defect` and asserts exactly `failing` fail; returns the results.
+/// Runs with `defect` and asserts exactly `failing` fail; returns the results and the
+/// verified conformance statement.
 fn assert_defect_fails(
     defect: &str,
     failing: &[&str],
-) -> Option<BTreeMap<String, (String, String)>> {
+) -> Option<(BTreeMap<String, (String, String)>, Value)> {
     let ukcore = ukcore()?;
     let out = tempfile::tempdir().unwrap();
     let parsed: Defect = defect.parse().expect("a known defect");
@@ -157,12 +165,35 @@ fn assert_defect_fails(
         "{defect}: {results:#?}"
     );
     assert_eq!(output.status.code(), Some(1), "{defect}");
-    Some(results)
+    Some((results, conformance(out.path())))
 }
+
+fn conformance(out: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("conformance.json")).unwrap()).unwrap()
+}
+
+/// The verdict `conformance.json` gives the claimed profile `url` of `resource_type`.
+fn profile_verdict(conformance: &Value, resource_type: &str, url: &str) -> String {
+    let resource = conformance["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["resource_type"] == resource_type)
+        .unwrap();
+    let profile = resource["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["url"] == url)
+        .unwrap_or_else(|| panic!("{url} is claimed: {resource}"));
+    profile["status"].as_str().unwrap().to_owned()
+}
+
+const UKCORE_PATIENT: &str = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient";
 
 #[test]
 fn a_bad_nhs_number_check_digit_fails_conformance() {
-    let Some(results) = assert_defect_fails(
+    let Some((results, _)) = assert_defect_fails(
         "ukcore-nhs-number-check-digit",
         &["UKCORE-Patient-CONFORMS"],
     ) else {
@@ -177,7 +208,7 @@ fn a_bad_nhs_number_check_digit_fails_conformance() {
 
 #[test]
 fn a_must_support_element_never_populated_fails() {
-    let Some(results) = assert_defect_fails(
+    let Some((results, _)) = assert_defect_fails(
         "ukcore-must-support-missing",
         &["UKCORE-Patient-MUST-SUPPORT"],
     ) else {
@@ -190,10 +221,28 @@ fn a_must_support_element_never_populated_fails() {
 
 #[test]
 fn a_profile_claimed_but_not_met_fails_conformance() {
-    let Some(results) = assert_defect_fails("ukcore-profile-not-met", &["UKCORE-Patient-CONFORMS"])
+    let Some((results, conformance)) =
+        assert_defect_fails("ukcore-profile-not-met", &["UKCORE-Patient-CONFORMS"])
     else {
         return;
     };
+    assert_eq!(
+        profile_verdict(&conformance, "Patient", UKCORE_PATIENT),
+        "failed"
+    );
+    let annotated = &conformance["statement"]["rest"][0]["resource"];
+    let patient = annotated
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "Patient")
+        .unwrap();
+    assert!(
+        patient["_supportedProfile"]
+            .to_string()
+            .contains("\"failed\""),
+        "{patient}"
+    );
     assert!(
         results["UKCORE-Patient-CONFORMS"]
             .1
@@ -203,7 +252,7 @@ fn a_profile_claimed_but_not_met_fails_conformance() {
 
 #[test]
 fn a_claimed_profile_without_instances_fails_once() {
-    let Some(results) =
+    let Some((results, _)) =
         assert_defect_fails("ukcore-no-instances", &["UKCORE-Practitioner-INSTANCES"])
     else {
         return;
@@ -217,7 +266,7 @@ fn a_claimed_profile_without_instances_fails_once() {
 
 #[test]
 fn a_dangling_must_support_reference_fails() {
-    let Some(results) =
+    let Some((results, _)) =
         assert_defect_fails("ukcore-dangling-reference", &["UKCORE-Patient-REFERENCES"])
     else {
         return;
@@ -228,7 +277,7 @@ fn a_dangling_must_support_reference_fails() {
 
 #[test]
 fn a_claimed_profile_nothing_carries_fails_its_instances_check() {
-    let Some(results) = assert_defect_fails(
+    let Some((results, _)) = assert_defect_fails(
         "ukcore-claims-unserved-profile",
         &["UKCORE-Observation-Lab-INSTANCES"],
     ) else {

@@ -11,7 +11,7 @@ use tera::{Context, Tera};
 
 use std::collections::HashMap;
 
-use super::conformance::{Conformance, Entry};
+use super::conformance::{Conformance, Entry, ProfileClaim};
 use super::exemption::exemption;
 use super::html_bodies::{BodySource, BodyView, BodyViews, LocatedIssue};
 use super::lines::exchange_line;
@@ -101,11 +101,30 @@ impl ConformanceView {
     fn of(
         conformance: Conformance,
         anchors: &HashMap<&str, &str>,
-    ) -> (ConformanceView, HashMap<String, Vec<String>>) {
+    ) -> (ConformanceView, HashMap<String, Vec<ProfileView>>) {
         let profiles = conformance
             .resources
             .into_iter()
-            .map(|r| (r.resource_type, r.profiles))
+            .map(|r| {
+                let views = r
+                    .profiles
+                    .into_iter()
+                    .map(|claim| ProfileView {
+                        status: if claim.status == "not-assessed" {
+                            "not assessed"
+                        } else {
+                            claim.status
+                        },
+                        tests: claim
+                            .tests
+                            .iter()
+                            .map(|id| (id.clone(), anchors.get(id.as_str()).map(|a| a.to_string())))
+                            .collect(),
+                        claim,
+                    })
+                    .collect();
+                (r.resource_type, views)
+            })
             .collect();
         let not_claimed = conformance
             .not_claimed
@@ -152,9 +171,18 @@ struct DataView<'a> {
 #[derive(Serialize)]
 struct ClaimGroup<'a> {
     resource_type: &'a str,
-    /// Its `profile` and `supportedProfile`s, when the statement was kept.
-    profiles: Vec<String>,
+    /// Its `profile` and `supportedProfile`s with their verdicts, when the statement was
+    /// kept; each test with the element id of its detail section.
+    profiles: Vec<ProfileView>,
     claims: Vec<ClaimView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProfileView {
+    claim: ProfileClaim,
+    /// `proven`, `failed` or `not assessed`.
+    status: &'static str,
+    tests: Vec<(String, Option<String>)>,
 }
 
 #[derive(Serialize)]
