@@ -59,7 +59,10 @@ fn run_against(defects: &[Defect], ukcore: &Path, out: &Path) -> Output {
 }
 
 /// Every test's status and message, by id.
-fn results(out: &Path) -> BTreeMap<String, (String, String)> {
+type Results = BTreeMap<String, (String, String)>;
+
+/// The [`Results`] of the run reported in `out`.
+fn results(out: &Path) -> Results {
     let report: Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).expect("report.json"))
             .expect("report.json is JSON");
@@ -146,10 +149,7 @@ fn the_clean_reference_server_passes_the_uk_core_checklist() {
 
 /// Runs with `defect` and asserts exactly `failing` fail; returns the results and the
 /// verified conformance statement.
-fn assert_defect_fails(
-    defect: &str,
-    failing: &[&str],
-) -> Option<(BTreeMap<String, (String, String)>, Value)> {
+fn assert_defect_fails(defect: &str, failing: &[&str]) -> Option<(Results, Value)> {
     let ukcore = ukcore()?;
     let out = tempfile::tempdir().unwrap();
     let parsed: Defect = defect.parse().expect("a known defect");

@@ -119,8 +119,15 @@ impl Recorder {
 pub struct Replay {
     header: RecordingHeader,
     bodies: Bodies,
-    /// By method and URL: the recorded answers in order, and how many were given.
-    answers: Mutex<HashMap<(String, String), (Vec<Exchange>, usize)>>,
+    /// By method and URL.
+    answers: Mutex<HashMap<(String, String), Answers>>,
+}
+
+/// The recorded answers to one request, in order, and how many were given.
+#[derive(Debug, Default)]
+struct Answers {
+    recorded: Vec<Exchange>,
+    given: usize,
 }
 
 impl Replay {
@@ -142,7 +149,7 @@ impl Replay {
                 format!("not an assure recording of format {FORMAT}"),
             ));
         }
-        let mut answers: HashMap<(String, String), (Vec<Exchange>, usize)> = HashMap::new();
+        let mut answers: HashMap<(String, String), Answers> = HashMap::new();
         for (index, line) in lines {
             let text = line.map_err(|e| bad(index, e.to_string()))?;
             if text.trim().is_empty() {
@@ -154,7 +161,7 @@ impl Replay {
                 exchange.request.method.clone(),
                 exchange.request.url.clone(),
             );
-            answers.entry(key).or_default().0.push(exchange);
+            answers.entry(key).or_default().recorded.push(exchange);
         }
         Ok(Replay {
             header,
@@ -173,7 +180,9 @@ impl Replay {
     /// is not in the recording.
     pub fn answer(&self, method: &str, url: &str) -> Result<Response, String> {
         let mut answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
-        let Some((recorded, given)) = answers.get_mut(&(method.to_owned(), url.to_owned())) else {
+        let Some(Answers { recorded, given }) =
+            answers.get_mut(&(method.to_owned(), url.to_owned()))
+        else {
             return Err(format!(
                 "not in the recording: the recorded run did not send {method} {url}"
             ));
