@@ -12,8 +12,11 @@ use super::pretty_body::PrettyBody;
 use crate::evidence::Bodies;
 use crate::results::{BodyFile, IssueLocation};
 
-/// At most this many bytes of one body are shown in the page; the rest is in its file.
+/// At most this many bytes of one body of a failed (or errored) test are shown in the page;
+/// the rest is in its file.
 pub const SHOWN_BODY_LIMIT: usize = 256 * 1024;
+/// At most this many bytes of a body of a test that passed or was skipped are shown.
+pub const SHOWN_PASSING_BODY_LIMIT: usize = 16 * 1024;
 /// At most this many bytes of bodies are shown in the whole page; beyond, bodies are linked.
 pub const SHOWN_TOTAL_LIMIT: usize = 24 * 1024 * 1024;
 
@@ -34,7 +37,7 @@ pub struct BodyView {
     pub file: Option<String>,
     /// The server sent more than was kept.
     pub truncated: bool,
-    /// Only the first [`SHOWN_BODY_LIMIT`] bytes are shown.
+    /// Only the first [`SHOWN_BODY_LIMIT`] (or [`SHOWN_PASSING_BODY_LIMIT`]) bytes are shown.
     pub shortened: bool,
     /// Starts expanded.
     pub open: bool,
@@ -62,7 +65,8 @@ pub struct BodySource<'r> {
     pub place: String,
     /// Locations to mark (a failed `conforms` of the same step).
     pub locations: &'r [IssueLocation],
-    /// Expanded unless long.
+    /// From a failed or errored test: expanded unless long, and shown up to
+    /// [`SHOWN_BODY_LIMIT`] rather than [`SHOWN_PASSING_BODY_LIMIT`].
     pub prominent: bool,
 }
 
@@ -139,7 +143,12 @@ impl<'b> BodyViews<'b> {
             return (view, Vec::new());
         }
         let inline = source.file.is_none();
-        if !inline && self.shown_bytes + text.len().min(SHOWN_BODY_LIMIT) > SHOWN_TOTAL_LIMIT {
+        let limit = if source.prominent {
+            SHOWN_BODY_LIMIT
+        } else {
+            SHOWN_PASSING_BODY_LIMIT
+        };
+        if !inline && self.shown_bytes + text.len().min(limit) > SHOWN_TOTAL_LIMIT {
             view.note = Some(format!(
                 "not shown: this page shows at most {} MiB of bodies",
                 SHOWN_TOTAL_LIMIT / (1024 * 1024)
@@ -154,11 +163,11 @@ impl<'b> BodyViews<'b> {
             Some(pretty) if !marked.is_empty() => {
                 let marks: HashMap<usize, ()> =
                     marked.iter().map(|(_, line)| (*line, ())).collect();
-                render_lines(&pretty.lines, &id, &marks)
+                render_lines(&pretty.lines, &id, &marks, limit)
             }
             _ => {
                 view.raw_json = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
-                render_lines(&[text.to_string()], &id, &HashMap::new())
+                render_lines(&[text.to_string()], &id, &HashMap::new(), limit)
             }
         };
         if !inline {
@@ -184,10 +193,15 @@ impl<'b> BodyViews<'b> {
 }
 
 /// The lines as HTML, escaped, those in `marks` (0-based) in a `<mark>` with an id; cut after
-/// [`SHOWN_BODY_LIMIT`] bytes of text (then `true`), within a line if need be.
-fn render_lines(lines: &[String], id: &str, marks: &HashMap<usize, ()>) -> (String, bool) {
+/// `limit` bytes of text (then `true`), within a line if need be.
+fn render_lines(
+    lines: &[String],
+    id: &str,
+    marks: &HashMap<usize, ()>,
+    limit: usize,
+) -> (String, bool) {
     let mut html = String::new();
-    let mut room = SHOWN_BODY_LIMIT;
+    let mut room = limit;
     for (index, line) in lines.iter().enumerate() {
         if index > 0 {
             html.push('\n');
@@ -340,14 +354,14 @@ mod tests {
     #[test]
     fn a_long_body_is_shown_in_part_even_on_one_line() {
         let one_line = "é".repeat(SHOWN_BODY_LIMIT);
-        let (html, shortened) = render_lines(&[one_line], "b", &HashMap::new());
+        let (html, shortened) = render_lines(&[one_line], "b", &HashMap::new(), SHOWN_BODY_LIMIT);
         assert!(shortened);
         assert!(html.len() <= SHOWN_BODY_LIMIT);
         let lines: Vec<String> = (0..SHOWN_BODY_LIMIT / 10).map(|_| "x".repeat(20)).collect();
-        let (html, shortened) = render_lines(&lines, "b", &HashMap::new());
+        let (html, shortened) = render_lines(&lines, "b", &HashMap::new(), SHOWN_BODY_LIMIT);
         assert!(shortened);
         assert!(html.len() <= SHOWN_BODY_LIMIT + lines.len());
-        let (_, shortened) = render_lines(&["short".into()], "b", &HashMap::new());
+        let (_, shortened) = render_lines(&["short".into()], "b", &HashMap::new(), 16);
         assert!(!shortened);
     }
 

@@ -43,7 +43,7 @@ pub const HTML_FILE: &str = "report.html";
 pub fn test_anchor(index: usize) -> String {
     format!("test-{}", index + 1)
 }
-/// File name of the FHIR R4 TestReport resource ([`testreport::render`]).
+/// File name of the FHIR R4 Bundle of TestReports, one per suite ([`testreport::render`]).
 pub const TESTREPORT_FILE: &str = "testreport.json";
 /// File name of the checklist matrix ([`matrix::render`]).
 pub const MATRIX_FILE: &str = "checklist.csv";
