@@ -45,7 +45,7 @@ impl Bodies {
     }
 
     /// The file of `file` in the report folder, when its path is one the store writes.
-    pub fn path_of(&self, file: &BodyFile) -> Option<PathBuf> {
+    fn path_of(&self, file: &BodyFile) -> Option<PathBuf> {
         let name = file.path.strip_prefix(EVIDENCE_DIR)?.strip_prefix('/')?;
         is_evidence_name(name).then(|| {
             self.report_dir
