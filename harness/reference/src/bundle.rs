@@ -81,7 +81,7 @@ fn history_entry(base_url: &str, version: &Version) -> Value {
         Value::String(full_url(base_url, &version.resource_type, &version.id)),
     );
     if let Some(resource) = &version.resource {
-        entry.insert("resource".into(), resource.clone());
+        entry.insert("resource".into(), Value::clone(resource));
     }
     entry.insert("request".into(), json!({"method": method, "url": url}));
     entry.insert(

@@ -336,7 +336,7 @@ fn history_response(
 
 /// A resource body with `ETag`, `Last-Modified` and, on 201, `Location`.
 fn resource_response(state: &ServerState, status: StatusCode, version: &Version) -> Response {
-    let body = version.resource.as_ref().unwrap_or(&Value::Null);
+    let body = version.resource.as_deref().unwrap_or(&Value::Null);
     let mut response = fhir_json(status, body);
     let headers = response.headers_mut();
     insert_version_headers(headers, version.version_id, version.last_updated);

@@ -2,11 +2,13 @@
 //! vread and history all come from the same record. Safe to share between requests.
 
 use std::collections::BTreeMap;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+use super::search::{Criterion, Index};
 
 /// The kind of write that produced a version, as a history entry reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +34,9 @@ pub struct Version {
     pub last_updated: OffsetDateTime,
     /// What produced it.
     pub change: Change,
-    /// The resource with `id` and `meta` filled in; `None` for a deletion.
-    pub resource: Option<Value>,
+    /// The resource with `id` and `meta` filled in, shared and never changed; `None` for a
+    /// deletion.
+    pub resource: Option<Arc<Value>>,
     sequence: u64,
 }
 
@@ -79,7 +82,8 @@ pub enum Deletion {
     Missing,
 }
 
-/// Resources by type and id, each with its versions oldest first.
+/// Resources by type and id, each with its versions oldest first, and an [`Index`] of the live
+/// ones that every write keeps up to date.
 #[derive(Debug, Default)]
 pub struct Store {
     inner: RwLock<Inner>,
@@ -88,6 +92,7 @@ pub struct Store {
 #[derive(Debug, Default)]
 struct Inner {
     resources: BTreeMap<String, BTreeMap<String, Vec<Version>>>,
+    index: Index,
     next_sequence: u64,
     next_id: u64,
 }
@@ -131,27 +136,42 @@ impl Store {
             .cloned()
     }
 
-    /// Every live resource of a type, ordered by id.
-    pub fn live(&self, resource_type: &str) -> Vec<Value> {
-        self.live_where(resource_type, |_| true)
+    /// The live resources of a type for which `keep` holds, ordered by id. The read lock is held
+    /// only to take the (shared) resources: testing them and copying out those kept happen
+    /// after, so a long search never holds up writes.
+    pub fn live_where(&self, resource_type: &str, keep: impl FnMut(&Value) -> bool) -> Vec<Value> {
+        self.live_matching(resource_type, &[], keep)
     }
 
-    /// The live resources of a type for which `keep` holds, ordered by id. Only those are
-    /// copied out, so a search that matches few resources costs one pass under the read lock.
-    pub fn live_where(
+    /// [`Store::live_where`] for a `keep` that holds only for resources meeting all of
+    /// `criteria`: only the resources the index offers for them are tested, or every one when
+    /// it offers none. The result is the same either way.
+    pub fn live_matching(
         &self,
         resource_type: &str,
+        criteria: &[Criterion],
         mut keep: impl FnMut(&Value) -> bool,
     ) -> Vec<Value> {
-        let inner = self.read();
-        inner
-            .resources
-            .get(resource_type)
+        let candidates: Vec<Arc<Value>> = {
+            let inner = self.read();
+            let Some(by_id) = inner.resources.get(resource_type) else {
+                return Vec::new();
+            };
+            match inner.index.candidates(resource_type, criteria) {
+                Some(ids) => ids
+                    .into_iter()
+                    .filter_map(|id| live(by_id.get(id)?))
+                    .collect(),
+                None => by_id
+                    .values()
+                    .filter_map(|versions| live(versions))
+                    .collect(),
+            }
+        };
+        candidates
             .into_iter()
-            .flat_map(BTreeMap::values)
-            .filter_map(|versions| versions.last()?.resource.as_ref())
             .filter(|resource| keep(resource))
-            .cloned()
+            .map(Arc::unwrap_or_clone)
             .collect()
     }
 
@@ -213,6 +233,7 @@ impl Store {
             return Err(UpdateRefused::Full);
         }
         if keep_version && live_version.is_some() {
+            let inner = &mut *inner;
             let versions = inner
                 .resources
                 .get_mut(resource_type)
@@ -220,8 +241,15 @@ impl Store {
                 .expect("a live version was found above");
             let last = versions.last_mut().expect("a live version was found above");
             last.last_updated = now();
-            last.resource = Some(stamp(resource, id, last.version_id, last.last_updated));
-            return Ok((last.clone(), false));
+            let stamped = Arc::new(stamp(resource, id, last.version_id, last.last_updated));
+            if let Some(previous) = last.resource.replace(stamped) {
+                inner.index.remove(resource_type, id, &previous);
+            }
+            let version = last.clone();
+            if let Some(resource) = &version.resource {
+                inner.index.insert(resource_type, id, resource);
+            }
+            return Ok((version, false));
         }
         let version = inner.append(
             resource_type.to_owned(),
@@ -292,8 +320,16 @@ impl Inner {
             .entry(id.clone())
             .or_default();
         let version_id = versions.last().map_or(1, |last| last.version_id + 1);
+        if let Some(previous) = versions.last().and_then(|last| last.resource.as_ref()) {
+            self.index.remove(&resource_type, &id, previous);
+        }
+        let resource =
+            resource.map(|resource| Arc::new(stamp(resource, &id, version_id, last_updated)));
+        if let Some(resource) = &resource {
+            self.index.insert(&resource_type, &id, resource);
+        }
         let version = Version {
-            resource: resource.map(|resource| stamp(resource, &id, version_id, last_updated)),
+            resource,
             resource_type,
             id,
             version_id,
@@ -304,6 +340,11 @@ impl Inner {
         versions.push(version.clone());
         version
     }
+}
+
+/// The resource of the latest of `versions`, unless that is a deletion.
+fn live(versions: &[Version]) -> Option<Arc<Value>> {
+    versions.last()?.resource.clone()
 }
 
 /// Formats an instant as a FHIR `instant` (RFC 3339, UTC).
@@ -417,7 +458,7 @@ mod tests {
         assert_eq!(store.delete("Patient", "a"), Deletion::AlreadyDeleted);
         assert_eq!(store.delete("Patient", "zz"), Deletion::Missing);
         assert!(matches!(store.current("Patient", "a"), Current::Deleted(_)));
-        assert!(store.live("Patient").is_empty());
+        assert!(store.live_where("Patient", |_| true).is_empty());
         let (version, created) = store
             .update("Patient", "a", patient("a", "Back"), None, false)
             .unwrap();
@@ -432,7 +473,10 @@ mod tests {
             .unwrap();
         assert_eq!(version.version_id, 1);
         assert_eq!(store.history("Patient", Some("a")).len(), 1);
-        assert_eq!(store.live("Patient")[0]["name"][0]["family"], "Smith");
+        assert_eq!(
+            store.live_where("Patient", |_| true)[0]["name"][0]["family"],
+            "Smith"
+        );
     }
 
     #[test]

@@ -694,6 +694,85 @@ async fn search_bundle_shape() {
 }
 
 #[tokio::test]
+async fn searches_follow_creates_updates_and_deletes() {
+    let harness = Harness::start(&[]).await;
+    let created = harness
+        .write(Method::POST, "/Patient", &new_patient("Ångström"))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let mut patient = created.json();
+    let id = patient["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        harness.search_ids("/Patient?family=ANGST").await,
+        [id.as_str()]
+    );
+    assert_eq!(
+        harness
+            .search_ids(&format!("/Patient?_id={id},amelia-jones&gender=unknown"))
+            .await,
+        [id.as_str()]
+    );
+    let observation = json!({
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "index check"},
+        "subject": {"reference": format!("Patient/{id}")}
+    });
+    let observed = harness
+        .write(Method::POST, "/Observation", &observation)
+        .await;
+    let observation_id = observed.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        harness
+            .search_ids(&format!("/Observation?patient={id}"))
+            .await,
+        [observation_id.as_str()]
+    );
+
+    patient["name"][0]["family"] = json!("Nakamura");
+    let updated = harness
+        .write(Method::PUT, &format!("/Patient/{id}"), &patient)
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
+    assert!(harness.search_ids("/Patient?family=angst").await.is_empty());
+    assert_eq!(
+        harness.search_ids("/Patient?family:exact=Nakamura").await,
+        [id.as_str()]
+    );
+    assert_eq!(
+        harness.search_ids("/Observation?patient.family=naka").await,
+        [observation_id.as_str()]
+    );
+    let revincluded = harness
+        .get(&format!(
+            "/Patient?_id={id}&_revinclude=Observation:patient"
+        ))
+        .await
+        .json();
+    assert_eq!(
+        ids_by_mode(&revincluded, "include"),
+        [observation_id.as_str()]
+    );
+
+    let deleted = harness
+        .send(Method::DELETE, &format!("/Patient/{id}"), &[], None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert!(harness.search_ids("/Patient?family=naka").await.is_empty());
+    assert!(
+        harness
+            .search_ids(&format!("/Patient?_id={id}"))
+            .await
+            .is_empty()
+    );
+    let first = harness
+        .get(&format!("/Patient/{id}/_history/1"))
+        .await
+        .json();
+    assert_eq!(first["name"][0]["family"], "Ångström");
+}
+
+#[tokio::test]
 async fn search_parameters_select_the_right_resources() {
     let harness = Harness::start(&[]).await;
     let cases: &[(&str, &[&str])] = &[

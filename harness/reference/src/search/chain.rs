@@ -4,23 +4,22 @@
 use serde_json::Value;
 
 use super::SearchRequest;
-use super::criterion::{Matcher, Test};
+use super::criterion::{Criterion, Matcher, Test};
 use super::reference::ReferenceQuery;
+use crate::resource_types::ResourceType;
 
 impl SearchRequest {
-    /// Replaces every chained criterion by a test for references to the live resources
-    /// (`live` lists them by type) that meet the chained criterion.
-    pub fn resolve_chains(&mut self, live: impl Fn(&str) -> Vec<Value>) {
+    /// Replaces every chained criterion by a test for references to the live resources that
+    /// meet the chained criterion (`find` lists those of a type that meet a criterion).
+    pub fn resolve_chains(&mut self, find: impl Fn(&ResourceType, &Criterion) -> Vec<Value>) {
         for criterion in &mut self.criteria {
             let Test::Chain(chain) = &criterion.test else {
                 continue;
             };
             let mut references = Vec::new();
             for (resource_type, chained) in chain {
-                for resource in live(resource_type.name) {
-                    if chained.matches(&resource)
-                        && let Some(id) = resource.get("id").and_then(Value::as_str)
-                    {
+                for resource in find(resource_type, chained) {
+                    if let Some(id) = resource.get("id").and_then(Value::as_str) {
                         references.push(Matcher::Reference(ReferenceQuery::to(
                             resource_type.name,
                             id,
@@ -57,7 +56,12 @@ mod tests {
             &SearchOptions::default(),
         )
         .unwrap();
-        request.resolve_chains(live);
+        request.resolve_chains(|resource_type, criterion| {
+            live(resource_type.name)
+                .into_iter()
+                .filter(|resource| criterion.matches(resource))
+                .collect()
+        });
         request
     }
 

@@ -2,9 +2,11 @@
 //! defects applied. `_summary` and `_elements` shape the matches; included resources are
 //! returned whole.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
-use super::{Handling, SearchOptions, SearchRequest, include, sort};
+use super::{Criterion, Handling, SearchOptions, SearchRequest, include, sort};
 use crate::abandon::Abandoned;
 use crate::bundle::{self, BundleType};
 use crate::defect::Defect;
@@ -15,8 +17,9 @@ use crate::state::ServerState;
 use crate::store::Current;
 
 /// Searches `resource_type` with `params` (sent by `POST [type]/_search` when `posted`) and
-/// builds the searchset Bundle. Scans the store: call it off the async workers. Stops, with an
-/// error nobody receives, once `abandoned` says the client has gone.
+/// builds the searchset Bundle. Reads the store (through its index where it can): call it off
+/// the async workers. Stops, with an error nobody receives, once `abandoned` says the client
+/// has gone.
 pub fn execute(
     state: &ServerState,
     resource_type: &'static ResourceType,
@@ -28,11 +31,16 @@ pub fn execute(
     let gone = || FhirError::internal("the client left before the search finished");
     let mut request = SearchRequest::parse(resource_type, params, &options(state, handling))?;
     let store = state.store();
-    request.resolve_chains(|name| store.live(name));
+    let find = |target: &ResourceType, criterion: &Criterion| {
+        store.live_matching(target.name, std::slice::from_ref(criterion), |resource| {
+            criterion.matches(resource)
+        })
+    };
+    request.resolve_chains(find);
     if abandoned.is_set() {
         return Err(gone());
     }
-    let mut matches = store.live_where(resource_type.name, |resource| {
+    let mut matches = store.live_matching(resource_type.name, &request.criteria, |resource| {
         !abandoned.is_set() && request.matches(resource)
     });
     if abandoned.is_set() {
@@ -81,10 +89,10 @@ pub fn execute(
         Vec::new()
     } else {
         let read = |resource_type: &str, id: &str| match store.current(resource_type, id) {
-            Current::Live(version) => version.resource,
+            Current::Live(version) => version.resource.map(Arc::unwrap_or_clone),
             Current::Deleted(_) | Current::Missing => None,
         };
-        include::collect(&request.includes, on_page, |name| store.live(name), read)
+        include::collect(&request.includes, on_page, find, read)
     };
     let ignore_elements = state.has(Defect::ElementsIgnored) && request.subset.is_elements();
     let shaped: Vec<Value> = on_page

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::criterion::{Criterion, Matcher, Test};
 use super::path;
-use super::reference::target_of;
+use super::reference::{ReferenceQuery, target_of};
 use crate::outcome::FhirError;
 use crate::resource_types::{self, ParamKind, ResourceType, SearchParam};
 
@@ -94,6 +95,24 @@ impl Include {
             && self.target.is_none_or(|target| target == resource_type)
     }
 
+    /// A criterion on the rule's parameter that holds for the resources referring to one of
+    /// `targets` through a reference the rule follows.
+    fn referring_to(&self, targets: &[Value]) -> Criterion {
+        let references = targets
+            .iter()
+            .filter_map(|target| {
+                let resource_type = resource_types::served(target["resourceType"].as_str()?)?;
+                let id = target["id"].as_str()?;
+                self.follows(resource_type.name)
+                    .then(|| Matcher::Reference(ReferenceQuery::to(resource_type.name, id)))
+            })
+            .collect();
+        Criterion {
+            param: self.param,
+            test: Test::AnyOf(references),
+        }
+    }
+
     fn references<'a>(&self, resource: &'a Value) -> impl Iterator<Item = (&'a str, &'a str)> {
         self.param
             .paths
@@ -104,12 +123,12 @@ impl Include {
     }
 }
 
-/// The resources `rules` add to `matches`, none of them a match, each once. `live` lists the
-/// live resources of a type; `read` fetches one live resource.
+/// The resources `rules` add to `matches`, none of them a match, each once. `find` lists the
+/// live resources of a type that meet a criterion; `read` fetches one live resource.
 pub fn collect(
     rules: &[Include],
     matches: &[Value],
-    live: impl Fn(&str) -> Vec<Value>,
+    find: impl Fn(&ResourceType, &Criterion) -> Vec<Value>,
     read: impl Fn(&str, &str) -> Option<Value>,
 ) -> Vec<Value> {
     let mut seen: BTreeSet<(String, String)> = matches.iter().map(key).collect();
@@ -120,12 +139,8 @@ pub fn collect(
         let mut found = Vec::new();
         for rule in rules.iter().filter(|rule| first || rule.iterate) {
             if rule.reverse {
-                let targets: BTreeSet<(String, String)> = frontier.iter().map(key).collect();
-                for candidate in live(rule.source.name) {
-                    let refers = rule
-                        .references(&candidate)
-                        .any(|(t, id)| targets.contains(&(t.to_owned(), id.to_owned())));
-                    if refers && seen.insert(key(&candidate)) {
+                for candidate in find(rule.source, &rule.referring_to(&frontier)) {
+                    if seen.insert(key(&candidate)) {
                         found.push(candidate);
                     }
                 }
@@ -180,10 +195,10 @@ mod tests {
                 Include::parse(searched, *name == "_revinclude", *modifier, value).unwrap()
             })
             .collect();
-        let live = |t: &str| {
+        let find = |t: &ResourceType, criterion: &Criterion| {
             store()
                 .into_iter()
-                .filter(|r| r["resourceType"] == t)
+                .filter(|r| r["resourceType"] == t.name && criterion.matches(r))
                 .collect()
         };
         let read = |t: &str, id: &str| {
@@ -191,7 +206,7 @@ mod tests {
                 .into_iter()
                 .find(|r| r["resourceType"] == t && r["id"] == id)
         };
-        collect(&rules, matches, live, read)
+        collect(&rules, matches, find, read)
             .iter()
             .map(|r| {
                 format!(

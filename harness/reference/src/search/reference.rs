@@ -41,6 +41,11 @@ impl ReferenceQuery {
         }
     }
 
+    /// The id of the resource the query points at.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// Whether `element` (a Reference) points at the queried resource.
     pub fn matches(&self, element: &Value) -> bool {
         let Some((resource_type, id)) = target_of(element) else {

@@ -47,9 +47,19 @@ impl StringQuery {
         Self { mode, value }
     }
 
+    /// How it compares.
+    pub fn mode(&self) -> StringMode {
+        self.mode
+    }
+
+    /// The value compared: as given for [`StringMode::Exact`], otherwise [`normalise`]d.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
     /// Whether `element` (a string, HumanName or Address) matches.
     pub fn matches(&self, element: &Value) -> bool {
-        text_of(element).into_iter().any(|text| match self.mode {
+        texts(element).into_iter().any(|text| match self.mode {
             StringMode::Exact => text == self.value,
             StringMode::StartsWith => normalise(text).starts_with(&self.value),
             StringMode::Contains => normalise(text).contains(&self.value),
@@ -65,7 +75,9 @@ pub fn normalise(text: &str) -> String {
         .collect()
 }
 
-fn text_of(element: &Value) -> Vec<&str> {
+/// The texts of `element` a string search compares: the string itself, or the parts of a
+/// HumanName or Address.
+pub fn texts(element: &Value) -> Vec<&str> {
     match element {
         Value::String(text) => vec![text],
         Value::Object(fields) => TEXT_PARTS

@@ -93,23 +93,30 @@ impl TokenQuery {
 }
 
 fn matches_code(element: &Value, system: Option<&str>, code: Option<&str>) -> bool {
+    codings(element)
+        .into_iter()
+        .any(|(found_system, found_code)| pair_matches(system, code, found_system, found_code))
+}
+
+/// The `(system, code)` pairs a token search compares against in `element`: a code or boolean
+/// (no system), each Coding of a CodeableConcept, or a Coding, Identifier or ContactPoint
+/// (`value` standing in for `code`).
+pub fn codings(element: &Value) -> Vec<(Option<&str>, Option<&str>)> {
     match element {
-        Value::String(found) => pair_matches(system, code, None, Some(found)),
-        Value::Bool(flag) => pair_matches(system, code, None, Some(&flag.to_string())),
+        Value::String(found) => vec![(None, Some(found))],
+        Value::Bool(flag) => vec![(None, Some(if *flag { "true" } else { "false" }))],
         Value::Object(fields) => match fields.get("coding") {
-            Some(Value::Array(codings)) => codings
-                .iter()
-                .any(|coding| matches_code(coding, system, code)),
+            Some(Value::Array(codings)) => codings.iter().flat_map(self::codings).collect(),
             _ => {
                 let found_system = fields.get("system").and_then(Value::as_str);
                 let found_code = fields
                     .get("code")
                     .or_else(|| fields.get("value"))
                     .and_then(Value::as_str);
-                pair_matches(system, code, found_system, found_code)
+                vec![(found_system, found_code)]
             }
         },
-        _ => false,
+        _ => Vec::new(),
     }
 }
 
