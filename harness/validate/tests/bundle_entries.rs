@@ -3,6 +3,9 @@
 //! and documents and messages start with their Composition or MessageHeader. Uses the
 //! built-in R4 definitions.
 
+mod issues;
+use issues::issues;
+
 use std::sync::{Arc, OnceLock};
 
 use assure_model::Format;
@@ -16,12 +19,7 @@ fn validate(json: &str) -> Outcome {
 }
 
 fn errors(outcome: &Outcome) -> Vec<String> {
-    outcome
-        .issues
-        .iter()
-        .filter(|i| i.severity == Severity::Error)
-        .map(|i| format!("{}: {}", i.location, i.message))
-        .collect()
+    issues(outcome, Severity::Error)
 }
 
 /// A collection of `entries`.

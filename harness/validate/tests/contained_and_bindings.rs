@@ -3,6 +3,9 @@
 //! slices discriminated by profile whose members hold contained resources, and codes outside
 //! a value set bound less strongly than `required`. Uses the built-in R4 definitions.
 
+mod issues;
+use issues::issues;
+
 use std::sync::{Arc, OnceLock};
 
 use assure_model::Format;
@@ -16,15 +19,6 @@ fn validator() -> &'static Validator {
 
 fn validate(json: &str) -> Outcome {
     validator().validate_bytes(json.as_bytes(), Format::Json, &Options::default())
-}
-
-fn issues(outcome: &Outcome, severity: Severity) -> Vec<String> {
-    outcome
-        .issues
-        .iter()
-        .filter(|i| i.severity == severity)
-        .map(|i| format!("{}: {}", i.location, i.message))
-        .collect()
 }
 
 /// `reference` made inside a contained resource of the given container type.

@@ -2,6 +2,9 @@
 //! fullUrl rules, the type a reference names, and the extra rules of document and message
 //! bundles. Uses the built-in R4 definitions.
 
+mod issues;
+use issues::issues;
+
 use std::sync::{Arc, OnceLock};
 
 use assure_model::Format;
@@ -64,15 +67,6 @@ fn target_types_are_checked_against_target_profiles() {
         "{:?}",
         unknown.issues
     );
-}
-
-fn issues(outcome: &Outcome, severity: Severity) -> Vec<String> {
-    outcome
-        .issues
-        .iter()
-        .filter(|i| i.severity == severity)
-        .map(|i| format!("{}: {}", i.location, i.message))
-        .collect()
 }
 
 /// A document bundle: a Composition about `subject` by `author`, plus `extra` entries.

@@ -2,6 +2,9 @@
 //! compares the type of the element, `profile` whether it conforms; with `resolve()` both are
 //! asked of the resource a reference points to. Uses the built-in R4 definitions.
 
+mod issues;
+use issues::issues;
+
 use std::sync::Arc;
 
 use assure_model::Format;
@@ -38,12 +41,7 @@ fn validate(profiles: &[Value], name: &str, instance: &str) -> Outcome {
 }
 
 fn errors(outcome: &Outcome) -> Vec<String> {
-    outcome
-        .issues
-        .iter()
-        .filter(|i| i.severity == Severity::Error)
-        .map(|i| format!("{}: {}", i.location, i.message))
-        .collect()
+    issues(outcome, Severity::Error)
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! `Coding.system`. Each case is pinned to the issue it must (not) raise. Uses the built-in R4
 //! definitions.
 
+mod issues;
+use issues::issues;
+
 use std::sync::{Arc, OnceLock};
 
 use assure_model::Format;
@@ -21,16 +24,6 @@ fn validate(json: &str, switches: Switches) -> Outcome {
         ..Options::default()
     };
     validator().validate_bytes(json.as_bytes(), Format::Json, &options)
-}
-
-/// `location: message` of the issues of `severity`.
-fn issues(outcome: &Outcome, severity: Severity) -> Vec<String> {
-    outcome
-        .issues
-        .iter()
-        .filter(|i| i.severity == severity)
-        .map(|i| format!("{}: {}", i.location, i.message))
-        .collect()
 }
 
 fn errors(json: &str) -> Vec<String> {

@@ -3,6 +3,9 @@
 //! claims it; the blood pressure profile slices its components by codes fixed inside a
 //! coding slice. Uses the built-in R4 definitions.
 
+mod issues;
+use issues::issues;
+
 use std::sync::{Arc, OnceLock};
 
 use assure_model::Format;
@@ -13,15 +16,6 @@ fn validate(json: &str) -> Outcome {
     VALIDATOR
         .get_or_init(|| Validator::new(Arc::new(bundled::definitions().unwrap())))
         .validate_bytes(json.as_bytes(), Format::Json, &Options::default())
-}
-
-fn issues(outcome: &Outcome, severity: Severity) -> Vec<String> {
-    outcome
-        .issues
-        .iter()
-        .filter(|i| i.severity == severity)
-        .map(|i| format!("{}: {}", i.location, i.message))
-        .collect()
 }
 
 const VITAL_SIGNS_CATEGORY: &str = r#""category": [{"coding": [{"system":
