@@ -63,6 +63,15 @@ pub struct ReplayArgs {
     pub run: RunArgs,
 }
 
+/// Output format of `report diff` and `report annotations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For people (`diff`) or GitHub workflow commands (`annotations`).
+    Text,
+    /// One JSON document (`reports/report-schema.md`).
+    Json,
+}
+
 /// `assure report diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -73,8 +82,8 @@ pub struct DiffArgs {
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
     /// Output format: text for people, or one JSON object.
-    #[arg(long, value_enum, default_value_t = crate::cli::report::ReportFormat::Text)]
-    pub format: crate::cli::report::ReportFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 /// `assure report merge`.
@@ -95,8 +104,8 @@ pub struct AnnotationsArgs {
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// Output format: GitHub workflow commands (text), or a JSON array.
-    #[arg(long, value_enum, default_value_t = crate::cli::report::ReportFormat::Text)]
-    pub format: crate::cli::report::ReportFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 /// `assure report verify`.

@@ -5,10 +5,8 @@
 
 use std::path::Path;
 
-use clap::ValueEnum;
-
 use crate::cli::annotations;
-use crate::cli::args::{AnnotationsArgs, DiffArgs, MergeArgs, ReportCommand};
+use crate::cli::args::{AnnotationsArgs, DiffArgs, MergeArgs, ReportCommand, ReportFormat};
 use crate::cli::error::CliError;
 use crate::cli::exit::{self, Exit};
 use crate::cli::gate::render_gate;
@@ -18,15 +16,6 @@ use crate::report::manifest::{self, MANIFEST_FILE};
 use crate::report::read::read_run;
 use crate::report::{diff, merge};
 use crate::results::RunResult;
-
-/// Output format of `report diff` and `report annotations`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// For people (`diff`) or GitHub workflow commands (`annotations`).
-    Text,
-    /// One JSON document (`reports/report-schema.md`).
-    Json,
-}
 
 /// Runs a `report` subcommand. `verify`: 0 when the folder matches its manifest, 1 when a file
 /// differs, is missing or is not listed, 2 when there is no readable manifest. `diff`: 1 on a

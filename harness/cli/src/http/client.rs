@@ -418,7 +418,13 @@ impl Client {
             let outcome = match &self.replay {
                 Some(replay) => replay
                     .answer(method.as_str(), url.as_str())
-                    .map(Received::Complete)
+                    .map(|answer| {
+                        Received::Complete(Response {
+                            status: answer.status,
+                            headers: answer.headers,
+                            body: answer.body,
+                        })
+                    })
                     .map_err(Failure::Replay),
                 None => {
                     let mut request = self

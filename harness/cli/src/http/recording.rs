@@ -14,7 +14,6 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use super::client::Response;
 use crate::evidence::{Bodies, EVIDENCE_DIR};
 use crate::results::Exchange;
 
@@ -114,6 +113,14 @@ impl Recorder {
     }
 }
 
+/// A response as recorded: status, headers and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
 /// A recording read back, answering requests as the server answered them.
 #[derive(Debug)]
 pub struct Replay {
@@ -178,7 +185,7 @@ impl Replay {
     /// The answer to `method url`: the recorded answers to that request in turn (the last one
     /// again once all were given). `Err` is the transport error recorded, or says the request
     /// is not in the recording.
-    pub fn answer(&self, method: &str, url: &str) -> Result<Response, String> {
+    pub fn answer(&self, method: &str, url: &str) -> Result<Answer, String> {
         let mut answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
         let Some(Answers { recorded, given }) =
             answers.get_mut(&(method.to_owned(), url.to_owned()))
@@ -199,7 +206,7 @@ impl Replay {
                         "the recording's body of {method} {url} cannot be read"
                     ));
                 }
-                Ok(Response {
+                Ok(Answer {
                     status: response.status,
                     headers: response.headers.clone(),
                     body: body
