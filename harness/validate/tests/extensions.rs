@@ -1,6 +1,9 @@
 //! Extensions whose definition is not loaded, and obligation profiles that inherit from
 //! others. Uses the built-in R4 definitions.
 
+mod issues;
+use issues::issues;
+
 use std::sync::Arc;
 
 use assure_model::Format;
@@ -16,15 +19,6 @@ fn validate_with(defs: Definitions, json: &str) -> Outcome {
     )
 }
 
-fn messages(outcome: &Outcome, severity: Severity) -> Vec<String> {
-    outcome
-        .issues
-        .iter()
-        .filter(|i| i.severity == severity)
-        .map(|i| format!("{}: {}", i.location, i.message))
-        .collect()
-}
-
 fn patient_with_extension(url: &str) -> String {
     format!(
         r#"{{"resourceType": "Patient", "extension": [{{"url": "{url}", "valueString": "x"}}]}}"#
@@ -38,7 +32,7 @@ fn unknown_extensions_in_the_core_namespace_are_errors() {
         &patient_with_extension("http://hl7.org/fhir/StructureDefinition/no-such-extension"),
     );
     assert_eq!(
-        messages(&outcome, Severity::Error),
+        issues(&outcome, Severity::Error),
         vec![
             "Patient.extension[0]: The extension \
              http://hl7.org/fhir/StructureDefinition/no-such-extension is not defined by the \
@@ -66,12 +60,12 @@ fn extensions_pack_and_other_namespaces_are_warnings() {
             &patient_with_extension(url),
         );
         assert!(
-            messages(&outcome, Severity::Error).is_empty(),
+            issues(&outcome, Severity::Error).is_empty(),
             "{url}: {:?}",
             outcome.issues
         );
         assert!(
-            messages(&outcome, Severity::Warning)
+            issues(&outcome, Severity::Warning)
                 .iter()
                 .any(|w| w.contains(says)),
             "{url}: {:?}",
@@ -97,12 +91,12 @@ fn a_missing_dependency_turns_unknown_core_extensions_into_warnings() {
         &patient_with_extension("http://hl7.org/fhir/StructureDefinition/no-such-extension"),
     );
     assert!(
-        messages(&outcome, Severity::Error).is_empty(),
+        issues(&outcome, Severity::Error).is_empty(),
         "{:?}",
         outcome.issues
     );
     assert!(
-        messages(&outcome, Severity::Warning)
+        issues(&outcome, Severity::Warning)
             .iter()
             .any(|w| w.contains("packages depended on but not loaded: uk.example.base")),
         "{:?}",
@@ -163,7 +157,7 @@ fn inherited_obligations_come_from_obligation_profiles_on_the_same_base() {
         .collect::<Vec<_>>()
     );
     let outcome = validate_with(defs, &inheriting.to_string());
-    let errors: Vec<String> = messages(&outcome, Severity::Error)
+    let errors: Vec<String> = issues(&outcome, Severity::Error)
         .into_iter()
         .filter(|e| e.starts_with("StructureDefinition.extension"))
         .collect();

@@ -111,6 +111,14 @@ impl<'b> BodyViews<'b> {
             raw_json: false,
             note: None,
         };
+        // A body kept in a file and shown already is linked without reading it again.
+        if source.locations.is_empty()
+            && let Some(file) = source.file
+            && let Some((place, id)) = self.shown.get(&file.sha256)
+        {
+            view.same_as = Some((place.clone(), id.clone()));
+            return (view, Vec::new());
+        }
         let Some(text) = self.bodies.text(source.inline, source.file) else {
             view.note = Some(match &view.file {
                 Some(path) => format!("not shown: {path} cannot be read"),
