@@ -20,6 +20,6 @@ pub use credential::{Authorization, DefaultCredential};
 pub use error::{ClientError, InvalidRequest, NotSent, TargetUnreachable};
 pub use options::{ClientOptions, DEFAULT_RETRIES, DEFAULT_TIMEOUT};
 pub use probe::Probed;
-pub use recording::{RECORDING_FILE, Recorder, RecordingHeader, Replay};
+pub use recording::{Recorder, RecordingHeader, Replay};
 pub use request::{RequestSpec, Target};
 pub use tls::TlsMaterial;
