@@ -132,8 +132,8 @@ fn relative_references_resolve_against_the_referring_entrys_base() {
 
 #[test]
 fn documents_and_messages_start_with_their_anchor_resource() {
-    // bdl-11, bdl-12: the first resource is the Composition or the MessageHeader; a bundle
-    // without entries has none.
+    // bdl-11, bdl-12: the first resource is the Composition or the MessageHeader (said of the
+    // bundle by the invariant, and of the entry); a bundle without entries has none.
     for (kind, anchor) in [("document", "Composition"), ("message", "MessageHeader")] {
         let empty = format!(
             r#"{{"resourceType": "Bundle", "type": "{kind}", "timestamp": "2026-11-26T10:00:00Z",
@@ -153,9 +153,16 @@ fn documents_and_messages_start_with_their_anchor_resource() {
                 "resource": {"resourceType": "Patient", "id": "p1"}}], "timestamp""#,
         );
         let found = errors(&validate(&patient_first));
-        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            found[0],
+            format!(
+                "Bundle.entry[0].resource: The first entry of a {kind} bundle must be a \
+                 {anchor}, not Patient"
+            )
+        );
         assert!(
-            found[0].starts_with("Bundle: Constraint failed: bdl-1"),
+            found[1].starts_with("Bundle: Constraint failed: bdl-1"),
             "{found:?}"
         );
     }

@@ -1,18 +1,14 @@
 //! Bundle rules: each entry's `fullUrl` agrees with its resource, search results carry ids,
-//! links are not repeated, and references resolve to entries.
-
-use std::collections::HashSet;
+//! links suit the bundle's type, and references resolve to entries.
 
 use assure_model::Element;
 
 use super::bundle_index::restful_tail;
+use super::bundle_link;
 use super::context::Context;
 use super::document;
 use super::issue::Severity;
 use super::report::{Report, element_location};
-
-/// Link relations that may occur only once in a bundle.
-const SINGLE_LINKS: &[&str] = &["self", "first", "previous", "next", "last"];
 
 /// Checks the bundle-level rules of `bundle` at `location`.
 pub fn check(cx: &Context<'_>, report: &mut Report, bundle: &Element, location: &str) {
@@ -20,22 +16,7 @@ pub fn check(cx: &Context<'_>, report: &mut Report, bundle: &Element, location: 
         .child("type")
         .and_then(Element::text)
         .unwrap_or_default();
-    let mut relations = HashSet::new();
-    for link in bundle.children_named("link") {
-        let Some(relation) = link.child("relation").and_then(Element::text) else {
-            continue;
-        };
-        if SINGLE_LINKS.contains(&relation) && !relations.insert(relation) {
-            let loc = element_location(location, link);
-            report.add(
-                Severity::Error,
-                link,
-                &loc,
-                "Bundle.link",
-                format!("The link relation '{relation}' can only occur once"),
-            );
-        }
-    }
+    bundle_link::check(report, bundle, location, kind);
     if let Some(kind) = document::Kind::of(kind) {
         document::check(cx, report, bundle, location, kind);
     }

@@ -1,12 +1,13 @@
 //! Document and message bundles (R4 sections 3.3.1 and 3.4.1): what the Composition or
 //! MessageHeader points at must be in the bundle, and every entry must be linked, forwards or
-//! backwards, to the first one.
+//! backwards, to the first one (or, in a document, be a stylesheet the bundle links to).
 
 use std::collections::VecDeque;
 
 use assure_model::Element;
 
 use super::bundle_index::BundleIndex;
+use super::bundle_link;
 use super::context::Context;
 use super::issue::Severity;
 use super::report::{Report, element_location};
@@ -65,11 +66,28 @@ pub fn check(cx: &Context<'_>, report: &mut Report, bundle: &Element, location: 
     let Some(anchor) = first.child("resource") else {
         return;
     };
+    let anchor_location = format!("{}.resource", element_location(location, first));
     if anchor.resource_type.as_deref() == Some(kind.anchor()) {
-        let anchor_location = format!("{}.resource", element_location(location, first));
         for (reference, at) in anchor_references(anchor, &anchor_location, kind) {
             must_resolve(report, &index, bundle, anchor, reference, &at);
         }
+    } else {
+        // bdl-11 and bdl-12 say so of the bundle; this says so of the entry.
+        report.add(
+            Severity::Error,
+            anchor,
+            &anchor_location,
+            "Bundle.entry",
+            format!(
+                "The first entry of a {} bundle must be a {}, not {}",
+                kind.name(),
+                kind.anchor(),
+                anchor
+                    .resource_type
+                    .as_deref()
+                    .unwrap_or("a resource of no known type")
+            ),
+        );
     }
     unlinked_entries(report, &index, bundle, location, kind);
 }
@@ -194,6 +212,14 @@ fn unlinked_entries(
     }
     let mut reached = vec![false; entries.len()];
     let mut queue = VecDeque::from([0]);
+    // A document's stylesheets are linked from the bundle itself.
+    if kind == Kind::Document {
+        queue.extend(
+            bundle_link::stylesheets(bundle)
+                .filter_map(|url| bundle_link::stylesheet_entry(bundle, url))
+                .filter_map(slot_of),
+        );
+    }
     while let Some(slot) = queue.pop_front() {
         if std::mem::replace(&mut reached[slot], true) {
             continue;

@@ -5,6 +5,7 @@ mod binding;
 mod bounds;
 mod bundle;
 mod bundle_index;
+mod bundle_link;
 mod coding;
 mod context;
 mod differential;
