@@ -1,5 +1,6 @@
-//! Terminology bindings: coded values checked against their value set, and against the
-//! maximum value set a binding may name (R4 extension-elementdefinition-maxvalueset.html).
+//! Terminology bindings: coded values checked against their value set, against the additional
+//! bindings a profile may add, and against the maximum value set a binding may name (R4
+//! extension-elementdefinition-maxvalueset.html).
 
 use assure_model::Element;
 
@@ -13,7 +14,8 @@ use crate::terminology::CodeCheck;
 /// Checks `node` (of type `type_code`) against a required or extensible binding, and any
 /// binding against its maximum value set. A code outside the value set of a required binding
 /// is an error, of an extensible one a warning, of a preferred or example one nothing; a code
-/// outside the maximum value set is an error. A code whose system is not available offline is
+/// outside the maximum value set is an error, and outside an additional binding's value set
+/// what its purpose makes it. A code whose system is not available offline is
 /// reported once, as information (rule `terminology-unchecked`), never as a failure.
 pub fn check(
     cx: &Context<'_>,
@@ -33,7 +35,18 @@ pub fn check(
         .max_value_set
         .as_deref()
         .filter(|_| binding.strength != "required");
-    if failure_severity.is_none() && max_value_set.is_none() {
+    let additional: Vec<(&str, Severity, &str)> = binding
+        .additional
+        .iter()
+        .filter_map(|a| {
+            Some((
+                a.value_set.as_str(),
+                a.failure_severity()?,
+                a.purpose.as_str(),
+            ))
+        })
+        .collect();
+    if failure_severity.is_none() && max_value_set.is_none() && additional.is_empty() {
         return;
     }
     let codings: Vec<(Option<&str>, &str)> = match type_code {
@@ -61,6 +74,14 @@ pub fn check(
             &binding.value_set,
             severity,
             &format!("which is bound {}", binding.strength),
+        );
+    }
+    for (value_set, severity, purpose) in additional {
+        site.against(
+            report,
+            value_set,
+            severity,
+            &format!("an additional binding with the purpose '{purpose}'"),
         );
     }
     if let Some(max) = max_value_set {

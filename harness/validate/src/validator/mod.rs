@@ -1,5 +1,6 @@
 //! Validation of parsed resources against StructureDefinition snapshots.
 
+mod additional_binding;
 mod attachment;
 mod binding;
 mod bounds;

@@ -9,6 +9,8 @@ use assure_fhirpath::Expr;
 use assure_model::Element;
 use serde_json::Value;
 
+use super::additional_binding::{self, AdditionalBinding};
+
 /// The extension that gives an element a minimum length.
 const MIN_LENGTH_EXTENSION: &str = "http://hl7.org/fhir/StructureDefinition/minLength";
 
@@ -44,6 +46,8 @@ pub struct Binding {
     /// From the `elementdefinition-maxValueSet` extension: the value set every code must come
     /// from even where the binding lets codes from outside `value_set` be used.
     pub max_value_set: Option<String>,
+    /// Value sets the element is also bound to, each with its purpose.
+    pub additional: Vec<AdditionalBinding>,
 }
 
 /// A `minValue[x]` or `maxValue[x]`.
@@ -354,6 +358,7 @@ fn compile_element(raw: &Value, expressions: &mut Expressions) -> ElementDef {
                         .or_else(|| e["valueUri"].as_str())
                         .map(str::to_owned)
                 }),
+            additional: additional_binding::read(&raw["binding"]),
         }),
         constraints: raw["constraint"]
             .as_array()
