@@ -466,23 +466,34 @@ fn compile_constraint(raw: &Value, expressions: &mut Expressions) -> Option<Cons
 }
 
 /// Fills `children` and `slices`: a definition's subtree is the run of following definitions
-/// whose path lies below its own; slices share their base's path and carry a `sliceName`.
+/// whose path lies below its own; slices share their base's path and carry a `sliceName`, and
+/// a slice's slices are its re-slices (`sliceName` `slice/reslice`, profiling.html#reslicing).
 fn link_children(elements: &mut [ElementDef]) {
     let count = elements.len();
     for i in 0..count {
         let prefix = format!("{}.", elements[i].path);
         let mut children = Vec::new();
         let mut slices = Vec::new();
-        let own_slice = elements[i].slice_name.is_some();
+        // The slices of a slice are its re-slices, named `slice/reslice`.
+        let reslice_prefix = elements[i].slice_name.as_ref().map(|n| format!("{n}/"));
         let mut j = i + 1;
         while j < count {
             let path = &elements[j].path;
             if path == &elements[i].path {
-                // A slice of this element (only the unsliced base collects them).
-                if own_slice {
-                    break;
-                }
-                if elements[j].slice_name.is_some() {
+                let Some(name) = &elements[j].slice_name else {
+                    j += 1;
+                    continue;
+                };
+                let below = match &reslice_prefix {
+                    Some(prefix) => match name.strip_prefix(prefix.as_str()) {
+                        Some(rest) => rest,
+                        // A sibling slice ends this slice's run.
+                        None => break,
+                    },
+                    None => name.as_str(),
+                };
+                // Only the next level down: a re-slice's own re-slices are its.
+                if !below.contains('/') {
                     slices.push(j);
                 }
                 j += 1;

@@ -1,6 +1,7 @@
-//! Slicing: assigning repetitions to slices by their discriminators, then checking each
-//! slice's cardinality and each repetition against its slice.
+//! Slicing: assigning repetitions to slices (and re-slices) by their discriminators, then
+//! checking each slice's cardinality and each repetition against its slice.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use assure_model::Element;
@@ -14,7 +15,9 @@ use super::reference;
 use super::report::element_location;
 use super::walk::Walk;
 
-/// Checks the repetitions `items` of sliced element `base` (children of `parent`).
+/// Checks the repetitions `items` of sliced element `base` (children of `parent`): each
+/// against the slice it belongs to (the re-slice, when its slice is sliced again), then the
+/// cardinality of every slice and re-slice.
 pub fn check(
     walk: &mut Walk<'_>,
     parent: &Element,
@@ -24,40 +27,97 @@ pub fn check(
     location: &str,
     scope: Scope<'_>,
 ) {
-    let base_def = &profile.elements[base];
-    let slices = base_def.slices.clone();
-    let mut counts = vec![0usize; slices.len()];
+    let mut counts: HashMap<usize, usize> = HashMap::new();
     for item in items {
         let loc = element_location(location, item);
-        let slot = slices
-            .iter()
-            .position(|&slice| in_slice(walk, item, profile, base, slice, scope));
-        match slot {
-            Some(n) => {
-                counts[n] += 1;
-                walk.element(item, profile, slices[n], &loc, scope);
-            }
-            None => {
-                let closed = base_def
-                    .slicing
-                    .as_ref()
-                    .is_some_and(|s| s.rules == "closed");
-                if closed {
-                    walk.report.add(
-                        Severity::Error,
-                        item,
-                        &loc,
-                        &base_def.id,
-                        format!("This element does not match any known slice of {} and the slicing is closed", base_def.path),
-                    );
-                }
-                walk.element(item, profile, base, &loc, scope);
+        let def = assign(walk, item, profile, base, base, &mut counts, &loc, scope);
+        walk.element(item, profile, def, &loc, scope);
+    }
+    cardinalities(walk, parent, profile, base, &counts, location);
+}
+
+/// The definition `item` is checked against: the slice of `sliced` it belongs to, or that
+/// slice's re-slice (profiling.html#reslicing: `sliceName` `a/b`), counted in each on the way;
+/// `sliced` itself when it matches none, which a closed slicing reports. Slices are told
+/// apart by the discriminators of `sliced`'s own slicing, else those of `inherited`.
+#[allow(clippy::too_many_arguments)]
+fn assign(
+    walk: &mut Walk<'_>,
+    item: &Element,
+    profile: &Profile,
+    sliced: usize,
+    inherited: usize,
+    counts: &mut HashMap<usize, usize>,
+    location: &str,
+    scope: Scope<'_>,
+) -> usize {
+    let def = &profile.elements[sliced];
+    let slicing_at = if def.slicing.is_some() {
+        sliced
+    } else {
+        inherited
+    };
+    let slot = def
+        .slices
+        .iter()
+        .copied()
+        .find(|&slice| in_slice(walk, item, profile, slicing_at, slice, scope));
+    match slot {
+        Some(slice) => {
+            *counts.entry(slice).or_default() += 1;
+            if profile.elements[slice].slices.is_empty() {
+                slice
+            } else {
+                assign(
+                    walk, item, profile, slice, slicing_at, counts, location, scope,
+                )
             }
         }
+        None => {
+            if def.slicing.as_ref().is_some_and(|s| s.rules == "closed") {
+                walk.report.add(
+                    Severity::Error,
+                    item,
+                    location,
+                    &def.id,
+                    format!(
+                        "This element does not match any known slice of {} and the slicing is \
+                         closed",
+                        slice_label(def)
+                    ),
+                );
+            }
+            sliced
+        }
     }
-    for (n, &slice) in slices.iter().enumerate() {
+}
+
+/// `Patient.identifier`, or `Patient.identifier:a` for a slice that is sliced again.
+fn slice_label(def: &super::profile::ElementDef) -> String {
+    match &def.slice_name {
+        Some(name) => format!("{}:{name}", def.path),
+        None => def.path.clone(),
+    }
+}
+
+/// Checks the number of items in each slice (and re-slice) of `sliced`.
+fn cardinalities(
+    walk: &mut Walk<'_>,
+    parent: &Element,
+    profile: &Profile,
+    sliced: usize,
+    counts: &HashMap<usize, usize>,
+    location: &str,
+) {
+    for &slice in &profile.elements[sliced].slices {
         let def = &profile.elements[slice];
-        walk.cardinality(parent, def, counts[n], location);
+        walk.cardinality(
+            parent,
+            def,
+            counts.get(&slice).copied().unwrap_or(0),
+            location,
+        );
+        cardinalities(walk, parent, profile, slice, counts, location);
     }
 }
 
