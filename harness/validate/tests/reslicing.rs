@@ -21,34 +21,34 @@ fn validator() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
         let profile = json!({"resourceType": "StructureDefinition", "url": PROFILE,
-            "name": "Resliced", "status": "active", "kind": "resource", "abstract": false,
-            "type": "Patient", "derivation": "constraint",
-            "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Patient",
-            "differential": {"element": [
-            {"id": "Patient.identifier", "path": "Patient.identifier",
-             "slicing": {"discriminator": [{"type": "value", "path": "system"}],
-                         "rules": "open"}},
-            {"id": "Patient.identifier:mrn", "path": "Patient.identifier", "sliceName": "mrn",
-             "min": 1, "max": "2",
-             "slicing": {"discriminator": [{"type": "value", "path": "use"}],
-                         "rules": "closed"}},
-            {"id": "Patient.identifier:mrn.system", "path": "Patient.identifier.system",
-             "min": 1, "fixedUri": "http://example.org/mrn"},
-            {"id": "Patient.identifier:mrn/official", "path": "Patient.identifier",
-             "sliceName": "mrn/official", "min": 1, "max": "1"},
-            {"id": "Patient.identifier:mrn/official.use", "path": "Patient.identifier.use",
-             "fixedCode": "official"},
-            {"id": "Patient.identifier:mrn/official.value", "path": "Patient.identifier.value",
-             "min": 1},
-            {"id": "Patient.identifier:mrn/old", "path": "Patient.identifier",
-             "sliceName": "mrn/old", "max": "1"},
-            {"id": "Patient.identifier:mrn/old.use", "path": "Patient.identifier.use",
-             "fixedCode": "old"},
-            {"id": "Patient.identifier:ssn", "path": "Patient.identifier", "sliceName": "ssn",
-             "max": "1"},
-            {"id": "Patient.identifier:ssn.system", "path": "Patient.identifier.system",
-             "min": 1, "fixedUri": "http://example.org/ssn"}
-            ]}});
+        "name": "Resliced", "status": "active", "kind": "resource", "abstract": false,
+        "type": "Patient", "derivation": "constraint",
+        "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Patient",
+        "differential": {"element": [
+        {"id": "Patient.identifier", "path": "Patient.identifier",
+         "slicing": {"discriminator": [{"type": "value", "path": "system"}],
+                     "rules": "open"}},
+        {"id": "Patient.identifier:mrn", "path": "Patient.identifier", "sliceName": "mrn",
+         "min": 1, "max": "2",
+         "slicing": {"discriminator": [{"type": "value", "path": "use"}],
+                     "rules": "closed"}},
+        {"id": "Patient.identifier:mrn.system", "path": "Patient.identifier.system",
+         "min": 1, "fixedUri": "http://example.org/mrn"},
+        {"id": "Patient.identifier:mrn/official", "path": "Patient.identifier",
+         "sliceName": "mrn/official", "min": 1, "max": "1"},
+        {"id": "Patient.identifier:mrn/official.use", "path": "Patient.identifier.use",
+         "fixedCode": "official"},
+        {"id": "Patient.identifier:mrn/official.value", "path": "Patient.identifier.value",
+         "min": 1},
+        {"id": "Patient.identifier:mrn/old", "path": "Patient.identifier",
+         "sliceName": "mrn/old", "max": "1"},
+        {"id": "Patient.identifier:mrn/old.use", "path": "Patient.identifier.use",
+         "fixedCode": "old"},
+        {"id": "Patient.identifier:ssn", "path": "Patient.identifier", "sliceName": "ssn",
+         "max": "1"},
+        {"id": "Patient.identifier:ssn.system", "path": "Patient.identifier.system",
+         "min": 1, "fixedUri": "http://example.org/ssn"}
+        ]}});
         let mut definitions: Definitions = bundled::definitions().unwrap();
         definitions.add_json(profile, "test");
         Validator::new(Arc::new(definitions))

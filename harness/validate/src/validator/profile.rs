@@ -14,6 +14,11 @@ use super::additional_binding::{self, AdditionalBinding};
 /// The extension that gives an element a minimum length.
 const MIN_LENGTH_EXTENSION: &str = "http://hl7.org/fhir/StructureDefinition/minLength";
 
+/// The extension on a type's profile that names the element of that profile the value
+/// conforms to (R4 extension-elementdefinition-profile-element.html).
+const PROFILE_ELEMENT_EXTENSION: &str =
+    "http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element";
+
 /// The extension that marks an invariant as a best-practice guideline.
 const BEST_PRACTICE_EXTENSION: &str =
     "http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice";
@@ -36,6 +41,9 @@ pub struct TypeRef {
     pub profiles: Vec<String>,
     /// `targetProfile`: for references and canonicals.
     pub target_profiles: Vec<String>,
+    /// The element of the (first) profile the value conforms to, when not its root (the
+    /// `elementdefinition-profile-element` extension on `profile`).
+    pub profile_element: Option<String>,
 }
 
 /// A binding to a value set.
@@ -183,6 +191,13 @@ impl Profile {
     /// An element definition by id (for `contentReference`: `#Questionnaire.item`).
     pub fn by_id(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    /// The element `id` when the snapshot defines its children (else they are those of its
+    /// type).
+    pub fn element_with_children(&self, id: &str) -> Option<usize> {
+        self.by_id(id)
+            .filter(|&at| !self.elements[at].children.is_empty())
     }
 
     /// `url|version` when versioned.
@@ -432,6 +447,13 @@ fn compile_type(raw: &Value) -> TypeRef {
         code,
         profiles: strings("profile"),
         target_profiles: strings("targetProfile"),
+        profile_element: raw["_profile"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|p| p["extension"].as_array().into_iter().flatten())
+            .filter(|e| e["url"] == PROFILE_ELEMENT_EXTENSION)
+            .find_map(|e| e["valueString"].as_str().map(str::to_owned)),
     }
 }
 

@@ -435,14 +435,19 @@ impl<'v> Walk<'v> {
                 return ChildSource::Definitions(ext.clone(), ext.root());
             }
         }
-        let type_profile = def
-            .types
-            .iter()
-            .find(|t| t.code == code)
+        let declared = def.types.iter().find(|t| t.code == code);
+        let mut type_profile = declared
             .and_then(|t| t.profiles.first())
             .filter(|_| code != "Extension")
-            .and_then(|p| self.cx.validator.profile(p))
-            .or_else(|| self.cx.validator.type_profile(code));
+            .and_then(|p| self.cx.validator.profile(p));
+        // The value may conform to an element of that profile rather than to its root.
+        if let Some(id) = declared.and_then(|t| t.profile_element.as_deref())
+            && let Some(p) = type_profile.take()
+            && let Some(at) = p.element_with_children(id)
+        {
+            return ChildSource::Definitions(p, at);
+        }
+        let type_profile = type_profile.or_else(|| self.cx.validator.type_profile(code));
         match type_profile {
             Some(p) if !Arc::ptr_eq(&p, profile) || index != p.root() => {
                 ChildSource::Definitions(p.clone(), p.root())
