@@ -97,7 +97,7 @@ pub fn check(
         relative_url(cx, report, url_node, ext_location, host, url);
         return;
     }
-    if url.contains('|') {
+    if let Some((unversioned, _)) = url.split_once('|') {
         report.add(
             Severity::Error,
             extension,
@@ -105,6 +105,19 @@ pub fn check(
             "Extension.url",
             format!("Extension URLs must not carry a version: '{url}'"),
         );
+        // The definition the URL names fixes `Extension.url` to the URL without a version.
+        if cx.validator.profile(unversioned).is_some() {
+            report.add(
+                Severity::Error,
+                url_node,
+                &element_location(ext_location, url_node),
+                "Extension.url",
+                format!(
+                    "The value '{url}' is not the value '{unversioned}' the extension's \
+                     definition fixes Extension.url to"
+                ),
+            );
+        }
         return;
     }
     let Some(definition) = cx.validator.profile(url) else {
