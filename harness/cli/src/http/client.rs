@@ -19,10 +19,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use percent_encoding::percent_decode_str;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
+use super::body_budget::{LARGE_BODY_BYTES, admit_body};
 use super::clock::ClockSamples;
 use super::credential::DefaultCredential;
 use super::error::{ClientError, InvalidRequest, NotSent};
@@ -134,6 +136,8 @@ fn trim_evidence<'b>(body: &'b [u8], limit: usize, redactor: &Redactor) -> (Cow<
 /// Why an attempt got no response.
 enum Failure {
     Http(reqwest::Error),
+    /// No response (status and headers) within the timeout.
+    TimedOut,
     /// A replay has no answer (or recorded a transport error).
     Replay(String),
 }
@@ -152,7 +156,8 @@ pub struct Response {
     pub status: u16,
     /// Header names lower-cased, in the order received.
     pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+    /// Shared, so handing the body to validation copies nothing.
+    pub body: Bytes,
 }
 
 impl Response {
@@ -203,8 +208,9 @@ impl Client {
                 reason,
             })?;
         }
+        // The whole-exchange timeout is kept by `exchange`, which does not count the time a
+        // large body waits for the run's large-body permit.
         let builder = reqwest::Client::builder()
-            .timeout(timeout)
             .connect_timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("assure/", env!("CARGO_PKG_VERSION")))
@@ -422,7 +428,7 @@ impl Client {
                         Received::Complete(Response {
                             status: answer.status,
                             headers: answer.headers,
-                            body: answer.body,
+                            body: answer.body.into(),
                         })
                     })
                     .map_err(Failure::Replay),
@@ -434,7 +440,7 @@ impl Client {
                     if let Some(body) = body {
                         request = request.body(body.to_string());
                     }
-                    self.exchange(request).await.map_err(Failure::Http)
+                    self.exchange(request).await
                 }
             };
             let duration_ms = started.elapsed().as_millis() as u64;
@@ -445,6 +451,7 @@ impl Client {
                     continue;
                 }
                 Err(Failure::Http(error)) => (None, None, Some(self.describe(&error))),
+                Err(Failure::TimedOut) => (None, None, Some(self.timed_out())),
                 Err(Failure::Replay(error)) => (None, None, Some(error)),
                 Ok(Received::Complete(response)) => (
                     Some(self.record_response(&response, false, redactor)),
@@ -467,6 +474,11 @@ impl Client {
                         "response body incomplete: {}",
                         self.describe(&error)
                     )),
+                ),
+                Ok(Received::Stalled(partial)) => (
+                    Some(self.record_response(&partial, true, redactor)),
+                    None,
+                    Some(format!("response body incomplete: {}", self.timed_out())),
                 ),
             };
             break (recorded_response, response, error, duration_ms);
@@ -504,9 +516,16 @@ impl Client {
         headers
     }
 
-    /// One attempt: send and read the body up to [`MAX_BODY_BYTES`].
-    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<Received, reqwest::Error> {
-        let mut response = request.send().await?;
+    /// One attempt: send and read the body up to [`MAX_BODY_BYTES`], all within the timeout.
+    /// A body past [`LARGE_BODY_BYTES`] waits for the run's large-body permit before more of
+    /// it is read (the server is held back by the connection meanwhile); the wait does not
+    /// count against the timeout.
+    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<Received, Failure> {
+        let mut deadline = tokio::time::Instant::now() + self.timeout;
+        let mut response = match tokio::time::timeout_at(deadline, request.send()).await {
+            Ok(sent) => sent.map_err(Failure::Http)?,
+            Err(_) => return Err(Failure::TimedOut),
+        };
         if let Some(date) = response.headers().get(reqwest::header::DATE)
             && let Ok(date) = date.to_str()
         {
@@ -523,24 +542,36 @@ impl Client {
                 )
             })
             .collect();
-        let mut received = Response {
+        let announced = response
+            .content_length()
+            .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
+        let mut body = Vec::new();
+        let mut admitted = false;
+        if announced > LARGE_BODY_BYTES {
+            admit_large_body(announced, &mut deadline).await;
+            admitted = true;
+            body.reserve_exact(announced.min(MAX_BODY_BYTES));
+        }
+        let finish = |body: Vec<u8>| Response {
             status,
             headers,
-            body: Vec::new(),
+            body: body.into(),
         };
         loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = MAX_BODY_BYTES - received.body.len();
-                    received
-                        .body
-                        .extend_from_slice(&chunk[..chunk.len().min(room)]);
-                    if chunk.len() > room {
-                        return Ok(Received::TooLarge(received));
-                    }
-                }
-                Ok(None) => return Ok(Received::Complete(received)),
-                Err(error) => return Ok(Received::Broken(received, error)),
+            let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
+                Ok(Ok(Some(chunk))) => chunk,
+                Ok(Ok(None)) => return Ok(Received::Complete(finish(body))),
+                Ok(Err(error)) => return Ok(Received::Broken(finish(body), error)),
+                Err(_) => return Ok(Received::Stalled(finish(body))),
+            };
+            if !admitted && body.len() + chunk.len() > LARGE_BODY_BYTES {
+                admit_large_body(body.len() + chunk.len(), &mut deadline).await;
+                admitted = true;
+            }
+            let room = MAX_BODY_BYTES - body.len();
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if chunk.len() > room {
+                return Ok(Received::TooLarge(finish(body)));
             }
         }
     }
@@ -599,13 +630,18 @@ impl Client {
         }
     }
 
+    /// What a request that ran out of time says.
+    fn timed_out(&self) -> String {
+        format!(
+            "timed out after {}",
+            humantime::format_duration(self.timeout)
+        )
+    }
+
     /// A one-line description of a transport error.
     pub(super) fn describe(&self, error: &reqwest::Error) -> String {
         if error.is_timeout() {
-            format!(
-                "timed out after {}",
-                humantime::format_duration(self.timeout)
-            )
+            self.timed_out()
         } else if error.is_connect() {
             format!("connection failed: {}", root_cause(error))
         } else {
@@ -676,6 +712,15 @@ enum Received {
     Broken(Response, reqwest::Error),
     /// The body goes on past [`MAX_BODY_BYTES`]; what was read up to there.
     TooLarge(Response),
+    /// The body did not arrive within the timeout; what was read by then.
+    Stalled(Response),
+}
+
+/// Waits for the large-body permit for a body of `bytes`, moving `deadline` on by the wait.
+async fn admit_large_body(bytes: usize, deadline: &mut tokio::time::Instant) {
+    let waiting = tokio::time::Instant::now();
+    admit_body(bytes).await;
+    *deadline += waiting.elapsed();
 }
 
 fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {

@@ -2,6 +2,7 @@
 //! anchors and client identity), retries connection failures, records every exchange as
 //! redacted evidence, and probes the target before a run.
 
+mod body_budget;
 mod client;
 mod clock;
 mod credential;
@@ -12,6 +13,10 @@ mod recording;
 mod request;
 mod tls;
 
+#[cfg(test)]
+mod timing_tests;
+
+pub use body_budget::{BodyBudget, LARGE_BODY_BYTES, admit_body};
 pub use client::{
     Client, DEFAULT_EVIDENCE_LIMIT, DEFAULT_RETRY_BACKOFF, MAX_BODY_BYTES, Response, Sent,
 };

@@ -39,8 +39,18 @@ impl Client {
             return Err(unreachable(cause));
         };
         let parsed: Result<Value, String> = if response.status == 200 {
+            // Anything else is dropped at once: the statement is kept for the whole run.
             serde_json::from_slice(&response.body)
                 .map_err(|e| format!("the body of /metadata is not JSON: {e}"))
+                .and_then(|value: Value| {
+                    if value.get("resourceType").and_then(Value::as_str)
+                        == Some("CapabilityStatement")
+                    {
+                        Ok(value)
+                    } else {
+                        Err("the body of /metadata is not a CapabilityStatement".to_owned())
+                    }
+                })
         } else {
             Err(format!("/metadata answered status {}", response.status))
         };

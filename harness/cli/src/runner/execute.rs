@@ -13,10 +13,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use assure_validate::{KnownResources, ReferenceResolver};
+use bytes::Bytes;
 
 use super::assert::{self, Checked};
 use super::authorize::{self, Unmet};
-use super::budget;
 use super::capture::{self, Captured};
 use super::probe;
 use super::request;
@@ -24,6 +24,7 @@ use super::response::ResponseView;
 use super::template;
 use super::variables::{Lookup, Scope, VarValue};
 use crate::auth::{AuthError, Session, TokenExchange};
+use crate::http::admit_body;
 use crate::http::{Client, NotSent, Response};
 use crate::redact::Redactor;
 use crate::results::{Exchange, Status, StepResult, TestResult};
@@ -62,7 +63,7 @@ struct StepOutcome {
     result: StepResult,
     verdict: Verdict,
     captured: Vec<(String, VarValue)>,
-    body: Option<Vec<u8>>,
+    body: Option<Bytes>,
 }
 
 /// Runs `test` with `inherited` captures (from the tests it needs). Returns the result and the
@@ -231,7 +232,7 @@ async fn run_step(
         response,
         redactor,
     } = obtained;
-    budget::admit(response.body.len()).await;
+    admit_body(response.body.len()).await;
     let view = ResponseView::new(&response);
     let resolver = (uses_conforms(step) && !received.is_empty())
         .then(|| received.clone() as Arc<dyn ReferenceResolver>);

@@ -4,7 +4,6 @@
 
 mod assert;
 mod authorize;
-mod budget;
 mod cancel;
 mod capability;
 mod capture;

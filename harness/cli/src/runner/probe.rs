@@ -140,7 +140,7 @@ fn report_response(report: &Value) -> Response {
     Response {
         status: 0,
         headers: json_headers(),
-        body: pretty(report).into_bytes(),
+        body: pretty(report).into_bytes().into(),
     }
 }
 

@@ -11,7 +11,6 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::{Semaphore, watch};
 
-use super::budget::BodyBudget;
 use super::claims::claims;
 use super::config::RunConfig;
 use super::data::{Discovered, Unavailable, discover};
@@ -21,6 +20,7 @@ use super::plan::Plan;
 use super::profiles;
 use super::search;
 use super::variables::Scope;
+use crate::http::BodyBudget;
 use crate::results::{
     DataStatus, RunOptions, RunResult, SCHEMA_VERSION, Status, SuiteResult, Summary, TestResult,
     ToolInfo,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use assure_validate::{Outcome, ReferenceResolver, Validator};
+use bytes::Bytes;
 use tokio::sync::OnceCell;
 
 use super::document::{Document, undefined_profile, validate_document};
@@ -67,7 +68,7 @@ impl Validation {
     /// definitions, or a `profile` the loaded packages do not define.
     pub async fn validate(
         &self,
-        body: Vec<u8>,
+        body: Bytes,
         profile: Option<String>,
         resolver: Option<Arc<dyn ReferenceResolver>>,
     ) -> Result<Outcome, String> {
@@ -79,7 +80,7 @@ impl Validation {
     /// [`Validation::settings`]).
     pub async fn validate_with(
         &self,
-        body: Vec<u8>,
+        body: Bytes,
         profile: Option<String>,
         resolver: Option<Arc<dyn ReferenceResolver>>,
         settings: &ValidatorSettings,

@@ -98,7 +98,7 @@ mod tests {
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
-            body: body.as_bytes().to_vec(),
+            body: body.as_bytes().to_vec().into(),
         };
         no_internals(&ResponseView::new(&response))
     }

@@ -12,7 +12,7 @@ fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
             .iter()
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect(),
-        body: body.as_bytes().to_vec(),
+        body: body.as_bytes().to_vec().into(),
     }
 }
 

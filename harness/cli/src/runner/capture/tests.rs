@@ -19,7 +19,8 @@ fn response() -> Response {
             "identifier": [{"value": "A-1"}, {"value": "B-2"}, {"value": "C3"}]
         })
         .to_string()
-        .into_bytes(),
+        .into_bytes()
+        .into(),
     }
 }
 

@@ -220,7 +220,7 @@ async fn conforms(
         let bytes = serde_json::to_vec(instance).unwrap_or_default();
         let outcome = match context
             .validation
-            .validate(bytes, Some(check.profile.clone()), None)
+            .validate(bytes.into(), Some(check.profile.clone()), None)
             .await
         {
             Ok(outcome) => outcome,

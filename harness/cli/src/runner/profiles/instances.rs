@@ -7,9 +7,9 @@
 use serde_json::Value;
 
 use super::expand::ProfileCheck;
+use crate::http::admit_body;
 use crate::http::{Client, RequestSpec, Target};
 use crate::results::{Status, StepResult};
-use crate::runner::budget;
 use crate::runner::searchset::matches_of_type;
 
 /// The instances found, with the steps that fetched them.
@@ -164,7 +164,7 @@ async fn search(
     if response.status != 200 {
         return Ok(Searched::Refused(format!("status {}", response.status)));
     }
-    budget::admit(response.body.len()).await;
+    admit_body(response.body.len()).await;
     let Ok(bundle) = serde_json::from_slice::<Value>(&response.body) else {
         return Ok(Searched::Refused("the body is not JSON".into()));
     };

@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
+use crate::http::admit_body;
 use crate::http::{Client, RequestSpec, Target};
 use crate::results::Exchange;
-use crate::runner::budget;
 
 /// At most this many pages are read (the first and up to nine `next` links).
 pub(crate) const MAX_PAGES: usize = 10;
@@ -57,7 +57,7 @@ pub(crate) async fn search(
             return pages;
         }
         bytes_read += response.body.len();
-        budget::admit(response.body.len()).await;
+        admit_body(response.body.len()).await;
         let body: Option<Value> = serde_json::from_slice(&response.body).ok();
         let next = body.as_ref().and_then(next_link);
         pages.bodies.push(body);

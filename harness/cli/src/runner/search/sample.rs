@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
+use crate::http::admit_body;
 use crate::http::{Client, RequestSpec, Target};
 use crate::results::Exchange;
-use crate::runner::budget;
 use crate::runner::searchset::matches_of_type;
 
 /// Resources asked for when no sample is named.
@@ -59,7 +59,7 @@ pub(crate) async fn sample(client: &Client, resource_type: &str, id: Option<&str
             false,
         );
     }
-    budget::admit(response.body.len()).await;
+    admit_body(response.body.len()).await;
     let body: Option<Value> = serde_json::from_slice(&response.body).ok();
     let of_type = |r: &Value| r.get("resourceType").and_then(Value::as_str) == Some(resource_type);
     let resources: Vec<Value> = match (id, body) {

@@ -54,7 +54,7 @@ impl BodyBudget {
 
 /// Waits, when `bytes` is a large body, until the current test holds the large-body permit.
 /// Returns at once for small bodies, when the test holds it already, and outside a test.
-pub async fn admit(bytes: usize) {
+pub async fn admit_body(bytes: usize) {
     if bytes <= LARGE_BODY_BYTES {
         return;
     }
@@ -86,11 +86,11 @@ mod tests {
     async fn small_bodies_and_code_outside_a_test_never_wait() {
         let budget = BodyBudget::default();
         let _taken = budget.permit.clone().acquire_owned().await.unwrap();
-        let small = budget.scope(admit(LARGE_BODY_BYTES));
+        let small = budget.scope(admit_body(LARGE_BODY_BYTES));
         tokio::time::timeout(Duration::from_secs(1), small)
             .await
             .expect("a small body waited");
-        tokio::time::timeout(Duration::from_secs(1), admit(LARGE_BODY_BYTES + 1))
+        tokio::time::timeout(Duration::from_secs(1), admit_body(LARGE_BODY_BYTES + 1))
             .await
             .expect("a body outside a test waited");
     }
@@ -105,9 +105,9 @@ mod tests {
             async move {
                 budget
                     .scope(async {
-                        admit(LARGE_BODY_BYTES + 1).await;
+                        admit_body(LARGE_BODY_BYTES + 1).await;
                         // A second large body in the same test does not wait for itself.
-                        admit(LARGE_BODY_BYTES + 1).await;
+                        admit_body(LARGE_BODY_BYTES + 1).await;
                         entered.send(()).await.unwrap();
                         finished.await.unwrap();
                     })
@@ -115,7 +115,7 @@ mod tests {
             }
         });
         first_holds.recv().await.unwrap();
-        let second = budget.scope(admit(LARGE_BODY_BYTES + 1));
+        let second = budget.scope(admit_body(LARGE_BODY_BYTES + 1));
         tokio::pin!(second);
         assert!(
             tokio::time::timeout(Duration::from_millis(100), &mut second)
