@@ -5,10 +5,11 @@
 //! (no criteria, or only criteria such as `:contains`, `:missing`, `:not`, dates, quantities
 //! and URIs), a chained parameter whose own criterion no index can narrow, and a type- or
 //! system-level `_history`. At most [`ScanLimit::for_this_machine`] permits (one per core the
-//! machine offers) are out at once. A scan waits for a permit for at most [`SCAN_WAIT`]; one
-//! that gets none in that time is refused with 503, `Retry-After: 1` and an OperationOutcome
-//! (`throttled`), before it takes a blocking thread. Reads, vreads, writes, instance history
-//! and searches an index narrows never wait for a permit.
+//! machine offers) are out at once. A scan waits for a permit for at most [`SCAN_WAIT`]
+//! (2 s); one that gets none in that time is refused with 503, `Retry-After: 1` and an
+//! OperationOutcome (`throttled`), before it takes a blocking thread. A scan waiting for a
+//! permit holds no thread. Reads, vreads, writes, instance history and searches an index
+//! narrows never wait for a permit.
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::outcome::FhirError;
 
 /// The longest a scan waits for a permit before it is refused with 503.
-pub const SCAN_WAIT: Duration = Duration::from_secs(1);
+pub const SCAN_WAIT: Duration = Duration::from_secs(2);
 
 /// The seconds a refused client is told to wait (`Retry-After`).
 const RETRY_AFTER_SECONDS: u32 = 1;
