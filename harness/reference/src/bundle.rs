@@ -1,5 +1,7 @@
 //! Search (`searchset`) and history Bundles.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value, json};
 
 use super::defect::Defect;
@@ -27,35 +29,40 @@ impl BundleType {
     }
 }
 
-/// A searchset Bundle holding one page of `matches` out of `total`, then the `included`
-/// resources.
+/// A searchset Bundle holding one page of `matches` out of `total`, then (copied) the
+/// `included` resources.
 pub fn searchset(
     base_url: &str,
-    matches: &[Value],
-    included: &[Value],
+    matches: Vec<Value>,
+    included: &[Arc<Value>],
     total: usize,
     links: Vec<Value>,
     bundle_type: BundleType,
 ) -> Value {
-    let entry = |resource: &Value, mode: &str| {
+    let entry = |resource: Value, mode: &str| {
         json!({
-            "fullUrl": full_url(base_url, resource_type_of(resource), id_of(resource)),
+            "fullUrl": full_url(base_url, resource_type_of(&resource), id_of(&resource)),
             "resource": resource,
             "search": {"mode": mode}
         })
     };
     let entries = matches
-        .iter()
+        .into_iter()
         .map(|resource| entry(resource, "match"))
-        .chain(included.iter().map(|resource| entry(resource, "include")))
+        .chain(
+            included
+                .iter()
+                .map(|resource| entry(Value::clone(resource), "include")),
+        )
         .collect();
     bundle("searchset", total, links, entries, bundle_type)
 }
 
-/// A history Bundle holding one page of `versions` (newest first) out of `total`.
+/// A history Bundle holding one page of `versions` (newest first, their resources copied) out
+/// of `total`.
 pub fn history(
     base_url: &str,
-    versions: &[Version],
+    versions: &[Arc<Version>],
     total: usize,
     links: Vec<Value>,
     bundle_type: BundleType,
@@ -136,8 +143,8 @@ mod tests {
         let patient = json!({"resourceType": "Patient", "id": "a"});
         let bundle = searchset(
             "http://h/fhir",
-            &[patient],
-            &[json!({"resourceType": "Organization", "id": "o"})],
+            vec![patient],
+            &[Arc::new(json!({"resourceType": "Organization", "id": "o"}))],
             3,
             vec![],
             BundleType::Declared,
@@ -155,7 +162,7 @@ mod tests {
 
     #[test]
     fn empty_bundle_has_no_entry_and_type_can_be_omitted() {
-        let bundle = searchset("http://h/fhir", &[], &[], 0, vec![], BundleType::Omitted);
+        let bundle = searchset("http://h/fhir", vec![], &[], 0, vec![], BundleType::Omitted);
         assert!(bundle.get("type").is_none());
         assert!(bundle.get("entry").is_none());
     }

@@ -67,7 +67,8 @@ pub fn capability_statement(
         "format": ["application/fhir+json", "json"],
         "rest": [{
             "mode": "server",
-            "resource": resources
+            "resource": resources,
+            "interaction": [{"code": "history-system"}]
         }]
     })
 }

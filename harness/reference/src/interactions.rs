@@ -9,18 +9,19 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::abandon::ClientWatch;
-use super::bundle::{self, BundleType};
 use super::capability::{Overclaims, capability_statement};
 use super::defect::Defect;
+use super::history::HistoryPage;
 use super::negotiation::{check_acceptable, check_form_body, check_json_body};
 use super::outcome::FhirError;
-use super::page::PageRequest;
 use super::resource_types::{self, ResourceType};
 use super::response::{fhir_json, insert_version_headers};
 use super::search::{self, Handling};
 use super::secure::MAX_BODY_BYTES;
 use super::state::ServerState;
-use super::store::{Current, Deletion, MAX_VERSIONS, StoreFull, UpdateRefused, Version};
+use super::store::{
+    Current, Deletion, HistoryScope, MAX_VERSIONS, StoreFull, UpdateRefused, Version,
+};
 
 type Reply = Result<Response, FhirError>;
 type Params = Vec<(String, String)>;
@@ -240,15 +241,21 @@ pub async fn history_instance(
     let params = params_of(query);
     negotiate(&state, &headers, &params)?;
     let resource_type = served(&type_name)?;
-    let versions = state.store().history(resource_type.name, Some(&id));
-    if versions.is_empty() {
-        return Err(missing(resource_type, &id));
-    }
-    let endpoint = format!("{}/{}/{id}/_history", state.base_url(), resource_type.name);
-    history_response(&state, &endpoint, &versions, &params)
+    let page = HistoryPage::parse(&params)?;
+    blocking(move || {
+        let versions = state
+            .store()
+            .history(HistoryScope::Instance(resource_type.name, &id));
+        if versions.is_empty() {
+            return Err(missing(resource_type, &id));
+        }
+        let endpoint = format!("{}/{}/{id}/_history", state.base_url(), resource_type.name);
+        Ok(page.response(&state, &endpoint, versions))
+    })
+    .await
 }
 
-/// `GET /{type}/_history`.
+/// `GET /{type}/_history`: walks every version of the type, so it waits for a scan permit.
 pub async fn history_type(
     State(state): State<ServerState>,
     Segments(type_name): Segments<String>,
@@ -258,9 +265,36 @@ pub async fn history_type(
     let params = params_of(query);
     negotiate(&state, &headers, &params)?;
     let resource_type = served(&type_name)?;
-    let versions = state.store().history(resource_type.name, None);
-    let endpoint = format!("{}/{}/_history", state.base_url(), resource_type.name);
-    history_response(&state, &endpoint, &versions, &params)
+    let page = HistoryPage::parse(&params)?;
+    let permit = state.scans().admit().await?;
+    blocking(move || {
+        let versions = state
+            .store()
+            .history(HistoryScope::Type(resource_type.name));
+        drop(permit);
+        let endpoint = format!("{}/{}/_history", state.base_url(), resource_type.name);
+        Ok(page.response(&state, &endpoint, versions))
+    })
+    .await
+}
+
+/// `GET /_history`: walks every version, so it waits for a scan permit.
+pub async fn history_system(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    query: RawQuery,
+) -> Reply {
+    let params = params_of(query);
+    negotiate(&state, &headers, &params)?;
+    let page = HistoryPage::parse(&params)?;
+    let permit = state.scans().admit().await?;
+    blocking(move || {
+        let versions = state.store().history(HistoryScope::System);
+        drop(permit);
+        let endpoint = format!("{}/_history", state.base_url());
+        Ok(page.response(&state, &endpoint, versions))
+    })
+    .await
 }
 
 /// Any path that is not a FHIR endpoint.
@@ -287,51 +321,29 @@ async fn run_search(
     } else {
         Handling::Lenient
     };
+    let request = search::prepare(&state, resource_type, &params, handling)?;
+    let permit = if request.scans() {
+        Some(state.scans().admit().await?)
+    } else {
+        None
+    };
     // Dropped with this handler when the client disconnects, which stops the scan.
     let watch = ClientWatch::default();
     let abandoned = watch.abandoned();
-    let bundle = tokio::task::spawn_blocking(move || {
-        search::execute(&state, resource_type, &params, handling, posted, &abandoned)
+    blocking(move || {
+        let bundle = search::execute(&state, resource_type, request, posted, &abandoned);
+        drop(permit);
+        Ok(fhir_json(StatusCode::OK, &bundle?))
     })
     .await
-    .map_err(|_| FhirError::internal("the search failed unexpectedly"))??;
-    Ok(fhir_json(StatusCode::OK, &bundle))
 }
 
-fn history_response(
-    state: &ServerState,
-    endpoint: &str,
-    versions: &[Version],
-    params: &[(String, String)],
-) -> Reply {
-    let page = PageRequest::from_params(params)?;
-    let mut applied = Vec::new();
-    let mut versions = versions.to_vec();
-    if let Some((key, since)) = params.iter().find(|(key, _)| key == "_since") {
-        let start = search::parse_range(since)
-            .ok_or_else(|| {
-                FhirError::bad_request(format!("_since must be an instant, not {since:?}"))
-            })?
-            .start;
-        versions.retain(|version| {
-            version.last_updated.unix_timestamp_nanos() / 1_000_000 >= i128::from(start)
-        });
-        applied.push((key.clone(), since.clone()));
-    }
-    let links = page.links(
-        endpoint,
-        &applied,
-        versions.len(),
-        !state.has(Defect::NoNextLink),
-    );
-    let bundle = bundle::history(
-        state.base_url(),
-        page.slice(&versions),
-        versions.len(),
-        links,
-        BundleType::of(state),
-    );
-    Ok(fhir_json(StatusCode::OK, &bundle))
+/// Runs `work`, which reads the store and builds a response, on a blocking thread, so that the
+/// async workers stay free for cheap requests.
+async fn blocking(work: impl FnOnce() -> Reply + Send + 'static) -> Reply {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| FhirError::internal("the request failed unexpectedly"))?
 }
 
 /// A resource body with `ETag`, `Last-Modified` and, on 201, `Location`.

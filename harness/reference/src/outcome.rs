@@ -14,6 +14,8 @@ pub struct FhirError {
     diagnostics: String,
     /// Rendered as a plain-text stack trace instead of an OperationOutcome (a defect).
     crash: bool,
+    /// Seconds the client should wait before trying again (`Retry-After`).
+    retry_after: Option<u32>,
 }
 
 impl FhirError {
@@ -23,6 +25,7 @@ impl FhirError {
             issue_code,
             diagnostics: diagnostics.into(),
             crash: false,
+            retry_after: None,
         }
     }
 
@@ -103,6 +106,15 @@ impl FhirError {
         Self::new(StatusCode::INSUFFICIENT_STORAGE, "too-costly", diagnostics)
     }
 
+    /// 503 with `Retry-After: retry_after` seconds: the server is too busy to take the request
+    /// now.
+    pub fn service_unavailable(diagnostics: impl Into<String>, retry_after: u32) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "throttled", diagnostics)
+        }
+    }
+
     /// 415: the request body is in a format the server does not read.
     pub fn unsupported_media_type(diagnostics: impl Into<String>) -> Self {
         Self::new(
@@ -148,6 +160,12 @@ impl IntoResponse for FhirError {
             );
             return response;
         }
-        fhir_json(self.status(), &self.to_operation_outcome())
+        let mut response = fhir_json(self.status(), &self.to_operation_outcome());
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }

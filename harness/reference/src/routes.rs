@@ -13,8 +13,8 @@ use std::sync::Arc;
 use super::base_path::BASE_PATH;
 use super::defect::Defect;
 use super::interactions::{
-    create, delete, history_instance, history_type, metadata, method_not_allowed, read, search_get,
-    search_post, unknown_route, update, vread,
+    create, delete, history_instance, history_system, history_type, metadata, method_not_allowed,
+    read, search_get, search_post, unknown_route, update, vread,
 };
 use super::secure::auth::{self, AuthContext, Authority};
 use super::secure::{inject_headers, leak_stack_traces, limit_body, security_headers};
@@ -26,6 +26,7 @@ pub fn router(state: ServerState, authority: Option<Arc<Authority>>) -> Router {
     let path = |tail: &str| format!("{BASE_PATH}{tail}");
     let mut router = Router::new()
         .route(&path("/metadata"), get(metadata))
+        .route(&path("/_history"), get(history_system))
         .route(&path("/{type}"), get(search_get).post(create))
         .route(&path("/{type}/_search"), post(search_post))
         .route(&path("/{type}/_history"), get(history_type))

@@ -1,4 +1,5 @@
-//! What every request handler shares: the store, the base URL and the active defects.
+//! What every request handler shares: the store, the base URL, the active defects and the
+//! permits for full scans.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -7,6 +8,7 @@ use time::OffsetDateTime;
 
 use super::defect::Defect;
 use super::fixtures::Fixtures;
+use super::scan_limit::ScanLimit;
 use super::store::{Store, now};
 
 /// Shared server state; cheap to clone.
@@ -21,6 +23,7 @@ struct Inner {
     defects: BTreeSet<Defect>,
     store: Store,
     started: OffsetDateTime,
+    scans: ScanLimit,
 }
 
 impl ServerState {
@@ -40,6 +43,7 @@ impl ServerState {
                 defects: defects.iter().copied().collect(),
                 store,
                 started,
+                scans: ScanLimit::for_this_machine(),
             }),
         })
     }
@@ -60,5 +64,19 @@ impl ServerState {
 
     pub(crate) fn started(&self) -> OffsetDateTime {
         self.inner.started
+    }
+
+    /// The permits that full scans wait for.
+    pub(crate) fn scans(&self) -> &ScanLimit {
+        &self.inner.scans
+    }
+
+    /// This fresh state with `scans` for its full scans instead.
+    #[cfg(test)]
+    pub(crate) fn with_scans(mut self, scans: ScanLimit) -> Self {
+        Arc::get_mut(&mut self.inner)
+            .expect("a fresh state is not shared yet")
+            .scans = scans;
+        self
     }
 }

@@ -40,6 +40,17 @@ pub struct Version {
     sequence: u64,
 }
 
+/// Whose versions a history lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryScope<'a> {
+    /// One resource: its type and id.
+    Instance(&'a str, &'a str),
+    /// Every resource of a type.
+    Type(&'a str),
+    /// Every resource.
+    System,
+}
+
 /// The state of a resource now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Current {
@@ -91,7 +102,7 @@ pub struct Store {
 
 #[derive(Debug, Default)]
 struct Inner {
-    resources: BTreeMap<String, BTreeMap<String, Vec<Version>>>,
+    resources: BTreeMap<String, BTreeMap<String, Vec<Arc<Version>>>>,
     index: Index,
     next_sequence: u64,
     next_id: u64,
@@ -120,8 +131,8 @@ impl Store {
     pub fn current(&self, resource_type: &str, id: &str) -> Current {
         let inner = self.read();
         match inner.history_of(resource_type, id).and_then(|v| v.last()) {
-            Some(version) if version.resource.is_some() => Current::Live(version.clone()),
-            Some(version) => Current::Deleted(version.clone()),
+            Some(version) if version.resource.is_some() => Current::Live(Version::clone(version)),
+            Some(version) => Current::Deleted(Version::clone(version)),
             None => Current::Missing,
         }
     }
@@ -133,13 +144,17 @@ impl Store {
             .history_of(resource_type, id)?
             .iter()
             .find(|version| version.version_id == version_id)
-            .cloned()
+            .map(|version| Version::clone(version))
     }
 
     /// The live resources of a type for which `keep` holds, ordered by id. The read lock is held
-    /// only to take the (shared) resources: testing them and copying out those kept happen
-    /// after, so a long search never holds up writes.
-    pub fn live_where(&self, resource_type: &str, keep: impl FnMut(&Value) -> bool) -> Vec<Value> {
+    /// only to take the resources, which are shared: testing them happens after, so a long
+    /// search never holds up writes, and nothing is copied.
+    pub fn live_where(
+        &self,
+        resource_type: &str,
+        keep: impl FnMut(&Value) -> bool,
+    ) -> Vec<Arc<Value>> {
         self.live_matching(resource_type, &[], keep)
     }
 
@@ -151,7 +166,7 @@ impl Store {
         resource_type: &str,
         criteria: &[Criterion],
         mut keep: impl FnMut(&Value) -> bool,
-    ) -> Vec<Value> {
+    ) -> Vec<Arc<Value>> {
         let candidates: Vec<Arc<Value>> = {
             let inner = self.read();
             let Some(by_id) = inner.resources.get(resource_type) else {
@@ -171,21 +186,39 @@ impl Store {
         candidates
             .into_iter()
             .filter(|resource| keep(resource))
-            .map(Arc::unwrap_or_clone)
             .collect()
     }
 
-    /// The versions of one resource (`id` given) or of a whole type, newest first.
-    pub fn history(&self, resource_type: &str, id: Option<&str>) -> Vec<Version> {
-        let inner = self.read();
-        let Some(by_id) = inner.resources.get(resource_type) else {
-            return Vec::new();
+    /// The versions in `scope`, newest first. They are shared: the read lock is held only to
+    /// take them, ordering them happens after, and no resource is copied.
+    pub fn history(&self, scope: HistoryScope<'_>) -> Vec<Arc<Version>> {
+        let mut versions: Vec<Arc<Version>> = {
+            let inner = self.read();
+            match scope {
+                HistoryScope::Instance(resource_type, id) => inner
+                    .history_of(resource_type, id)
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect(),
+                HistoryScope::Type(resource_type) => inner
+                    .resources
+                    .get(resource_type)
+                    .into_iter()
+                    .flat_map(BTreeMap::values)
+                    .flatten()
+                    .cloned()
+                    .collect(),
+                HistoryScope::System => inner
+                    .resources
+                    .values()
+                    .flat_map(BTreeMap::values)
+                    .flatten()
+                    .cloned()
+                    .collect(),
+            }
         };
-        let mut versions: Vec<Version> = match id {
-            Some(id) => by_id.get(id).into_iter().flatten().cloned().collect(),
-            None => by_id.values().flatten().cloned().collect(),
-        };
-        versions.sort_by_key(|version| std::cmp::Reverse(version.sequence));
+        versions.sort_unstable_by_key(|version| std::cmp::Reverse(version.sequence));
         versions
     }
 
@@ -239,7 +272,7 @@ impl Store {
                 .get_mut(resource_type)
                 .and_then(|by_id| by_id.get_mut(id))
                 .expect("a live version was found above");
-            let last = versions.last_mut().expect("a live version was found above");
+            let last = Arc::make_mut(versions.last_mut().expect("a live version was found above"));
             last.last_updated = now();
             let stamped = Arc::new(stamp(resource, id, last.version_id, last.last_updated));
             if let Some(previous) = last.resource.replace(stamped) {
@@ -290,7 +323,7 @@ impl Store {
 }
 
 impl Inner {
-    fn history_of(&self, resource_type: &str, id: &str) -> Option<&Vec<Version>> {
+    fn history_of(&self, resource_type: &str, id: &str) -> Option<&Vec<Arc<Version>>> {
         self.resources.get(resource_type)?.get(id)
     }
 
@@ -337,13 +370,13 @@ impl Inner {
             change,
             sequence: self.next_sequence,
         };
-        versions.push(version.clone());
+        versions.push(Arc::new(version.clone()));
         version
     }
 }
 
 /// The resource of the latest of `versions`, unless that is a deletion.
-fn live(versions: &[Version]) -> Option<Arc<Value>> {
+fn live(versions: &[Arc<Version>]) -> Option<Arc<Value>> {
     versions.last()?.resource.clone()
 }
 
@@ -419,7 +452,7 @@ mod tests {
             .unwrap();
         assert_eq!((version.version_id, created), (2, false));
         assert_eq!(version.resource.as_ref().unwrap()["meta"]["versionId"], "2");
-        let history = store.history("Patient", Some("a"));
+        let history = store.history(HistoryScope::Instance("Patient", "a"));
         assert_eq!(
             history.iter().map(|v| v.version_id).collect::<Vec<_>>(),
             [2, 1]
@@ -472,7 +505,10 @@ mod tests {
             .update("Patient", "a", patient("a", "Smith"), None, true)
             .unwrap();
         assert_eq!(version.version_id, 1);
-        assert_eq!(store.history("Patient", Some("a")).len(), 1);
+        assert_eq!(
+            store.history(HistoryScope::Instance("Patient", "a")).len(),
+            1
+        );
         assert_eq!(
             store.live_where("Patient", |_| true)[0]["name"][0]["family"],
             "Smith"

@@ -2068,6 +2068,99 @@ async fn strict_handling_refuses_what_lenient_handling_ignores() {
     assert_eq!(strict_known.status, StatusCode::OK);
 }
 
+/// The `fullUrl`s with the `etag`s of a history page's entries, as `Type/id W/"n"`.
+fn history_entries(bundle: &Value, base: &str) -> Vec<String> {
+    bundle["entry"]
+        .as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|entry| {
+                    let url = entry["fullUrl"].as_str().unwrap();
+                    let etag = entry["response"]["etag"].as_str().unwrap();
+                    format!("{} {etag}", url.strip_prefix(base).unwrap())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn history_pages_at_every_level_follow_count_offset_and_next() {
+    let harness = Harness::start(&[]).await;
+    let base = format!("{}/", harness.server.base_url());
+    let mut patient = harness.get("/Patient/amelia-jones").await.json();
+    for n in 0..24 {
+        patient["gender"] = json!(if n % 2 == 0 { "other" } else { "female" });
+        let reply = harness
+            .write(Method::PUT, "/Patient/amelia-jones", &patient)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+
+    // Instance: 25 versions, newest first, walked ten at a time by the next links.
+    let mut walked = Vec::new();
+    let mut next = Some(harness.url("/Patient/amelia-jones/_history?_count=10"));
+    let mut pages = 0;
+    while let Some(url) = next {
+        let page = harness.get(&url).await.json();
+        assert_eq!(page["total"], 25);
+        let entries = history_entries(&page, &base);
+        assert!(entries.len() <= 10);
+        walked.extend(entries);
+        next = link(&page, "next").map(str::to_owned);
+        pages += 1;
+    }
+    let expected: Vec<String> = (1..=25)
+        .rev()
+        .map(|n| format!("Patient/amelia-jones W/\"{n}\""))
+        .collect();
+    assert_eq!((pages, walked), (3, expected));
+    let capped = harness
+        .get("/Patient/amelia-jones/_history?_count=500")
+        .await
+        .json();
+    assert_eq!(history_entries(&capped, &base).len(), 25);
+    let counted = harness
+        .get("/Patient/amelia-jones/_history?_count=0")
+        .await
+        .json();
+    assert_eq!(counted["total"], 25);
+    assert!(counted.get("entry").is_none());
+
+    // Type and system: any page is the same slice of the whole, newest first.
+    for (endpoint, total) in [("/Patient/_history", 8 + 24), ("/_history", 0)] {
+        let whole = harness.get(&format!("{endpoint}?_count=100")).await.json();
+        let all = history_entries(&whole, &base);
+        if total > 0 {
+            assert_eq!(whole["total"], total);
+        }
+        assert_eq!(all.len(), whole["total"].as_u64().unwrap() as usize);
+        assert_eq!(all[0], "Patient/amelia-jones W/\"25\"");
+        let page = harness
+            .get(&format!("{endpoint}?_count=4&_offset=2"))
+            .await
+            .json();
+        assert_eq!(history_entries(&page, &base), all[2..6]);
+        assert!(link(&page, "next").unwrap().ends_with("_count=4&_offset=6"));
+    }
+    let statement = harness.get("/metadata").await.json();
+    let mut type_totals = 0;
+    for resource in statement["rest"][0]["resource"].as_array().unwrap() {
+        let resource_type = resource["type"].as_str().unwrap();
+        let history = harness
+            .get(&format!("/{resource_type}/_history"))
+            .await
+            .json();
+        type_totals += history["total"].as_u64().unwrap();
+    }
+    assert_eq!(harness.get("/_history").await.json()["total"], type_totals);
+    assert_eq!(
+        statement["rest"][0]["interaction"],
+        json!([{"code": "history-system"}])
+    );
+}
+
 #[tokio::test]
 async fn history_since_filters_and_refuses_garbage() {
     let harness = Harness::start(&[]).await;
@@ -2092,6 +2185,10 @@ async fn history_since_filters_and_refuses_garbage() {
     }
     harness
         .get("/Patient/amelia-jones/_history?_since=soon")
+        .await
+        .assert_outcome(StatusCode::BAD_REQUEST);
+    harness
+        .get("/_history?_since=garbage")
         .await
         .assert_outcome(StatusCode::BAD_REQUEST);
 }

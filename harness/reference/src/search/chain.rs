@@ -1,6 +1,8 @@
 //! Chained parameters (`subject:Patient.identifier=…`, `patient.name=…`): resolved against the
 //! store into the references of the resources they find.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::SearchRequest;
@@ -11,7 +13,7 @@ use crate::resource_types::ResourceType;
 impl SearchRequest {
     /// Replaces every chained criterion by a test for references to the live resources that
     /// meet the chained criterion (`find` lists those of a type that meet a criterion).
-    pub fn resolve_chains(&mut self, find: impl Fn(&ResourceType, &Criterion) -> Vec<Value>) {
+    pub fn resolve_chains(&mut self, find: impl Fn(&ResourceType, &Criterion) -> Vec<Arc<Value>>) {
         for criterion in &mut self.criteria {
             let Test::Chain(chain) = &criterion.test else {
                 continue;
@@ -60,6 +62,7 @@ mod tests {
             live(resource_type.name)
                 .into_iter()
                 .filter(|resource| criterion.matches(resource))
+                .map(Arc::new)
                 .collect()
         });
         request

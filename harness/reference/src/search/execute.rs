@@ -1,8 +1,9 @@
 //! Running a search against the store: match, sort, page, include and shape, with the search
 //! defects applied. `_summary` and `_elements` shape the matches; included resources are
 //! returned whole.
-
-use std::sync::Arc;
+//!
+//! The matches are the store's shared resources: they are sorted and paged as pointers, and
+//! only the page's resources (and what they include) are copied into the Bundle.
 
 use serde_json::Value;
 
@@ -16,20 +17,28 @@ use crate::resource_types::ResourceType;
 use crate::state::ServerState;
 use crate::store::Current;
 
-/// Searches `resource_type` with `params` (sent by `POST [type]/_search` when `posted`) and
-/// builds the searchset Bundle. Reads the store (through its index where it can): call it off
-/// the async workers. Stops, with an error nobody receives, once `abandoned` says the client
-/// has gone.
-pub fn execute(
+/// Reads `params` as a search on `resource_type`, as `state`'s defects misread them.
+pub fn prepare(
     state: &ServerState,
     resource_type: &'static ResourceType,
     params: &[(String, String)],
     handling: Handling,
+) -> Result<SearchRequest, FhirError> {
+    SearchRequest::parse(resource_type, params, &options(state, handling))
+}
+
+/// Runs `request` on `resource_type` (sent by `POST [type]/_search` when `posted`) and builds
+/// the searchset Bundle. Reads the store (through its index where it can): call it off the
+/// async workers. Stops, with an error nobody receives, once `abandoned` says the client has
+/// gone.
+pub fn execute(
+    state: &ServerState,
+    resource_type: &'static ResourceType,
+    mut request: SearchRequest,
     posted: bool,
     abandoned: &Abandoned,
 ) -> Result<Value, FhirError> {
     let gone = || FhirError::internal("the client left before the search finished");
-    let mut request = SearchRequest::parse(resource_type, params, &options(state, handling))?;
     let store = state.store();
     let find = |target: &ResourceType, criterion: &Criterion| {
         store.live_matching(target.name, std::slice::from_ref(criterion), |resource| {
@@ -89,7 +98,7 @@ pub fn execute(
         Vec::new()
     } else {
         let read = |resource_type: &str, id: &str| match store.current(resource_type, id) {
-            Current::Live(version) => version.resource.map(Arc::unwrap_or_clone),
+            Current::Live(version) => version.resource,
             Current::Deleted(_) | Current::Missing => None,
         };
         include::collect(&request.includes, on_page, find, read)
@@ -98,10 +107,11 @@ pub fn execute(
     let shaped: Vec<Value> = on_page
         .iter()
         .map(|resource| {
+            let copy = Value::clone(resource);
             if ignore_elements {
-                resource.clone()
+                copy
             } else {
-                request.subset.apply(resource.clone(), resource_type)
+                request.subset.apply(copy, resource_type)
             }
         })
         .collect();
@@ -119,7 +129,7 @@ pub fn execute(
     );
     Ok(bundle::searchset(
         state.base_url(),
-        &shaped,
+        shaped,
         &included,
         total,
         links,
@@ -190,14 +200,8 @@ mod tests {
             ServerState::new("http://127.0.0.1/fhir", &[], &Fixtures::embedded().unwrap()).unwrap();
         let patient = served("Patient").unwrap();
         let params = [("family".to_owned(), "Jones".to_owned())];
-        execute(
-            &state,
-            patient,
-            &params,
-            Handling::Lenient,
-            false,
-            abandoned,
-        )
+        let request = prepare(&state, patient, &params, Handling::Lenient)?;
+        execute(&state, patient, request, false, abandoned)
     }
 
     #[test]
@@ -213,5 +217,116 @@ mod tests {
                 .to_string()
                 .contains("client left")
         );
+    }
+
+    /// Ten thousand Patients named `Pagetest`, each born on a different day, in an order
+    /// unlike their ids'; their ids, by birth date.
+    fn ten_thousand() -> (ServerState, Vec<String>) {
+        let state =
+            ServerState::new("http://127.0.0.1/fhir", &[], &Fixtures::embedded().unwrap()).unwrap();
+        let mut born = Vec::new();
+        for n in 0..10_000_u32 {
+            let day = n * 7919 % 10_000;
+            let birth_date = format!(
+                "{}-{:02}-{:02}",
+                1900 + day / 100,
+                1 + day / 10 % 10,
+                1 + day % 10
+            );
+            let patient = serde_json::json!({
+                "resourceType": "Patient",
+                "name": [{"family": "Pagetest", "given": [format!("P{n}")]}],
+                "birthDate": birth_date,
+            });
+            let version = state.store().create("Patient", patient).unwrap();
+            born.push((day, version.id));
+        }
+        born.sort();
+        (state, born.into_iter().map(|(_, id)| id).collect())
+    }
+
+    fn page(state: &ServerState, query: &[(&str, &str)]) -> Value {
+        let params: Vec<(String, String)> = query
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect();
+        let patient = served("Patient").unwrap();
+        let request = prepare(state, patient, &params, Handling::Lenient).unwrap();
+        execute(state, patient, request, false, &Abandoned::default()).unwrap()
+    }
+
+    fn entry_ids(bundle: &Value) -> Vec<&str> {
+        bundle["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| entry["resource"]["id"].as_str().unwrap())
+            .collect()
+    }
+
+    fn link<'a>(bundle: &'a Value, relation: &str) -> Option<&'a str> {
+        bundle["link"]
+            .as_array()?
+            .iter()
+            .find(|link| link["relation"] == relation)?["url"]
+            .as_str()
+    }
+
+    #[test]
+    fn a_page_of_ten_thousand_matches_holds_exactly_its_entries() {
+        let (state, by_birth) = ten_thousand();
+        let indexed = page(
+            &state,
+            &[
+                ("family", "pagetest"),
+                ("_sort", "birthdate"),
+                ("_count", "10"),
+                ("_offset", "4990"),
+            ],
+        );
+        assert_eq!(indexed["total"], 10_000);
+        assert_eq!(entry_ids(&indexed), by_birth[4990..5000]);
+        assert!(
+            link(&indexed, "next")
+                .unwrap()
+                .ends_with("_count=10&_offset=5000")
+        );
+        assert_eq!(indexed["entry"][0]["search"]["mode"], "match");
+
+        let scanned = page(
+            &state,
+            &[
+                ("name:contains", "agetes"),
+                ("_sort", "-birthdate"),
+                ("_count", "7"),
+                ("_offset", "9996"),
+            ],
+        );
+        assert_eq!(scanned["total"], 10_000);
+        let oldest: Vec<&String> = by_birth[..4].iter().rev().collect();
+        assert_eq!(entry_ids(&scanned), oldest);
+        assert!(link(&scanned, "next").is_none());
+
+        let mut by_id: Vec<&String> = by_birth.iter().collect();
+        by_id.sort();
+        let unsorted = page(
+            &state,
+            &[
+                ("family", "pagetest"),
+                ("_count", "100"),
+                ("_offset", "9900"),
+            ],
+        );
+        assert_eq!(entry_ids(&unsorted), by_id[9900..]);
+        let elements = page(
+            &state,
+            &[
+                ("family", "pagetest"),
+                ("_elements", "birthDate"),
+                ("_count", "3"),
+            ],
+        );
+        assert_eq!(entry_ids(&elements), by_id[..3]);
+        assert!(elements["entry"][0]["resource"].get("name").is_none());
     }
 }

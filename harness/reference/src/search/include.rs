@@ -3,6 +3,7 @@
 //! included resources too, until nothing new is found.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -97,7 +98,7 @@ impl Include {
 
     /// A criterion on the rule's parameter that holds for the resources referring to one of
     /// `targets` through a reference the rule follows.
-    fn referring_to(&self, targets: &[Value]) -> Criterion {
+    fn referring_to(&self, targets: &[Arc<Value>]) -> Criterion {
         let references = targets
             .iter()
             .filter_map(|target| {
@@ -124,15 +125,17 @@ impl Include {
 }
 
 /// The resources `rules` add to `matches`, none of them a match, each once. `find` lists the
-/// live resources of a type that meet a criterion; `read` fetches one live resource.
+/// live resources of a type that meet a criterion; `read` fetches one live resource. The
+/// resources are the store's shared ones: none is copied.
 pub fn collect(
     rules: &[Include],
-    matches: &[Value],
-    find: impl Fn(&ResourceType, &Criterion) -> Vec<Value>,
-    read: impl Fn(&str, &str) -> Option<Value>,
-) -> Vec<Value> {
-    let mut seen: BTreeSet<(String, String)> = matches.iter().map(key).collect();
-    let mut frontier: Vec<Value> = matches.to_vec();
+    matches: &[Arc<Value>],
+    find: impl Fn(&ResourceType, &Criterion) -> Vec<Arc<Value>>,
+    read: impl Fn(&str, &str) -> Option<Arc<Value>>,
+) -> Vec<Arc<Value>> {
+    let mut seen: BTreeSet<(String, String)> =
+        matches.iter().map(|resource| key(resource)).collect();
+    let mut frontier: Vec<Arc<Value>> = matches.to_vec();
     let mut included = Vec::new();
     let mut first = true;
     while !frontier.is_empty() {
@@ -199,14 +202,17 @@ mod tests {
             store()
                 .into_iter()
                 .filter(|r| r["resourceType"] == t.name && criterion.matches(r))
+                .map(Arc::new)
                 .collect()
         };
         let read = |t: &str, id: &str| {
             store()
                 .into_iter()
                 .find(|r| r["resourceType"] == t && r["id"] == id)
+                .map(Arc::new)
         };
-        collect(&rules, matches, find, read)
+        let matches: Vec<Arc<Value>> = matches.iter().cloned().map(Arc::new).collect();
+        collect(&rules, &matches, find, read)
             .iter()
             .map(|r| {
                 format!(

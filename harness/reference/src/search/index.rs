@@ -204,6 +204,18 @@ impl<'a> Offer<'a> {
     }
 }
 
+/// Whether an index answers `criterion`, so that a search with it tests only the resources
+/// the index offers rather than every one: exactly when [`Index::candidates`] takes an offer
+/// from it.
+pub fn narrows(criterion: &Criterion) -> bool {
+    match &criterion.test {
+        Test::AnyOf(matchers) => matchers
+            .iter()
+            .all(|matcher| lookup(criterion.param, matcher).is_some()),
+        Test::Missing(_) | Test::NoneOf(_) | Test::Chain(_) => false,
+    }
+}
+
 /// What `criterion` offers, or `None` when it is not one an index answers (`:missing`,
 /// `:not`, `:contains`, `:text`, dates …).
 fn offer_for<'a>(
@@ -498,11 +510,11 @@ mod tests {
         queries
     }
 
-    fn live(store: &Store, resource_type: &str) -> Vec<Value> {
+    fn live(store: &Store, resource_type: &str) -> Vec<Arc<Value>> {
         store.live_where(resource_type, |_| true)
     }
 
-    fn ids(resources: &[Value]) -> Vec<&str> {
+    fn ids(resources: &[Arc<Value>]) -> Vec<&str> {
         resources
             .iter()
             .map(|resource| resource["id"].as_str().unwrap())
@@ -531,6 +543,18 @@ mod tests {
                 continue;
             };
             parsed += 1;
+            let scans = request.scans();
+            let chain_scans = request
+                .criteria
+                .iter()
+                .any(|criterion| match &criterion.test {
+                    Test::Chain(chain) => chain.iter().any(|(target, looked_up)| {
+                        fresh
+                            .candidates(target.name, std::slice::from_ref(looked_up))
+                            .is_none()
+                    }),
+                    _ => false,
+                });
             let mut scanned = request.clone();
             scanned.resolve_chains(|target, criterion| {
                 store.live_where(target.name, |resource| criterion.matches(resource))
@@ -552,10 +576,20 @@ mod tests {
                 "{}?{params:?}",
                 resource_type.name
             );
-            if fresh
-                .candidates(resource_type.name, &looked_up.criteria)
-                .is_some_and(|candidates| candidates.len() < totals[resource_type.name])
-            {
+            let offered = fresh.candidates(resource_type.name, &looked_up.criteria);
+            assert_eq!(
+                scans,
+                chain_scans || offered.is_none(),
+                "{}?{params:?}",
+                resource_type.name
+            );
+            assert_eq!(
+                offered.is_some(),
+                looked_up.criteria.iter().any(narrows),
+                "{}?{params:?}",
+                resource_type.name
+            );
+            if offered.is_some_and(|candidates| candidates.len() < totals[resource_type.name]) {
                 narrowed += 1;
             }
         }

@@ -32,10 +32,12 @@ use super::outcome::FhirError;
 use super::page::PageRequest;
 use super::resource_types::{ResourceType, SearchParam};
 pub use criterion::Criterion;
+use criterion::Test;
 pub use date::parse_range;
-pub use execute::execute;
+pub use execute::{execute, prepare};
 use include::Include;
 pub use index::Index;
+use index::narrows;
 use sort::SortKey;
 use subset::Subset;
 
@@ -168,6 +170,26 @@ impl SearchRequest {
     /// Whether the search selects anything (has criteria), rather than listing every resource.
     pub fn has_criteria(&self) -> bool {
         !self.criteria.is_empty()
+    }
+
+    /// Whether running the search walks every resource of a type (a full scan): no index
+    /// narrows any of its criteria, or one of its chains looks up a criterion no index narrows.
+    /// A chained criterion narrows the search once resolved, into references.
+    pub fn scans(&self) -> bool {
+        let mut chains = self
+            .criteria
+            .iter()
+            .filter_map(|criterion| match &criterion.test {
+                Test::Chain(chain) => Some(chain),
+                _ => None,
+            });
+        let chain_scans =
+            chains.any(|chain| chain.iter().any(|(_, looked_up)| !narrows(looked_up)));
+        let narrowed = self
+            .criteria
+            .iter()
+            .any(|criterion| matches!(criterion.test, Test::Chain(_)) || narrows(criterion));
+        chain_scans || !narrowed
     }
 
     /// Whether `resource` satisfies every criterion.

@@ -1,6 +1,7 @@
 //! `_sort`: ordering results by search parameter values, `-` for descending, several keys in
 //! priority order. Resources without a value come last either way; ties keep id order.
 
+use std::borrow::Borrow;
 use std::cmp::Ordering;
 
 use serde_json::Value;
@@ -47,15 +48,18 @@ pub fn parse(resource_type: &ResourceType, value: &str) -> Result<Vec<SortKey>, 
         .collect()
 }
 
-/// Sorts `resources` by `keys` (stable: equal keys keep their order).
-pub fn sort(resources: &mut Vec<Value>, keys: &[SortKey]) {
+/// Sorts `resources` (or pointers to them) by `keys` (stable: equal keys keep their order).
+pub fn sort<R: Borrow<Value>>(resources: &mut Vec<R>, keys: &[SortKey]) {
     if keys.is_empty() {
         return;
     }
-    let mut keyed: Vec<(Vec<Option<SortValue>>, Value)> = resources
+    let mut keyed: Vec<(Vec<Option<SortValue>>, R)> = resources
         .drain(..)
         .map(|resource| {
-            let values = keys.iter().map(|key| key.value_of(&resource)).collect();
+            let values = keys
+                .iter()
+                .map(|key| key.value_of(resource.borrow()))
+                .collect();
             (values, resource)
         })
         .collect();

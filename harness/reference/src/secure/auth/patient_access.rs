@@ -16,6 +16,7 @@ use super::scope::Interaction;
 use super::target::Target;
 use crate::outcome::FhirError;
 use crate::state::ServerState;
+use crate::store::HistoryScope;
 
 /// Largest request or response body examined, in bytes.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -59,7 +60,7 @@ pub(crate) async fn guard(
             if let Some(id) = &target.id {
                 let outside = state
                     .store()
-                    .history(resource_type, Some(id))
+                    .history(HistoryScope::Instance(resource_type, id))
                     .iter()
                     .filter_map(|version| version.resource.as_ref())
                     .any(|resource| !compartment.contains(resource));
