@@ -3,12 +3,12 @@
 //! size budget beyond which the page links to the evidence file. JSON with marked lines is
 //! laid out here; other JSON is laid out by the page's script when it is opened.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::pretty_body::PrettyBody;
+use super::pretty_body::{PrettyBody, Wanted};
 use crate::evidence::Bodies;
 use crate::results::{BodyFile, IssueLocation};
 
@@ -17,6 +17,8 @@ use crate::results::{BodyFile, IssueLocation};
 pub const SHOWN_BODY_LIMIT: usize = 256 * 1024;
 /// At most this many bytes of a body of a test that passed or was skipped are shown.
 pub const SHOWN_PASSING_BODY_LIMIT: usize = 16 * 1024;
+/// At most this many bytes of a marked line after the lines shown are shown.
+const MARKED_LINE_LIMIT: usize = 4096;
 /// At most this many bytes of bodies are shown in the whole page; beyond, bodies are linked.
 pub const SHOWN_TOTAL_LIMIT: usize = 24 * 1024 * 1024;
 
@@ -130,18 +132,31 @@ impl<'b> BodyViews<'b> {
             .file
             .map(|f| f.sha256.clone())
             .unwrap_or_else(|| hex::encode(Sha256::digest(text.as_bytes())));
-        let pretty = (!source.locations.is_empty()).then(|| PrettyBody::of(&text));
+        let limit = if source.prominent {
+            SHOWN_BODY_LIMIT
+        } else {
+            SHOWN_PASSING_BODY_LIMIT
+        };
+        let pretty = (!source.locations.is_empty()).then(|| {
+            let wanted: Vec<Wanted> = source
+                .locations
+                .iter()
+                .map(|location| match location.line {
+                    0 => Wanted::Path(&location.path),
+                    line => Wanted::At {
+                        line: line as usize,
+                        column: location.column as usize,
+                    },
+                })
+                .collect();
+            PrettyBody::of(&text, &wanted, limit)
+        });
         let marked: Vec<(IssueLocation, usize)> = pretty.as_ref().map_or_else(Vec::new, |pretty| {
             source
                 .locations
                 .iter()
-                .filter_map(|location| {
-                    let line = match location.line {
-                        0 => pretty.line_of(&location.path),
-                        line => pretty.line_at(&text, line as usize, location.column as usize),
-                    }?;
-                    Some((location.clone(), line))
-                })
+                .zip(&pretty.marks)
+                .filter_map(|(location, line)| Some((location.clone(), (*line)?)))
                 .collect()
         });
         if marked.is_empty()
@@ -151,11 +166,6 @@ impl<'b> BodyViews<'b> {
             return (view, Vec::new());
         }
         let inline = source.file.is_none();
-        let limit = if source.prominent {
-            SHOWN_BODY_LIMIT
-        } else {
-            SHOWN_PASSING_BODY_LIMIT
-        };
         if !inline && self.shown_bytes + text.len().min(limit) > SHOWN_TOTAL_LIMIT {
             view.note = Some(format!(
                 "not shown: this page shows at most {} MiB of bodies",
@@ -171,7 +181,9 @@ impl<'b> BodyViews<'b> {
             Some(pretty) if !marked.is_empty() => {
                 let marks: HashMap<usize, ()> =
                     marked.iter().map(|(_, line)| (*line, ())).collect();
-                render_lines(&pretty.lines, &id, &marks, limit)
+                let (mut html, shortened) = render_lines(&pretty.lines, &id, &marks, limit);
+                render_beyond(&mut html, &pretty.beyond, &id);
+                (html, shortened || pretty.cut)
             }
             _ => {
                 view.raw_json = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
@@ -228,6 +240,15 @@ fn render_lines(
         }
     }
     (html, false)
+}
+
+/// Appends the marked lines that come after those shown, each after a `⋯` line.
+fn render_beyond(html: &mut String, beyond: &BTreeMap<usize, String>, id: &str) {
+    for (index, line) in beyond {
+        html.push_str(&format!("\n⋯\n<mark id=\"{id}-L{}\">", index + 1));
+        escape_into(html, cut_to(line, MARKED_LINE_LIMIT));
+        html.push_str("</mark>");
+    }
 }
 
 /// The longest start of `text` of at most `limit` bytes that ends on a character boundary.
@@ -345,6 +366,41 @@ mod tests {
         }];
         let (_, located) = views.view(source(Some(body), None, &at_position));
         assert_eq!(located[0].line, 3, "the position wins over the path");
+    }
+
+    #[test]
+    fn a_marked_line_after_the_lines_shown_is_shown_after_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EvidenceStore::create(dir.path()).unwrap();
+        let entries: Vec<String> = (0..20_000)
+            .map(|i| format!(r#"{{"resource":{{"resourceType":"Patient","id":"p{i}"}}}}"#))
+            .collect();
+        let bundle = format!(
+            r#"{{"resourceType":"Bundle","entry":[{}]}}"#,
+            entries.join(",")
+        );
+        assert!(bundle.len() > SHOWN_BODY_LIMIT * 2);
+        let file = store.put(&bundle).unwrap();
+        let bodies = Bodies::in_folder(dir.path());
+        let mut views = BodyViews::new(&bodies, 1500);
+        let locations = [IssueLocation {
+            path: "Bundle.entry[19999].resource.id".into(),
+            line: 0,
+            column: 0,
+        }];
+        let (view, located) = views.view(source(None, Some(&file), &locations));
+        let html = view.html.unwrap();
+        assert!(view.shortened);
+        assert!(html.len() < SHOWN_BODY_LIMIT + 8192, "{} bytes", html.len());
+        let mark = format!("<mark id=\"{}\">", located[0].id);
+        let marked = html.find(&mark).expect("the marked line is in the page");
+        let line = &html[marked..];
+        assert!(
+            line.starts_with(&format!("{mark}        \"id\": \"p19999\"</mark>")),
+            "{}",
+            &line[..line.len().min(200)]
+        );
+        assert!(html[..marked].ends_with("\n⋯\n"));
     }
 
     #[test]

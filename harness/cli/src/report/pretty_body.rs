@@ -1,80 +1,204 @@
 //! Bodies laid out for reading: JSON one member per line, each line knowing the element path
 //! (`Patient.name[0].given[1]`) of the value it starts, so that a validation issue's location
-//! can be pointed at in the page.
+//! can be pointed at in the page. The layout streams: memory holds the lines shown and the
+//! marked lines, never the whole laid-out body (a 32 MiB body has millions of lines).
+
+use std::collections::BTreeMap;
 
 use serde::de::IgnoredAny;
 
-/// A body as shown: its lines, and for JSON the element path each line starts and where in
-/// the text as sent it starts.
+/// A place in a body to mark: a position in the text as sent, or an element path.
+#[derive(Debug, Clone, Copy)]
+pub enum Wanted<'a> {
+    /// 1-based line and column (in characters) of the text as sent.
+    At { line: usize, column: usize },
+    /// An issue location such as `Patient.name[0].given`.
+    Path(&'a str),
+}
+
+/// A body as shown: its first lines up to a size, and the lines that show the wanted places.
 #[derive(Debug, PartialEq, Eq)]
 pub struct PrettyBody {
+    /// The first lines, up to and including the one that reaches the size asked for.
     pub lines: Vec<String>,
-    /// One per line for JSON (`None` for lines that close a container); empty otherwise.
-    paths: Vec<Option<String>>,
-    /// One per line for JSON: the byte offset, in the text as sent, of its first token.
-    starts: Vec<usize>,
-    /// The byte offset of each line of the text as sent.
-    source_lines: Vec<usize>,
+    /// Whether more lines follow `lines`.
+    pub cut: bool,
+    /// For each wanted place, the 0-based line that shows it, if any.
+    pub marks: Vec<Option<usize>>,
+    /// The marked lines after `lines`, by 0-based index.
+    pub beyond: BTreeMap<usize, String>,
 }
 
 impl PrettyBody {
-    /// `text` laid out: JSON re-indented (member order and every token kept as sent), any
-    /// other text split into its lines as it is.
-    pub fn of(text: &str) -> PrettyBody {
-        let source_lines = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
+    /// `text` laid out (JSON re-indented, member order and every token kept as sent; any other
+    /// text split into its lines as it is), keeping the lines up to `shown` bytes and those
+    /// that show `wanted`. A position shows on the line holding its token; a path on the line
+    /// whose path is its longest ancestor-or-self, element by element, below the resource.
+    pub fn of(text: &str, wanted: &[Wanted], shown: usize) -> PrettyBody {
+        let mut marker = Marker::new(text, wanted, shown);
         if serde_json::from_str::<IgnoredAny>(text).is_ok() {
-            let mut layout = Layout::default();
-            layout.run(text);
-            PrettyBody {
-                lines: layout.lines,
-                paths: layout.paths,
-                starts: layout.starts,
-                source_lines,
-            }
+            Layout::new(|line| marker.take(line)).run(text);
         } else {
-            PrettyBody {
-                lines: text.lines().map(str::to_owned).collect(),
-                paths: Vec::new(),
-                starts: Vec::new(),
-                source_lines,
+            // Paths cannot be found in text that is not JSON; positions are its own lines.
+            marker.paths.clear();
+            let mut start = 0;
+            for text_line in text.split_inclusive('\n') {
+                let line = text_line.strip_suffix('\n').unwrap_or(text_line);
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                marker.take(Line {
+                    text: line.to_owned(),
+                    path: None,
+                    start,
+                });
+                start += text_line.len();
             }
+        }
+        marker.finish()
+    }
+}
+
+/// One laid-out line: its text, the path of the value it starts, and where its first token
+/// is in the text as sent.
+struct Line {
+    text: String,
+    path: Option<String>,
+    start: usize,
+}
+
+/// Keeps the lines shown and finds the lines of the wanted places as lines stream by.
+struct Marker {
+    shown: usize,
+    kept_bytes: usize,
+    lines: Vec<String>,
+    cut: bool,
+    count: usize,
+    /// Per wanted position: its byte offset in the text as sent, and the last line so far
+    /// that starts at or before it.
+    offsets: Vec<(usize, usize, Option<(usize, String)>)>,
+    /// Per wanted path: the path without its resource type, and the best line so far with
+    /// the length of its path.
+    paths: Vec<(usize, String, Option<(usize, usize, String)>)>,
+    wanted: usize,
+}
+
+impl Marker {
+    fn new(text: &str, wanted: &[Wanted], shown: usize) -> Marker {
+        let mut offsets = Vec::new();
+        let mut paths = Vec::new();
+        for (index, place) in wanted.iter().enumerate() {
+            match place {
+                Wanted::At { line, column } => {
+                    if let Some(offset) = offset_of(text, *line, *column) {
+                        offsets.push((index, offset, None));
+                    }
+                }
+                Wanted::Path(location) => {
+                    if let Some((_, below)) = normalise(location).split_once('.') {
+                        paths.push((index, below.to_owned(), None));
+                    }
+                }
+            }
+        }
+        Marker {
+            shown,
+            kept_bytes: 0,
+            lines: Vec::new(),
+            cut: false,
+            count: 0,
+            offsets,
+            paths,
+            wanted: wanted.len(),
         }
     }
 
-    /// The 0-based line that shows the position `line`:`column` (1-based, columns in
-    /// characters) of the text as sent: the line holding the token there.
-    pub fn line_at(&self, text: &str, line: usize, column: usize) -> Option<usize> {
-        let line_start = *self.source_lines.get(line.checked_sub(1)?)?;
-        let offset = text[line_start..]
+    fn take(&mut self, line: Line) {
+        let index = self.count;
+        self.count += 1;
+        for (_, offset, best) in &mut self.offsets {
+            if line.start <= *offset {
+                *best = Some((index, String::new()));
+            }
+        }
+        if let Some(path) = &line.path {
+            for (_, wanted, best) in &mut self.paths {
+                if is_element_prefix(path, wanted)
+                    && best
+                        .as_ref()
+                        .is_none_or(|(_, longest, _)| path.len() > *longest)
+                {
+                    *best = Some((index, path.len(), String::new()));
+                }
+            }
+        }
+        let keep = self.kept_bytes < self.shown;
+        // A marked line past those shown keeps its text; a later, better line replaces it.
+        if !keep {
+            self.cut = true;
+            for (_, _, best) in &mut self.offsets {
+                if let Some((at, text)) = best
+                    && *at == index
+                {
+                    text.clone_from(&line.text);
+                }
+            }
+            for (_, _, best) in &mut self.paths {
+                if let Some((at, _, text)) = best
+                    && *at == index
+                {
+                    text.clone_from(&line.text);
+                }
+            }
+            return;
+        }
+        self.kept_bytes += line.text.len() + 1;
+        self.lines.push(line.text);
+    }
+
+    fn finish(self) -> PrettyBody {
+        let mut marks = vec![None; self.wanted];
+        let mut beyond = BTreeMap::new();
+        let found = self
+            .offsets
+            .into_iter()
+            .map(|(wanted, _, best)| (wanted, best))
+            .chain(
+                self.paths
+                    .into_iter()
+                    .map(|(wanted, _, best)| (wanted, best.map(|(at, _, text)| (at, text)))),
+            );
+        for (wanted, best) in found {
+            if let Some((at, text)) = best {
+                marks[wanted] = Some(at);
+                if at >= self.lines.len() {
+                    beyond.insert(at, text);
+                }
+            }
+        }
+        PrettyBody {
+            lines: self.lines,
+            cut: self.cut,
+            marks,
+            beyond,
+        }
+    }
+}
+
+/// The byte offset of the 1-based `line`:`column` (columns in characters) of `text`; a column
+/// past the line's end is the line's end; `None` past the last line.
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let line_start = if line == 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line.checked_sub(2)?)?.0 + 1
+    };
+    let rest = &text[line_start..];
+    let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    Some(
+        line_text
             .char_indices()
             .nth(column.checked_sub(1)?)
-            .map_or(text.len(), |(at, _)| line_start + at);
-        if self.starts.is_empty() {
-            return (line <= self.lines.len()).then(|| line - 1);
-        }
-        let after = self.starts.partition_point(|&start| start <= offset);
-        after.checked_sub(1)
-    }
-
-    /// The 0-based line that best shows `location`, a validation issue's element path
-    /// (`Patient.name[0].given`): the line whose path is the longest ancestor-or-self of it,
-    /// element by element, below the resource itself.
-    pub fn line_of(&self, location: &str) -> Option<usize> {
-        let location = normalise(location);
-        let (_, wanted) = location.split_once('.')?;
-        let mut best: Option<(usize, usize)> = None;
-        for (index, path) in self.paths.iter().enumerate() {
-            let Some(path) = path else { continue };
-            if is_element_prefix(path, wanted)
-                && best.is_none_or(|(_, longest)| path.len() > longest)
-            {
-                best = Some((index, path.len()));
-            }
-        }
-        best.map(|(index, _)| index)
-    }
+            .map_or(line_start + line_text.len(), |(at, _)| line_start + at),
+    )
 }
 
 /// An issue location without the `/*…*/` comments the validator adds
@@ -109,11 +233,9 @@ enum Frame {
     Array { path: String, index: usize },
 }
 
-#[derive(Default)]
-struct Layout {
-    lines: Vec<String>,
-    paths: Vec<Option<String>>,
-    starts: Vec<usize>,
+/// The JSON layout: hands each line to `sink` as it is finished.
+struct Layout<F: FnMut(Line)> {
+    sink: F,
     /// The line being built, the path of the value it starts and where its first token is.
     current: String,
     current_path: Option<String>,
@@ -121,7 +243,17 @@ struct Layout {
     stack: Vec<Frame>,
 }
 
-impl Layout {
+impl<F: FnMut(Line)> Layout<F> {
+    fn new(sink: F) -> Self {
+        Layout {
+            sink,
+            current: String::new(),
+            current_path: None,
+            current_start: 0,
+            stack: Vec::new(),
+        }
+    }
+
     fn run(&mut self, text: &str) {
         let bytes = text.as_bytes();
         let mut at = 0;
@@ -207,9 +339,11 @@ impl Layout {
     /// depth of the stack, for the value at `path`.
     fn start_line(&mut self, path: Option<String>) {
         if !self.current.trim().is_empty() {
-            self.lines.push(std::mem::take(&mut self.current));
-            self.paths.push(self.current_path.take());
-            self.starts.push(self.current_start);
+            (self.sink)(Line {
+                text: std::mem::take(&mut self.current),
+                path: self.current_path.take(),
+                start: self.current_start,
+            });
         }
         self.current = "  ".repeat(self.stack.len());
         self.current_path = path;
@@ -284,7 +418,8 @@ mod tests {
 
     #[test]
     fn json_is_laid_out_one_member_per_line_in_the_order_sent() {
-        let body = PrettyBody::of(PATIENT);
+        let body = PrettyBody::of(PATIENT, &[], usize::MAX);
+        assert!(!body.cut);
         assert_eq!(
             body.lines.join("\n"),
             r#"{
@@ -316,10 +451,9 @@ mod tests {
 
     #[test]
     fn an_issue_location_points_at_its_line_or_its_nearest_ancestor() {
-        let body = PrettyBody::of(PATIENT);
         let line = |location: &str| {
-            body.line_of(location)
-                .map(|i| body.lines[i].trim().to_owned())
+            let body = PrettyBody::of(PATIENT, &[Wanted::Path(location)], usize::MAX);
+            body.marks[0].map(|i| body.lines[i].trim().to_owned())
         };
         assert_eq!(
             line("Patient.name[0].given[1]").as_deref(),
@@ -345,42 +479,45 @@ mod tests {
 
     #[test]
     fn a_position_in_the_text_as_sent_points_at_its_line() {
-        let body = PrettyBody::of(PATIENT);
+        let line_at = |text: &str, line: usize, column: usize| {
+            let body = PrettyBody::of(text, &[Wanted::At { line, column }], usize::MAX);
+            body.marks[0].map(|i| body.lines[i].trim().to_owned())
+        };
         let column = PATIENT.find("\"Rose\"").unwrap() + 1;
-        let index = body.line_at(PATIENT, 1, column).unwrap();
-        assert_eq!(body.lines[index].trim(), "\"Rose\"");
+        assert_eq!(line_at(PATIENT, 1, column).unwrap(), "\"Rose\"");
         let column = PATIENT.find("\"active\"").unwrap() + 3;
-        let index = body.line_at(PATIENT, 1, column).unwrap();
-        assert_eq!(body.lines[index].trim(), "\"active\": true,");
+        assert_eq!(line_at(PATIENT, 1, column).unwrap(), "\"active\": true,");
         let spread = "{\n  \"resourceType\": \"Patient\",\n  \"gender\": \"x\"\n}";
-        let body = PrettyBody::of(spread);
-        let index = body.line_at(spread, 3, 3).unwrap();
-        assert_eq!(body.lines[index].trim(), "\"gender\": \"x\"");
-        assert_eq!(body.line_at(spread, 9, 1), None);
-        let text = PrettyBody::of("one\ntwo");
-        assert_eq!(text.line_at("one\ntwo", 2, 1), Some(1));
+        assert_eq!(line_at(spread, 3, 3).unwrap(), "\"gender\": \"x\"");
+        assert_eq!(line_at(spread, 9, 1), None);
+        assert_eq!(line_at("one\ntwo", 2, 1).as_deref(), Some("two"));
     }
 
     #[test]
     fn comments_in_locations_are_ignored() {
         let bundle = r#"{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","gender":"x"}}]}"#;
-        let body = PrettyBody::of(bundle);
-        let index = body
-            .line_of("Bundle.entry[0].resource/*Patient/1*/.gender")
-            .unwrap();
-        assert_eq!(body.lines[index].trim(), "\"gender\": \"x\"");
+        let location = "Bundle.entry[0].resource/*Patient/1*/.gender";
+        let body = PrettyBody::of(bundle, &[Wanted::Path(location)], usize::MAX);
+        assert_eq!(
+            body.lines[body.marks[0].unwrap()].trim(),
+            "\"gender\": \"x\""
+        );
     }
 
     #[test]
     fn text_that_is_not_json_is_kept_as_it_is() {
-        let body = PrettyBody::of("<html>\n<p>{oops</p>\n</html>");
+        let body = PrettyBody::of(
+            "<html>\n<p>{oops</p>\n</html>",
+            &[Wanted::Path("Patient.name")],
+            usize::MAX,
+        );
         assert_eq!(body.lines, ["<html>", "<p>{oops</p>", "</html>"]);
-        assert_eq!(body.line_of("Patient.name"), None);
+        assert_eq!(body.marks, [None]);
     }
 
     #[test]
     fn strings_with_escapes_and_brackets_are_copied_whole() {
-        let body = PrettyBody::of(r#"{"a":"x\"],{y","b":[1,2.5e3,null]}"#);
+        let body = PrettyBody::of(r#"{"a":"x\"],{y","b":[1,2.5e3,null]}"#, &[], usize::MAX);
         assert_eq!(
             body.lines,
             [
@@ -394,5 +531,37 @@ mod tests {
                 "}"
             ]
         );
+    }
+
+    #[test]
+    fn a_long_body_keeps_the_lines_shown_and_its_marked_lines_only() {
+        let entries: Vec<String> = (0..5000)
+            .map(|i| format!(r#"{{"resource":{{"resourceType":"Patient","id":"p{i}"}}}}"#))
+            .collect();
+        let bundle = format!(
+            r#"{{"resourceType":"Bundle","entry":[{}]}}"#,
+            entries.join(",")
+        );
+        let late = bundle.find(r#""id":"p4321""#).unwrap() + 1;
+        let wanted = [
+            Wanted::Path("Bundle.entry[2].resource.id"),
+            Wanted::Path("Bundle.entry[4998].resource/*Patient/p4998*/.id"),
+            Wanted::At {
+                line: 1,
+                column: late,
+            },
+        ];
+        let body = PrettyBody::of(&bundle, &wanted, 1000);
+        assert!(body.cut);
+        assert!(body.lines.iter().map(String::len).sum::<usize>() < 1100);
+        let early = body.marks[0].unwrap();
+        assert_eq!(body.lines[early].trim(), r#""id": "p2""#);
+        let texts: Vec<&str> = body.beyond.values().map(|line| line.trim()).collect();
+        assert_eq!(texts, [r#""id": "p4321""#, r#""id": "p4998""#]);
+        let whole = PrettyBody::of(&bundle, &wanted, usize::MAX);
+        assert_eq!(whole.marks, body.marks, "keeping fewer lines moves no mark");
+        for (index, line) in &body.beyond {
+            assert_eq!(&whole.lines[*index], line);
+        }
     }
 }
