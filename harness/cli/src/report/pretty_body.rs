@@ -39,8 +39,7 @@ impl PrettyBody {
         if serde_json::from_str::<IgnoredAny>(text).is_ok() {
             Layout::new(|line| marker.take(line)).run(text);
         } else {
-            // Paths cannot be found in text that is not JSON; positions are its own lines.
-            marker.paths.clear();
+            marker.positions_only();
             let mut start = 0;
             for text_line in text.split_inclusive('\n') {
                 let line = text_line.strip_suffix('\n').unwrap_or(text_line);
@@ -65,6 +64,30 @@ struct Line {
     start: usize,
 }
 
+/// What a wanted place is looked for by.
+enum Goal {
+    /// A byte offset in the text as sent: the last line starting at or before it.
+    Offset(usize),
+    /// A path without its resource type: the line with its longest ancestor-or-self path.
+    Path(String),
+}
+
+/// The best line so far for a wanted place.
+struct Found {
+    line: usize,
+    /// The length of the line's path (0 for an offset).
+    path_len: usize,
+    /// The line's text, kept once it lies past the lines shown.
+    text: String,
+}
+
+/// One wanted place being looked for.
+struct Search {
+    wanted: usize,
+    goal: Goal,
+    best: Option<Found>,
+}
+
 /// Keeps the lines shown and finds the lines of the wanted places as lines stream by.
 struct Marker {
     shown: usize,
@@ -72,105 +95,92 @@ struct Marker {
     lines: Vec<String>,
     cut: bool,
     count: usize,
-    /// Per wanted position: its byte offset in the text as sent, and the last line so far
-    /// that starts at or before it.
-    offsets: Vec<(usize, usize, Option<(usize, String)>)>,
-    /// Per wanted path: the path without its resource type, and the best line so far with
-    /// the length of its path.
-    paths: Vec<(usize, String, Option<(usize, usize, String)>)>,
+    searches: Vec<Search>,
     wanted: usize,
 }
 
 impl Marker {
     fn new(text: &str, wanted: &[Wanted], shown: usize) -> Marker {
-        let mut offsets = Vec::new();
-        let mut paths = Vec::new();
-        for (index, place) in wanted.iter().enumerate() {
-            match place {
-                Wanted::At { line, column } => {
-                    if let Some(offset) = offset_of(text, *line, *column) {
-                        offsets.push((index, offset, None));
+        let searches = wanted
+            .iter()
+            .enumerate()
+            .filter_map(|(index, place)| {
+                let goal = match place {
+                    Wanted::At { line, column } => Goal::Offset(offset_of(text, *line, *column)?),
+                    Wanted::Path(location) => {
+                        Goal::Path(normalise(location).split_once('.')?.1.to_owned())
                     }
-                }
-                Wanted::Path(location) => {
-                    if let Some((_, below)) = normalise(location).split_once('.') {
-                        paths.push((index, below.to_owned(), None));
-                    }
-                }
-            }
-        }
+                };
+                Some(Search {
+                    wanted: index,
+                    goal,
+                    best: None,
+                })
+            })
+            .collect();
         Marker {
             shown,
             kept_bytes: 0,
             lines: Vec::new(),
             cut: false,
             count: 0,
-            offsets,
-            paths,
+            searches,
             wanted: wanted.len(),
         }
+    }
+
+    /// Paths cannot be found in text that is not JSON.
+    fn positions_only(&mut self) {
+        self.searches
+            .retain(|search| matches!(search.goal, Goal::Offset(_)));
     }
 
     fn take(&mut self, line: Line) {
         let index = self.count;
         self.count += 1;
-        for (_, offset, best) in &mut self.offsets {
-            if line.start <= *offset {
-                *best = Some((index, String::new()));
-            }
-        }
-        if let Some(path) = &line.path {
-            for (_, wanted, best) in &mut self.paths {
-                if is_element_prefix(path, wanted)
-                    && best
-                        .as_ref()
-                        .is_none_or(|(_, longest, _)| path.len() > *longest)
-                {
-                    *best = Some((index, path.len(), String::new()));
-                }
-            }
-        }
         let keep = self.kept_bytes < self.shown;
-        // A marked line past those shown keeps its text; a later, better line replaces it.
-        if !keep {
-            self.cut = true;
-            for (_, _, best) in &mut self.offsets {
-                if let Some((at, text)) = best
-                    && *at == index
+        for search in &mut self.searches {
+            let path_len = match (&search.goal, &line.path) {
+                (Goal::Offset(offset), _) if line.start <= *offset => 0,
+                (Goal::Path(wanted), Some(path))
+                    if is_element_prefix(path, wanted)
+                        && search
+                            .best
+                            .as_ref()
+                            .is_none_or(|best| path.len() > best.path_len) =>
                 {
-                    text.clone_from(&line.text);
+                    path.len()
                 }
-            }
-            for (_, _, best) in &mut self.paths {
-                if let Some((at, _, text)) = best
-                    && *at == index
-                {
-                    text.clone_from(&line.text);
-                }
-            }
-            return;
+                _ => continue,
+            };
+            // A marked line past those shown keeps its text; a later, better line replaces it.
+            let text = if keep {
+                String::new()
+            } else {
+                line.text.clone()
+            };
+            search.best = Some(Found {
+                line: index,
+                path_len,
+                text,
+            });
         }
-        self.kept_bytes += line.text.len() + 1;
-        self.lines.push(line.text);
+        if keep {
+            self.kept_bytes += line.text.len() + 1;
+            self.lines.push(line.text);
+        } else {
+            self.cut = true;
+        }
     }
 
     fn finish(self) -> PrettyBody {
         let mut marks = vec![None; self.wanted];
         let mut beyond = BTreeMap::new();
-        let found = self
-            .offsets
-            .into_iter()
-            .map(|(wanted, _, best)| (wanted, best))
-            .chain(
-                self.paths
-                    .into_iter()
-                    .map(|(wanted, _, best)| (wanted, best.map(|(at, _, text)| (at, text)))),
-            );
-        for (wanted, best) in found {
-            if let Some((at, text)) = best {
-                marks[wanted] = Some(at);
-                if at >= self.lines.len() {
-                    beyond.insert(at, text);
+        for search in self.searches {
+            if let Some(found) = search.best {
+                marks[search.wanted] = Some(found.line);
+                if found.line >= self.lines.len() {
+                    beyond.insert(found.line, found.text);
                 }
             }
         }
