@@ -18,6 +18,7 @@ use bytes::Bytes;
 use super::assert::{self, Checked};
 use super::authorize::{self, Unmet};
 use super::capture::{self, Captured};
+use super::json_reach::Reach;
 use super::probe;
 use super::request;
 use super::response::ResponseView;
@@ -28,7 +29,7 @@ use crate::http::admit_body;
 use crate::http::{Client, NotSent, Response};
 use crate::redact::Redactor;
 use crate::results::{Exchange, Status, StepResult, TestResult};
-use crate::suite::{Action, Assertion, Step, TestCase, TokenCall, TokenFault};
+use crate::suite::{Action, Assertion, Capture, Step, TestCase, TokenCall, TokenFault};
 use crate::validation::{Validation, remember};
 
 /// What a test runs against: the client and the variables it does not capture itself.
@@ -233,12 +234,19 @@ async fn run_step(
         redactor,
     } = obtained;
     admit_body(response.body.len()).await;
-    let view = ResponseView::new(&response);
+    let assertions: Vec<Result<Assertion, String>> = step
+        .expect
+        .iter()
+        .map(|expectation| template::assertion(expectation, lookup))
+        .collect();
+    let read: Vec<Assertion> = assertions.iter().flatten().cloned().collect();
+    let captures: Vec<&Capture> = step.capture.iter().map(|(_, capture)| capture).collect();
+    let view = ResponseView::reaching(&response, Reach::of(&read, &captures));
     let resolver = (uses_conforms(step) && !received.is_empty())
         .then(|| received.clone() as Arc<dyn ReferenceResolver>);
     let mut checks: Vec<Checked> = Vec::new();
-    for expectation in &step.expect {
-        let evaluated = match template::assertion(expectation, lookup) {
+    for assertion in assertions {
+        let evaluated = match assertion {
             Ok(assertion) => {
                 assert::evaluate(&assertion, &view, context.validation, resolver.clone()).await
             }

@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 /// The wildcard segment.
-const EVERY_ITEM: &str = "*";
+pub(super) const EVERY_ITEM: &str = "*";
 
 /// Every value `path` reaches in `root`, in document order; empty when it reaches nothing.
 pub fn resolve<'a>(root: &'a Value, path: &str) -> Vec<&'a Value> {
@@ -35,7 +35,7 @@ pub fn may_reach_several(path: &str) -> bool {
 }
 
 /// The segments of `path`: split on dots, except inside `[...]`.
-fn segments(path: &str) -> Vec<&str> {
+pub(super) fn segments(path: &str) -> Vec<&str> {
     let mut segments = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
@@ -55,7 +55,7 @@ fn segments(path: &str) -> Vec<&str> {
 }
 
 /// The key and value of a `[key=value]` segment.
-fn filter(segment: &str) -> Option<(&str, &str)> {
+pub(super) fn filter(segment: &str) -> Option<(&str, &str)> {
     segment
         .strip_prefix('[')?
         .strip_suffix(']')?

@@ -13,6 +13,7 @@ mod data;
 mod events;
 mod execute;
 pub mod json_path;
+mod json_reach;
 mod plan;
 mod probe;
 mod profiles;
