@@ -8,6 +8,7 @@ use super::assert::compile;
 use super::cancel::Cancellation;
 use super::capture::as_text;
 use super::json_path;
+use super::json_reach::Reach;
 use super::plan::PlannedItem;
 use super::request;
 use super::response::ResponseView;
@@ -241,7 +242,7 @@ fn take(source: &DataSource, answer: &Sent, request: &str) -> Looked {
         404 | 410 => return Ok(Vec::new()),
         status => return Err(format!("{request}: the server answered {status}")),
     }
-    let view = ResponseView::new(response);
+    let view = ResponseView::reaching(response, Reach::of_path(&source.json));
     let document = view
         .json()
         .map_err(|not_json| format!("{request}: got {not_json}"))?;

@@ -43,6 +43,13 @@ impl Reach {
         reach
     }
 
+    /// What reading `path` alone reads of a body.
+    pub fn of_path(path: &str) -> Reach {
+        let mut reach = Reach::default();
+        reach.add(path);
+        reach
+    }
+
     fn add_capture(&mut self, capture: &Capture) {
         match &capture.source {
             CaptureSource::Json(path) => self.add(path),

@@ -18,6 +18,7 @@ pub struct ResponseView<'a> {
 
 impl<'a> ResponseView<'a> {
     /// A view whose body is parsed whole.
+    #[cfg(test)]
     pub fn new(response: &'a Response) -> ResponseView<'a> {
         ResponseView {
             response,
