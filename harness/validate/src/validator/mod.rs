@@ -75,7 +75,7 @@ pub struct Validator {
     /// `type_profile` answers by bare type name, so hot lookups build no canonical URL. One
     /// slot per core definition, made when the validator is: looking a type up takes no lock,
     /// so threads validating side by side do not contend for it.
-    type_profiles: HashMap<String, OnceLock<Option<Arc<Profile>>>>,
+    type_profiles: foldhash::HashMap<String, OnceLock<Option<Arc<Profile>>>>,
     snapshots: RwLock<HashMap<String, Result<Arc<Value>, String>>>,
     model: OnceLock<StaticModel>,
     global_profiles: OnceLock<HashMap<String, Vec<String>>>,
@@ -320,7 +320,9 @@ impl Outcome {
 
 /// An empty slot for each type name with a core StructureDefinition
 /// (`http://hl7.org/fhir/StructureDefinition/<name>`).
-fn core_type_slots(definitions: &Definitions) -> HashMap<String, OnceLock<Option<Arc<Profile>>>> {
+fn core_type_slots(
+    definitions: &Definitions,
+) -> foldhash::HashMap<String, OnceLock<Option<Arc<Profile>>>> {
     definitions
         .structure_definitions()
         .filter_map(|sd| sd.url()?.strip_prefix(crate::definitions::CORE_SD_BASE))
