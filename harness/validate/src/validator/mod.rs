@@ -19,6 +19,7 @@ mod obligations;
 mod pattern;
 mod policy;
 mod profile;
+mod profile_ref;
 mod reference;
 mod report;
 mod resolver;
@@ -46,6 +47,7 @@ pub use issue::{Issue, Outcome, Severity};
 pub use nhs_identifier::{NHS_NUMBER_RULE, ODS_CODE_RULE};
 pub use policy::Policy;
 pub use profile::Profile;
+use profile_ref::ProfileRef;
 pub use resolver::{KnownResources, ReferenceResolver};
 pub use switches::{BestPractice, CheckReferences, Switches, UnknownValue};
 pub use unchecked::UNCHECKED_RULE;
@@ -265,6 +267,20 @@ impl Validator {
             Some(slot) => slot.get_or_init(|| self.profile(&canonical())).clone(),
             // Not a core type name (e.g. `name|version`): the cache by canonical URL answers.
             None => self.profile(&canonical()),
+        }
+    }
+
+    /// [`Validator::type_profile`], borrowed from the table of core types when the name is
+    /// one (no shared count to update).
+    pub(crate) fn type_profile_ref(&self, type_name: &str) -> Option<ProfileRef<'_>> {
+        match self.type_profiles.get(type_name) {
+            Some(slot) => slot
+                .get_or_init(|| {
+                    self.profile(&format!("{}{type_name}", crate::definitions::CORE_SD_BASE))
+                })
+                .as_ref()
+                .map(ProfileRef::Borrowed),
+            _ => self.type_profile(type_name).map(ProfileRef::Shared),
         }
     }
 
