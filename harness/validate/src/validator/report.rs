@@ -56,12 +56,20 @@ impl Report {
     pub fn finish(mut self) -> Vec<Issue> {
         // A rule reached through both the base type and a profile reports once, and so does a
         // code not checked offline (one issue per coded element, whichever binding found it).
-        let mut seen = HashSet::new();
-        let mut unchecked = HashSet::new();
-        self.issues.retain(|i| {
-            seen.insert((i.severity, i.location.clone(), i.message.clone()))
-                && (i.rule != UNCHECKED_RULE || unchecked.insert(i.location.clone()))
-        });
+        // The sets borrow the texts: a large Bundle can have hundreds of thousands of issues.
+        let keep: Vec<bool> = {
+            let mut seen = HashSet::with_capacity(self.issues.len());
+            let mut unchecked = HashSet::new();
+            self.issues
+                .iter()
+                .map(|i| {
+                    seen.insert((i.severity, i.location.as_str(), i.message.as_str()))
+                        && (i.rule != UNCHECKED_RULE || unchecked.insert(i.location.as_str()))
+                })
+                .collect()
+        };
+        let mut keep = keep.into_iter();
+        self.issues.retain(|_| keep.next().unwrap_or(true));
         if self.unsupported_invariants > 0 {
             self.issues.push(Issue {
                 severity: Severity::Information,
