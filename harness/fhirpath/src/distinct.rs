@@ -11,10 +11,10 @@
 use crate::compare::{elements_equal, values_equal};
 use crate::value::{Collection, Item, Value};
 use assure_model::{Element, Primitive};
+use foldhash::fast::RandomState;
+use foldhash::{HashMap, HashSet};
 use rust_decimal::Decimal;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 /// The items without repeats (by `=`), first occurrence kept.
 pub(crate) fn distinct<'a>(items: impl IntoIterator<Item = Item<'a>>) -> Collection<'a> {
@@ -66,6 +66,8 @@ struct Seen<'e> {
     inexact: Vec<Value>,
     /// Value-less nodes kept so far, by structural hash.
     structures: HashMap<u64, Vec<&'e Element>>,
+    /// Seeds the structural hashes.
+    hashing: RandomState,
 }
 
 impl<'e> Seen<'e> {
@@ -97,7 +99,8 @@ impl<'e> Seen<'e> {
     }
 
     fn first_structure(&mut self, element: &'e Element) -> bool {
-        let bucket = self.structures.entry(structural_hash(element)).or_default();
+        let hash = structural_hash(element, &self.hashing);
+        let bucket = self.structures.entry(hash).or_default();
         let repeat = bucket
             .iter()
             .any(|earlier| elements_equal(earlier, element));
@@ -109,13 +112,13 @@ impl<'e> Seen<'e> {
 }
 
 /// A hash agreeing with structural element equality: equal elements hash alike.
-fn structural_hash(element: &Element) -> u64 {
-    let mut hasher = DefaultHasher::new();
+fn structural_hash(element: &Element, hashing: &RandomState) -> u64 {
+    let mut hasher = hashing.build_hasher();
     hash_structure(element, &mut hasher);
     hasher.finish()
 }
 
-fn hash_structure(element: &Element, hasher: &mut DefaultHasher) {
+fn hash_structure(element: &Element, hasher: &mut impl Hasher) {
     match &element.value {
         None => 0u8.hash(hasher),
         Some(Primitive::String(s)) => (1u8, s).hash(hasher),

@@ -6,7 +6,6 @@ use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -21,32 +20,11 @@ pub struct StaticModel {
     primitives: HashSet<String>,
 }
 
-/// A map keyed by type or element name, hashed with [`NameHasher`].
-type NameMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
-
-/// FNV-1a: a fast hash for the short type and element names the model is asked about for
-/// every node an expression visits. The keys come from the definitions, not from the
-/// documents evaluated, so collision resistance is not needed.
-#[derive(Clone, Copy)]
-struct NameHasher(u64);
-
-impl Default for NameHasher {
-    fn default() -> Self {
-        NameHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// A map keyed by type or element name. The keys come from the definitions, not from the
+/// documents evaluated, so a fixed seed will do; foldhash reads several bytes at a step, which
+/// matters for the long backbone paths (`StructureDefinition.snapshot.element`) the model is
+/// asked about for every node an expression visits.
+type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
 
 /// Why a package could not be read.
 #[derive(Debug)]

@@ -19,6 +19,7 @@ mod element;
 mod format;
 mod issue;
 mod json;
+mod lexical;
 mod path;
 mod position;
 mod primitive;

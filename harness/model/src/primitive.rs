@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::lexical::matches_simple_pattern;
+
 /// Java's `\s`: the ASCII whitespace characters.
 const JAVA_SPACE: &str = r"[ \t\n\x0B\x0C\r]";
 /// Java's `\S`.
@@ -85,10 +87,14 @@ pub fn check_primitive(type_code: &str, lexical: &str) -> Result<(), String> {
         "xhtml" => return Err("xhtml values are checked with check_xhtml".to_owned()),
         _ => {}
     }
-    let Some(pattern) = PATTERNS.get(type_code) else {
-        return Err(format!("'{type_code}' is not a FHIR R4 primitive type"));
+    let matched = match matches_simple_pattern(type_code, lexical) {
+        Some(matched) => matched,
+        None => match PATTERNS.get(type_code) {
+            Some(pattern) => pattern.is_match(lexical),
+            None => return Err(format!("'{type_code}' is not a FHIR R4 primitive type")),
+        },
     };
-    if !pattern.is_match(lexical) {
+    if !matched {
         return Err(format!("{} is not a valid {type_code}", quoted(lexical)));
     }
     match type_code {
@@ -192,6 +198,70 @@ fn quoted(lexical: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_simple_patterns_answer_as_the_regexes_do() {
+        let samples = [
+            "",
+            "0",
+            "00",
+            "01",
+            "10",
+            "-0",
+            "-01",
+            "-",
+            "--1",
+            "+1",
+            "1.5",
+            "2147483648",
+            "true",
+            "false",
+            "True",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\u{b}b",
+            "a\u{c}",
+            "a\u{a0}b",
+            "é",
+            "http://x/y z",
+            "urn:oid:1.2",
+            "a-b.c",
+            "a_b",
+            "x\n",
+            "\n",
+            "\r",
+            "ab\u{85}cd",
+            "１",
+            &"a".repeat(64),
+            &"a".repeat(65),
+        ];
+        let types = [
+            "uri",
+            "url",
+            "canonical",
+            "code",
+            "id",
+            "boolean",
+            "integer",
+            "unsignedInt",
+            "positiveInt",
+        ];
+        for type_code in types {
+            let regex = &PATTERNS[type_code];
+            for sample in samples {
+                assert_eq!(
+                    matches_simple_pattern(type_code, sample),
+                    Some(regex.is_match(sample)),
+                    "{type_code} {sample:?}"
+                );
+            }
+        }
+        assert_eq!(matches_simple_pattern("dateTime", "2020"), None);
+    }
 
     fn valid(type_code: &str, values: &[&str]) {
         for value in values {

@@ -85,11 +85,16 @@ struct Prepared {
 pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
     let limit = args.max_file_mib.saturating_mul(1024 * 1024);
     let several = args.files.len() > 1;
-    let prepared: Vec<Result<Prepared, CliError>> = args
-        .files
-        .par_iter()
-        .map(|path| prepare(path, limit, several))
-        .collect();
+    // The files are read and parsed while the definitions load.
+    let (prepared, loaded) = rayon::join(
+        || -> Vec<Result<Prepared, CliError>> {
+            args.files
+                .par_iter()
+                .map(|path| prepare(path, limit, several))
+                .collect()
+        },
+        || args.definitions.sources().load(),
+    );
     let mut files = Vec::new();
     let mut unreadable = Vec::new();
     for result in prepared {
@@ -102,7 +107,7 @@ pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
         return Err(error);
     }
 
-    let loaded = args.definitions.sources().load()?;
+    let loaded = loaded?;
     for id in &loaded.missing {
         eprintln!(
             "warning: dependency {id} is not in the package cache; its definitions are not loaded"

@@ -21,6 +21,7 @@ mod obligations;
 mod pattern;
 mod policy;
 mod profile;
+mod profile_ref;
 mod reference;
 mod report;
 mod resolver;
@@ -48,6 +49,7 @@ pub use issue::{Issue, Outcome, Severity};
 pub use nhs_identifier::{NHS_NUMBER_RULE, ODS_CODE_RULE};
 pub use policy::Policy;
 pub use profile::Profile;
+use profile_ref::ProfileRef;
 pub use resolver::{KnownResources, ReferenceResolver};
 pub use switches::{BestPractice, CheckReferences, Switches, UnknownValue};
 pub use unchecked::UNCHECKED_RULE;
@@ -77,7 +79,7 @@ pub struct Validator {
     /// `type_profile` answers by bare type name, so hot lookups build no canonical URL. One
     /// slot per core definition, made when the validator is: looking a type up takes no lock,
     /// so threads validating side by side do not contend for it.
-    type_profiles: HashMap<String, OnceLock<Option<Arc<Profile>>>>,
+    type_profiles: foldhash::HashMap<String, OnceLock<Option<Arc<Profile>>>>,
     snapshots: RwLock<HashMap<String, Result<Arc<Value>, String>>>,
     model: OnceLock<StaticModel>,
     global_profiles: OnceLock<HashMap<String, Vec<String>>>,
@@ -270,6 +272,20 @@ impl Validator {
         }
     }
 
+    /// [`Validator::type_profile`], borrowed from the table of core types when the name is
+    /// one (no shared count to update).
+    pub(crate) fn type_profile_ref(&self, type_name: &str) -> Option<ProfileRef<'_>> {
+        match self.type_profiles.get(type_name) {
+            Some(slot) => slot
+                .get_or_init(|| {
+                    self.profile(&format!("{}{type_name}", crate::definitions::CORE_SD_BASE))
+                })
+                .as_ref()
+                .map(ProfileRef::Borrowed),
+            _ => self.type_profile(type_name).map(ProfileRef::Shared),
+        }
+    }
+
     /// Profiles that ImplementationGuides among the definitions declare `global` for a
     /// resource type.
     pub fn global_profiles(&self, resource_type: &str) -> &[String] {
@@ -322,7 +338,9 @@ impl Outcome {
 
 /// An empty slot for each type name with a core StructureDefinition
 /// (`http://hl7.org/fhir/StructureDefinition/<name>`).
-fn core_type_slots(definitions: &Definitions) -> HashMap<String, OnceLock<Option<Arc<Profile>>>> {
+fn core_type_slots(
+    definitions: &Definitions,
+) -> foldhash::HashMap<String, OnceLock<Option<Arc<Profile>>>> {
     definitions
         .structure_definitions()
         .filter_map(|sd| sd.url()?.strip_prefix(crate::definitions::CORE_SD_BASE))

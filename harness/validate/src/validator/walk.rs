@@ -16,6 +16,7 @@ use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::policy::{html_tag_at, is_example_url};
 use super::profile::{ElementDef, Profile, name_matches, node_type_ref};
+use super::profile_ref::ProfileRef;
 use super::report::{Report, element_location};
 use super::{
     CheckReferences, Options, Validator, attachment, binding, bounds, bundle, coding, differential,
@@ -385,30 +386,33 @@ impl<'v> Walk<'v> {
         }
     }
 
-    fn children_source(
-        &mut self,
+    fn children_source<'p>(
+        &self,
         node: &Element,
-        profile: &Arc<Profile>,
+        profile: &'p Arc<Profile>,
         index: usize,
         type_code: Option<&str>,
-    ) -> ChildSource {
+    ) -> ChildSource<'p>
+    where
+        'v: 'p,
+    {
         let def = &profile.elements[index];
         if let Some(reference) = &def.content_reference {
             let id = reference.rsplit('#').next().unwrap_or_default();
             return match profile.by_id(id) {
-                Some(target) => ChildSource::Definitions(profile.clone(), target),
+                Some(target) => ChildSource::Definitions(ProfileRef::Borrowed(profile), target),
                 None => ChildSource::Unknown(format!("contentReference {reference} not found")),
             };
         }
         if !def.children.is_empty() {
-            return ChildSource::Definitions(profile.clone(), index);
+            return ChildSource::Definitions(ProfileRef::Borrowed(profile), index);
         }
         let Some(code) = type_code else {
             return match def.types.len() {
                 0 if index == profile.root() => {
                     ChildSource::Unknown(format!("{} has no type", def.path))
                 }
-                0 => ChildSource::Definitions(profile.clone(), index),
+                0 => ChildSource::Definitions(ProfileRef::Borrowed(profile), index),
                 _ => ChildSource::Unknown(format!("Cannot tell the type of {}", def.path)),
             };
         };
@@ -432,7 +436,8 @@ impl<'v> Walk<'v> {
                 .or_else(|| declared.and_then(|d| self.cx.validator.profile(d)))
                 && ext.url != profile.url
             {
-                return ChildSource::Definitions(ext.clone(), ext.root());
+                let root = ext.root();
+                return ChildSource::Definitions(ProfileRef::Shared(ext), root);
             }
         }
         let declared = def.types.iter().find(|t| t.code == code);
@@ -445,12 +450,15 @@ impl<'v> Walk<'v> {
             && let Some(p) = type_profile.take()
             && let Some(at) = p.element_with_children(id)
         {
-            return ChildSource::Definitions(p, at);
+            return ChildSource::Definitions(ProfileRef::Shared(p), at);
         }
-        let type_profile = type_profile.or_else(|| self.cx.validator.type_profile(code));
+        let type_profile = type_profile
+            .map(ProfileRef::Shared)
+            .or_else(|| self.cx.validator.type_profile_ref(code));
         match type_profile {
             Some(p) if !Arc::ptr_eq(&p, profile) || index != p.root() => {
-                ChildSource::Definitions(p.clone(), p.root())
+                let root = p.root();
+                ChildSource::Definitions(p, root)
             }
             Some(_) => ChildSource::Unknown(format!("{code} refers to itself")),
             None => ChildSource::Unknown(format!("No definition for type {code}")),
@@ -865,8 +873,8 @@ struct HostInfo<'d> {
 }
 
 /// Where the children of a node are defined.
-enum ChildSource {
-    Definitions(Arc<Profile>, usize),
+enum ChildSource<'p> {
+    Definitions(ProfileRef<'p>, usize),
     Resource,
     Unknown(String),
 }
