@@ -237,8 +237,8 @@ fn served_statement(run: &RunResult, bodies: &Bodies) -> Option<(Source, Value)>
             && response.status == 200
             && !response.body_truncated
             && let Some(body) = bodies.text(response.body.as_deref(), response.body_file.as_ref())
+            && is_capability_statement(&body)
             && let Ok(statement) = serde_json::from_str::<Value>(&body)
-            && statement.get("resourceType").and_then(Value::as_str) == Some("CapabilityStatement")
         {
             let source = Source {
                 test: test.id.clone(),
@@ -443,6 +443,18 @@ fn push_extension(element: &mut Value, extension: Value) {
     }
 }
 
+/// Whether `body` is a CapabilityStatement, read without building the whole document (a body
+/// of some other type may be a searchset of 32 MiB).
+fn is_capability_statement(body: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        #[serde(rename = "resourceType")]
+        resource_type: Option<String>,
+    }
+    serde_json::from_str::<Head>(body)
+        .is_ok_and(|head| head.resource_type.as_deref() == Some("CapabilityStatement"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,5 +467,19 @@ mod tests {
         let mut bare = json!({"code": "read"});
         push_extension(&mut bare, json!({"url": VERDICT_URL}));
         assert_eq!(bare["extension"].as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn a_statement_is_told_by_its_resource_type_alone() {
+        assert!(is_capability_statement(
+            r#"{"status":"active","resourceType":"CapabilityStatement","rest":[]}"#
+        ));
+        assert!(!is_capability_statement(
+            r#"{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"CapabilityStatement"}}]}"#
+        ));
+        assert!(!is_capability_statement(
+            r#"{"resourceType":"CapabilityStatement""#
+        ));
+        assert!(!is_capability_statement("<CapabilityStatement/>"));
     }
 }
