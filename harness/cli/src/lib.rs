@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod http;
 pub mod redact;
 pub mod report;
+pub mod resource_head;
 pub mod results;
 pub mod runner;
 pub mod suite;

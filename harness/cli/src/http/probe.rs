@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::client::Client;
 use super::error::TargetUnreachable;
 use super::request::{RequestSpec, Target};
+use crate::resource_head;
 use crate::results::TargetInfo;
 
 /// What the probe learnt of a reachable target.
@@ -39,18 +40,15 @@ impl Client {
             return Err(unreachable(cause));
         };
         let parsed: Result<Value, String> = if response.status == 200 {
-            // Anything else is dropped at once: the statement is kept for the whole run.
-            serde_json::from_slice(&response.body)
-                .map_err(|e| format!("the body of /metadata is not JSON: {e}"))
-                .and_then(|value: Value| {
-                    if value.get("resourceType").and_then(Value::as_str)
-                        == Some("CapabilityStatement")
-                    {
-                        Ok(value)
-                    } else {
-                        Err("the body of /metadata is not a CapabilityStatement".to_owned())
-                    }
-                })
+            // The statement is kept for the whole run; anything else is not parsed whole.
+            match resource_head::resource_type(&response.body) {
+                Ok(Some(found)) if found == "CapabilityStatement" => {
+                    serde_json::from_slice(&response.body)
+                        .map_err(|e| format!("the body of /metadata is not JSON: {e}"))
+                }
+                Ok(_) => Err("the body of /metadata is not a CapabilityStatement".to_owned()),
+                Err(e) => Err(format!("the body of /metadata is not JSON: {e}")),
+            }
         } else {
             Err(format!("/metadata answered status {}", response.status))
         };

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use super::exercised::exercised;
 use crate::evidence::Bodies;
+use crate::resource_head;
 use crate::results::{Claim, ClaimCounts, ClaimKind, RunResult, Status, TestResult};
 
 /// The url of the extension that carries a claim's verdict: sub-extensions `status` (code:
@@ -443,16 +444,10 @@ fn push_extension(element: &mut Value, extension: Value) {
     }
 }
 
-/// Whether `body` is a CapabilityStatement, read without building the whole document (a body
-/// of some other type may be a searchset of 32 MiB).
+/// Whether `body` is a CapabilityStatement, told without parsing it whole.
 fn is_capability_statement(body: &str) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        #[serde(rename = "resourceType")]
-        resource_type: Option<String>,
-    }
-    serde_json::from_str::<Head>(body)
-        .is_ok_and(|head| head.resource_type.as_deref() == Some("CapabilityStatement"))
+    resource_head::resource_type(body.as_bytes())
+        .is_ok_and(|found| found.as_deref() == Some("CapabilityStatement"))
 }
 
 #[cfg(test)]
