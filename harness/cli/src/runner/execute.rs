@@ -25,11 +25,10 @@ use super::response::ResponseView;
 use super::template;
 use super::variables::{Lookup, Scope, VarValue};
 use crate::auth::{AuthError, Session, TokenExchange};
-use crate::http::admit_body;
-use crate::http::{Client, NotSent, Response};
+use crate::http::{Client, NotSent, Response, admit_body};
 use crate::redact::Redactor;
 use crate::results::{Exchange, Status, StepResult, TestResult};
-use crate::suite::{Action, Assertion, Capture, Step, TestCase, TokenCall, TokenFault};
+use crate::suite::{Action, Assertion, Step, TestCase, TokenCall, TokenFault};
 use crate::validation::{Validation, remember};
 
 /// What a test runs against: the client and the variables it does not capture itself.
@@ -239,9 +238,8 @@ async fn run_step(
         .iter()
         .map(|expectation| template::assertion(expectation, lookup))
         .collect();
-    let read: Vec<Assertion> = assertions.iter().flatten().cloned().collect();
-    let captures: Vec<&Capture> = step.capture.iter().map(|(_, capture)| capture).collect();
-    let view = ResponseView::reaching(&response, Reach::of(&read, &captures));
+    let reach = Reach::of(assertions.iter().flatten(), step.capture.values());
+    let view = ResponseView::reaching(&response, reach);
     let resolver = (uses_conforms(step) && !received.is_empty())
         .then(|| received.clone() as Arc<dyn ReferenceResolver>);
     let mut checks: Vec<Checked> = Vec::new();

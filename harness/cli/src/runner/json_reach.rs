@@ -25,7 +25,10 @@ pub struct Reach {
 
 impl Reach {
     /// What `assertions` and `captures` read of a body.
-    pub fn of(assertions: &[Assertion], captures: &[&Capture]) -> Reach {
+    pub fn of<'s>(
+        assertions: impl IntoIterator<Item = &'s Assertion>,
+        captures: impl IntoIterator<Item = &'s Capture>,
+    ) -> Reach {
         let mut reach = Reach::default();
         reach.add("resourceType");
         for assertion in assertions {

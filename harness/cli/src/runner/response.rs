@@ -93,7 +93,7 @@ mod tests {
             regex: None,
             all: false,
         };
-        Reach::of(&[], &[&capture])
+        Reach::of([], [&capture])
     }
 
     #[test]
