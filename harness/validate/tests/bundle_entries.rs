@@ -3,7 +3,9 @@
 //! and documents and messages start with their Composition or MessageHeader. Uses the
 //! built-in R4 definitions.
 
+mod core_validator;
 mod issues;
+use core_validator::validator;
 use issues::issues;
 
 use std::sync::{Arc, OnceLock};
@@ -12,10 +14,7 @@ use assure_model::Format;
 use assure_validate::{Options, Outcome, Severity, Validator, bundled};
 
 fn validate(json: &str) -> Outcome {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR
-        .get_or_init(|| Validator::new(Arc::new(bundled::definitions().unwrap())))
-        .validate_bytes(json.as_bytes(), Format::Json, &Options::default())
+    validator().validate_bytes(json.as_bytes(), Format::Json, &Options::default())
 }
 
 fn errors(outcome: &Outcome) -> Vec<String> {

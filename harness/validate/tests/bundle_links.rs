@@ -3,19 +3,16 @@
 //! stylesheet is in the bundle or is the specification's own. Uses the built-in R4
 //! definitions.
 
+mod core_validator;
 mod issues;
+use core_validator::validator;
 use issues::issues;
 
-use std::sync::{Arc, OnceLock};
-
 use assure_model::Format;
-use assure_validate::{Options, Outcome, Severity, Validator, bundled};
+use assure_validate::{Options, Outcome, Severity};
 
 fn validate(json: &str) -> Outcome {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR
-        .get_or_init(|| Validator::new(Arc::new(bundled::definitions().unwrap())))
-        .validate_bytes(json.as_bytes(), Format::Json, &Options::default())
+    validator().validate_bytes(json.as_bytes(), Format::Json, &Options::default())
 }
 
 fn errors(outcome: &Outcome) -> Vec<String> {

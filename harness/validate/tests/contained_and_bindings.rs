@@ -3,19 +3,16 @@
 //! slices discriminated by profile whose members hold contained resources, and codes outside
 //! a value set bound less strongly than `required`. Uses the built-in R4 definitions.
 
+mod core_validator;
 mod issues;
+use core_validator::validator;
 use issues::issues;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use assure_model::Format;
 use assure_validate::{Definitions, Options, Outcome, Severity, Validator, bundled};
 use serde_json::{Value, json};
-
-fn validator() -> &'static Validator {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| Validator::new(Arc::new(bundled::definitions().unwrap())))
-}
 
 fn validate(json: &str) -> Outcome {
     validator().validate_bytes(json.as_bytes(), Format::Json, &Options::default())

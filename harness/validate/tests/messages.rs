@@ -2,19 +2,16 @@
 //! MessageHeader, what it focuses on is in the bundle, the other entries are linked to it, and
 //! a message does not page like a search result. Uses the built-in R4 definitions.
 
+mod core_validator;
 mod issues;
+use core_validator::validator;
 use issues::issues;
 
-use std::sync::{Arc, OnceLock};
-
 use assure_model::Format;
-use assure_validate::{Options, Outcome, Severity, Validator, bundled};
+use assure_validate::{Options, Outcome, Severity};
 
 fn validate(json: &str) -> Outcome {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR
-        .get_or_init(|| Validator::new(Arc::new(bundled::definitions().unwrap())))
-        .validate_bytes(json.as_bytes(), Format::Json, &Options::default())
+    validator().validate_bytes(json.as_bytes(), Format::Json, &Options::default())
 }
 
 const HEADER_URL: &str = "urn:uuid:a1000000-0000-4000-8000-000000000001";

@@ -1,16 +1,12 @@
 //! The NHS identifier rules (`nhs-number`, `ods-code`) on every Identifier of an instance,
 //! whatever its profiles, over the built-in R4 definitions.
 
-use std::sync::{Arc, OnceLock};
+mod core_validator;
+use core_validator::validator;
 
 use assure_model::Format;
 use assure_validate::validator::{NHS_NUMBER_RULE, ODS_CODE_RULE};
-use assure_validate::{Options, Severity, Validator, bundled};
-
-fn validator() -> &'static Validator {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| Validator::new(Arc::new(bundled::definitions().unwrap())))
-}
+use assure_validate::{Options, Severity};
 
 /// `(rule, location, message)` of the issues of a Patient with these identifiers and this
 /// managing organisation identifier.

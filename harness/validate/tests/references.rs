@@ -2,20 +2,19 @@
 //! fullUrl rules, the type a reference names, and the extra rules of document and message
 //! bundles. Uses the built-in R4 definitions.
 
+mod core_validator;
 mod issues;
+use core_validator::validator;
 use issues::issues;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use assure_model::Format;
 use assure_validate::{Options, Outcome, Severity, Validator, bundled};
 use serde_json::json;
 
 fn validate(json: &str) -> Outcome {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR
-        .get_or_init(|| Validator::new(Arc::new(bundled::definitions().unwrap())))
-        .validate_bytes(json.as_bytes(), Format::Json, &Options::default())
+    validator().validate_bytes(json.as_bytes(), Format::Json, &Options::default())
 }
 
 /// An Observation profile whose subject may only be a Patient conforming to `target`.

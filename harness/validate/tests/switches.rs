@@ -3,20 +3,13 @@
 //! `Coding.system`. Each case is pinned to the issue it must (not) raise. Uses the built-in R4
 //! definitions.
 
+mod core_validator;
 mod issues;
+use core_validator::validator;
 use issues::issues;
 
-use std::sync::{Arc, OnceLock};
-
 use assure_model::Format;
-use assure_validate::{
-    BestPractice, CheckReferences, Options, Outcome, Severity, Switches, Validator, bundled,
-};
-
-fn validator() -> &'static Validator {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| Validator::new(Arc::new(bundled::definitions().unwrap())))
-}
+use assure_validate::{BestPractice, CheckReferences, Options, Outcome, Severity, Switches};
 
 fn validate(json: &str, switches: Switches) -> Outcome {
     let options = Options {
