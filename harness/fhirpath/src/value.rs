@@ -111,7 +111,7 @@ impl<'a> Node<'a> {
                     Value::Decimal(parse_decimal(n)?)
                 }
                 Primitive::Number(n) => Value::Integer(n.parse().ok()?),
-                Primitive::String(s) | Primitive::Xhtml(s) => Value::String(s.clone()),
+                Primitive::String(s) | Primitive::Xhtml(s) => Value::String(s.to_string()),
             },
             _ => Value::String(text.to_string()),
         })

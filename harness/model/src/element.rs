@@ -1,3 +1,5 @@
+use crate::Name;
+
 /// A line/column position in the source document (both 1-based; 0 when unknown).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
 pub struct Pos {
@@ -9,36 +11,36 @@ pub struct Pos {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Primitive {
     /// A JSON string or any XML `value` attribute: the lexical form.
-    String(String),
+    String(Box<str>),
     /// A JSON number, kept in its lexical form (`1.50` stays `1.50`).
-    Number(String),
+    Number(Box<str>),
     /// A JSON boolean.
     Bool(bool),
     /// The XHTML of a narrative `div`, serialised.
-    Xhtml(String),
+    Xhtml(Box<str>),
 }
 
 /// One node of a parsed FHIR resource.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element {
     /// Property name as it appears in JSON (`birthDate`, `valueQuantity`, `resource`).
-    pub name: String,
+    pub name: Name,
     /// Index within a repeating property (JSON array item, or the n-th XML sibling of the
     /// same name); `None` when the JSON value was not an array.
-    pub index: Option<usize>,
+    pub index: Option<u32>,
     /// The primitive value, for primitive elements that have one.
     pub value: Option<Primitive>,
     /// Child elements in document order. For primitives these are `id` and `extension`.
     pub children: Vec<Element>,
     /// Set when this node is a resource (the root, `contained`, `Bundle.entry.resource`, ...).
-    pub resource_type: Option<String>,
+    pub resource_type: Option<Name>,
     /// Where the node starts in the source.
     pub pos: Pos,
 }
 
 impl Element {
     /// An element with no value, children or resource type yet.
-    pub fn new(name: impl Into<String>, index: Option<usize>, pos: Pos) -> Element {
+    pub fn new(name: impl Into<Name>, index: Option<u32>, pos: Pos) -> Element {
         Element {
             name: name.into(),
             index,
@@ -77,9 +79,9 @@ impl Element {
         std::iter::from_fn(move || {
             let first = children.get(start)?;
             let in_run = |k: usize| {
-                children
-                    .get(start + k)
-                    .is_some_and(|child| child.index == Some(k) && child.name == first.name)
+                children.get(start + k).is_some_and(|child| {
+                    child.index == u32::try_from(k).ok() && child.name == first.name
+                })
             };
             let mut length = 1;
             if first.index == Some(0) {
@@ -124,7 +126,7 @@ impl Element {
 mod tests {
     use super::*;
 
-    fn parent(children: &[(&str, Option<usize>)]) -> Element {
+    fn parent(children: &[(&str, Option<u32>)]) -> Element {
         let mut parent = Element::new("Bundle", None, Pos::default());
         parent.children = children
             .iter()
@@ -162,13 +164,19 @@ mod tests {
     }
 
     #[test]
+    fn a_node_stays_small() {
+        // A large Bundle holds millions of nodes: every byte here is megabytes there.
+        assert!(std::mem::size_of::<Element>() <= 96);
+    }
+
+    #[test]
     fn interleaved_siblings_of_one_name_are_all_found() {
         // XML may interleave: a, b, a gives a(0), b, a(1).
         let element = parent(&[("a", Some(0)), ("b", None), ("a", Some(1)), ("a", Some(2))]);
-        let found: Vec<Option<usize>> = element.children_named("a").map(|c| c.index).collect();
+        let found: Vec<Option<u32>> = element.children_named("a").map(|c| c.index).collect();
         assert_eq!(found, [Some(0), Some(1), Some(2)]);
         for length in [1, 2, 3, 5, 8, 13, 64, 65] {
-            let items: Vec<(&str, Option<usize>)> = (0..length).map(|i| ("x", Some(i))).collect();
+            let items: Vec<(&str, Option<u32>)> = (0..length).map(|i| ("x", Some(i))).collect();
             assert_eq!(parent(&items).properties().count(), 1, "{length}");
         }
     }

@@ -16,7 +16,9 @@ use std::collections::HashSet;
 
 use crate::path::{PathStack, with_root};
 use crate::position::PosTracker;
-use crate::{Element, Format, MAX_NESTING, ParseError, ParseIssue, Parsed, Pos, Primitive};
+use crate::{
+    Element, Format, MAX_NESTING, Name, NameTable, ParseError, ParseIssue, Parsed, Pos, Primitive,
+};
 
 /// Parses a FHIR JSON resource (already checked to be UTF-8, without byte-order mark).
 pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
@@ -29,6 +31,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
         issues: Vec::new(),
         depth: 0,
         spare_key_sets: Vec::new(),
+        names: NameTable::default(),
     };
     let mut root = parser.parse_root()?;
     let root_name = match &root.resource_type {
@@ -39,10 +42,10 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
                 "",
                 "the JSON object has no 'resourceType' property, so it is not a FHIR resource",
             ));
-            String::new()
+            Name::default()
         }
     };
-    root.name.clone_from(&root_name);
+    root.name = root_name.clone();
     let mut issues = parser.issues;
     for issue in &mut issues {
         issue.path = with_root(&root_name, &issue.path);
@@ -82,7 +85,7 @@ enum ExtensionContent {
 /// the same index.
 struct NullItem {
     name: String,
-    index: usize,
+    index: u32,
     pos: Pos,
 }
 
@@ -149,6 +152,8 @@ struct JsonParser<'a> {
     depth: usize,
     /// Key sets of finished objects, for reuse.
     spare_key_sets: Vec<KeySet<'a>>,
+    /// The names given to nodes so far, shared between nodes of the same name.
+    names: NameTable,
 }
 
 impl<'a> JsonParser<'a> {
@@ -159,7 +164,7 @@ impl<'a> JsonParser<'a> {
             return Err(self.error(start, "expected '{': a FHIR JSON resource is a JSON object"));
         }
         self.at += 1;
-        let mut root = Element::new(String::new(), None, self.tracker.pos(start));
+        let mut root = Element::new(Name::default(), None, self.tracker.pos(start));
         self.parse_object(&mut root)?;
         self.skip_whitespace();
         if self.at < self.bytes.len() {
@@ -233,7 +238,7 @@ impl<'a> JsonParser<'a> {
             self.path.pop();
             match value {
                 Some(Scalar::String(resource_type)) if !resource_type.is_empty() => {
-                    element.resource_type = Some(resource_type.into_owned());
+                    element.resource_type = Some(self.names.name(&resource_type));
                 }
                 _ => {
                     let path = format!("{}.resourceType", self.path.below_root());
@@ -263,7 +268,7 @@ impl<'a> JsonParser<'a> {
             }
             Some(b'{') => {
                 self.at += 1;
-                let mut child = Element::new(key.as_ref(), None, key_pos);
+                let mut child = Element::new(self.names.name(&key), None, key_pos);
                 self.path.push(&key, None);
                 let parsed = self.parse_object(&mut child);
                 self.path.pop();
@@ -316,7 +321,7 @@ impl<'a> JsonParser<'a> {
             let item = self.parse_array_item(element, key, index, item_pos, state);
             self.path.pop();
             item?;
-            index += 1;
+            index = self.next_index(index)?;
             self.skip_whitespace();
             if self.after_value(b']')? {
                 break;
@@ -330,14 +335,14 @@ impl<'a> JsonParser<'a> {
         &mut self,
         element: &mut Element,
         key: &str,
-        index: usize,
+        index: u32,
         item_pos: Pos,
         state: &mut ObjectState<'a>,
     ) -> Result<(), ParseError> {
         match self.peek() {
             Some(b'{') => {
                 self.at += 1;
-                let mut child = Element::new(key, Some(index), item_pos);
+                let mut child = Element::new(self.names.name(key), Some(index), item_pos);
                 self.parse_object(&mut child)?;
                 element.children.push(child);
             }
@@ -369,7 +374,7 @@ impl<'a> JsonParser<'a> {
     fn primitive(
         &mut self,
         name: &str,
-        index: Option<usize>,
+        index: Option<u32>,
         scalar: Scalar<'a>,
         pos: Pos,
         value_pos: Pos,
@@ -381,16 +386,16 @@ impl<'a> JsonParser<'a> {
                     self.issue(value_pos, path, "empty string: omit the property instead");
                 }
                 if name == "div" {
-                    Primitive::Xhtml(text.into_owned())
+                    Primitive::Xhtml(text.into())
                 } else {
-                    Primitive::String(text.into_owned())
+                    Primitive::String(text.into())
                 }
             }
-            Scalar::Number(lexical) => Primitive::Number(lexical.to_owned()),
+            Scalar::Number(lexical) => Primitive::Number(lexical.into()),
             Scalar::Bool(value) => Primitive::Bool(value),
             Scalar::Null => return None,
         };
-        let mut element = Element::new(name, index, pos);
+        let mut element = Element::new(self.names.name(name), index, pos);
         element.value = Some(value);
         Some(element)
     }
@@ -408,7 +413,7 @@ impl<'a> JsonParser<'a> {
         match self.peek() {
             Some(b'{') => {
                 self.at += 1;
-                let mut holder = Element::new(name, None, key_pos);
+                let mut holder = Element::new(self.names.name(name), None, key_pos);
                 self.path.push(key, None);
                 let parsed = self.parse_object(&mut holder);
                 self.path.pop();
@@ -419,6 +424,7 @@ impl<'a> JsonParser<'a> {
                 self.at += 1;
                 self.enter(self.at - 1)?;
                 let mut items = Vec::new();
+                let mut index = 0;
                 self.skip_whitespace();
                 if self.peek() == Some(b']') {
                     self.at += 1;
@@ -427,10 +433,10 @@ impl<'a> JsonParser<'a> {
                     loop {
                         self.skip_whitespace();
                         let item_pos = self.tracker.pos(self.at);
-                        let index = items.len();
                         if self.peek() == Some(b'{') {
                             self.at += 1;
-                            let mut holder = Element::new(name, Some(index), item_pos);
+                            let mut holder =
+                                Element::new(self.names.name(name), Some(index), item_pos);
                             self.path.push(key, Some(index));
                             let parsed = self.parse_object(&mut holder);
                             self.path.pop();
@@ -446,6 +452,7 @@ impl<'a> JsonParser<'a> {
                             }
                             items.push(None);
                         }
+                        index = self.next_index(index)?;
                         self.skip_whitespace();
                         if self.after_value(b']')? {
                             break;
@@ -479,7 +486,7 @@ impl<'a> JsonParser<'a> {
             let covered = extensions.iter().any(|extension| {
                 extension.name == null.name
                     && matches!(&extension.content, ExtensionContent::List(items)
-                        if items.get(null.index).is_some_and(Option::is_some))
+                        if items.get(null.index as usize).is_some_and(Option::is_some))
             });
             if !covered {
                 let path = format!("{}.{}[{}]", self.path.below_root(), null.name, null.index);
@@ -528,7 +535,9 @@ impl<'a> JsonParser<'a> {
                         );
                         continue;
                     }
-                    if let Some(length) = array_length.filter(|&length| length != items.len()) {
+                    if let Some(length) =
+                        array_length.filter(|&length| length as usize != items.len())
+                    {
                         self.issue(
                             extension.pos,
                             path.clone(),
@@ -538,7 +547,7 @@ impl<'a> JsonParser<'a> {
                             ),
                         );
                     }
-                    for (index, item) in items.into_iter().enumerate() {
+                    for (index, item) in (0..).zip(items) {
                         let target = element
                             .children
                             .iter()
@@ -835,6 +844,13 @@ impl<'a> JsonParser<'a> {
 
     fn error(&mut self, offset: usize, message: impl Into<String>) -> ParseError {
         ParseError::new(self.tracker.pos(offset), message)
+    }
+
+    /// The index after `index` in an array, or an error for an array too long to index.
+    fn next_index(&mut self, index: u32) -> Result<u32, ParseError> {
+        index
+            .checked_add(1)
+            .ok_or_else(|| self.error(self.at, "an array has more items than can be indexed"))
     }
 
     /// Records an error-level issue; `path` is below the root (completed at the end).

@@ -12,7 +12,7 @@ pub(crate) struct PathStack {
 
 impl PathStack {
     /// Descends into property `name`, item `index` when it repeats.
-    pub(crate) fn push(&mut self, name: &str, index: Option<usize>) {
+    pub(crate) fn push(&mut self, name: &str, index: Option<u32>) {
         self.step_starts.push(self.text.len());
         self.text.push('.');
         self.text.push_str(name);

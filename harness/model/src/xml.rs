@@ -24,7 +24,8 @@ use quick_xml::{NsReader, XmlVersion};
 use crate::path::{PathStack, with_root};
 use crate::position::PosTracker;
 use crate::{
-    Element, Format, MAX_NESTING, ParseError, ParseIssue, Parsed, Pos, Primitive, canonical_xhtml,
+    Element, Format, MAX_NESTING, NameTable, ParseError, ParseIssue, Parsed, Pos, Primitive,
+    canonical_xhtml,
 };
 
 /// The FHIR namespace.
@@ -44,6 +45,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
         root: None,
         path: PathStack::default(),
         issues: Vec::new(),
+        names: NameTable::default(),
     };
     parser.run()?;
     let root = match parser.root {
@@ -126,6 +128,8 @@ struct XmlParser<'a> {
     root: Option<Element>,
     path: PathStack,
     issues: Vec<ParseIssue>,
+    /// The names given to nodes so far, shared between nodes of the same name.
+    names: NameTable,
 }
 
 impl<'a> XmlParser<'a> {
@@ -259,9 +263,9 @@ impl<'a> XmlParser<'a> {
         {
             let occurrence = parent.child_names.next_occurrence(local);
             self.path
-                .push(local, (occurrence > 0).then_some(occurrence));
+                .push(local, (occurrence > 0).then_some(item_index(occurrence)));
         }
-        let mut element = Element::new(local, None, pos);
+        let mut element = Element::new(self.names.name(local), None, pos);
         self.read_attributes(tag, start, is_resource, &mut element)?;
         self.stack.push(Frame {
             element,
@@ -330,10 +334,10 @@ impl<'a> XmlParser<'a> {
                 }
             }
             if key == "value" {
-                element.value = Some(Primitive::String(value));
+                element.value = Some(Primitive::String(value.into()));
             } else {
-                let mut child = Element::new(key, None, element.pos);
-                child.value = Some(Primitive::String(value));
+                let mut child = Element::new(self.names.name(key), None, element.pos);
+                child.value = Some(Primitive::String(value.into()));
                 element.children.push(child);
             }
         }
@@ -378,8 +382,8 @@ impl<'a> XmlParser<'a> {
                 format!("malformed XHTML in the narrative: {}", error.message),
             )
         })?;
-        let mut div = Element::new("div", None, pos);
-        div.value = Some(Primitive::Xhtml(xhtml));
+        let mut div = Element::new(self.names.name("div"), None, pos);
+        div.value = Some(Primitive::Xhtml(xhtml.into()));
         if let Some(parent) = self.stack.last_mut() {
             parent.element.children.push(div);
         }
@@ -526,7 +530,7 @@ fn number_repeats(children: &mut [Element]) {
             let before = children[..i].iter().filter(|c| &c.name == name).count();
             let after = children[i + 1..].iter().filter(|c| &c.name == name).count();
             if before + after > 0 {
-                children[i].index = Some(before);
+                children[i].index = Some(item_index(before));
             }
         }
         return;
@@ -541,12 +545,18 @@ fn number_repeats(children: &mut [Element]) {
         if group_ends {
             if end - group_start > 1 {
                 for (n, &child) in by_name[group_start..end].iter().enumerate() {
-                    children[child].index = Some(n);
+                    children[child].index = Some(item_index(n));
                 }
             }
             group_start = end;
         }
     }
+}
+
+/// An occurrence number as an [`Element::index`]. A document small enough to be read has far
+/// fewer siblings than `u32` counts; the conversion saturates rather than wraps.
+fn item_index(occurrence: usize) -> u32 {
+    u32::try_from(occurrence).unwrap_or(u32::MAX)
 }
 
 fn is_xml_whitespace(c: char) -> bool {

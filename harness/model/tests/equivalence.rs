@@ -12,7 +12,7 @@ type Identity = (String, String);
 
 fn identity(root: &Element) -> Option<Identity> {
     Some((
-        root.resource_type.clone()?,
+        root.resource_type.as_deref()?.to_owned(),
         root.child("id")?.text()?.to_owned(),
     ))
 }

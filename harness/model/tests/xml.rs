@@ -294,7 +294,7 @@ fn repeated_siblings_are_numbered() {
     let parsed = parse_xml(
         "<Basic xmlns=\"http://hl7.org/fhir\"><a value=\"1\"/><b value=\"2\"/><a value=\"3\"/><c value=\"4\"/></Basic>",
     );
-    let indexed: Vec<(&str, Option<usize>)> = parsed
+    let indexed: Vec<(&str, Option<u32>)> = parsed
         .root
         .children
         .iter()

@@ -50,7 +50,7 @@ impl<'a> Found<'a> {
     pub(crate) fn label(&self) -> String {
         match (&self.item, self.type_name()) {
             (Item::Node(node), Some(t)) => format!("{} ({t})", node.element.name),
-            (Item::Node(node), None) => node.element.name.clone(),
+            (Item::Node(node), None) => node.element.name.to_string(),
             (Item::Value(_), t) => format!("computed {}", t.unwrap_or("value")),
         }
     }

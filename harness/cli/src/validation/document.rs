@@ -74,7 +74,7 @@ fn validate_entries(
     for (index, entry) in bundle.children_named("entry").enumerate() {
         if let Some(resource) = entry.child("resource") {
             let mut resource: Element = resource.clone();
-            resource.name = format!("Bundle.entry[{index}].resource");
+            resource.name = format!("Bundle.entry[{index}].resource").into();
             outcome
                 .issues
                 .extend(validator.validate(&resource, options));

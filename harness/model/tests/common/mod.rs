@@ -74,7 +74,7 @@ pub fn shared_files(folder: &str, extension: &str) -> Vec<PathBuf> {
 /// names does not matter (the order of a repeating name does).
 pub fn flatten(root: &Element) -> Vec<String> {
     let mut lines = Vec::new();
-    flatten_into(root, root.name.clone(), &mut lines);
+    flatten_into(root, root.name.to_string(), &mut lines);
     lines.sort();
     lines
 }

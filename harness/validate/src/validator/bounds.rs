@@ -303,7 +303,7 @@ mod tests {
 
     fn primitive(value: &str) -> Element {
         let mut node = Element::new("value", None, Pos::default());
-        node.value = Some(Primitive::String(value.to_owned()));
+        node.value = Some(Primitive::String(value.into()));
         node
     }
 
@@ -313,7 +313,7 @@ mod tests {
             .iter()
             .map(|(name, value)| {
                 let mut child = primitive(value);
-                child.name = (*name).to_owned();
+                child.name = (*name).into();
                 child
             })
             .collect();

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use assure_model::Element;
+use assure_model::{Element, Name};
 
 use super::CheckReferences;
 use super::context::{Context, Scope};
@@ -125,7 +125,7 @@ pub fn check(
                 unresolved_message(&walk.cx, reference, scope),
             );
         }
-        literal_type(reference).map(str::to_owned)
+        literal_type(reference).map(Name::from)
     };
     let Some(target_type) = target_type else {
         return;
@@ -255,7 +255,7 @@ pub fn resolve_target<'e>(
 /// else the type named in the reference. `None` when it cannot be told.
 pub fn target_type(cx: &Context<'_>, reference: &str, scope: Scope<'_>) -> Option<String> {
     if let Some((target, _)) = resolve_target(cx, reference, scope) {
-        return target.resource_type.clone();
+        return target.resource_type.as_deref().map(str::to_owned);
     }
     if reference.starts_with('#') {
         return None;

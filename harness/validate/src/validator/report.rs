@@ -103,7 +103,7 @@ pub fn element_location(parent: &str, child: &Element) -> String {
 }
 
 /// Appends the decimal digits of `n`.
-fn push_decimal(out: &mut String, n: usize) {
+fn push_decimal(out: &mut String, n: u32) {
     if n >= 10 {
         push_decimal(out, n / 10);
     }

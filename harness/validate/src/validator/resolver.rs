@@ -33,7 +33,7 @@ impl KnownResources {
     /// Adds a resource; one without a resource type or id cannot be referred to and is skipped.
     pub fn add(&mut self, resource: Arc<Element>) {
         let (Some(kind), Some(id)) = (
-            resource.resource_type.clone(),
+            resource.resource_type.as_deref().map(str::to_owned),
             resource
                 .child("id")
                 .and_then(Element::text)

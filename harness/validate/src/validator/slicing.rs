@@ -203,7 +203,7 @@ fn discriminator_matches(
                 .map(|t| t.code.as_str())
                 .collect();
             targets.iter().any(|t| {
-                let actual = t.resource_type.clone().or_else(|| {
+                let actual = t.resource_type.as_deref().map(str::to_owned).or_else(|| {
                     let def = &profile.elements[def_index];
                     t.name
                         .strip_prefix(def.name.as_str())

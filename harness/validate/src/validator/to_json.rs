@@ -14,7 +14,7 @@ impl Validator {
     pub fn to_json(&self, resource: &Element) -> Value {
         let type_name = resource.resource_type.clone().unwrap_or_default();
         let mut object = Map::new();
-        object.insert("resourceType".into(), Value::String(type_name.clone()));
+        object.insert("resourceType".into(), Value::String(type_name.to_string()));
         let profile = self.type_profile(&type_name);
         self.fill(
             resource,
@@ -47,7 +47,7 @@ impl Validator {
                     items.push(value);
                 }
             } else {
-                object.insert(child.name.clone(), value);
+                object.insert(child.name.to_string(), value);
             }
         }
     }
@@ -98,16 +98,18 @@ impl Validator {
 fn primitive_json(node: &Element, type_code: Option<&str>) -> Value {
     match &node.value {
         Some(Primitive::Bool(b)) => Value::Bool(*b),
-        Some(Primitive::Number(n)) => serde_json::from_str(n).unwrap_or(Value::String(n.clone())),
+        Some(Primitive::Number(n)) => {
+            serde_json::from_str(n).unwrap_or_else(|_| Value::String(n.to_string()))
+        }
         Some(Primitive::String(s)) | Some(Primitive::Xhtml(s)) => match type_code {
             Some("boolean") => s
                 .parse()
                 .map(Value::Bool)
-                .unwrap_or(Value::String(s.clone())),
+                .unwrap_or_else(|_| Value::String(s.to_string())),
             Some("integer" | "positiveInt" | "unsignedInt" | "decimal") => {
-                serde_json::from_str(s).unwrap_or(Value::String(s.clone()))
+                serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.to_string()))
             }
-            _ => Value::String(s.clone()),
+            _ => Value::String(s.to_string()),
         },
         None => Value::Object(Map::new()),
     }

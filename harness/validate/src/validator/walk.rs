@@ -489,7 +489,7 @@ impl<'v> Walk<'v> {
                 // A property named `resourceType` (ExampleScenario.instance) is kept by the
                 // JSON parser as the node's resource type: check it as the element it is.
                 let mut property = Element::new("resourceType", None, node.pos);
-                property.value = Some(Primitive::String(resource_type.clone()));
+                property.value = Some(Primitive::String(resource_type.as_str().into()));
                 let loc = element_location(location, &property);
                 self.cardinality(node, child_def, 1, location);
                 self.element(&property, profile, child_index, &loc, scope);
