@@ -322,7 +322,7 @@ async fn run_search(
         Handling::Lenient
     };
     let request = search::prepare(&state, resource_type, &params, handling)?;
-    let permit = if request.scans() {
+    let permit = if request.is_heavy(resource_type, state.store()) {
         Some(state.scans().admit().await?)
     } else {
         None

@@ -1,15 +1,17 @@
 //! The cap on concurrent full scans, so that a flood of expensive requests cannot take every
 //! blocking thread, nor every core, from the requests that are cheap.
 //!
-//! A scan is work that walks every resource of a type: a search that no index can narrow
-//! (no criteria, or only criteria such as `:contains`, `:missing`, `:not`, dates, quantities
-//! and URIs), a chained parameter whose own criterion no index can narrow, and a type- or
-//! system-level `_history`. At most [`ScanLimit::for_this_machine`] permits (one per core the
-//! machine offers) are out at once. A scan waits for a permit for at most [`SCAN_WAIT`]
+//! A scan is work that walks every resource of a type, or may test more than [`LARGE_SEARCH`]
+//! of them: a search that no index can narrow (no criteria, or only criteria such as
+//! `:contains`, `:missing`, `:not`, dates, quantities and URIs), a chained parameter whose own
+//! criterion no index can narrow, a search whose index lookups offer more than
+//! [`LARGE_SEARCH`] resources (to test, count, sort and page), and a type- or system-level
+//! `_history`. At most [`ScanLimit::for_this_machine`] permits (one per core the machine
+//! offers) are out at once. A scan waits for a permit for at most [`SCAN_WAIT`]
 //! (2 s); one that gets none in that time is refused with 503, `Retry-After: 1` and an
 //! OperationOutcome (`throttled`), before it takes a blocking thread. A scan waiting for a
 //! permit holds no thread. Reads, vreads, writes, instance history and searches an index
-//! narrows never wait for a permit.
+//! narrows to at most [`LARGE_SEARCH`] resources never wait for a permit.
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -18,6 +20,10 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::outcome::FhirError;
+
+/// The most resources a search may test (as its index lookups tell before it runs) without a
+/// scan permit; one that may test more is as much work as a scan, and waits as one does.
+pub const LARGE_SEARCH: usize = 1_000;
 
 /// The longest a scan waits for a permit before it is refused with 503.
 pub const SCAN_WAIT: Duration = Duration::from_secs(2);
@@ -200,6 +206,48 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_search_its_index_narrows_to_more_than_the_large_search_limit_waits_as_a_scan() {
+        let wait = Duration::from_millis(200);
+        let (state, base) = serve(ScanLimit::new(1, wait), 2_000).await;
+        let held = hold_all(state.scans());
+        // `Generated1…` names 1,111 Patients; `Generated14…` 111.
+        let large = [
+            "/Patient?family=generated",
+            "/Patient?family=generated1&_sort=birthdate",
+            "/Patient?name=generated,zzz",
+            "/Observation?patient.family=generated",
+            "/Observation?patient.family=generated&patient.family=generated14",
+        ];
+        for path in large {
+            let (status, retry_after, outcome) = get(&base, path).await;
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}: {outcome}");
+            assert_eq!(retry_after.as_deref(), Some("1"), "{path}");
+            assert_eq!(outcome["issue"][0]["code"], "throttled", "{path}");
+        }
+        let started = Instant::now();
+        for (path, total) in [
+            ("/Patient?family=generated14&_sort=-family", 111),
+            ("/Patient?family=generated&family=generated14", 111),
+            ("/Patient?family=generated&_id=amelia-jones", 0),
+            ("/Observation?patient.family=generated14", 0),
+        ] {
+            let (status, _, bundle) = get(&base, path).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {bundle}");
+            assert_eq!(bundle["total"], total, "{path}");
+        }
+        assert!(
+            started.elapsed() < wait * 4,
+            "a small search waited for a permit"
+        );
+        drop(held);
+        for path in large {
+            assert_eq!(get(&base, path).await.0, StatusCode::OK, "{path}");
+        }
+        let (_, _, bundle) = get(&base, "/Patient?family=generated1&_count=3&_offset=1000").await;
+        assert_eq!(bundle["total"], 1_111);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_waiting_scan_runs_when_a_permit_is_returned() {
         let (state, base) = serve(ScanLimit::new(1, Duration::from_secs(30)), 0).await;
         let held = hold_all(state.scans());
@@ -219,7 +267,8 @@ mod tests {
             .map(|_| {
                 let base = base.clone();
                 tokio::spawn(async move {
-                    let (status, _, _) = get(&base, "/Patient?name:contains=generated9").await;
+                    // Every Patient is tested and keyed for the sort: a slow scan.
+                    let (status, _, _) = get(&base, "/Patient?name:missing=false&_sort=name").await;
                     assert_eq!(status, StatusCode::OK);
                     Instant::now()
                 })

@@ -158,35 +158,62 @@ impl Store {
         self.live_matching(resource_type, &[], keep)
     }
 
-    /// [`Store::live_where`] for a `keep` that holds only for resources meeting all of
-    /// `criteria`: only the resources the index offers for them are tested, or every one when
-    /// it offers none. The result is the same either way.
+    /// The live resources of a type that meet all of `criteria` and for which `keep` holds,
+    /// ordered by id: only the resources the index offers for the criteria are tested, or every
+    /// one when it offers none, and a criterion the index settles is not tested again. The
+    /// result is the same either way. `keep` is asked first.
     pub fn live_matching(
         &self,
         resource_type: &str,
         criteria: &[Criterion],
         mut keep: impl FnMut(&Value) -> bool,
     ) -> Vec<Arc<Value>> {
-        let candidates: Vec<Arc<Value>> = {
+        let (candidates, settled): (Vec<Arc<Value>>, _) = {
             let inner = self.read();
             let Some(by_id) = inner.resources.get(resource_type) else {
                 return Vec::new();
             };
             match inner.index.candidates(resource_type, criteria) {
-                Some(ids) => ids
-                    .into_iter()
-                    .filter_map(|id| live(by_id.get(id)?))
-                    .collect(),
-                None => by_id
-                    .values()
-                    .filter_map(|versions| live(versions))
-                    .collect(),
+                Some(candidates) => (
+                    candidates
+                        .ids
+                        .into_iter()
+                        .filter_map(|id| live(by_id.get(id)?))
+                        .collect(),
+                    candidates.settled,
+                ),
+                None => (
+                    by_id
+                        .values()
+                        .filter_map(|versions| live(versions))
+                        .collect(),
+                    None,
+                ),
             }
         };
         candidates
             .into_iter()
-            .filter(|resource| keep(resource))
+            .filter(|resource| {
+                keep(resource)
+                    && criteria
+                        .iter()
+                        .enumerate()
+                        .all(|(at, criterion)| settled == Some(at) || criterion.matches(resource))
+            })
             .collect()
+    }
+
+    /// Whether a search with `criteria` on `resource_type` may test more than `limit` of its
+    /// resources, as the index tells before it runs ([`Index::tests_more_than`]).
+    pub fn tests_more_than(
+        &self,
+        resource_type: &str,
+        criteria: &[Criterion],
+        limit: usize,
+    ) -> bool {
+        self.read()
+            .index
+            .tests_more_than(resource_type, criteria, limit)
     }
 
     /// The versions in `scope`, newest first. They are shared: the read lock is held only to

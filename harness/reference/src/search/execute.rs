@@ -2,8 +2,9 @@
 //! defects applied. `_summary` and `_elements` shape the matches; included resources are
 //! returned whole.
 //!
-//! The matches are the store's shared resources: they are sorted and paged as pointers, and
-//! only the page's resources (and what they include) are copied into the Bundle.
+//! The matches are the store's shared resources: they are sorted and paged as pointers, only
+//! those up to the end of the page are put in order, and only the page's resources (and what
+//! they include) are copied into the Bundle.
 
 use serde_json::Value;
 
@@ -41,16 +42,14 @@ pub fn execute(
     let gone = || FhirError::internal("the client left before the search finished");
     let store = state.store();
     let find = |target: &ResourceType, criterion: &Criterion| {
-        store.live_matching(target.name, std::slice::from_ref(criterion), |resource| {
-            criterion.matches(resource)
-        })
+        store.live_matching(target.name, std::slice::from_ref(criterion), |_| true)
     };
     request.resolve_chains(find);
     if abandoned.is_set() {
         return Err(gone());
     }
-    let mut matches = store.live_matching(resource_type.name, &request.criteria, |resource| {
-        !abandoned.is_set() && request.matches(resource)
+    let mut matches = store.live_matching(resource_type.name, &request.criteria, |_| {
+        !abandoned.is_set()
     });
     if abandoned.is_set() {
         return Err(gone());
@@ -78,12 +77,6 @@ pub fn execute(
             matches.remove(first);
         }
     }
-    if !state.has(Defect::SortIgnored) {
-        sort::sort(&mut matches, &request.sort);
-    }
-    if posted && state.has(Defect::PostSearchDiffers) {
-        matches.pop();
-    }
     let page = page_of(state, &request);
     let served = if state.has(Defect::NextRepeatsPage) && page.count > 0 {
         PageRequest {
@@ -93,6 +86,19 @@ pub fn execute(
     } else {
         page
     };
+    let drops_last = posted && state.has(Defect::PostSearchDiffers);
+    if !state.has(Defect::SortIgnored) {
+        // The defect drops the last match in order, so it needs them all in order.
+        let upto = if drops_last {
+            matches.len()
+        } else {
+            served.offset.saturating_add(served.count)
+        };
+        sort::sort(&mut matches, &request.sort, upto);
+    }
+    if drops_last {
+        matches.pop();
+    }
     let on_page = served.slice(&matches);
     let included = if state.has(Defect::IncludeMissing) {
         Vec::new()

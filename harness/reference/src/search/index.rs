@@ -3,9 +3,13 @@
 //! one range of keys), reference parameters by the id referred to. `_id` needs no index of its
 //! own: the ids it names are the candidates, found in the store's own map.
 //!
-//! An index only narrows a search: the resources it offers include every match, and each is
-//! still tested as a scan tests it, so matches, their order, paging and totals are the scan's.
-//! A search with no criterion an index can answer scans.
+//! The normalised texts are computed once, when a resource is indexed: a starts-with search
+//! takes a range of them and a `:contains` search tests each of them for the value, so neither
+//! normalises a stored text again. Those two offer exactly the resources that meet them, so
+//! their criterion needs no further test (it is *settled*). Every other offer only narrows a
+//! search: the resources it offers include every match, and each is still tested as a scan
+//! tests it. Either way matches, their order, paging and totals are the scan's. A search with
+//! no criterion an index can answer scans.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
@@ -48,15 +52,38 @@ enum Lookup<'a> {
     Key(String),
     /// Under every key that starts with this.
     Prefix(String),
+    /// Under every key that contains this: a walk over every key of the parameter.
+    Containing(String),
     /// The resource with this id (`_id`).
     Id(&'a str),
 }
 
-/// The candidates one criterion offers: the ids under some keys, and ids it names outright.
-#[derive(Default)]
+/// The candidates one criterion offers: the ids under some keys, and ids it names outright;
+/// `exact` when they are exactly the resources that meet the criterion.
 struct Offer<'a> {
     sets: Vec<&'a Ids>,
     named: Vec<&'a str>,
+    exact: bool,
+}
+
+/// How an index answers a criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// By looking up keys: the criterion narrows a search.
+    Lookup,
+    /// By testing every key of the parameter (`:contains`): cheaper than testing every
+    /// resource, but still a walk over all of a parameter's texts.
+    KeyWalk,
+}
+
+/// The candidates for a search: the ids to test, in order, and the criterion (its position)
+/// they are known to meet, which needs no test.
+#[derive(Debug)]
+pub struct Candidates<'a> {
+    /// The ids, in order; some may have no live resource.
+    pub ids: Vec<&'a str>,
+    /// The criterion every candidate meets, if the index knows one.
+    pub settled: Option<usize>,
 }
 
 impl Index {
@@ -104,18 +131,75 @@ impl Index {
 
     /// The ids, in order, of the live resources of `resource_type` that may meet all of
     /// `criteria` (among them every one that does, and perhaps ids no live resource has), from
-    /// the criterion that offers the fewest; `None` when no criterion can be looked up.
+    /// the criterion that offers the fewest: one looked up if any is, else one whose keys are
+    /// walked; `None` when no criterion can be answered.
     pub fn candidates<'a>(
         &'a self,
         resource_type: &str,
         criteria: &'a [Criterion],
-    ) -> Option<Vec<&'a str>> {
+    ) -> Option<Candidates<'a>> {
         let params = self.types.get(resource_type);
-        let offer = criteria
-            .iter()
-            .filter_map(|criterion| offer_for(params, criterion))
-            .min_by_key(Offer::len)?;
-        Some(offer.ids())
+        let fewest = |how: Answer| {
+            criteria
+                .iter()
+                .enumerate()
+                .filter(|(_, criterion)| answer(criterion) == Some(how))
+                .filter_map(|(at, criterion)| Some((at, offer_for(params, criterion)?)))
+                .min_by_key(|(_, offer)| offer.len())
+        };
+        let (at, offer) = fewest(Answer::Lookup).or_else(|| fewest(Answer::KeyWalk))?;
+        Some(Candidates {
+            settled: offer.exact.then_some(at),
+            ids: offer.ids(),
+        })
+    }
+
+    /// Whether a search with `criteria` on `resource_type` may test more than `limit`
+    /// resources, as far as the index can tell before it runs: the resources its chains look
+    /// up, plus the fewest any criterion it looks up offers (for a chained one, the resources
+    /// referring to those its lookups offer). A search that looks up no criterion, or a chain
+    /// that looks up none, tests every resource of a type and is counted as more.
+    pub fn tests_more_than(
+        &self,
+        resource_type: &str,
+        criteria: &[Criterion],
+        limit: usize,
+    ) -> bool {
+        let params = self.types.get(resource_type);
+        let mut chained = 0_usize;
+        let mut fewest = None::<usize>;
+        for criterion in criteria {
+            let offered = match &criterion.test {
+                Test::Chain(chain) => {
+                    let keys = params.and_then(|params| params.get(criterion.param.name));
+                    let mut referring = 0_usize;
+                    for (target, looked_up) in chain {
+                        if !narrows(looked_up) {
+                            return true;
+                        }
+                        let Some(offer) = offer_for(self.types.get(target.name), looked_up) else {
+                            return true;
+                        };
+                        chained = chained.saturating_add(offer.len());
+                        if chained > limit {
+                            return true;
+                        }
+                        for id in offer.ids() {
+                            let under = keys.and_then(|keys| keys.get(id)).map_or(0, Ids::len);
+                            referring = referring.saturating_add(under);
+                        }
+                    }
+                    Some(referring)
+                }
+                _ if narrows(criterion) => offer_for(params, criterion).map(|offer| offer.len()),
+                _ => None,
+            };
+            fewest = match (fewest, offered) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        fewest.is_none_or(|fewest| chained.saturating_add(fewest) > limit)
     }
 }
 
@@ -204,20 +288,29 @@ impl<'a> Offer<'a> {
     }
 }
 
-/// Whether an index answers `criterion`, so that a search with it tests only the resources
-/// the index offers rather than every one: exactly when [`Index::candidates`] takes an offer
-/// from it.
+/// Whether an index answers `criterion` by lookups, so that a search with it tests only the
+/// resources the index offers rather than every one, and walks no index either.
 pub fn narrows(criterion: &Criterion) -> bool {
-    match &criterion.test {
-        Test::AnyOf(matchers) => matchers
-            .iter()
-            .all(|matcher| lookup(criterion.param, matcher).is_some()),
-        Test::Missing(_) | Test::NoneOf(_) | Test::Chain(_) => false,
+    answer(criterion) == Some(Answer::Lookup)
+}
+
+/// How an index answers `criterion`, if it does: [`Index::candidates`] can take an offer from
+/// it exactly then.
+pub fn answer(criterion: &Criterion) -> Option<Answer> {
+    let Test::AnyOf(matchers) = &criterion.test else {
+        return None;
+    };
+    let mut how = Answer::Lookup;
+    for matcher in matchers {
+        if let Lookup::Containing(_) = lookup(criterion.param, matcher)? {
+            how = Answer::KeyWalk;
+        }
     }
+    Some(how)
 }
 
 /// What `criterion` offers, or `None` when it is not one an index answers (`:missing`,
-/// `:not`, `:contains`, `:text`, dates …).
+/// `:not`, `:text`, dates …).
 fn offer_for<'a>(
     params: Option<&'a HashMap<&'static str, Keys>>,
     criterion: &'a Criterion,
@@ -230,7 +323,13 @@ fn offer_for<'a>(
         .map(|matcher| lookup(criterion.param, matcher))
         .collect::<Option<Vec<_>>>()?;
     let keys = params.and_then(|params| params.get(criterion.param.name));
-    let mut offer = Offer::default();
+    let mut offer = Offer {
+        sets: Vec::new(),
+        named: Vec::new(),
+        exact: lookups
+            .iter()
+            .all(|lookup| matches!(lookup, Lookup::Prefix(_) | Lookup::Containing(_))),
+    };
     for lookup in lookups {
         match (lookup, keys) {
             (Lookup::Id(id), _) => offer.named.push(id),
@@ -240,14 +339,21 @@ fn offer_for<'a>(
                     .take_while(|(key, _)| key.starts_with(prefix.as_str()))
                     .map(|(_, ids)| ids),
             ),
-            (Lookup::Key(_) | Lookup::Prefix(_), None) => {}
+            (Lookup::Containing(part), Some(keys)) => offer.sets.extend(
+                keys.iter()
+                    .filter(|(key, _)| key.contains(part.as_str()))
+                    .map(|(_, ids)| ids),
+            ),
+            (Lookup::Key(_) | Lookup::Prefix(_) | Lookup::Containing(_), None) => {}
         }
     }
     Some(offer)
 }
 
-/// Where the matches for `matcher` on `param` are found, if a lookup can find them all: a
-/// value that matches it always has the key [`keys_of`] gives, or (`_id`) the id it names.
+/// Where the matches for `matcher` on `param` are found, if the index can find them all: a
+/// value that matches it always has the key [`keys_of`] gives, or (`_id`) the id it names. A
+/// string's keys are its texts as it matches them, so the keys found for a starts-with or
+/// `:contains` value are exactly those of the values that match it.
 fn lookup<'a>(param: &SearchParam, matcher: &'a Matcher) -> Option<Lookup<'a>> {
     match (param.kind, matcher) {
         (
@@ -265,7 +371,7 @@ fn lookup<'a>(param: &SearchParam, matcher: &'a Matcher) -> Option<Lookup<'a>> {
         (ParamKind::String, Matcher::String(query)) => match query.mode() {
             StringMode::StartsWith => Some(Lookup::Prefix(query.value().to_owned())),
             StringMode::Exact => Some(Lookup::Key(normalise(query.value()))),
-            StringMode::Contains => None,
+            StringMode::Contains => Some(Lookup::Containing(query.value().to_owned())),
         },
         (ParamKind::Reference, Matcher::Reference(query)) => {
             Some(Lookup::Key(query.id().to_owned()))
@@ -563,13 +669,9 @@ mod tests {
                 store.live_where(resource_type.name, |resource| scanned.matches(resource));
             let mut looked_up = request;
             looked_up.resolve_chains(|target, criterion| {
-                store.live_matching(target.name, std::slice::from_ref(criterion), |resource| {
-                    criterion.matches(resource)
-                })
+                store.live_matching(target.name, std::slice::from_ref(criterion), |_| true)
             });
-            let found = store.live_matching(resource_type.name, &looked_up.criteria, |resource| {
-                looked_up.matches(resource)
-            });
+            let found = store.live_matching(resource_type.name, &looked_up.criteria, |_| true);
             assert_eq!(
                 ids(&found),
                 ids(&expected),
@@ -579,17 +681,20 @@ mod tests {
             let offered = fresh.candidates(resource_type.name, &looked_up.criteria);
             assert_eq!(
                 scans,
-                chain_scans || offered.is_none(),
+                chain_scans || !looked_up.criteria.iter().any(narrows),
                 "{}?{params:?}",
                 resource_type.name
             );
             assert_eq!(
                 offered.is_some(),
-                looked_up.criteria.iter().any(narrows),
+                looked_up
+                    .criteria
+                    .iter()
+                    .any(|criterion| answer(criterion).is_some()),
                 "{}?{params:?}",
                 resource_type.name
             );
-            if offered.is_some_and(|candidates| candidates.len() < totals[resource_type.name]) {
+            if offered.is_some_and(|candidates| candidates.ids.len() < totals[resource_type.name]) {
                 narrowed += 1;
             }
         }
@@ -672,6 +777,38 @@ mod tests {
     }
 
     #[test]
+    fn starts_with_and_contains_searches_normalise_no_stored_text() {
+        let store = Store::default();
+        for n in 0..2_000 {
+            let patient = serde_json::json!({
+                "resourceType": "Patient",
+                "name": [{"family": format!("Généré{n}"), "given": ["Zoë", "Ann"]}],
+            });
+            store.create("Patient", patient).unwrap();
+        }
+        let patient = crate::resource_types::served("Patient").unwrap();
+        for (key, value, found) in [
+            ("name:contains", "ÉRÉ1", 1_111),
+            ("name:contains", "oe", 2_000),
+            ("name:contains", "ann,e19", 2_000),
+            ("name:contains", "nowhere", 0),
+            ("family", "GENERE19", 111),
+            ("name", "zoe", 2_000),
+        ] {
+            let params = [(key.to_owned(), value.to_owned())];
+            let request =
+                SearchRequest::parse(patient, &params, &SearchOptions::default()).unwrap();
+            let before = super::super::string::NORMALISED.get();
+            let matches = store.live_matching("Patient", &request.criteria, |_| true);
+            let normalised = super::super::string::NORMALISED.get() - before;
+            assert_eq!(normalised, 0, "{key}={value}");
+            assert_eq!(matches.len(), found, "{key}={value}");
+            let scanned = store.live_where("Patient", |resource| request.matches(resource));
+            assert_eq!(ids(&matches), ids(&scanned), "{key}={value}");
+        }
+    }
+
+    #[test]
     fn prefix_lookups_take_exactly_the_keys_that_start_with_the_value() {
         let mut index = Index::default();
         for (id, family) in [("a", "Jones"), ("b", "Jónsson"), ("c", "Jo"), ("d", "Kim")] {
@@ -688,6 +825,7 @@ mod tests {
             index
                 .candidates("Patient", &request.criteria)
                 .unwrap()
+                .ids
                 .join(",")
         };
         assert_eq!(family("JO"), "a,b,c");

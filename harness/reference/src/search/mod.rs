@@ -31,6 +31,8 @@ use time::OffsetDateTime;
 use super::outcome::FhirError;
 use super::page::PageRequest;
 use super::resource_types::{ResourceType, SearchParam};
+use super::scan_limit::LARGE_SEARCH;
+use super::store::Store;
 pub use criterion::Criterion;
 use criterion::Test;
 pub use date::parse_range;
@@ -190,6 +192,13 @@ impl SearchRequest {
             .iter()
             .any(|criterion| matches!(criterion.test, Test::Chain(_)) || narrows(criterion));
         chain_scans || !narrowed
+    }
+
+    /// Whether running the search on `resource_type` in `store` is heavy work: a full scan, or
+    /// a search that may test more than [`LARGE_SEARCH`] resources. Heavy work waits for a scan
+    /// permit.
+    pub fn is_heavy(&self, resource_type: &ResourceType, store: &Store) -> bool {
+        self.scans() || store.tests_more_than(resource_type.name, &self.criteria, LARGE_SEARCH)
     }
 
     /// Whether `resource` satisfies every criterion.

@@ -1,5 +1,9 @@
 //! `_sort`: ordering results by search parameter values, `-` for descending, several keys in
 //! priority order. Resources without a value come last either way; ties keep id order.
+//!
+//! Only the results up to the end of the page served are put in order: they are selected from
+//! the rest in linear time and only they are sorted, so a page of 10 among 50,000 matches costs
+//! little more than finding them.
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
@@ -48,29 +52,48 @@ pub fn parse(resource_type: &ResourceType, value: &str) -> Result<Vec<SortKey>, 
         .collect()
 }
 
-/// Sorts `resources` (or pointers to them) by `keys` (stable: equal keys keep their order).
-pub fn sort<R: Borrow<Value>>(resources: &mut Vec<R>, keys: &[SortKey]) {
+/// Puts the first `upto` of `resources` (or pointers to them) in the order `keys` gives, as a
+/// stable sort would (equal keys keep their order); the rest follow in no particular order.
+pub fn sort<R: Borrow<Value>>(resources: &mut Vec<R>, keys: &[SortKey], upto: usize) {
     if keys.is_empty() {
         return;
     }
-    let mut keyed: Vec<(Vec<Option<SortValue>>, R)> = resources
+    let mut keyed: Vec<(Vec<Option<SortValue>>, usize, R)> = resources
         .drain(..)
-        .map(|resource| {
+        .enumerate()
+        .map(|(position, resource)| {
             let values = keys
                 .iter()
                 .map(|key| key.value_of(resource.borrow()))
                 .collect();
-            (values, resource)
+            (values, position, resource)
         })
         .collect();
-    keyed.sort_by(|(a, _), (b, _)| {
+    // The position breaks ties, so no two compare equal and an unstable order is the stable one.
+    let order = |(a, a_position, _): &(Vec<Option<SortValue>>, usize, R),
+                 (b, b_position, _): &(Vec<Option<SortValue>>, usize, R)| {
+        #[cfg(test)]
+        COMPARED.with(|count| count.set(count.get() + 1));
         keys.iter()
             .zip(a.iter().zip(b))
             .map(|(key, (a, b))| key.compare(a.as_ref(), b.as_ref()))
             .find(|ordering| ordering.is_ne())
-            .unwrap_or(Ordering::Equal)
-    });
-    resources.extend(keyed.into_iter().map(|(_, resource)| resource));
+            .unwrap_or_else(|| a_position.cmp(b_position))
+    };
+    let head = if upto < keyed.len() {
+        keyed.select_nth_unstable_by(upto, order);
+        &mut keyed[..upto]
+    } else {
+        &mut keyed[..]
+    };
+    head.sort_unstable_by(order);
+    resources.extend(keyed.into_iter().map(|(_, _, resource)| resource));
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many comparisons [`sort`] has made on this thread, for tests of how much it orders.
+    static COMPARED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 impl SortKey {
@@ -181,17 +204,63 @@ mod tests {
             json!({"id": "c", "gender": "male"}),
             json!({"id": "d", "gender": "female", "birthDate": "1995-06"}),
         ];
-        sort(&mut resources, &parse(patient, "birthdate").unwrap());
+        sort(&mut resources, &parse(patient, "birthdate").unwrap(), 4);
         assert_eq!(ids(&resources), ["b", "a", "d", "c"]);
-        sort(&mut resources, &parse(patient, "-birthdate").unwrap());
+        sort(&mut resources, &parse(patient, "-birthdate").unwrap(), 4);
         assert_eq!(ids(&resources), ["d", "a", "b", "c"]);
         sort(
             &mut resources,
             &parse(patient, "gender,-birthdate").unwrap(),
+            9,
         );
         assert_eq!(ids(&resources), ["d", "b", "a", "c"]);
         assert!(parse(patient, "colour").is_err());
         assert!(parse(patient, "").is_err());
+    }
+
+    #[test]
+    fn only_the_results_up_to_the_page_end_are_ordered_as_a_stable_sort_orders_them() {
+        let patient = served("Patient").unwrap();
+        let keys = parse(patient, "gender,-birthdate").unwrap();
+        let count = 3_000;
+        let resources: Vec<Value> = (0..count)
+            .map(|n| {
+                let gender = ["male", "female", "other"][n * 7 % 3];
+                let born = (1950 + n * 31 % 40).to_string();
+                json!({"id": format!("{n:05}"), "gender": gender, "birthDate": born})
+            })
+            .collect();
+        let mut full = resources.clone();
+        sort(&mut full, &keys, count);
+        for pair in full.windows(2) {
+            let key =
+                |resource: &Value| (resource["gender"].clone(), resource["birthDate"].clone());
+            if key(&pair[0]) == key(&pair[1]) {
+                assert!(
+                    pair[0]["id"].as_str() < pair[1]["id"].as_str(),
+                    "ties keep id order"
+                );
+            }
+        }
+        for upto in [0, 1, 10, 100, count - 1, count, count + 50] {
+            let mut partial = resources.clone();
+            let before = COMPARED.get();
+            sort(&mut partial, &keys, upto);
+            let compared = COMPARED.get() - before;
+            let head = upto.min(count);
+            assert_eq!(ids(&partial[..head]), ids(&full[..head]), "upto {upto}");
+            let mut all = ids(&partial);
+            all.sort_unstable();
+            assert_eq!(all.len(), count);
+            all.dedup();
+            assert_eq!(all.len(), count, "upto {upto}: every result kept once");
+            if upto <= 100 {
+                assert!(
+                    compared < 5 * count,
+                    "{compared} comparisons to order the first {upto} of {count}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -202,9 +271,9 @@ mod tests {
             json!({"id": "b"}),
             json!({"id": "c", "meta": {"profile": ["https://a.example/P", "https://c.example/P"]}}),
         ];
-        sort(&mut resources, &parse(patient, "_profile").unwrap());
+        sort(&mut resources, &parse(patient, "_profile").unwrap(), 3);
         assert_eq!(ids(&resources), ["c", "a", "b"]);
-        sort(&mut resources, &parse(patient, "-_profile").unwrap());
+        sort(&mut resources, &parse(patient, "-_profile").unwrap(), 3);
         assert_eq!(ids(&resources), ["c", "a", "b"]);
     }
 }

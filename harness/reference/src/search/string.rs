@@ -69,10 +69,19 @@ impl StringQuery {
 
 /// Lower-cases `text` and strips accents (combining marks after canonical decomposition).
 pub fn normalise(text: &str) -> String {
+    #[cfg(test)]
+    NORMALISED.with(|count| count.set(count.get() + 1));
     text.nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many texts [`normalise`] has normalised on this thread, for tests that a search
+    /// normalises no stored text.
+    pub static NORMALISED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// The texts of `element` a string search compares: the string itself, or the parts of a
