@@ -13,5 +13,5 @@ pub mod validator;
 pub use definitions::Definitions;
 pub use validator::{
     BestPractice, CheckReferences, Issue, KnownResources, Options, Outcome, Policy,
-    ReferenceResolver, Severity, Switches, UnknownValue, Validator,
+    ReferenceResolver, STOPPED_RULE, Severity, Stop, Switches, UnknownValue, Validator,
 };

@@ -334,11 +334,13 @@ async fn run_against(
     config.variables = variables.into_iter().collect();
     config.variables.extend(overrides(&args.plan));
     config.validation = Arc::new(
-        Validation::new(args.definitions.sources()).with_settings(
-            args.validator
-                .settings()
-                .over(&ValidatorSettings::run_defaults()),
-        ),
+        Validation::new(args.definitions.sources())
+            .with_settings(
+                args.validator
+                    .settings()
+                    .over(&ValidatorSettings::run_defaults()),
+            )
+            .with_time_limit(args.timeout),
     );
     config.auth = session;
     config.cancellation = cancellation;

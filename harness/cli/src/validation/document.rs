@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use assure_model::{Element, Format};
+use assure_model::{Element, Format, Parsed};
 use assure_validate::{
-    Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Switches, Validator,
+    Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Stop, Switches, Validator,
 };
 
 /// A document to validate.
@@ -22,13 +22,15 @@ pub enum Document<'a> {
 /// `profiles`. A [`Document::Body`] Bundle with profiles has each `entry.resource` checked
 /// against them (the Bundle itself against its base definition); issue locations name the
 /// entry, e.g. `Bundle.entry[2].resource.name[0]`. References to resources outside the
-/// document are looked up with `resolver`, when given. `switches` tune the validator.
+/// document are looked up with `resolver`, when given. `switches` tune the validator; `stop`
+/// ends it early (the outcome then says so).
 pub fn validate_document(
     validator: &Validator,
     document: Document<'_>,
     profiles: &[String],
     resolver: Option<Arc<dyn ReferenceResolver>>,
     switches: &Switches,
+    stop: &Stop,
 ) -> Outcome {
     let (bytes, name) = match document {
         Document::File { name, bytes } => (bytes, Some(name)),
@@ -44,34 +46,34 @@ pub fn validate_document(
         format: Some(format),
         resolver,
         switches: switches.clone(),
+        stop: stop.clone(),
     };
     if matches!(document, Document::File { .. }) || profiles.is_empty() {
         return validator.validate_bytes(bytes, format, &options);
     }
     match assure_model::parse(bytes, format) {
         Ok(parsed) if parsed.root.resource_type.as_deref() == Some("Bundle") => {
-            validate_entries(validator, bytes, format, &parsed.root, &options)
+            validate_entries(validator, &parsed, &options)
         }
         _ => validator.validate_bytes(bytes, format, &options),
     }
 }
 
-/// A Bundle against its base definition, then each `entry.resource` against `options`'
-/// profiles.
-fn validate_entries(
-    validator: &Validator,
-    bytes: &[u8],
-    format: Format,
-    bundle: &Element,
-    options: &Options,
-) -> Outcome {
+/// A parsed Bundle against its base definition, then each `entry.resource` against
+/// `options`' profiles, until `options.stop` stops them.
+fn validate_entries(validator: &Validator, bundle: &Parsed, options: &Options) -> Outcome {
     let base_options = Options {
         resolver: options.resolver.clone(),
         switches: options.switches.clone(),
+        stop: options.stop.clone(),
         ..Options::default()
     };
-    let mut outcome = validator.validate_bytes(bytes, format, &base_options);
-    for (index, entry) in bundle.children_named("entry").enumerate() {
+    let mut outcome =
+        validator.validate_parsed(&bundle.root, &bundle.issues, bundle.format, &base_options);
+    for (index, entry) in bundle.root.children_named("entry").enumerate() {
+        if options.stop.is_stopped() {
+            break;
+        }
         if let Some(resource) = entry.child("resource") {
             let mut resource: Element = resource.clone();
             resource.name = format!("Bundle.entry[{index}].resource").into();

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use assure_validate::{Outcome, ReferenceResolver, Validator};
+use assure_validate::{Outcome, ReferenceResolver, STOPPED_RULE, Stop, Validator};
 use bytes::Bytes;
 use tokio::sync::OnceCell;
 
@@ -22,6 +23,8 @@ pub struct Validation {
     validator: OnceCell<Result<Arc<Validator>, String>>,
     /// Codes left unchecked so far (code system → count), over every validation.
     unchecked: Mutex<BTreeMap<String, usize>>,
+    /// The longest one document's validation may take; unbounded when `None`.
+    time_limit: Option<Duration>,
 }
 
 impl Validation {
@@ -32,7 +35,14 @@ impl Validation {
             settings: ValidatorSettings::default(),
             validator: OnceCell::new(),
             unchecked: Mutex::default(),
+            time_limit: None,
         }
+    }
+
+    /// The same validation, with each document's validation stopped after `limit`.
+    pub fn with_time_limit(mut self, limit: Duration) -> Validation {
+        self.time_limit = Some(limit);
+        self
     }
 
     /// The same validation with the run's validator `settings` (flags, config file).
@@ -77,7 +87,8 @@ impl Validation {
     }
 
     /// [`Validation::validate`] with `settings` (the run's with an assertion's over them, see
-    /// [`Validation::settings`]).
+    /// [`Validation::settings`]). A validation that runs past the time limit, or whose caller
+    /// stops waiting for it, is stopped; past the limit, the result is `Err`: no verdict.
     pub async fn validate_with(
         &self,
         body: Bytes,
@@ -87,6 +98,10 @@ impl Validation {
     ) -> Result<Outcome, String> {
         let switches = settings.switches();
         let validator = self.validator().await?;
+        let stop = self.time_limit.map_or_else(Stop::default, Stop::after);
+        let _stop_when_dropped = StopWhenDropped(stop.clone());
+        let limit = self.time_limit;
+        let size = body.len();
         let outcome = tokio::task::spawn_blocking(move || {
             let profiles: Vec<String> = profile.into_iter().collect();
             if let Some(error) = profiles
@@ -101,10 +116,24 @@ impl Validation {
                 &profiles,
                 resolver,
                 &switches,
+                &stop,
             ))
         })
         .await
         .map_err(|e| format!("validation failed: {e}"))??;
+        if outcome
+            .issues
+            .iter()
+            .any(|issue| issue.rule == STOPPED_RULE)
+        {
+            let limit = limit.map_or_else(String::new, |limit| {
+                format!(" within {}", humantime::format_duration(limit))
+            });
+            return Err(format!(
+                "validation of the {size}-byte body did not finish{limit} (the run's --timeout \
+                 bounds it): no verdict"
+            ));
+        }
         let mut unchecked = self.unchecked.lock().unwrap_or_else(|p| p.into_inner());
         for (system, count) in outcome.unchecked_codes() {
             *unchecked.entry(system).or_insert(0) += count;
@@ -119,5 +148,53 @@ impl Validation {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+}
+
+/// Stops a validation when the future waiting for it is dropped (its test was cancelled), so
+/// that no blocking thread keeps validating a body nobody will read the verdict of.
+struct StopWhenDropped(Stop);
+
+impl Drop for StopWhenDropped {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A searchset of `entries` Patients, each with a gender outside its required value set.
+    fn searchset(entries: usize) -> Bytes {
+        let entry: Vec<serde_json::Value> = (0..entries)
+            .map(|n| {
+                serde_json::json!({
+                    "fullUrl": format!("http://example.org/fhir/Patient/p{n}"),
+                    "resource": {"resourceType": "Patient", "id": format!("p{n}"),
+                        "gender": "neither"},
+                    "search": {"mode": "match"}
+                })
+            })
+            .collect();
+        let bundle = serde_json::json!({"resourceType": "Bundle", "type": "searchset",
+            "total": entries, "entry": entry});
+        Bytes::from(bundle.to_string())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_validation_past_its_time_limit_gives_no_verdict() {
+        let body = searchset(20_000);
+        let unbounded = Validation::new(DefinitionSources::default());
+        let outcome = unbounded.validate(body.clone(), None, None).await.unwrap();
+        assert_eq!(outcome.errors().count(), 20_000, "one error per entry");
+
+        let bounded =
+            Validation::new(DefinitionSources::default()).with_time_limit(Duration::from_millis(1));
+        let error = bounded.validate(body, None, None).await.unwrap_err();
+        assert!(
+            error.contains("did not finish within 1ms") && error.contains("no verdict"),
+            "{error}"
+        );
     }
 }

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use assure_model::{Element, Format, ParseError, ParseIssue};
-use assure_validate::{KnownResources, Options, Outcome, ReferenceResolver, Switches, Validator};
+use assure_validate::{
+    KnownResources, Options, Outcome, ReferenceResolver, Stop, Switches, Validator,
+};
 
 use super::document::not_fhir_file;
 
@@ -74,6 +76,7 @@ impl ParsedFile {
                     format: Some(*format),
                     resolver,
                     switches: switches.clone(),
+                    stop: Stop::default(),
                 };
                 validator.validate_parsed(root, issues, *format, &options)
             }

@@ -9,7 +9,7 @@ use assure_model::{Element, Format};
 
 use super::bundle_index::BundleIndex;
 use super::resolver::ReferenceResolver;
-use super::{Options, Policy, Switches, Validator};
+use super::{Options, Policy, Stop, Switches, Validator};
 
 /// The settings and shared lookups of one validation run; a trial walk, and each part of a
 /// Bundle's entries validated in parallel, gets a copy sharing the lookups.
@@ -26,6 +26,8 @@ pub struct Context<'v> {
     resolver: Option<Arc<dyn ReferenceResolver>>,
     /// The run's switches.
     pub switches: &'v Switches,
+    /// When the run must give up.
+    pub stop: &'v Stop,
     /// The validator's policy with the switches' security and example-URL checks added.
     pub policy: Policy,
 }
@@ -41,6 +43,7 @@ impl<'v> Context<'v> {
             bundle_indexes: Arc::default(),
             resolver: options.resolver.clone(),
             switches,
+            stop: &options.stop,
             policy: Policy {
                 security_checks: policy.security_checks || switches.security_checks,
                 no_example_urls: policy.no_example_urls || !switches.allow_example_urls,

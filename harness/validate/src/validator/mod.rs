@@ -27,6 +27,7 @@ mod report;
 mod resolver;
 mod slicing;
 mod snapshot;
+mod stop;
 mod switches;
 mod to_json;
 mod type_model;
@@ -51,6 +52,7 @@ pub use policy::Policy;
 pub use profile::Profile;
 use profile_ref::ProfileRef;
 pub use resolver::{KnownResources, ReferenceResolver};
+pub use stop::{STOPPED_RULE, Stop};
 pub use switches::{BestPractice, CheckReferences, Switches, UnknownValue};
 pub use unchecked::UNCHECKED_RULE;
 
@@ -67,6 +69,8 @@ pub struct Options {
     pub resolver: Option<Arc<dyn ReferenceResolver>>,
     /// The run's switches (unknown extensions, references, best practice, security checks).
     pub switches: Switches,
+    /// When to give up: by default, never.
+    pub stop: Stop,
 }
 
 /// Validates resources against the definitions it was built with. It is `Sync`: share one

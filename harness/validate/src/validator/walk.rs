@@ -18,6 +18,7 @@ use super::policy::{html_tag_at, is_example_url};
 use super::profile::{ElementDef, Profile, name_matches, node_type_ref};
 use super::profile_ref::ProfileRef;
 use super::report::{Report, element_location};
+use super::stop::{POLL_EVERY, STOPPED_RULE};
 use super::{
     CheckReferences, Options, Validator, attachment, binding, bounds, bundle, coding, differential,
     narrative_language, narrative_links, nhs_identifier, obligations, reference, slicing,
@@ -45,7 +46,19 @@ impl Validator {
             &resource.name.clone(),
             &options.profiles,
         );
-        walk.report.finish()
+        let stopped = options.stop.is_stopped();
+        let mut issues = walk.report.finish();
+        if stopped {
+            issues.push(Issue {
+                severity: Severity::Error,
+                location: resource.name.to_string(),
+                line: resource.pos.line,
+                col: resource.pos.col,
+                message: options.stop.reason(),
+                rule: STOPPED_RULE.to_owned(),
+            });
+        }
+        issues
     }
 }
 
@@ -60,6 +73,8 @@ pub struct Walk<'v> {
     /// Reference targets being checked against a target profile (resource address,
     /// profile URL), so that circular references end.
     target_checks: Vec<(usize, String)>,
+    /// Elements this walk has entered, to poll the [`Stop`](super::Stop) now and then.
+    visits: u32,
 }
 
 impl<'v> Walk<'v> {
@@ -69,7 +84,17 @@ impl<'v> Walk<'v> {
             report: Report::default(),
             depth: 0,
             target_checks: Vec::new(),
+            visits: 0,
         }
+    }
+
+    /// Whether the run has been stopped; reads the clock once every [`POLL_EVERY`] elements.
+    fn must_stop(&mut self) -> bool {
+        self.visits = self.visits.wrapping_add(1);
+        if self.visits.is_multiple_of(POLL_EVERY) {
+            self.cx.stop.poll();
+        }
+        self.cx.stop.is_stopped()
     }
 
     /// A walk with the same settings and no issues (for trial validation in slicing).
@@ -79,6 +104,7 @@ impl<'v> Walk<'v> {
             report: Report::default(),
             depth: self.depth,
             target_checks: self.target_checks.clone(),
+            visits: 0,
         }
     }
 
@@ -250,6 +276,9 @@ impl<'v> Walk<'v> {
         location: &str,
         scope: Scope<'_>,
     ) {
+        if self.must_stop() {
+            return;
+        }
         let def = &profile.elements[index];
         let type_code = node_type_ref(def, node);
         if def.is_choice && type_code.is_none() {
