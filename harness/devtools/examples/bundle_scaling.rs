@@ -21,6 +21,10 @@ use assure_devtools::synthetic_bundle::{searchset, tiny_entries};
 use assure_model::Format;
 use assure_validate::{Definitions, Options, Validator};
 
+/// The allocator `assure` itself uses, so that the figures are those a user sees.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The hidden flag that makes this program the child measuring one Bundle.
 const CHILD_FLAG: &str = "--one";
 

@@ -2,9 +2,8 @@
 //! takes constant time per reference instead of a scan of every entry; and the `Type/id` that
 //! entry URLs and references end with.
 
-use std::collections::HashMap;
-
 use assure_model::Element;
+use foldhash::{HashMap, HashMapExt};
 
 /// Where each entry of one Bundle sits among the Bundle's children: by `fullUrl`, by the
 /// type and id of its resource, and by its resource's address. The first entry wins when
