@@ -30,11 +30,13 @@ impl BundleType {
 }
 
 /// A searchset Bundle holding one page of `matches` out of `total`, then (copied) the
-/// `included` resources.
+/// `included` resources, then the `outcome` of the search when there is one to tell (an
+/// OperationOutcome, in an entry whose search mode is `outcome`).
 pub fn searchset(
     base_url: &str,
     matches: Vec<Value>,
     included: &[Arc<Value>],
+    outcome: Option<Value>,
     total: usize,
     links: Vec<Value>,
     bundle_type: BundleType,
@@ -54,6 +56,7 @@ pub fn searchset(
                 .iter()
                 .map(|resource| entry(Value::clone(resource), "include")),
         )
+        .chain(outcome.map(|resource| json!({"resource": resource, "search": {"mode": "outcome"}})))
         .collect();
     bundle("searchset", total, links, entries, bundle_type)
 }
@@ -145,6 +148,7 @@ mod tests {
             "http://h/fhir",
             vec![patient],
             &[Arc::new(json!({"resourceType": "Organization", "id": "o"}))],
+            Some(json!({"resourceType": "OperationOutcome"})),
             3,
             vec![],
             BundleType::Declared,
@@ -158,11 +162,21 @@ mod tests {
             "http://h/fhir/Organization/o"
         );
         assert_eq!(bundle["entry"][1]["search"]["mode"], "include");
+        assert_eq!(bundle["entry"][2]["search"]["mode"], "outcome");
+        assert!(bundle["entry"][2].get("fullUrl").is_none());
     }
 
     #[test]
     fn empty_bundle_has_no_entry_and_type_can_be_omitted() {
-        let bundle = searchset("http://h/fhir", vec![], &[], 0, vec![], BundleType::Omitted);
+        let bundle = searchset(
+            "http://h/fhir",
+            vec![],
+            &[],
+            None,
+            0,
+            vec![],
+            BundleType::Omitted,
+        );
         assert!(bundle.get("type").is_none());
         assert!(bundle.get("entry").is_none());
     }

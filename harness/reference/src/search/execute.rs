@@ -101,7 +101,7 @@ pub fn execute(
     }
     let on_page = served.slice(&matches);
     let included = if state.has(Defect::IncludeMissing) {
-        Vec::new()
+        include::Included::default()
     } else {
         let read = |resource_type: &str, id: &str| match store.current(resource_type, id) {
             Current::Live(version) => version.resource,
@@ -136,11 +136,29 @@ pub fn execute(
     Ok(bundle::searchset(
         state.base_url(),
         shaped,
-        &included,
+        &included.resources,
+        included.truncated.then(included_left_out),
         total,
         links,
         BundleType::of(state),
     ))
+}
+
+/// The OperationOutcome of a page whose `_include`/`_revinclude` would add more resources
+/// than the server adds to one page.
+fn included_left_out() -> Value {
+    serde_json::json!({
+        "resourceType": "OperationOutcome",
+        "issue": [{
+            "severity": "warning",
+            "code": "too-costly",
+            "diagnostics": format!(
+                "_include and _revinclude added the first {} resources to this page and left \
+                 the others out; ask for smaller pages to have them all",
+                include::MAX_INCLUDED
+            )
+        }]
+    })
 }
 
 fn options(state: &ServerState, handling: Handling) -> SearchOptions {

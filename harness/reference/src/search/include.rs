@@ -124,15 +124,28 @@ impl Include {
     }
 }
 
-/// The resources `rules` add to `matches`, none of them a match, each once. `find` lists the
-/// live resources of a type that meet a criterion; `read` fetches one live resource. The
-/// resources are the store's shared ones: none is copied.
+/// The most resources `_include` and `_revinclude` add to one page: a page's matches may be
+/// referred to by any number of resources, and each one added is copied into the Bundle.
+pub const MAX_INCLUDED: usize = 1_000;
+
+/// What `_include` and `_revinclude` add to a page.
+#[derive(Debug, Default)]
+pub struct Included {
+    /// The resources added, at most [`MAX_INCLUDED`], none of them a match, each once.
+    pub resources: Vec<Arc<Value>>,
+    /// Whether more would have been added than [`MAX_INCLUDED`].
+    pub truncated: bool,
+}
+
+/// The resources `rules` add to `matches`, none of them a match, each once, up to
+/// [`MAX_INCLUDED`]. `find` lists the live resources of a type that meet a criterion; `read`
+/// fetches one live resource. The resources are the store's shared ones: none is copied.
 pub fn collect(
     rules: &[Include],
     matches: &[Arc<Value>],
     find: impl Fn(&ResourceType, &Criterion) -> Vec<Arc<Value>>,
     read: impl Fn(&str, &str) -> Option<Arc<Value>>,
-) -> Vec<Arc<Value>> {
+) -> Included {
     let mut seen: BTreeSet<(String, String)> =
         matches.iter().map(|resource| key(resource)).collect();
     let mut frontier: Vec<Arc<Value>> = matches.to_vec();
@@ -164,11 +177,22 @@ pub fn collect(
                 }
             }
         }
+        if included.len() + found.len() > MAX_INCLUDED {
+            found.truncate(MAX_INCLUDED - included.len());
+            included.extend(found);
+            return Included {
+                resources: included,
+                truncated: true,
+            };
+        }
         included.extend(found.iter().cloned());
         frontier = found;
         first = false;
     }
-    included
+    Included {
+        resources: included,
+        truncated: false,
+    }
 }
 
 fn key(resource: &Value) -> (String, String) {
@@ -213,6 +237,7 @@ mod tests {
         };
         let matches: Vec<Arc<Value>> = matches.iter().cloned().map(Arc::new).collect();
         collect(&rules, &matches, find, read)
+            .resources
             .iter()
             .map(|r| {
                 format!(
@@ -222,6 +247,40 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn revinclude_adds_at_most_the_cap_and_says_it_left_some_out() {
+        let patient = Arc::new(json!({"resourceType": "Patient", "id": "p"}));
+        let referring = |count: usize| -> Vec<Arc<Value>> {
+            (0..count)
+                .map(|n| {
+                    Arc::new(json!({"resourceType": "Observation", "id": format!("o{n}"),
+                        "subject": {"reference": "Patient/p"}}))
+                })
+                .collect()
+        };
+        let rule = Include::parse(
+            served("Patient").unwrap(),
+            true,
+            None,
+            "Observation:subject",
+        )
+        .unwrap();
+        for (count, expected, truncated) in [
+            (MAX_INCLUDED, MAX_INCLUDED, false),
+            (MAX_INCLUDED + 1, MAX_INCLUDED, true),
+            (5 * MAX_INCLUDED, MAX_INCLUDED, true),
+        ] {
+            let included = collect(
+                std::slice::from_ref(&rule),
+                std::slice::from_ref(&patient),
+                |_: &ResourceType, _: &Criterion| referring(count),
+                |_: &str, _: &str| None,
+            );
+            assert_eq!(included.resources.len(), expected, "{count} referring");
+            assert_eq!(included.truncated, truncated, "{count} referring");
+        }
     }
 
     #[test]
