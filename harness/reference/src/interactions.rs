@@ -322,7 +322,11 @@ async fn run_search(
         Handling::Lenient
     };
     let request = search::prepare(&state, resource_type, &params, handling)?;
-    let permit = if request.is_heavy(resource_type, state.store()) {
+    let permit = if request.is_heavy(|criteria, limit| {
+        state
+            .store()
+            .tests_more_than(resource_type.name, criteria, limit)
+    }) {
         Some(state.scans().admit().await?)
     } else {
         None

@@ -32,7 +32,6 @@ use super::outcome::FhirError;
 use super::page::PageRequest;
 use super::resource_types::{ResourceType, SearchParam};
 use super::scan_limit::LARGE_SEARCH;
-use super::store::Store;
 pub use criterion::Criterion;
 use criterion::Test;
 pub use date::parse_range;
@@ -194,11 +193,11 @@ impl SearchRequest {
         chain_scans || !narrowed
     }
 
-    /// Whether running the search on `resource_type` in `store` is heavy work: a full scan, or
-    /// a search that may test more than [`LARGE_SEARCH`] resources. Heavy work waits for a scan
-    /// permit.
-    pub fn is_heavy(&self, resource_type: &ResourceType, store: &Store) -> bool {
-        self.scans() || store.tests_more_than(resource_type.name, &self.criteria, LARGE_SEARCH)
+    /// Whether running the search is heavy work: a full scan, or a search that may test more
+    /// than [`LARGE_SEARCH`] resources, as `tests_more_than(criteria, limit)` tells from the
+    /// store's indexes. Heavy work waits for a scan permit.
+    pub fn is_heavy(&self, tests_more_than: impl FnOnce(&[Criterion], usize) -> bool) -> bool {
+        self.scans() || tests_more_than(&self.criteria, LARGE_SEARCH)
     }
 
     /// Whether `resource` satisfies every criterion.
