@@ -772,11 +772,12 @@ impl<'v> Walk<'v> {
         let Primitive::Xhtml(xhtml) = value else {
             return;
         };
-        for issue in assure_model::check_xhtml(xhtml, node.pos, location) {
+        let checked = assure_model::check_xhtml_links(xhtml, node.pos, location);
+        for issue in checked.issues {
             self.report
                 .add(issue.severity, node, location, rule, issue.message);
         }
-        narrative_links::check(&mut self.report, node, xhtml, location, rule);
+        narrative_links::check(&mut self.report, node, &checked.hrefs, location, rule);
     }
 
     fn invariants(
