@@ -4,7 +4,7 @@ use crate::model::ModelInfo;
 use crate::value::{Collection, Item, Node};
 use assure_model::Element;
 use chrono::{DateTime, Local};
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 
 /// Resolves a reference string (`Patient/123`, a full URL) to a resource element.
@@ -31,6 +31,9 @@ pub struct EvalContext<'a> {
     pub(crate) tracer: Option<Tracer<'a>>,
     pub(crate) string_functions: HashMap<String, StringFunction<'a>>,
     pub(crate) strict: bool,
+    pub(crate) as_filters: bool,
+    /// Set when a comparison of two values had no answer (see [`Self::take_unknown_comparison`]).
+    pub(crate) unknown_comparison: Cell<bool>,
     /// The instant `now()`, `today()` and `timeOfDay()` report: read from the clock on
     /// first use, then the same for every later call on this context.
     now: OnceCell<DateTime<Local>>,
@@ -50,6 +53,8 @@ impl<'a> EvalContext<'a> {
             tracer: None,
             string_functions: HashMap::new(),
             strict: false,
+            as_filters: false,
+            unknown_comparison: Cell::new(false),
             now: OnceCell::new(),
         }
     }
@@ -121,6 +126,21 @@ impl<'a> EvalContext<'a> {
         self.string_functions
             .insert(name.to_string(), Box::new(function));
         self
+    }
+
+    /// Lets the function `as(type)` take a collection of several items and keep those of the
+    /// type, as `ofType(type)` does (FHIRPath N1 makes that an error). FHIR R4's own
+    /// invariants rely on it: dom-3 reads `%resource.descendants().as(canonical)`.
+    pub fn as_filters_collections(mut self, filters: bool) -> Self {
+        self.as_filters = filters;
+        self
+    }
+
+    /// Whether a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`) of two present values had no
+    /// answer since the last call, as dates of different precision have none (FHIRPath N1
+    /// §6.1, §6.2: the result is empty, "unknown"); clears the mark.
+    pub fn take_unknown_comparison(&self) -> bool {
+        self.unknown_comparison.replace(false)
     }
 
     /// In strict mode, navigating to an element the model does not define, or starting a

@@ -389,6 +389,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             BinaryOp::Union => Ok(union(a, b)),
             BinaryOp::Equal | BinaryOp::NotEqual => {
                 let equal = collections_equal(&a, &b);
+                if equal.is_none() && !a.is_empty() && !b.is_empty() {
+                    self.ctx.unknown_comparison.set(true);
+                }
                 let negate = op == BinaryOp::NotEqual;
                 Ok(equal.map(|e| boolean(e != negate)).into_iter().collect())
             }
@@ -417,6 +420,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                     _ => return Ok(Vec::new()),
                 };
                 let Some(ordering) = order_items(x, y)? else {
+                    self.ctx.unknown_comparison.set(true);
                     return Ok(Vec::new());
                 };
                 let result = match op {

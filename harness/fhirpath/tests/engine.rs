@@ -449,3 +449,34 @@ fn external_constants_are_listed_once_in_order() {
             .is_empty()
     );
 }
+
+#[test]
+fn as_on_a_collection_fails_unless_the_host_asks_for_a_filter() {
+    // FHIRPath N1 lets as() take one item; FHIR R4's dom-3 applies it to whole collections.
+    let obs = observation();
+    let source = "descendants().as(string)";
+    let expr = parse(source).unwrap();
+    let focus = [Item::Node(Node::new(&obs))];
+    let ctx = EvalContext::new(&TinyModel);
+    assert!(expr.evaluate(&ctx, &focus).is_err());
+    let filtering = EvalContext::new(&TinyModel).as_filters_collections(true);
+    assert!(eval(&filtering, &obs, source).contains(&Some(Value::String("#p1".into()))));
+}
+
+#[test]
+fn a_comparison_without_an_answer_is_marked() {
+    // N1 §6.1-6.2: values of different precision compare to empty ("unknown"); absent
+    // operands give empty too, but that is no unknown comparison.
+    let obs = observation();
+    let ctx = EvalContext::new(&TinyModel);
+    assert!(eval(&ctx, &obs, "effective <= @2020-02-03").is_empty());
+    assert!(ctx.take_unknown_comparison());
+    assert!(!ctx.take_unknown_comparison(), "taking clears the mark");
+    assert!(eval(&ctx, &obs, "effective = @2020-02-03").is_empty());
+    assert!(ctx.take_unknown_comparison());
+    assert!(eval(&ctx, &obs, "issued <= @2020-02-03").is_empty());
+    assert!(eval(&ctx, &obs, "effective = issued").is_empty());
+    assert!(!ctx.take_unknown_comparison());
+    yes(&ctx, &obs, "effective <= @2020-02-04T00:00:00Z");
+    assert!(!ctx.take_unknown_comparison());
+}

@@ -33,7 +33,9 @@ pub use format::Format;
 pub use issue::{ParseError, ParseIssue, Severity};
 pub use name::{Name, NameTable};
 pub use primitive::{MAX_STRING_CHARS, check_primitive};
-pub use xhtml::{ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, check_xhtml};
+pub use xhtml::{
+    ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, CheckedXhtml, check_xhtml, check_xhtml_links,
+};
 pub use xhtml_canonical::{XhtmlError, canonical_xhtml};
 
 /// The deepest nesting of objects/arrays (JSON) or elements (XML) the parsers accept; deeper

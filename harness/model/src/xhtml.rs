@@ -129,8 +129,25 @@ pub const ALLOWED_ATTRIBUTES: &[&str] = &[
 /// Checks a narrative's XHTML against FHIR's rules. `pos` and `path` locate the `div` element
 /// in the resource; every issue carries them. Returns no issues for a conforming narrative.
 pub fn check_xhtml(xhtml: &str, pos: Pos, path: &str) -> Vec<ParseIssue> {
+    check_xhtml_links(xhtml, pos, path).issues
+}
+
+/// A narrative's issues ([`check_xhtml`]) and its hyperlinks, read in one pass.
+#[derive(Debug, Clone, Default)]
+pub struct CheckedXhtml {
+    /// The issues [`check_xhtml`] reports.
+    pub issues: Vec<ParseIssue>,
+    /// The raw `href` values of the `<a>` elements read before the end or the first
+    /// well-formedness error.
+    pub hrefs: Vec<String>,
+}
+
+/// [`check_xhtml`], also collecting the `<a href>` values, so a caller that checks the links
+/// does not parse the narrative again.
+pub fn check_xhtml_links(xhtml: &str, pos: Pos, path: &str) -> CheckedXhtml {
     let mut check = NarrativeCheck {
         issues: Vec::new(),
+        hrefs: Vec::new(),
         pos,
         path,
     };
@@ -143,7 +160,7 @@ pub fn check_xhtml(xhtml: &str, pos: Pos, path: &str) -> Vec<ParseIssue> {
             Ok((namespace, event)) => (is_xhtml(&namespace), event),
             Err(error) => {
                 check.error(format!("the narrative is not well-formed XHTML: {error}"));
-                return check.issues;
+                return check.finish();
             }
         };
         match event {
@@ -210,7 +227,7 @@ pub fn check_xhtml(xhtml: &str, pos: Pos, path: &str) -> Vec<ParseIssue> {
     } else if !has_content {
         check.error("the narrative SHALL have some non-whitespace content (txt-2)");
     }
-    check.issues
+    check.finish()
 }
 
 fn is_xhtml(namespace: &ResolveResult<'_>) -> bool {
@@ -219,11 +236,19 @@ fn is_xhtml(namespace: &ResolveResult<'_>) -> bool {
 
 struct NarrativeCheck<'p> {
     issues: Vec<ParseIssue>,
+    hrefs: Vec<String>,
     pos: Pos,
     path: &'p str,
 }
 
 impl NarrativeCheck<'_> {
+    fn finish(self) -> CheckedXhtml {
+        CheckedXhtml {
+            issues: self.issues,
+            hrefs: self.hrefs,
+        }
+    }
+
     fn error(&mut self, message: impl Into<String>) {
         self.issues
             .push(ParseIssue::error(self.pos, self.path, message));
@@ -265,6 +290,9 @@ impl NarrativeCheck<'_> {
                 ));
                 continue;
             }
+            if key == "href" && local == "a" {
+                self.hrefs.push(attribute.value.to_string());
+            }
             if key == "href" || key == "src" {
                 let target = attribute.value.trim_start().to_ascii_lowercase();
                 if ["javascript:", "vbscript:"]
@@ -299,6 +327,17 @@ mod tests {
     fn conforming_narrative_has_no_issues() {
         let xhtml = r#"<div xmlns="http://www.w3.org/1999/xhtml" xml:lang="en"><p style="color:red">Hi &amp; <a href="http://x">bye</a></p><table><tr><td>1</td></tr></table></div>"#;
         assert_eq!(messages(xhtml), Vec::<String>::new());
+    }
+
+    #[test]
+    fn links_are_read_in_the_same_pass() {
+        let checked = check_xhtml_links(
+            r##"<div xmlns="http://www.w3.org/1999/xhtml"><a href="#s1">a</a><p><a name="n" href="urn:x"/></p><img src="x.png"/></div>"##,
+            Pos::default(),
+            "div",
+        );
+        assert!(checked.issues.is_empty(), "{:?}", checked.issues);
+        assert_eq!(checked.hrefs, ["#s1", "urn:x"]);
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         }
         "as" => {
             let type_name = call.type_argument()?;
-            if call.focus.len() > 1 {
+            if call.focus.len() > 1 && !call.ev.ctx.as_filters {
                 return Err(EvalError::new("as() needs a single item"));
             }
             Ok(call

@@ -4,8 +4,6 @@
 //! reference validator. Script schemes are left to the narrative rules (txt-1).
 
 use assure_model::Element;
-use quick_xml::Reader;
-use quick_xml::events::Event;
 
 use super::issue::Severity;
 use super::report::Report;
@@ -19,9 +17,10 @@ const HYPERLINKABLE: [&str; 9] = [
 /// Schemes the narrative rules already reject.
 const SCRIPT: [&str; 2] = ["javascript", "vbscript"];
 
-/// Checks the `<a href>` values of a narrative `div` (the XHTML text of `node`).
-pub fn check(report: &mut Report, node: &Element, xhtml: &str, location: &str, rule: &str) {
-    for href in hrefs(xhtml) {
+/// Checks the `<a href>` values of a narrative `div` (`node`), as
+/// [`assure_model::check_xhtml_links`] reads them.
+pub fn check(report: &mut Report, node: &Element, hrefs: &[String], location: &str, rule: &str) {
+    for href in hrefs {
         let Some(scheme) = uri::scheme(href.trim()) else {
             continue;
         };
@@ -42,30 +41,6 @@ pub fn check(report: &mut Report, node: &Element, xhtml: &str, location: &str, r
     }
 }
 
-/// The `href` values of the `<a>` elements of `xhtml`; reading stops at malformed XHTML,
-/// which the narrative rules report.
-fn hrefs(xhtml: &str) -> Vec<String> {
-    let mut reader = Reader::from_str(xhtml);
-    let mut found = Vec::new();
-    while let Ok(event) = reader.read_event() {
-        match event {
-            Event::Start(ref tag) | Event::Empty(ref tag)
-                if tag.local_name().into_inner() == "a" =>
-            {
-                found.extend(
-                    tag.attributes()
-                        .flatten()
-                        .filter(|a| a.key.into_inner() == "href")
-                        .map(|a| a.value.to_string()),
-                );
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,10 +49,11 @@ mod tests {
     fn errors(xhtml: &str) -> Vec<String> {
         let mut report = Report::default();
         let node = Element::new("div", None, Pos { line: 1, col: 1 });
+        let hrefs = assure_model::check_xhtml_links(xhtml, node.pos, "div").hrefs;
         check(
             &mut report,
             &node,
-            xhtml,
+            &hrefs,
             "Patient.text.div",
             "Narrative.div",
         );

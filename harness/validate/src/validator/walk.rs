@@ -801,11 +801,12 @@ impl<'v> Walk<'v> {
         let Primitive::Xhtml(xhtml) = value else {
             return;
         };
-        for issue in assure_model::check_xhtml(xhtml, node.pos, location) {
+        let checked = assure_model::check_xhtml_links(xhtml, node.pos, location);
+        for issue in checked.issues {
             self.report
                 .add(issue.severity, node, location, rule, issue.message);
         }
-        narrative_links::check(&mut self.report, node, xhtml, location, rule);
+        narrative_links::check(&mut self.report, node, &checked.hrefs, location, rule);
     }
 
     fn invariants(
@@ -839,14 +840,25 @@ impl<'v> Walk<'v> {
                 let (focus, ctx) = engine.get_or_insert_with(|| {
                     let mut focus_node = Node::new(node);
                     focus_node.type_name = focus_type.map(Arc::from);
-                    let mut ctx =
-                        EvalContext::new(self.cx.validator.model()).with_resource(scope.resource);
+                    let mut ctx = EvalContext::new(self.cx.validator.model())
+                        .with_resource(scope.resource)
+                        .as_filters_collections(true);
                     if !std::ptr::eq(scope.root, scope.resource) {
                         ctx = ctx.with_root_resource(scope.root);
                     }
                     ([Item::Node(focus_node)], ctx)
                 });
-                expr.evaluate_boolean(ctx, focus)
+                // An empty result is no failure (the data the invariant reads is absent),
+                // unless a comparison of present values had no answer: such an invariant
+                // cannot be shown to hold (FHIRPath N1 §6.1-6.2; constraints "must evaluate to
+                // true", ElementDefinition.constraint).
+                match expr.evaluate_boolean(ctx, focus) {
+                    Ok(None) if ctx.take_unknown_comparison() => Ok(Some(false)),
+                    verdict => {
+                        ctx.take_unknown_comparison();
+                        verdict
+                    }
+                }
             };
             match result {
                 Ok(Some(false)) => {
