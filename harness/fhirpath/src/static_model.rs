@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Type information for every FHIR type and resource defined in a package.
 #[derive(Debug, Default, Clone)]
@@ -18,6 +18,9 @@ pub struct StaticModel {
     /// Type → the type it derives from.
     bases: NameMap<String>,
     primitives: HashSet<String>,
+    /// Type → child name → types, inherited children included: built on the first lookup
+    /// after the last definition was added, so a lookup needs no walk up the base types.
+    flat: OnceLock<NameMap<NameMap<ElementTypeInfo>>>,
 }
 
 /// A map keyed by type or element name. The keys come from the definitions, not from the
@@ -72,6 +75,7 @@ impl StaticModel {
     /// Adds one StructureDefinition. Base type and resource definitions (and constrained
     /// datatypes such as `Age`) contribute; other profiles are ignored.
     pub fn add_structure_definition(&mut self, definition: &Json) {
+        self.flat.take();
         let text = |key: &str| definition.get(key).and_then(Json::as_str).unwrap_or("");
         let (id, kind, derivation) = (text("id"), text("kind"), text("derivation"));
         if !matches!(kind, "primitive-type" | "complex-type" | "resource") {
@@ -101,6 +105,33 @@ impl StaticModel {
         for element in elements {
             self.add_element(element);
         }
+    }
+
+    /// Every type's own and inherited children: the nearest definition of a name wins, as
+    /// when walking up at most 32 base types.
+    fn flatten(&self) -> NameMap<NameMap<ElementTypeInfo>> {
+        let types = self.elements.keys().chain(self.bases.keys());
+        let mut flat = NameMap::default();
+        for type_name in types {
+            if flat.contains_key(type_name) {
+                continue;
+            }
+            let mut children: NameMap<ElementTypeInfo> = NameMap::default();
+            let mut current = type_name.as_str();
+            for _ in 0..32 {
+                for (name, info) in self.elements.get(current).into_iter().flatten() {
+                    if !children.contains_key(name) {
+                        children.insert(name.clone(), info.clone());
+                    }
+                }
+                let Some(base) = self.bases.get(current) else {
+                    break;
+                };
+                current = base;
+            }
+            flat.insert(type_name.clone(), children);
+        }
+        flat
     }
 
     fn add_element(&mut self, element: &Json) {
@@ -193,14 +224,10 @@ impl ModelInfo for StaticModel {
     }
 
     fn element_type_ref(&self, parent_type: &str, name: &str) -> Option<Cow<'_, ElementTypeInfo>> {
-        let mut current = parent_type;
-        for _ in 0..32 {
-            if let Some(info) = self.elements.get(current).and_then(|e| e.get(name)) {
-                return Some(Cow::Borrowed(info));
-            }
-            current = self.bases.get(current)?;
-        }
-        None
+        let flat = self.flat.get_or_init(|| self.flatten());
+        flat.get(parent_type)
+            .and_then(|children| children.get(name))
+            .map(Cow::Borrowed)
     }
 
     fn is_subtype(&self, type_name: &str, base: &str) -> bool {
@@ -241,5 +268,44 @@ mod tests {
         assert!(model.is_subtype("Questionnaire.item", "BackboneElement"));
         let nested = model.element_type("Questionnaire.item", "item").unwrap();
         assert_eq!(&*nested.types[0], "Questionnaire.item");
+    }
+
+    #[test]
+    fn inherited_children_are_found_and_own_children_win() {
+        let mut model = StaticModel::default();
+        let definition = |id: &str, base: &str, elements: Json| {
+            json!({
+                "id": id, "kind": "complex-type", "derivation": "specialization",
+                "baseDefinition": format!("http://hl7.org/fhir/StructureDefinition/{base}"),
+                "snapshot": {"element": elements}
+            })
+        };
+        model.add_structure_definition(&definition(
+            "Base",
+            "",
+            json!([{"path": "Base.x", "type": [{"code": "string"}]},
+                   {"path": "Base.y", "type": [{"code": "string"}]}]),
+        ));
+        model.add_structure_definition(&definition(
+            "Derived",
+            "Base",
+            json!([{"path": "Derived.x", "type": [{"code": "code"}]}]),
+        ));
+        let type_of = |model: &StaticModel, parent: &str, name: &str| {
+            model
+                .element_type(parent, name)
+                .map(|info| info.types[0].to_string())
+        };
+        assert_eq!(type_of(&model, "Derived", "x").as_deref(), Some("code"));
+        assert_eq!(type_of(&model, "Derived", "y").as_deref(), Some("string"));
+        assert_eq!(type_of(&model, "Derived", "z"), None);
+        // A definition added after a lookup is seen by the next one.
+        model.add_structure_definition(&definition(
+            "Derived2",
+            "Derived",
+            json!([{"path": "Derived2.z", "type": [{"code": "uri"}]}]),
+        ));
+        assert_eq!(type_of(&model, "Derived2", "z").as_deref(), Some("uri"));
+        assert_eq!(type_of(&model, "Derived2", "x").as_deref(), Some("code"));
     }
 }

@@ -16,6 +16,7 @@ use std::collections::HashSet;
 
 use crate::path::{PathStack, with_root};
 use crate::position::PosTracker;
+use crate::words::plain_string_len;
 use crate::{
     Element, Format, MAX_NESTING, Name, NameTable, ParseError, ParseIssue, Parsed, Pos, Primitive,
 };
@@ -699,15 +700,10 @@ impl<'a> JsonParser<'a> {
         let open = self.at;
         self.at += 1;
         let content_start = self.at;
-        while let Some(&b) = self.bytes.get(self.at) {
-            if b == b'"' {
-                self.at += 1;
-                return Ok(Cow::Borrowed(&self.text[content_start..self.at - 1]));
-            }
-            if b == b'\\' || b < 0x20 {
-                break;
-            }
+        self.at += plain_string_len(&self.bytes[self.at..]);
+        if self.bytes.get(self.at) == Some(&b'"') {
             self.at += 1;
+            return Ok(Cow::Borrowed(&self.text[content_start..self.at - 1]));
         }
         let mut out = String::from(&self.text[content_start..self.at]);
         loop {
@@ -726,13 +722,7 @@ impl<'a> JsonParser<'a> {
                 }
                 Some(_) => {
                     let run_start = self.at;
-                    while self
-                        .bytes
-                        .get(self.at)
-                        .is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20)
-                    {
-                        self.at += 1;
-                    }
+                    self.at += plain_string_len(&self.bytes[self.at..]);
                     out.push_str(&self.text[run_start..self.at]);
                 }
             }

@@ -24,6 +24,7 @@ mod name;
 mod path;
 mod position;
 mod primitive;
+mod words;
 mod xhtml;
 mod xhtml_canonical;
 mod xml;

@@ -1,6 +1,7 @@
 //! Converting byte offsets into line/column positions.
 
 use crate::Pos;
+use crate::words::{count_chars, count_newlines};
 
 /// Turns byte offsets of one document into 1-based line/column [`Pos`]itions, with columns
 /// counted in characters. Offsets are expected in (mostly) increasing order: each call scans
@@ -29,7 +30,7 @@ impl<'a> PosTracker<'a> {
             *self = PosTracker::new(self.source);
         }
         let skipped = &self.source[self.offset..offset];
-        let newlines = skipped.iter().filter(|&&b| b == b'\n').count();
+        let newlines = count_newlines(skipped);
         if newlines == 0 {
             self.col += count_chars(skipped);
         } else {
@@ -43,11 +44,6 @@ impl<'a> PosTracker<'a> {
             col: saturate(self.col),
         }
     }
-}
-
-/// Number of UTF-8 characters in `bytes` (continuation bytes are not counted).
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 fn saturate(n: usize) -> u32 {

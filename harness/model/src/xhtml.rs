@@ -10,6 +10,9 @@
 //! contain a head, a body, external stylesheet references, scripts, forms, base/link/xlink,
 //! frames, iframes and objects"), which the allow-lists already exclude.
 
+use std::sync::LazyLock;
+
+use foldhash::HashSet;
 use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
@@ -69,6 +72,13 @@ pub const ALLOWED_ELEMENTS: &[&str] = &[
     "ul",
     "var",
 ];
+
+/// [`ALLOWED_ELEMENTS`] as a set: every element of every narrative is looked up.
+static ALLOWED_ELEMENT_SET: LazyLock<HashSet<&str>> =
+    LazyLock::new(|| ALLOWED_ELEMENTS.iter().copied().collect());
+/// [`ALLOWED_ATTRIBUTES`] as a set: every attribute of every narrative is looked up.
+static ALLOWED_ATTRIBUTE_SET: LazyLock<HashSet<&str>> =
+    LazyLock::new(|| ALLOWED_ATTRIBUTES.iter().copied().collect());
 
 /// The attributes a narrative element may carry (txt-1), plus `xml:lang`, the XML form of
 /// `lang` that XHTML documents use alongside it. Namespace declarations are not attributes.
@@ -188,7 +198,7 @@ pub fn check_xhtml_links(xhtml: &str, pos: Pos, path: &str) -> CheckedXhtml {
                         "element <{name}> in the narrative is not in the XHTML namespace"
                     ));
                 }
-                if !ALLOWED_ELEMENTS.contains(&local) {
+                if !ALLOWED_ELEMENT_SET.contains(local) {
                     check.error(format!("element <{local}> is not allowed in a narrative"));
                 }
                 has_content |= check.attributes(tag, local);
@@ -284,7 +294,7 @@ impl NarrativeCheck<'_> {
                 ));
                 continue;
             }
-            if !ALLOWED_ATTRIBUTES.contains(&key) {
+            if !ALLOWED_ATTRIBUTE_SET.contains(key) {
                 self.error(format!(
                     "attribute '{key}' on <{local}> is not allowed in a narrative"
                 ));

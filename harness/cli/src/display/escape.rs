@@ -19,7 +19,9 @@ pub fn terminal_line(text: &str) -> Cow<'_, str> {
 }
 
 fn escaped(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
-    if !text.chars().any(&escape) {
+    // Printable ASCII never needs escaping, and is checked without decoding characters.
+    let printable_ascii = text.bytes().all(|b| (b' '..=b'~').contains(&b));
+    if printable_ascii || !text.chars().any(&escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);

@@ -10,6 +10,7 @@ use assure_model::Element;
 use serde_json::Value;
 
 use super::additional_binding::{self, AdditionalBinding};
+use super::walk::ELE_1;
 
 /// The extension that gives an element a minimum length.
 const MIN_LENGTH_EXTENSION: &str = "http://hl7.org/fhir/StructureDefinition/minLength";
@@ -79,6 +80,8 @@ pub struct Constraint {
     /// Shared by the elements of a profile that carry the same expression (`ele-1` is on
     /// every one).
     pub expression: Result<Arc<Expr>, String>,
+    /// Whether the expression is `ele-1`'s, which the walk checks without the engine.
+    pub is_ele_1: bool,
 }
 
 /// How an element's repetitions are sliced.
@@ -484,6 +487,7 @@ fn compile_constraint(raw: &Value, expressions: &mut Expressions) -> Option<Cons
                 })
             }),
         expression,
+        is_ele_1: source == ELE_1,
     })
 }
 

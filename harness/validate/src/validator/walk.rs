@@ -834,7 +834,7 @@ impl<'v> Walk<'v> {
                 self.report.unsupported_invariant();
                 continue;
             };
-            let result = if expr.source() == ELE_1 {
+            let result = if constraint.is_ele_1 {
                 Ok(Some(has_value_or_children(node, focus_type.is_some())))
             } else {
                 let (focus, ctx) = engine.get_or_insert_with(|| {
@@ -892,7 +892,7 @@ impl<'v> Walk<'v> {
 
 /// `ele-1`, the invariant of every element of every R4 definition: "All FHIR elements must
 /// have a @value or children".
-const ELE_1: &str = "hasValue() or (children().count() > id.count())";
+pub(super) const ELE_1: &str = "hasValue() or (children().count() > id.count())";
 
 /// [`ELE_1`] evaluated without the FHIRPath engine, with the engine's result (the invariant
 /// is evaluated on nearly every node, and this is most of the time it took): the node has a
