@@ -1,7 +1,6 @@
 //! Converting byte offsets into line/column positions.
 
 use crate::Pos;
-use crate::words::{count_chars, count_newlines};
 
 /// Turns byte offsets of one document into 1-based line/column [`Pos`]itions, with columns
 /// counted in characters. Offsets are expected in (mostly) increasing order: each call scans
@@ -30,13 +29,13 @@ impl<'a> PosTracker<'a> {
             *self = PosTracker::new(self.source);
         }
         let skipped = &self.source[self.offset..offset];
-        let newlines = count_newlines(skipped);
+        let newlines = bytecount::count(skipped, b'\n');
         if newlines == 0 {
-            self.col += count_chars(skipped);
+            self.col += bytecount::num_chars(skipped);
         } else {
             let last_newline = skipped.iter().rposition(|&b| b == b'\n').unwrap_or(0);
             self.line += newlines;
-            self.col = 1 + count_chars(&skipped[last_newline + 1..]);
+            self.col = 1 + bytecount::num_chars(&skipped[last_newline + 1..]);
         }
         self.offset = offset;
         Pos {
