@@ -32,7 +32,8 @@ mod xml;
 pub use element::{Element, Pos, Primitive};
 pub use format::Format;
 pub use issue::{ParseError, ParseIssue, Severity};
-pub use name::{Name, NameTable};
+pub use name::Name;
+use name::NameTable;
 pub use primitive::{MAX_STRING_CHARS, check_primitive};
 pub use xhtml::{
     ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, CheckedXhtml, check_xhtml, check_xhtml_links,

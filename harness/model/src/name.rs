@@ -148,12 +148,6 @@ impl From<&String> for Name {
     }
 }
 
-impl From<&Name> for Name {
-    fn from(name: &Name) -> Name {
-        name.clone()
-    }
-}
-
 impl From<Name> for String {
     fn from(name: Name) -> String {
         name.as_str().to_owned()
@@ -161,7 +155,7 @@ impl From<Name> for String {
 }
 
 /// The names one parse has handed out: the same text always gives the same shared [`Name`].
-pub struct NameTable {
+pub(crate) struct NameTable {
     names: HashSet<Name>,
 }
 
@@ -175,7 +169,7 @@ impl Default for NameTable {
 
 impl NameTable {
     /// The shared name for `text`, created on first use.
-    pub fn name(&mut self, text: &str) -> Name {
+    pub(crate) fn name(&mut self, text: &str) -> Name {
         if let Some(name) = self.names.get(text) {
             return name.clone();
         }
