@@ -10,7 +10,6 @@ use assure_model::Element;
 use serde_json::Value;
 
 use super::additional_binding::{self, AdditionalBinding};
-use super::walk::ELE_1;
 
 /// The extension that gives an element a minimum length.
 const MIN_LENGTH_EXTENSION: &str = "http://hl7.org/fhir/StructureDefinition/minLength";
@@ -83,6 +82,10 @@ pub struct Constraint {
     /// Whether the expression is `ele-1`'s, which the walk checks without the engine.
     pub is_ele_1: bool,
 }
+
+/// `ele-1`, the invariant of every element of every R4 definition: "All FHIR elements must
+/// have a @value or children".
+pub(super) const ELE_1: &str = "hasValue() or (children().count() > id.count())";
 
 /// How an element's repetitions are sliced.
 #[derive(Debug, Clone)]

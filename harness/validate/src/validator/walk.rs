@@ -890,11 +890,7 @@ impl<'v> Walk<'v> {
     }
 }
 
-/// `ele-1`, the invariant of every element of every R4 definition: "All FHIR elements must
-/// have a @value or children".
-pub(super) const ELE_1: &str = "hasValue() or (children().count() > id.count())";
-
-/// [`ELE_1`] evaluated without the FHIRPath engine, with the engine's result (the invariant
+/// [`ELE_1`](super::profile::ELE_1) evaluated without the FHIRPath engine, with the engine's result (the invariant
 /// is evaluated on nearly every node, and this is most of the time it took): the node has a
 /// value, or a child that `id` does not select. A typed focus's `id` is its children named
 /// `id`; an untyped focus's also takes those named like a choice of `id` (`idString`).
@@ -977,7 +973,7 @@ mod tests {
             "contact": [{"id": "c", "idString": "s"}, {}],
             "extension": [{"url": "http://x", "valueString": "y"}]}"#;
         let parsed = assure_model::parse(json, Format::Json).expect("parses");
-        let expr = assure_fhirpath::parse(super::ELE_1).expect("ele-1 parses");
+        let expr = assure_fhirpath::parse(crate::validator::profile::ELE_1).expect("ele-1 parses");
         let ctx = EvalContext::new(&NoModel);
         let mut pending = vec![&parsed.root];
         let mut checked = 0;
