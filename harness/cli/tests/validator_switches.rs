@@ -174,3 +174,58 @@ fn bad_conforms_options_stop_the_load_where_they_are_written() {
         "{found}"
     );
 }
+
+#[test]
+fn html_in_markdown_is_a_warning_an_error_or_nothing_as_switched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "a.json",
+        r#"{"resourceType": "ActivityDefinition", "status": "draft",
+            "description": "Take <b>two</b> tablets"}"#,
+    );
+    let (code, out, _) = stdout(assure(dir.path()).arg(&file));
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("warning") && out.contains("embedded HTML tag"),
+        "{out}"
+    );
+    let (code, out, _) = stdout(
+        assure(dir.path())
+            .arg(&file)
+            .args(["--html-in-markdown", "error"]),
+    );
+    assert_eq!(code, Some(1), "{out}");
+    let (code, out, _) = stdout(
+        assure(dir.path())
+            .arg(&file)
+            .args(["--html-in-markdown", "ignore"]),
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("embedded HTML tag"), "{out}");
+    let (code, _, err) = stdout(
+        assure(dir.path())
+            .arg(&file)
+            .args(["--html-in-markdown", "hint"]),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("ignore, warning, error"), "{err}");
+}
+
+#[test]
+fn aggregation_outside_bundles_is_a_setting_of_every_layer() {
+    let mut settings = ValidatorSettings::default();
+    assert!(settings.switches().aggregation_outside_bundles);
+    settings
+        .set(
+            "aggregation_outside_bundles",
+            assure::validation::SettingValue::Bool(false),
+        )
+        .unwrap();
+    assert!(!settings.switches().aggregation_outside_bundles);
+    assert!(
+        !ValidatorSettings::run_defaults()
+            .switches()
+            .aggregation_outside_bundles
+    );
+}

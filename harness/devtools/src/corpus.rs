@@ -14,7 +14,7 @@ use assure_model::Format;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use assure_validate::{Definitions, Options, Policy, Validator};
+use assure_validate::{Definitions, Options, Policy, Switches, Validator};
 
 /// The result of one validation of one case.
 #[derive(Debug, Clone)]
@@ -200,9 +200,18 @@ fn run_case(dir: &Path, base: &Arc<Definitions>, case: &Value) -> Vec<CaseResult
             Some("CHECK_EXISTS" | "CHECK_EXISTS_AND_TYPE" | "CHECK_VALID")
         ),
     };
+    let switches = Switches {
+        aggregation_outside_bundles: case["enforceAggregationOutsideBundles"].as_bool()
+            != Some(false),
+        ..Switches::default()
+    };
     if let Some(expected) = case["java"].as_str().and_then(|p| expected_outcome(dir, p)) {
         let validator = Validator::new(defs.clone()).with_policy(policy);
-        let outcome = validator.validate_bytes(&instance, format, &Options::default());
+        let options = Options {
+            switches: switches.clone(),
+            ..Options::default()
+        };
+        let outcome = validator.validate_bytes(&instance, format, &options);
         results.push(expected.compared_with(name.clone(), &outcome));
     }
     let profile = &case["profile"];
@@ -220,6 +229,7 @@ fn run_case(dir: &Path, base: &Arc<Definitions>, case: &Value) -> Vec<CaseResult
             .and_then(|json| json["url"].as_str().map(str::to_owned));
         let options = Options {
             profiles: url.into_iter().collect(),
+            switches,
             ..Options::default()
         };
         let outcome = validator.validate_bytes(&instance, format, &options);

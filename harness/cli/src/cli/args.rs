@@ -174,6 +174,15 @@ pub struct ValidatorArgs {
     /// [default: warning].
     #[arg(long, value_name = "SEVERITY", value_parser = parse_switch::<assure_validate::BestPractice>)]
     pub best_practice: Option<assure_validate::BestPractice>,
+    /// Severity of markdown values that embed HTML tags: ignore, warning, error
+    /// [default: warning].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_switch::<assure_validate::HtmlInMarkdown>)]
+    pub html_in_markdown: Option<assure_validate::HtmlInMarkdown>,
+    /// Whether a reference whose element allows only `bundled` targets fails in a resource
+    /// that is not in a Bundle, as R4 defines `bundled` [default: true for `validate`; false
+    /// for `run`, where servers return resources on their own].
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub aggregation_outside_bundles: Option<bool>,
     /// Least severe issue shown: hint, warning, error [default: hint]; errors decide the
     /// verdict whatever the level.
     #[arg(long, value_name = "LEVEL", value_parser = parse_switch::<crate::validation::Level>)]
@@ -194,6 +203,8 @@ impl ValidatorArgs {
             security_checks: self.security_checks.then_some(true),
             check_references: self.check_references,
             best_practice: self.best_practice,
+            html_in_markdown: self.html_in_markdown,
+            aggregation_outside_bundles: self.aggregation_outside_bundles,
             level: self.level,
         };
         flags.over(&self.validator_config.clone().unwrap_or_default())

@@ -201,7 +201,7 @@ mod tests {
         );
         let (_e, toml) = write("v.toml", "level = \"error\"\n  colour = true\n");
         let error = read_config(&toml).unwrap_err();
-        assert!(error.ends_with("v.toml:2:3: unknown validator setting `colour`, expected one of allow_extension_domains, any_extensions, allow_example_urls, security_checks, check_references, best_practice, level"), "{error}");
+        assert!(error.ends_with("v.toml:2:3: unknown validator setting `colour`, expected one of allow_extension_domains, any_extensions, allow_example_urls, security_checks, check_references, best_practice, html_in_markdown, aggregation_outside_bundles, level"), "{error}");
         let (_f, nested) = write("n.yaml", "level:\n  deep: 1\n");
         assert!(
             read_config(&nested)

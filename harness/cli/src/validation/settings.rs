@@ -1,18 +1,21 @@
 //! Validator settings as a run, a config file or a `conforms` assertion gives them: each key
 //! optional, so that layers override one another (assertion over run flags over config file
 //! over the defaults). The same keys everywhere: `allow_extension_domains`, `any_extensions`,
-//! `allow_example_urls`, `security_checks`, `check_references`, `best_practice`, `level`.
+//! `allow_example_urls`, `security_checks`, `check_references`, `best_practice`,
+//! `html_in_markdown`, `aggregation_outside_bundles`, `level`.
 
-use assure_validate::{BestPractice, CheckReferences, Severity, Switches};
+use assure_validate::{BestPractice, CheckReferences, HtmlInMarkdown, Severity, Switches};
 
 /// The keys a settings layer may hold.
-pub const SETTING_KEYS: [&str; 7] = [
+pub const SETTING_KEYS: [&str; 9] = [
     "allow_extension_domains",
     "any_extensions",
     "allow_example_urls",
     "security_checks",
     "check_references",
     "best_practice",
+    "html_in_markdown",
+    "aggregation_outside_bundles",
     "level",
 ];
 
@@ -27,6 +30,8 @@ pub struct ValidatorSettings {
     pub security_checks: Option<bool>,
     pub check_references: Option<CheckReferences>,
     pub best_practice: Option<BestPractice>,
+    pub html_in_markdown: Option<HtmlInMarkdown>,
+    pub aggregation_outside_bundles: Option<bool>,
     /// The least severe issue shown (`assure validate` output, a `conforms` listing); the
     /// verdict always counts every error.
     pub level: Option<Level>,
@@ -74,10 +79,13 @@ impl std::str::FromStr for Level {
 impl ValidatorSettings {
     /// A run's bottom layer: an extension without a definition is a warning, not an error.
     /// A run cannot know every package the server's data needs, and a definition the run
-    /// lacks is no defect of the server; `--any-extensions false` restores the error.
+    /// lacks is no defect of the server; `--any-extensions false` restores the error. Nor
+    /// does a `bundled`-only reference fail in a resource a server returns on its own, outside
+    /// any Bundle (`--aggregation-outside-bundles true` makes it fail).
     pub fn run_defaults() -> ValidatorSettings {
         ValidatorSettings {
             any_extensions: Some(true),
+            aggregation_outside_bundles: Some(false),
             ..ValidatorSettings::default()
         }
     }
@@ -112,6 +120,11 @@ impl ValidatorSettings {
                 let parsed = text(value)?.parse().map_err(|e| format!("`{key}`: {e}"))?;
                 self.best_practice = Some(parsed);
             }
+            "html_in_markdown" => {
+                let parsed = text(value)?.parse().map_err(|e| format!("`{key}`: {e}"))?;
+                self.html_in_markdown = Some(parsed);
+            }
+            "aggregation_outside_bundles" => self.aggregation_outside_bundles = flag(value)?,
             "level" => {
                 let parsed = text(value)?.parse().map_err(|e| format!("`{key}`: {e}"))?;
                 self.level = Some(parsed);
@@ -138,6 +151,10 @@ impl ValidatorSettings {
             security_checks: self.security_checks.or(base.security_checks),
             check_references: self.check_references.or(base.check_references),
             best_practice: self.best_practice.or(base.best_practice),
+            html_in_markdown: self.html_in_markdown.or(base.html_in_markdown),
+            aggregation_outside_bundles: self
+                .aggregation_outside_bundles
+                .or(base.aggregation_outside_bundles),
             level: self.level.or(base.level),
         }
     }
@@ -154,6 +171,10 @@ impl ValidatorSettings {
             security_checks: self.security_checks.unwrap_or(defaults.security_checks),
             check_references: self.check_references.unwrap_or(defaults.check_references),
             best_practice: self.best_practice.unwrap_or(defaults.best_practice),
+            html_in_markdown: self.html_in_markdown.unwrap_or(defaults.html_in_markdown),
+            aggregation_outside_bundles: self
+                .aggregation_outside_bundles
+                .unwrap_or(defaults.aggregation_outside_bundles),
         }
     }
 

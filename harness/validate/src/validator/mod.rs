@@ -53,7 +53,7 @@ pub use profile::Profile;
 use profile_ref::ProfileRef;
 pub use resolver::{KnownResources, ReferenceResolver};
 pub use stop::{STOPPED_RULE, Stop};
-pub use switches::{BestPractice, CheckReferences, Switches, UnknownValue};
+pub use switches::{BestPractice, CheckReferences, HtmlInMarkdown, Switches, UnknownValue};
 pub use unchecked::UNCHECKED_RULE;
 
 /// What to validate against besides the resource's own type and `meta.profile`.

@@ -41,6 +41,9 @@ pub struct TypeRef {
     pub profiles: Vec<String>,
     /// `targetProfile`: for references and canonicals.
     pub target_profiles: Vec<String>,
+    /// `aggregation`: how a reference's target may be held (`contained`, `referenced`,
+    /// `bundled`); any way when empty.
+    pub aggregation: Vec<String>,
     /// The element of the (first) profile the value conforms to, when not its root (the
     /// `elementdefinition-profile-element` extension on `profile`).
     pub profile_element: Option<String>,
@@ -453,6 +456,7 @@ fn compile_type(raw: &Value) -> TypeRef {
         code,
         profiles: strings("profile"),
         target_profiles: strings("targetProfile"),
+        aggregation: strings("aggregation"),
         profile_element: raw["_profile"]
             .as_array()
             .into_iter()

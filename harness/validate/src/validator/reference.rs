@@ -23,6 +23,7 @@ pub fn check(
     let Some(reference) = node.child("reference").and_then(Element::text) else {
         return;
     };
+    check_aggregation(walk, node, def, location, reference, scope);
     let targets: Vec<&str> = def
         .types
         .iter()
@@ -184,6 +185,83 @@ pub fn check(
     };
     walk.report
         .add(Severity::Error, node, location, &def.id, message);
+}
+
+/// Where a reference's target is held, in the terms of `ElementDefinition.type.aggregation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// A `#id` reference to a contained resource.
+    Contained,
+    /// A reference resolved to an entry of the Bundle the resource is in.
+    Bundled,
+    /// Anything else: the target is outside the document.
+    Remote,
+}
+
+/// `ElementDefinition.type.aggregation` (R4 codesystem-resource-aggregation-mode): when the
+/// element lists aggregation modes, the target must be held one of those ways. `referenced`
+/// accepts a target outside the resource, in the Bundle or not; `bundled` one in the same
+/// Bundle. Outside a Bundle, `bundled` binds only while `aggregation_outside_bundles` is on
+/// (R4's meaning; R5 limits `bundled` to resources in a Bundle).
+fn check_aggregation(
+    walk: &mut Walk<'_>,
+    node: &Element,
+    def: &ElementDef,
+    location: &str,
+    reference: &str,
+    scope: Scope<'_>,
+) {
+    let modes: Vec<&str> = def
+        .types
+        .iter()
+        .filter(|t| t.code == "Reference")
+        .flat_map(|t| t.aggregation.iter().map(String::as_str))
+        .collect();
+    if modes.is_empty() {
+        return;
+    }
+    let in_a_bundle = scope.document.resource_type.as_deref() == Some("Bundle");
+    let held = if reference.starts_with('#') {
+        Held::Contained
+    } else if in_bundle(&walk.cx, reference, scope).is_some() {
+        Held::Bundled
+    } else {
+        Held::Remote
+    };
+    let allows = |mode: &str| modes.contains(&mode);
+    let allowed = match held {
+        Held::Contained => allows("contained"),
+        Held::Bundled => allows("bundled") || allows("referenced"),
+        Held::Remote => {
+            allows("referenced")
+                || (allows("bundled")
+                    && !in_a_bundle
+                    && !walk.cx.switches.aggregation_outside_bundles)
+        }
+    };
+    if allowed {
+        return;
+    }
+    let (held, detail) = match held {
+        Held::Contained => ("a contained resource", ""),
+        Held::Bundled => ("an entry of the Bundle", ""),
+        Held::Remote if in_a_bundle => ("outside the Bundle", ""),
+        Held::Remote => (
+            "outside the resource",
+            " (the resource is not in a Bundle, so no target can be bundled)",
+        ),
+    };
+    walk.report.add(
+        Severity::Error,
+        node,
+        location,
+        &def.id,
+        format!(
+            "The reference '{reference}' points to {held}, which the element's aggregation \
+             mode(s) ({}) do not allow{detail}",
+            modes.join(", ")
+        ),
+    );
 }
 
 /// Says so when `reference` names a type other than that of the resource it resolved to.

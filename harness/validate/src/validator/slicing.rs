@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use assure_fhirpath::ModelInfo;
 use assure_model::Element;
 use serde_json::Value;
 
@@ -210,10 +211,15 @@ fn discriminator_matches(
                         .filter(|s| !s.is_empty())
                         .map(str::to_owned)
                 });
+                // A resource matches a slice typed by a resource it derives from
+                // (`Resource`, `DomainResource`), as FHIRPath's `is` does.
+                let model = walk.cx.validator.model();
                 actual.is_some_and(|a| {
-                    allowed
-                        .iter()
-                        .any(|code| *code == a || capitalized(code) == a)
+                    allowed.iter().any(|code| {
+                        *code == a
+                            || capitalized(code) == a
+                            || (t.resource_type.is_some() && model.is_subtype(&a, code))
+                    })
                 })
             })
         }

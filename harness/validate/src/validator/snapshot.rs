@@ -35,12 +35,15 @@ pub fn generate(sd: &Value, source: &SnapshotSource<'_>) -> Result<Value, String
     let specialization = sd["derivation"] == "specialization";
     let mut previous: Vec<(String, String)> = Vec::new();
     let mut renamed_choices = Vec::new();
-    for diff in sd["differential"]["element"]
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
-        let diff = with_contextual_id(diff, &previous);
+    let differential = sd["differential"]["element"].as_array();
+    let read_by_order = differential.is_some_and(|d| d.iter().any(id_contradicts_slice_name));
+    for diff in differential.into_iter().flatten() {
+        let diff = if read_by_order {
+            without_id(diff)
+        } else {
+            diff.clone()
+        };
+        let diff = with_contextual_id(&diff, &previous);
         let path = diff["path"].as_str().unwrap_or_default().to_owned();
         previous.push((path, id_of(&diff)));
         let mut merge = Merge {
@@ -66,6 +69,27 @@ pub fn generate(sd: &Value, source: &SnapshotSource<'_>) -> Result<Value, String
     let mut result = sd.clone();
     result["snapshot"] = serde_json::json!({ "element": elements });
     Ok(result)
+}
+
+/// Whether an element's `id` disagrees with its `sliceName` (`"id": "Bundle.entry"` with
+/// `"sliceName": "encounter"`). Such a differential's ids cannot be trusted, so it is read as
+/// ids were optional, by path and order: the slice opened by the element owns the elements
+/// under its path that follow it.
+fn id_contradicts_slice_name(element: &Value) -> bool {
+    let (Some(id), Some(slice)) = (element["id"].as_str(), element["sliceName"].as_str()) else {
+        return false;
+    };
+    let last = id.rsplit('.').next().unwrap_or(id);
+    !last.ends_with(&format!(":{slice}"))
+}
+
+/// A copy of a differential element with its `id` removed.
+fn without_id(element: &Value) -> Value {
+    let mut copy = element.clone();
+    if let Some(object) = copy.as_object_mut() {
+        object.remove("id");
+    }
+    copy
 }
 
 /// Gives an element without an `id` one that places it inside the slice an earlier element
@@ -623,6 +647,30 @@ mod tests {
             "derivation": "constraint",
             "differential": {"element": [{"id": "Thing.size", "path": "Thing.size"}]}});
         assert!(generate(&constraint, &source).is_err());
+    }
+
+    #[test]
+    fn ids_that_contradict_slice_names_give_way_to_order() {
+        // The second element opens slice `a` but carries the sliced element's id, and the
+        // third carries its plain path as id: read by path and order, as the ids are wrong.
+        let profile = json!({"url": "http://p", "type": "Thing", "baseDefinition": "http://b/Thing",
+        "differential": {"element": [
+            {"id": "Thing.code", "path": "Thing.code", "slicing": {"rules": "open"}},
+            {"id": "Thing.code", "path": "Thing.code", "sliceName": "a"},
+            {"id": "Thing.code.system", "path": "Thing.code.system", "min": 1}
+        ]}});
+        let generated = generate(&profile, &source).unwrap();
+        let sliced = element(&generated, "Thing.code");
+        assert!(sliced.get("sliceName").is_none(), "{sliced}");
+        assert_eq!(sliced["slicing"]["rules"], "open");
+        assert_eq!(element(&generated, "Thing.code:a")["sliceName"], "a");
+        assert_eq!(element(&generated, "Thing.code:a.system")["min"], 1);
+        let elements = generated["snapshot"]["element"].as_array().unwrap();
+        assert!(
+            elements
+                .iter()
+                .all(|e| e["id"] != "Thing.code.system" || e["min"] == 0)
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The per-run switches of the reference validator's command line (`Options::switches`):
 //! which unknown extensions are tolerated, how far references are followed, how severe
-//! best-practice invariants are, and the optional security checks.
+//! best-practice invariants and HTML in markdown are, where `bundled` aggregation binds, and
+//! the optional security checks.
 
 use std::fmt;
 use std::str::FromStr;
@@ -27,6 +28,14 @@ pub struct Switches {
     pub check_references: CheckReferences,
     /// The severity of best-practice invariants such as `dom-6` (`--best-practice`).
     pub best_practice: BestPractice,
+    /// A reference whose element allows only `bundled` targets must resolve within a Bundle
+    /// even when the resource is not in one, as R4 defines `bundled`
+    /// (`--aggregation-outside-bundles`). When off, `bundled` binds only resources inside a
+    /// Bundle, as R5 defines it.
+    pub aggregation_outside_bundles: bool,
+    /// How markdown values that embed an HTML tag are reported (`--html-in-markdown`): FHIR
+    /// says processors treat such tags as text, so the author's markup is lost.
+    pub html_in_markdown: HtmlInMarkdown,
 }
 
 impl Default for Switches {
@@ -38,6 +47,8 @@ impl Default for Switches {
             security_checks: false,
             check_references: CheckReferences::Type,
             best_practice: BestPractice::Warning,
+            aggregation_outside_bundles: true,
+            html_in_markdown: HtmlInMarkdown::Warning,
         }
     }
 }
@@ -127,6 +138,25 @@ impl BestPractice {
     }
 }
 
+/// How a markdown value with an embedded HTML tag is reported, or `Ignore` to accept it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HtmlInMarkdown {
+    Ignore,
+    Warning,
+    Error,
+}
+
+impl HtmlInMarkdown {
+    /// The severity such a value is reported with; `None` to accept it.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            HtmlInMarkdown::Ignore => None,
+            HtmlInMarkdown::Warning => Some(Severity::Warning),
+            HtmlInMarkdown::Error => Some(Severity::Error),
+        }
+    }
+}
+
 /// A switch value that is not one of those accepted; displays which are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownValue {
@@ -173,6 +203,21 @@ impl FromStr for BestPractice {
     }
 }
 
+impl FromStr for HtmlInMarkdown {
+    type Err = UnknownValue;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "ignore" => Ok(HtmlInMarkdown::Ignore),
+            "warning" => Ok(HtmlInMarkdown::Warning),
+            "error" => Ok(HtmlInMarkdown::Error),
+            _ => Err(UnknownValue {
+                value: text.to_owned(),
+                expected: "ignore, warning, error",
+            }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +254,8 @@ mod tests {
     fn switch_values_parse_and_say_what_is_accepted() {
         assert_eq!("exists".parse(), Ok(CheckReferences::Exists));
         assert_eq!("hint".parse::<BestPractice>(), Ok(BestPractice::Hint));
+        assert_eq!("error".parse(), Ok(HtmlInMarkdown::Error));
+        assert!("hint".parse::<HtmlInMarkdown>().is_err());
         let error = "all".parse::<CheckReferences>().unwrap_err();
         assert_eq!(error.to_string(), "`all` is not one of none, type, exists");
     }

@@ -769,17 +769,30 @@ impl<'v> Walk<'v> {
         self.policy_checks(node, code, location, rule);
     }
 
-    /// Markup in string values and example URLs, when the policy forbids them.
+    /// Markup in markdown and string values and example URLs, when the switches or the
+    /// policy forbid them.
     fn policy_checks(&mut self, node: &Element, code: &str, location: &str, rule: &str) {
         let policy = self.cx.policy;
         let Some(text) = node.text() else {
             return;
         };
+        let mut severity = Severity::Error;
         let message = match code {
-            "markdown" if policy.no_html_in_markdown => {
-                html_tag_at(text).map(|at| {
-                    let start: String = text[at..].chars().take(2).collect();
-                    format!("The markdown contains what looks like an embedded HTML tag starting at '{start}'")
+            "markdown" => {
+                let reported = if policy.no_html_in_markdown {
+                    Some(Severity::Error)
+                } else {
+                    self.cx.switches.html_in_markdown.severity()
+                };
+                reported.and_then(|reported| {
+                    severity = reported;
+                    html_tag_at(text).map(|at| {
+                        let start: String = text[at..].chars().take(2).collect();
+                        format!(
+                            "The markdown contains what looks like an embedded HTML tag starting \
+                             at '{start}'; markdown processors show such tags as text"
+                        )
+                    })
                 })
             }
             "uri" | "url" if policy.no_example_urls && is_example_url(text) => {
@@ -791,8 +804,7 @@ impl<'v> Walk<'v> {
             _ => None,
         };
         if let Some(message) = message {
-            self.report
-                .add(Severity::Error, node, location, rule, message);
+            self.report.add(severity, node, location, rule, message);
         }
     }
 
