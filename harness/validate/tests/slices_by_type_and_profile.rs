@@ -149,3 +149,74 @@ fn a_profile_slice_through_resolve_checks_the_referenced_resource() {
         "{found:?}"
     );
 }
+
+/// A collection of resources with the given types, ids `r0`, `r1` ...
+fn collection_of(types: &[&str]) -> String {
+    let entries: Vec<Value> = types
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            json!({"fullUrl": format!("http://x.org/fhir/{kind}/r{i}"),
+                "resource": {"resourceType": kind, "id": format!("r{i}"),
+                    "text": {"status": "generated",
+                        "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"}}})
+        })
+        .collect();
+    json!({"resourceType": "Bundle", "type": "collection", "entry": entries}).to_string()
+}
+
+#[test]
+fn a_profile_slice_takes_a_resource_that_meets_any_of_its_types_profiles() {
+    // Three constraints that ask nothing more of their type, so only the type decides.
+    let plain = |name: &str, kind: &str| profile(name, kind, json!([]));
+    let people = profile(
+        "people",
+        "Bundle",
+        json!([
+            {"id": "Bundle.entry", "path": "Bundle.entry",
+             "slicing": {"discriminator": [{"type": "profile", "path": "resource"}],
+                         "rules": "open"}},
+            {"id": "Bundle.entry:patient", "path": "Bundle.entry", "sliceName": "patient",
+             "min": 1, "max": "1"},
+            {"id": "Bundle.entry:patient.resource", "path": "Bundle.entry.resource",
+             "type": [{"code": "Patient",
+                       "profile": ["http://example.org/fhir/StructureDefinition/a-patient"]}]},
+            {"id": "Bundle.entry:staff", "path": "Bundle.entry", "sliceName": "staff",
+             "min": 1, "max": "1"},
+            {"id": "Bundle.entry:staff.resource", "path": "Bundle.entry.resource",
+             "type": [
+                {"code": "Practitioner",
+                 "profile": ["http://example.org/fhir/StructureDefinition/a-practitioner"]},
+                {"code": "PractitionerRole",
+                 "profile": ["http://example.org/fhir/StructureDefinition/a-role"]}]}]),
+    );
+    let profiles = [
+        plain("a-patient", "Patient"),
+        plain("a-practitioner", "Practitioner"),
+        plain("a-role", "PractitionerRole"),
+        people,
+    ];
+    // A Practitioner is not taken into the Patient slice, however little the Patient
+    // profile asks; it meets the staff slice through its own type's profile.
+    let outcome = validate(
+        &profiles,
+        "people",
+        &collection_of(&["Patient", "Practitioner"]),
+    );
+    assert!(errors(&outcome).is_empty(), "{:?}", errors(&outcome));
+    let outcome = validate(
+        &profiles,
+        "people",
+        &collection_of(&["Patient", "PractitionerRole"]),
+    );
+    assert!(errors(&outcome).is_empty(), "{:?}", errors(&outcome));
+    let outcome = validate(
+        &profiles,
+        "people",
+        &collection_of(&["Patient", "Practitioner", "PractitionerRole"]),
+    );
+    assert_eq!(
+        errors(&outcome),
+        ["Bundle: Bundle.entry (slice 'staff'): maximum allowed = 1, but found 2"]
+    );
+}

@@ -255,7 +255,22 @@ fn discriminator_matches(
                 .collect();
             !wanted.is_empty()
                 && targets.iter().any(|t| {
-                    wanted.iter().all(|p| match walk.cx.validator.profile(p) {
+                    // The element must conform to at least one of the profiles (R4
+                    // ElementDefinition.type.profile), each on its own type.
+                    wanted.iter().any(|p| match walk.cx.validator.profile(p) {
+                        // A resource conforms only to profiles of its own type (or of one
+                        // it derives from).
+                        Some(target_profile)
+                            if t.resource_type.as_deref().is_some_and(|actual| {
+                                !walk
+                                    .cx
+                                    .validator
+                                    .model()
+                                    .is_subtype(actual, &target_profile.type_name)
+                            }) =>
+                        {
+                            false
+                        }
                         Some(target_profile) => {
                             let mut trial = walk.trial();
                             trial.against(

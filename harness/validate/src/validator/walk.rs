@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use assure_fhirpath::{EvalContext, Item, Node};
+use assure_fhirpath::{EvalContext, Item, ModelInfo, Node};
 use assure_model::{Element, Primitive};
 use rayon::prelude::*;
 
@@ -337,10 +337,14 @@ impl<'v> Walk<'v> {
                     // A nested resource (contained, Bundle.entry.resource, Parameters...).
                     if node.resource_type.is_some() {
                         let root = scope.nested(node).root;
-                        // Profiles the definition puts on the nested resource's type apply too.
+                        // Profiles the definition puts on the nested resource's type (or a
+                        // type it derives from, such as `Resource`) apply too.
+                        let resource_type = node.resource_type.as_deref().unwrap_or_default();
+                        let model = self.cx.validator.model();
                         let mut profiles: Vec<String> = def
                             .types
                             .iter()
+                            .filter(|t| model.is_subtype(resource_type, &t.code))
                             .flat_map(|t| t.profiles.iter().cloned())
                             .collect();
                         // One that is not loaded is a warning, not a failure of the resource.
