@@ -12,6 +12,7 @@ pub mod validator;
 
 pub use definitions::Definitions;
 pub use validator::{
-    BestPractice, CheckReferences, Issue, KnownResources, Options, Outcome, Policy,
-    ReferenceResolver, STOPPED_RULE, Severity, Stop, Switches, UnknownValue, Validator,
+    BestPractice, BundleRule, BundleRuleError, CheckReferences, Issue, KnownResources, Options,
+    Outcome, Policy, ReferenceResolver, STOPPED_RULE, Severity, Stop, Switches, UnknownValue,
+    Validator,
 };

@@ -1,10 +1,12 @@
 //! The per-run switches of the reference validator's command line (`Options::switches`):
 //! which unknown extensions are tolerated, how far references are followed, how severe
-//! best-practice invariants are, and the optional security checks.
+//! best-practice invariants are, the optional security checks, and the profiles Bundle
+//! entries are judged by (`-bundle`).
 
 use std::fmt;
 use std::str::FromStr;
 
+use super::bundle_rule::BundleRule;
 use super::issue::Severity;
 use super::policy::is_example_url;
 
@@ -27,6 +29,9 @@ pub struct Switches {
     pub check_references: CheckReferences,
     /// The severity of best-practice invariants such as `dom-6` (`--best-practice`).
     pub best_practice: BestPractice,
+    /// Entries of the validated Bundle that are checked against a profile too, by resource
+    /// type and entry index (`--bundle RULE PROFILE`).
+    pub bundle_rules: Vec<BundleRule>,
 }
 
 impl Default for Switches {
@@ -38,6 +43,7 @@ impl Default for Switches {
             security_checks: false,
             check_references: CheckReferences::Type,
             best_practice: BestPractice::Warning,
+            bundle_rules: Vec::new(),
         }
     }
 }
