@@ -1,20 +1,25 @@
 //! Validator settings as a run, a config file or a `conforms` assertion gives them: each key
 //! optional, so that layers override one another (assertion over run flags over config file
 //! over the defaults). The same keys everywhere: `allow_extension_domains`, `any_extensions`,
-//! `allow_example_urls`, `security_checks`, `check_references`, `best_practice`, `level`.
+//! `allow_example_urls`, `security_checks`, `check_references`, `best_practice`, `bundle`,
+//! `level`.
 
-use assure_validate::{BestPractice, CheckReferences, Severity, Switches};
+use assure_validate::{BestPractice, BundleRule, CheckReferences, Severity, Switches};
 
 /// The keys a settings layer may hold.
-pub const SETTING_KEYS: [&str; 7] = [
+pub const SETTING_KEYS: [&str; 8] = [
     "allow_extension_domains",
     "any_extensions",
     "allow_example_urls",
     "security_checks",
     "check_references",
     "best_practice",
+    "bundle",
     "level",
 ];
+
+/// The keys whose values add up, item by item: a list, or one item.
+pub const LIST_KEYS: [&str; 2] = ["allow_extension_domains", "bundle"];
 
 /// One layer of validator settings; `None` leaves the value to the layer below.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,6 +32,9 @@ pub struct ValidatorSettings {
     pub security_checks: Option<bool>,
     pub check_references: Option<CheckReferences>,
     pub best_practice: Option<BestPractice>,
+    /// Entries of a validated Bundle checked against a profile too (`--bundle RULE PROFILE`);
+    /// added to those of the layers below.
+    pub bundle_rules: Vec<BundleRule>,
     /// The least severe issue shown (`assure validate` output, a `conforms` listing); the
     /// verdict always counts every error.
     pub level: Option<Level>,
@@ -112,6 +120,22 @@ impl ValidatorSettings {
                 let parsed = text(value)?.parse().map_err(|e| format!("`{key}`: {e}"))?;
                 self.best_practice = Some(parsed);
             }
+            "bundle" => {
+                let rules = match value {
+                    SettingValue::List(rules) => rules,
+                    SettingValue::Text(rule) => vec![rule],
+                    SettingValue::Bool(_) => {
+                        return Err(format!(
+                            "`{key}` takes `RULE PROFILE` (as `Patient:0 http://…`) or a list \
+                             of them, not a boolean"
+                        ));
+                    }
+                };
+                for rule in rules {
+                    let parsed = rule.parse().map_err(|e| format!("`{key}`: {e}"))?;
+                    self.bundle_rules.push(parsed);
+                }
+            }
             "level" => {
                 let parsed = text(value)?.parse().map_err(|e| format!("`{key}`: {e}"))?;
                 self.level = Some(parsed);
@@ -127,12 +151,15 @@ impl ValidatorSettings {
     }
 
     /// This layer over `base`: its values where it has them, `base`'s elsewhere; extension
-    /// domains from both.
+    /// domains and Bundle rules from both.
     pub fn over(&self, base: &ValidatorSettings) -> ValidatorSettings {
         let mut extension_domains = base.extension_domains.clone();
         extension_domains.extend(self.extension_domains.iter().cloned());
+        let mut bundle_rules = base.bundle_rules.clone();
+        bundle_rules.extend(self.bundle_rules.iter().cloned());
         ValidatorSettings {
             extension_domains,
+            bundle_rules,
             any_extensions: self.any_extensions.or(base.any_extensions),
             allow_example_urls: self.allow_example_urls.or(base.allow_example_urls),
             security_checks: self.security_checks.or(base.security_checks),
@@ -154,6 +181,7 @@ impl ValidatorSettings {
             security_checks: self.security_checks.unwrap_or(defaults.security_checks),
             check_references: self.check_references.unwrap_or(defaults.check_references),
             best_practice: self.best_practice.unwrap_or(defaults.best_practice),
+            bundle_rules: self.bundle_rules.clone(),
         }
     }
 
@@ -202,6 +230,44 @@ mod tests {
         assert_eq!(merged.extension_domains, ["a.org", "b.org"]);
         assert_eq!(merged.switches().best_practice, BestPractice::Warning);
         assert_eq!(merged.level(), Level::Hint);
+    }
+
+    #[test]
+    fn bundle_rules_add_up_across_layers() {
+        let url = "http://example.org/fhir/StructureDefinition/p";
+        let mut file = ValidatorSettings::default();
+        file.set("bundle", SettingValue::Text(format!("Patient {url}")))
+            .unwrap();
+        let mut flags = ValidatorSettings::default();
+        flags
+            .set(
+                "bundle",
+                SettingValue::List(vec![format!("Patient:2 {url}")]),
+            )
+            .unwrap();
+        let merged = flags.over(&file);
+        let rules: Vec<String> = merged
+            .switches()
+            .bundle_rules
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        assert_eq!(
+            rules,
+            [format!("Patient {url}"), format!("Patient:2 {url}")]
+        );
+        let error = file.set("bundle", SettingValue::Bool(true)).unwrap_err();
+        assert!(
+            error.starts_with("`bundle` takes `RULE PROFILE`"),
+            "{error}"
+        );
+        let error = file
+            .set("bundle", SettingValue::Text("Patient".into()))
+            .unwrap_err();
+        assert!(
+            error.starts_with("`bundle`: bundle rule `Patient`: expected a rule and a profile"),
+            "{error}"
+        );
     }
 
     #[test]
