@@ -1,7 +1,7 @@
 //! The measurement harness over the reference validator's test cases: each case's instance
 //! is validated (against the base definitions plus its supporting files, and against its
-//! profile when it names one) and our verdict and error locations are compared with the
-//! recorded outcome.
+//! profile when it names one; its entries by its `bundle-param`) and our verdict and error
+//! locations are compared with the recorded outcome.
 
 pub mod location;
 
@@ -14,7 +14,7 @@ use assure_model::Format;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use assure_validate::{Definitions, Options, Policy, Validator};
+use assure_validate::{BundleRule, Definitions, Options, Policy, Switches, Validator};
 
 /// The result of one validation of one case.
 #[derive(Debug, Clone)]
@@ -200,9 +200,17 @@ fn run_case(dir: &Path, base: &Arc<Definitions>, case: &Value) -> Vec<CaseResult
             Some("CHECK_EXISTS" | "CHECK_EXISTS_AND_TYPE" | "CHECK_VALID")
         ),
     };
+    let switches = Switches {
+        bundle_rules: bundle_param(&case["bundle-param"]).into_iter().collect(),
+        ..Switches::default()
+    };
     if let Some(expected) = case["java"].as_str().and_then(|p| expected_outcome(dir, p)) {
         let validator = Validator::new(defs.clone()).with_policy(policy);
-        let outcome = validator.validate_bytes(&instance, format, &Options::default());
+        let options = Options {
+            switches: switches.clone(),
+            ..Options::default()
+        };
+        let outcome = validator.validate_bytes(&instance, format, &options);
         results.push(expected.compared_with(name.clone(), &outcome));
     }
     let profile = &case["profile"];
@@ -220,12 +228,26 @@ fn run_case(dir: &Path, base: &Arc<Definitions>, case: &Value) -> Vec<CaseResult
             .and_then(|json| json["url"].as_str().map(str::to_owned));
         let options = Options {
             profiles: url.into_iter().collect(),
+            switches,
             ..Options::default()
         };
         let outcome = validator.validate_bytes(&instance, format, &options);
         results.push(expected.compared_with(format!("{name} (profile)"), &outcome));
     }
     results
+}
+
+/// A case's `bundle-param`, the reference validator's `-bundle RULE PROFILE`: an object
+/// `{"rule": "Patient:0", "profile": URL}`, or the string `"Patient:0 URL"`. Anything else, or
+/// a malformed rule, gives none.
+fn bundle_param(param: &Value) -> Option<BundleRule> {
+    match param {
+        Value::Object(_) => {
+            BundleRule::new(param["rule"].as_str()?, param["profile"].as_str()?).ok()
+        }
+        Value::String(text) => text.parse().ok(),
+        _ => None,
+    }
 }
 
 /// `base` plus every conformance resource (JSON or XML) found in `folders`.
@@ -453,6 +475,22 @@ mod tests {
             expected.locations,
             ["Patient.name[0]", "Patient", "Patient.birthDate"]
         );
+    }
+
+    #[test]
+    fn a_bundle_param_becomes_a_bundle_rule() {
+        let url = "http://example.org/fhir/StructureDefinition/p";
+        let expected = BundleRule::new("Patient:0", url).ok();
+        assert_eq!(
+            bundle_param(&json!({"rule": "Patient:0", "profile": url})),
+            expected
+        );
+        assert_eq!(bundle_param(&json!(format!("Patient:0 {url}"))), expected);
+        assert_eq!(
+            bundle_param(&json!({"rule": "Patient:x", "profile": url})),
+            None
+        );
+        assert_eq!(bundle_param(&Value::Null), None);
     }
 
     #[test]
