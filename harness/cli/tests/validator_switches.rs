@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use assure::suite::{Assertion, load_str};
 use assure::validation::{Level, ValidatorSettings};
-use assure_validate::CheckReferences;
+use assure_validate::{BundleRule, CheckReferences};
 use indexmap::IndexMap;
 
 /// `assure` with no package cache or registry from the environment; definitions come from
@@ -227,5 +227,148 @@ fn aggregation_outside_bundles_is_a_setting_of_every_layer() {
         !ValidatorSettings::run_defaults()
             .switches()
             .aggregation_outside_bundles
+    );
+}
+
+// --- `--bundle RULE PROFILE`: Bundle entries judged by a profile ---
+
+const BORN: &str = "http://example.org/fhir/StructureDefinition/patient-born";
+
+/// A folder of conformance resources with a Patient profile (differential only) that
+/// requires a birthDate.
+fn born_profile(dir: &Path) -> PathBuf {
+    let folder = dir.join("profiles");
+    std::fs::create_dir_all(&folder).unwrap();
+    let profile = serde_json::json!({"resourceType": "StructureDefinition",
+        "id": "patient-born", "url": BORN, "name": "PatientBorn", "status": "active",
+        "kind": "resource", "abstract": false, "fhirVersion": "4.0.1", "type": "Patient",
+        "derivation": "constraint",
+        "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Patient",
+        "differential": {"element": [
+            {"id": "Patient.birthDate", "path": "Patient.birthDate", "min": 1}]}});
+    write(
+        &folder,
+        "StructureDefinition-patient-born.json",
+        &profile.to_string(),
+    );
+    folder
+}
+
+/// A collection: two Patients without a birthDate, then an Observation.
+const COLLECTION: &str = r#"{"resourceType": "Bundle", "type": "collection", "entry": [
+  {"fullUrl": "urn:uuid:8f6a2b4e-5a3c-4c2e-9a51-0c1d2e3f4a01",
+   "resource": {"resourceType": "Patient", "name": [{"family": "Ames"}]}},
+  {"fullUrl": "urn:uuid:8f6a2b4e-5a3c-4c2e-9a51-0c1d2e3f4a02",
+   "resource": {"resourceType": "Patient", "name": [{"family": "Boyd"}]}},
+  {"fullUrl": "urn:uuid:8f6a2b4e-5a3c-4c2e-9a51-0c1d2e3f4a03",
+   "resource": {"resourceType": "Observation", "status": "final", "code": {"text": "w"}}}]}"#;
+
+#[test]
+fn bundle_rules_judge_the_entries_they_select() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = born_profile(dir.path());
+    let file = write(dir.path(), "b.json", COLLECTION);
+    let with = |rules: &[&str]| {
+        let mut command = assure(dir.path());
+        command.arg("--package").arg(&profiles).arg(&file);
+        command.args(["--level", "error"]).args(rules);
+        stdout(&mut command)
+    };
+    let (code, out, _) = with(&[]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out, _) = with(&["--bundle", "Patient", BORN]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(
+            "b.json:3:4  error    Bundle.entry[0].resource  Patient.birthDate: minimum required = 1"
+        ) && out.contains("Bundle.entry[1].resource  Patient.birthDate"),
+        "{out}"
+    );
+    let (code, out, _) = with(&["--bundle", "Patient:1", BORN]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        !out.contains("Bundle.entry[0]") && out.contains("Bundle.entry[1].resource"),
+        "{out}"
+    );
+    let (code, out, _) = with(&["--bundle", "Patient:2", BORN, "--bundle", "Patient:9", BORN]);
+    assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn a_bundle_rule_that_cannot_apply_is_a_usage_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = born_profile(dir.path());
+    let file = write(dir.path(), "b.json", COLLECTION);
+    let with = |rule: &str, profile: &str| {
+        let mut command = assure(dir.path());
+        command.arg("--package").arg(&profiles).arg(&file);
+        command.args(["--bundle", rule, profile]);
+        stdout(&mut command)
+    };
+    let (code, _, err) = with("Foo:0", BORN);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("bundle rule `Foo:0`: Foo is not a resource type"),
+        "{err}"
+    );
+    let (code, _, err) = with("Patient:x", BORN);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("bundle rule `Patient:x`: the entry index `x` is not a whole number"),
+        "{err}"
+    );
+    // As with an unknown --profile.
+    let (code, _, err) = with(
+        "Patient",
+        "http://example.org/fhir/StructureDefinition/nowhere",
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(
+            "bundle rule `Patient`: profile http://example.org/fhir/StructureDefinition/nowhere \
+             is not defined by the loaded packages"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn conforms_options_take_bundle_rules() {
+    let yaml = format!(
+        "{HEAD}          - conforms:\n              options:\n                bundle: [\"Patient:0 {BORN}\", \"Observation {BORN}\"]\n"
+    );
+    let suites = load_str("s.yaml", &yaml, &IndexMap::new()).unwrap();
+    let Assertion::Conforms(conforms) = &suites[0].tests[0].steps[0].expect[0] else {
+        panic!("not a conforms assertion");
+    };
+    let expected = vec![
+        BundleRule::new("Patient:0", BORN).unwrap(),
+        BundleRule::new("Observation", BORN).unwrap(),
+    ];
+    assert_eq!(conforms.options.bundle_rules, expected);
+    let one = format!(
+        "{HEAD}          - conforms:\n              options: {{ bundle: Patient {BORN} }}\n"
+    );
+    let suites = load_str("s.yaml", &one, &IndexMap::new()).unwrap();
+    let Assertion::Conforms(conforms) = &suites[0].tests[0].steps[0].expect[0] else {
+        panic!("not a conforms assertion");
+    };
+    assert_eq!(conforms.options.bundle_rules.len(), 1);
+}
+
+#[test]
+fn a_malformed_bundle_rule_stops_the_load_where_it_is_written() {
+    let yaml = format!(
+        "{HEAD}          - conforms:\n              options:\n                bundle:\n                  - Patient {BORN}\n                  - Patient:x {BORN}\n"
+    );
+    let found = load_str("s.yaml", &yaml, &IndexMap::new())
+        .expect_err("the suite should not load")
+        .to_string();
+    assert!(
+        found.contains(
+            "s.yaml:14:21: `bundle`: bundle rule `Patient:x`: the entry index `x` is not a \
+             whole number from 0"
+        ),
+        "{found}"
     );
 }

@@ -1,7 +1,7 @@
 //! The measurement harness over the reference validator's test cases: each case's instance
 //! is validated (against the base definitions plus its supporting files, and against its
-//! profile when it names one) and our verdict and error locations are compared with the
-//! recorded outcome.
+//! profile when it names one; its entries by its `bundle-param`) and our verdict and error
+//! locations are compared with the recorded outcome.
 
 pub mod location;
 
@@ -14,7 +14,7 @@ use assure_model::Format;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use assure_validate::{Definitions, Options, Policy, Switches, Validator};
+use assure_validate::{BundleRule, Definitions, Options, Policy, Switches, Validator};
 
 /// The result of one validation of one case.
 #[derive(Debug, Clone)]
@@ -203,6 +203,7 @@ fn run_case(dir: &Path, base: &Arc<Definitions>, case: &Value) -> Vec<CaseResult
     let switches = Switches {
         aggregation_outside_bundles: case["enforceAggregationOutsideBundles"].as_bool()
             != Some(false),
+        bundle_rules: bundle_param(&case["bundle-param"]).into_iter().collect(),
         ..Switches::default()
     };
     if let Some(expected) = case["java"].as_str().and_then(|p| expected_outcome(dir, p)) {
@@ -236,6 +237,19 @@ fn run_case(dir: &Path, base: &Arc<Definitions>, case: &Value) -> Vec<CaseResult
         results.push(expected.compared_with(format!("{name} (profile)"), &outcome));
     }
     results
+}
+
+/// A case's `bundle-param`, the reference validator's `-bundle RULE PROFILE`: an object
+/// `{"rule": "Patient:0", "profile": URL}`, or the string `"Patient:0 URL"`. Anything else, or
+/// a malformed rule, gives none.
+fn bundle_param(param: &Value) -> Option<BundleRule> {
+    match param {
+        Value::Object(_) => {
+            BundleRule::new(param["rule"].as_str()?, param["profile"].as_str()?).ok()
+        }
+        Value::String(text) => text.parse().ok(),
+        _ => None,
+    }
 }
 
 /// `base` plus every conformance resource (JSON or XML) found in `folders`.
@@ -463,6 +477,22 @@ mod tests {
             expected.locations,
             ["Patient.name[0]", "Patient", "Patient.birthDate"]
         );
+    }
+
+    #[test]
+    fn a_bundle_param_becomes_a_bundle_rule() {
+        let url = "http://example.org/fhir/StructureDefinition/p";
+        let expected = BundleRule::new("Patient:0", url).ok();
+        assert_eq!(
+            bundle_param(&json!({"rule": "Patient:0", "profile": url})),
+            expected
+        );
+        assert_eq!(bundle_param(&json!(format!("Patient:0 {url}"))), expected);
+        assert_eq!(
+            bundle_param(&json!({"rule": "Patient:x", "profile": url})),
+            None
+        );
+        assert_eq!(bundle_param(&Value::Null), None);
     }
 
     #[test]

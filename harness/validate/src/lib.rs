@@ -12,6 +12,7 @@ pub mod validator;
 
 pub use definitions::Definitions;
 pub use validator::{
-    BestPractice, CheckReferences, HtmlInMarkdown, Issue, KnownResources, Options, Outcome, Policy,
-    ReferenceResolver, STOPPED_RULE, Severity, Stop, Switches, UnknownValue, Validator,
+    BestPractice, BundleRule, BundleRuleError, CheckReferences, HtmlInMarkdown, Issue,
+    KnownResources, Options, Outcome, Policy, ReferenceResolver, STOPPED_RULE, Severity, Stop,
+    Switches, UnknownValue, Validator,
 };

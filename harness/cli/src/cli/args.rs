@@ -183,6 +183,12 @@ pub struct ValidatorArgs {
     /// for `run`, where servers return resources on their own].
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub aggregation_outside_bundles: Option<bool>,
+    /// Entries of a validated Bundle that must also conform to PROFILE (a canonical URL):
+    /// RULE is a resource type (every entry of that type), an index (the entry at that
+    /// 0-based index in Bundle.entry) or TYPE:INDEX (the INDEX-th entry of that type, from 0),
+    /// as `--bundle Patient:0 URL` (repeatable).
+    #[arg(long = "bundle", num_args = 2, value_names = ["RULE", "PROFILE"])]
+    pub bundle: Vec<String>,
     /// Least severe issue shown: hint, warning, error [default: hint]; errors decide the
     /// verdict whatever the level.
     #[arg(long, value_name = "LEVEL", value_parser = parse_switch::<crate::validation::Level>)]
@@ -194,10 +200,22 @@ pub struct ValidatorArgs {
 }
 
 impl ValidatorArgs {
-    /// The settings these flags give, over those of the config file.
-    pub fn settings(&self) -> ValidatorSettings {
+    /// The settings these flags give, over those of the config file; `Err` names a malformed
+    /// `--bundle` rule.
+    pub fn settings(&self) -> Result<ValidatorSettings, String> {
+        // Each `--bundle` takes exactly two values, so they pair up in order.
+        let bundle_rules = self
+            .bundle
+            .chunks(2)
+            .map(|pair| match pair {
+                [rule, profile] => assure_validate::BundleRule::new(rule, profile)
+                    .map_err(|e| format!("--bundle: {e}")),
+                _ => Err("--bundle takes a rule and a profile".to_owned()),
+            })
+            .collect::<Result<_, _>>()?;
         let flags = ValidatorSettings {
             extension_domains: self.extension_domains.clone(),
+            bundle_rules,
             any_extensions: self.any_extensions,
             allow_example_urls: self.allow_example_urls,
             security_checks: self.security_checks.then_some(true),
@@ -207,7 +225,7 @@ impl ValidatorArgs {
             aggregation_outside_bundles: self.aggregation_outside_bundles,
             level: self.level,
         };
-        flags.over(&self.validator_config.clone().unwrap_or_default())
+        Ok(flags.over(&self.validator_config.clone().unwrap_or_default()))
     }
 }
 

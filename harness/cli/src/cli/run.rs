@@ -70,6 +70,8 @@ struct Replayed {
 }
 
 async fn run_with(args: RunArgs, replayed: Option<Replayed>) -> Result<Exit, CliError> {
+    // A malformed `--bundle` rule stops the run before anything starts.
+    args.validator.settings().map_err(CliError::usage)?;
     let suites = load_suites(&args.plan)?;
     let filter = Filter {
         ids: args.plan.ids.clone(),
@@ -338,6 +340,7 @@ async fn run_against(
             .with_settings(
                 args.validator
                     .settings()
+                    .map_err(CliError::usage)?
                     .over(&ValidatorSettings::run_defaults()),
             )
             .with_time_limit(args.timeout),

@@ -1,5 +1,6 @@
 //! `assure validate`: validates resource files against the base definitions, their
-//! `meta.profile` and `--profile`, in parallel, and prints the issues.
+//! `meta.profile`, `--profile` and (Bundle entries) `--bundle`, in parallel, and prints the
+//! issues.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -18,6 +19,7 @@ use crate::cli::exit::Exit;
 use crate::display::terminal_line;
 use crate::validation::{
     ParsedFile, issue_line, largest_first, remember_shared, summary, undefined_profile,
+    unusable_bundle_rule,
 };
 
 /// The size of `path`, a regular file of at most `limit` bytes; anything else (a FIFO, a
@@ -83,6 +85,7 @@ struct Prepared {
 /// Validates the files and prints the issues: [`Exit::ChecksFailed`] when some file has an
 /// error-level issue, else [`Exit::Passed`].
 pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
+    let settings = args.validator.settings().map_err(CliError::usage)?;
     let limit = args.max_file_mib.saturating_mul(1024 * 1024);
     let several = args.files.len() > 1;
     // The files are read and parsed while the definitions load.
@@ -118,13 +121,18 @@ pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
         .profiles
         .iter()
         .filter_map(|url| undefined_profile(&validator, url))
+        .chain(
+            settings
+                .bundle_rules
+                .iter()
+                .filter_map(|rule| unusable_bundle_rule(&validator, rule)),
+        )
         .map(CliError::usage)
         .reduce(CliError::and)
     {
         return Err(error);
     }
 
-    let settings = args.validator.settings();
     let switches = settings.switches();
     let resolver = cross_file_resolver(&mut files);
     let sized = files.into_iter().map(|file| (file.size, file)).collect();

@@ -190,6 +190,37 @@ mod tests {
     }
 
     #[test]
+    fn bundle_rules_are_read_from_toml_and_yaml() {
+        let url = "http://example.org/fhir/StructureDefinition/p";
+        let (_d, toml) = write(
+            "v.toml",
+            &format!("bundle = [\"Patient:0 {url}\", \"Observation {url}\"]\n"),
+        );
+        let (_e, yaml) = write(
+            "v.yaml",
+            &format!("bundle:\n  - Patient:0 {url}\n  - Observation {url}\n"),
+        );
+        let from_toml = read_config(&toml).unwrap();
+        assert_eq!(from_toml, read_config(&yaml).unwrap());
+        let rules: Vec<String> = from_toml.bundle_rules.iter().map(|r| r.rule()).collect();
+        assert_eq!(rules, ["Patient:0", "Observation"]);
+        let (_f, single) = write("s.yaml", &format!("level: error\nbundle: Patient {url}\n"));
+        assert_eq!(read_config(&single).unwrap().bundle_rules.len(), 1);
+        let (_g, bad) = write(
+            "b.yaml",
+            &format!("level: error\nbundle: [Patient:x {url}]\n"),
+        );
+        let error = read_config(&bad).unwrap_err();
+        assert!(
+            error.contains(
+                "b.yaml:2:1: `bundle`: bundle rule `Patient:x`: the entry index `x` is not a \
+                 whole number from 0"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn problems_are_located() {
         let (_d, yaml) = write("v.yaml", "level: warning\nbest_practice: loud\n");
         let error = read_config(&yaml).unwrap_err();
@@ -201,7 +232,7 @@ mod tests {
         );
         let (_e, toml) = write("v.toml", "level = \"error\"\n  colour = true\n");
         let error = read_config(&toml).unwrap_err();
-        assert!(error.ends_with("v.toml:2:3: unknown validator setting `colour`, expected one of allow_extension_domains, any_extensions, allow_example_urls, security_checks, check_references, best_practice, html_in_markdown, aggregation_outside_bundles, level"), "{error}");
+        assert!(error.ends_with("v.toml:2:3: unknown validator setting `colour`, expected one of allow_extension_domains, any_extensions, allow_example_urls, security_checks, check_references, best_practice, html_in_markdown, aggregation_outside_bundles, bundle, level"), "{error}");
         let (_f, nested) = write("n.yaml", "level:\n  deep: 1\n");
         assert!(
             read_config(&nested)

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use assure_model::{Element, Format, Parsed};
 use assure_validate::{
-    Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Stop, Switches, Validator,
+    BundleRule, Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Stop,
+    Switches, Validator,
 };
 
 /// A document to validate.
@@ -59,14 +60,22 @@ pub fn validate_document(
     }
 }
 
-/// A parsed Bundle against its base definition, then each `entry.resource` against
-/// `options`' profiles, until `options.stop` stops them.
+/// A parsed Bundle against its base definition (and the Bundle rules), then each
+/// `entry.resource` against `options`' profiles, until `options.stop` stops them.
 fn validate_entries(validator: &Validator, bundle: &Parsed, options: &Options) -> Outcome {
     let base_options = Options {
         resolver: options.resolver.clone(),
         switches: options.switches.clone(),
         stop: options.stop.clone(),
         ..Options::default()
+    };
+    // The Bundle rules select entries of this Bundle, not of a Bundle an entry holds.
+    let options = &Options {
+        switches: Switches {
+            bundle_rules: Vec::new(),
+            ..options.switches.clone()
+        },
+        ..options.clone()
     };
     let mut outcome =
         validator.validate_parsed(&bundle.root, &bundle.issues, bundle.format, &base_options);
@@ -139,6 +148,18 @@ pub fn remember(known: &mut KnownResources, bytes: &[u8]) {
     {
         known.add_with_entries(parsed.root);
     }
+}
+
+/// The error for a Bundle rule that cannot be applied: its type is no resource type of the
+/// definitions, or no loaded package defines its profile; `None` when it can.
+pub fn unusable_bundle_rule(validator: &Validator, rule: &BundleRule) -> Option<String> {
+    let problem = match &rule.resource_type {
+        Some(kind) if !validator.is_resource_type(kind) => {
+            format!("{kind} is not a resource type")
+        }
+        _ => undefined_profile(validator, &rule.profile)?,
+    };
+    Some(format!("bundle rule `{}`: {problem}", rule.rule()))
 }
 
 /// The error for a profile that no loaded package defines; `None` when one does.

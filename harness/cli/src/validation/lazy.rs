@@ -9,7 +9,7 @@ use assure_validate::{Outcome, ReferenceResolver, STOPPED_RULE, Stop, Validator}
 use bytes::Bytes;
 use tokio::sync::OnceCell;
 
-use super::document::{Document, undefined_profile, validate_document};
+use super::document::{Document, undefined_profile, unusable_bundle_rule, validate_document};
 use super::settings::ValidatorSettings;
 use super::sources::DefinitionSources;
 
@@ -75,7 +75,8 @@ impl Validation {
     /// Validates `body` as a [`Document::Body`] against its own type and `meta.profile`, plus
     /// `profile` when given (a Bundle: each entry's resource); references outside the body
     /// are looked up with `resolver`; the run's settings apply. `Err` is a harness problem: no
-    /// definitions, or a `profile` the loaded packages do not define.
+    /// definitions, a `profile` the loaded packages do not define, or a Bundle rule that cannot
+    /// be applied.
     pub async fn validate(
         &self,
         body: Bytes,
@@ -107,6 +108,12 @@ impl Validation {
             if let Some(error) = profiles
                 .iter()
                 .find_map(|url| undefined_profile(&validator, url))
+                .or_else(|| {
+                    switches
+                        .bundle_rules
+                        .iter()
+                        .find_map(|rule| unusable_bundle_rule(&validator, rule))
+                })
             {
                 return Err(error);
             }
@@ -164,6 +171,7 @@ impl Drop for StopWhenDropped {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validation::SettingValue;
 
     /// A searchset of `entries` Patients, each with a gender outside its required value set.
     fn searchset(entries: usize) -> Bytes {
@@ -180,6 +188,47 @@ mod tests {
         let bundle = serde_json::json!({"resourceType": "Bundle", "type": "searchset",
             "total": entries, "entry": entry});
         Bytes::from(bundle.to_string())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn bundle_rules_in_the_settings_judge_a_bundle_body() {
+        const BMI: &str = "http://hl7.org/fhir/StructureDefinition/bmi";
+        let body = Bytes::from(
+            serde_json::json!({"resourceType": "Bundle", "type": "collection", "entry": [
+                {"fullUrl": "urn:uuid:8f6a2b4e-5a3c-4c2e-9a51-0c1d2e3f4a01",
+                 "resource": {"resourceType": "Observation", "status": "final",
+                    "code": {"text": "bmi"}}}]})
+            .to_string(),
+        );
+        let validation = Validation::new(DefinitionSources::default());
+        let plain = validation.validate(body.clone(), None, None).await.unwrap();
+        assert_eq!(plain.errors().count(), 0);
+        let mut options = ValidatorSettings::default();
+        options
+            .set("bundle", SettingValue::Text(format!("Observation:0 {BMI}")))
+            .unwrap();
+        let settings = validation.settings(&options);
+        let judged = validation
+            .validate_with(body.clone(), None, None, &settings)
+            .await
+            .unwrap();
+        assert!(judged.errors().count() > 0);
+        assert!(
+            judged
+                .errors()
+                .all(|i| i.location.starts_with("Bundle.entry[0].resource")),
+            "{:?}",
+            judged.issues
+        );
+        let mut unusable = ValidatorSettings::default();
+        unusable
+            .set("bundle", SettingValue::Text(format!("Foo {BMI}")))
+            .unwrap();
+        let error = validation
+            .validate_with(body, None, None, &validation.settings(&unusable))
+            .await
+            .unwrap_err();
+        assert_eq!(error, "bundle rule `Foo`: Foo is not a resource type");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

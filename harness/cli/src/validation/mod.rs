@@ -13,10 +13,12 @@ mod settings;
 mod sources;
 
 pub use config_file::read_config;
-pub use document::{Document, remember, undefined_profile, validate_document};
+pub use document::{
+    Document, remember, undefined_profile, unusable_bundle_rule, validate_document,
+};
 pub use lazy::Validation;
 pub use parsed_file::{ParsedFile, remember_shared};
 pub use render::{issue_line, summary};
 pub use schedule::largest_first;
-pub use settings::{Level, SETTING_KEYS, SettingValue, ValidatorSettings};
+pub use settings::{LIST_KEYS, Level, SETTING_KEYS, SettingValue, ValidatorSettings};
 pub use sources::{DefinitionSources, Loaded, PackageSpec, R4_CORE, SourceError};

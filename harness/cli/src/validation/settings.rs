@@ -2,12 +2,14 @@
 //! optional, so that layers override one another (assertion over run flags over config file
 //! over the defaults). The same keys everywhere: `allow_extension_domains`, `any_extensions`,
 //! `allow_example_urls`, `security_checks`, `check_references`, `best_practice`,
-//! `html_in_markdown`, `aggregation_outside_bundles`, `level`.
+//! `html_in_markdown`, `aggregation_outside_bundles`, `bundle`, `level`.
 
-use assure_validate::{BestPractice, CheckReferences, HtmlInMarkdown, Severity, Switches};
+use assure_validate::{
+    BestPractice, BundleRule, CheckReferences, HtmlInMarkdown, Severity, Switches,
+};
 
 /// The keys a settings layer may hold.
-pub const SETTING_KEYS: [&str; 9] = [
+pub const SETTING_KEYS: [&str; 10] = [
     "allow_extension_domains",
     "any_extensions",
     "allow_example_urls",
@@ -16,8 +18,12 @@ pub const SETTING_KEYS: [&str; 9] = [
     "best_practice",
     "html_in_markdown",
     "aggregation_outside_bundles",
+    "bundle",
     "level",
 ];
+
+/// The keys whose values add up, item by item: a list, or one item.
+pub const LIST_KEYS: [&str; 2] = ["allow_extension_domains", "bundle"];
 
 /// One layer of validator settings; `None` leaves the value to the layer below.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,6 +38,9 @@ pub struct ValidatorSettings {
     pub best_practice: Option<BestPractice>,
     pub html_in_markdown: Option<HtmlInMarkdown>,
     pub aggregation_outside_bundles: Option<bool>,
+    /// Entries of a validated Bundle checked against a profile too (`--bundle RULE PROFILE`);
+    /// added to those of the layers below.
+    pub bundle_rules: Vec<BundleRule>,
     /// The least severe issue shown (`assure validate` output, a `conforms` listing); the
     /// verdict always counts every error.
     pub level: Option<Level>,
@@ -125,6 +134,22 @@ impl ValidatorSettings {
                 self.html_in_markdown = Some(parsed);
             }
             "aggregation_outside_bundles" => self.aggregation_outside_bundles = flag(value)?,
+            "bundle" => {
+                let rules = match value {
+                    SettingValue::List(rules) => rules,
+                    SettingValue::Text(rule) => vec![rule],
+                    SettingValue::Bool(_) => {
+                        return Err(format!(
+                            "`{key}` takes `RULE PROFILE` (as `Patient:0 http://…`) or a list \
+                             of them, not a boolean"
+                        ));
+                    }
+                };
+                for rule in rules {
+                    let parsed = rule.parse().map_err(|e| format!("`{key}`: {e}"))?;
+                    self.bundle_rules.push(parsed);
+                }
+            }
             "level" => {
                 let parsed = text(value)?.parse().map_err(|e| format!("`{key}`: {e}"))?;
                 self.level = Some(parsed);
@@ -140,12 +165,15 @@ impl ValidatorSettings {
     }
 
     /// This layer over `base`: its values where it has them, `base`'s elsewhere; extension
-    /// domains from both.
+    /// domains and Bundle rules from both.
     pub fn over(&self, base: &ValidatorSettings) -> ValidatorSettings {
         let mut extension_domains = base.extension_domains.clone();
         extension_domains.extend(self.extension_domains.iter().cloned());
+        let mut bundle_rules = base.bundle_rules.clone();
+        bundle_rules.extend(self.bundle_rules.iter().cloned());
         ValidatorSettings {
             extension_domains,
+            bundle_rules,
             any_extensions: self.any_extensions.or(base.any_extensions),
             allow_example_urls: self.allow_example_urls.or(base.allow_example_urls),
             security_checks: self.security_checks.or(base.security_checks),
@@ -175,6 +203,7 @@ impl ValidatorSettings {
             aggregation_outside_bundles: self
                 .aggregation_outside_bundles
                 .unwrap_or(defaults.aggregation_outside_bundles),
+            bundle_rules: self.bundle_rules.clone(),
         }
     }
 
@@ -223,6 +252,44 @@ mod tests {
         assert_eq!(merged.extension_domains, ["a.org", "b.org"]);
         assert_eq!(merged.switches().best_practice, BestPractice::Warning);
         assert_eq!(merged.level(), Level::Hint);
+    }
+
+    #[test]
+    fn bundle_rules_add_up_across_layers() {
+        let url = "http://example.org/fhir/StructureDefinition/p";
+        let mut file = ValidatorSettings::default();
+        file.set("bundle", SettingValue::Text(format!("Patient {url}")))
+            .unwrap();
+        let mut flags = ValidatorSettings::default();
+        flags
+            .set(
+                "bundle",
+                SettingValue::List(vec![format!("Patient:2 {url}")]),
+            )
+            .unwrap();
+        let merged = flags.over(&file);
+        let rules: Vec<String> = merged
+            .switches()
+            .bundle_rules
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        assert_eq!(
+            rules,
+            [format!("Patient {url}"), format!("Patient:2 {url}")]
+        );
+        let error = file.set("bundle", SettingValue::Bool(true)).unwrap_err();
+        assert!(
+            error.starts_with("`bundle` takes `RULE PROFILE`"),
+            "{error}"
+        );
+        let error = file
+            .set("bundle", SettingValue::Text("Patient".into()))
+            .unwrap_err();
+        assert!(
+            error.starts_with("`bundle`: bundle rule `Patient`: expected a rule and a profile"),
+            "{error}"
+        );
     }
 
     #[test]

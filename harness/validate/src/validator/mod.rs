@@ -7,6 +7,7 @@ mod bounds;
 mod bundle;
 mod bundle_index;
 mod bundle_link;
+mod bundle_rule;
 mod coding;
 mod context;
 mod differential;
@@ -46,6 +47,7 @@ use serde_json::Value;
 use crate::Definitions;
 use crate::terminology::Terminology;
 
+pub use bundle_rule::{BundleRule, BundleRuleError};
 pub use issue::{Issue, Outcome, Severity};
 pub use nhs_identifier::{NHS_NUMBER_RULE, ODS_CODE_RULE};
 pub use policy::Policy;
@@ -206,6 +208,37 @@ impl Validator {
             Ok(_) => format!("Profile {canonical} could not be compiled"),
             Err(why) => why,
         }
+    }
+
+    /// Whether `name` is a concrete resource type of the definitions (`Patient`; not
+    /// `Resource`, `DomainResource` or a data type).
+    pub fn is_resource_type(&self, name: &str) -> bool {
+        !matches!(name, "Resource" | "DomainResource")
+            && !name.contains(':')
+            && self
+                .type_profile(name)
+                .is_some_and(|p| p.kind == "resource" && p.type_name == name)
+    }
+
+    /// Why a Bundle rule cannot be applied: its type is no resource type, or its profile
+    /// cannot be used; `None` when it can.
+    pub fn bundle_rule_problem(&self, rule: &BundleRule) -> Option<String> {
+        if let Some(kind) = &rule.resource_type
+            && !self.is_resource_type(kind)
+        {
+            return Some(format!(
+                "Bundle rule {}: {kind} is not a resource type",
+                rule.rule()
+            ));
+        }
+        if self.profile(&rule.profile).is_none() {
+            return Some(format!(
+                "Bundle rule {}: {}",
+                rule.rule(),
+                self.profile_problem(&rule.profile)
+            ));
+        }
+        None
     }
 
     fn snapshot_of(&self, canonical: &str, depth: usize) -> Result<Arc<Value>, String> {

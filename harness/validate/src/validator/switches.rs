@@ -1,11 +1,12 @@
 //! The per-run switches of the reference validator's command line (`Options::switches`):
 //! which unknown extensions are tolerated, how far references are followed, how severe
-//! best-practice invariants and HTML in markdown are, where `bundled` aggregation binds, and
-//! the optional security checks.
+//! best-practice invariants and HTML in markdown are, where `bundled` aggregation binds, the
+//! optional security checks, and the profiles Bundle entries are judged by (`--bundle`).
 
 use std::fmt;
 use std::str::FromStr;
 
+use super::bundle_rule::BundleRule;
 use super::issue::Severity;
 use super::policy::is_example_url;
 
@@ -36,6 +37,9 @@ pub struct Switches {
     /// How markdown values that embed an HTML tag are reported (`--html-in-markdown`): FHIR
     /// says processors treat such tags as text, so the author's markup is lost.
     pub html_in_markdown: HtmlInMarkdown,
+    /// Entries of the validated Bundle that are checked against a profile too, by resource
+    /// type and entry index (`--bundle RULE PROFILE`).
+    pub bundle_rules: Vec<BundleRule>,
 }
 
 impl Default for Switches {
@@ -49,6 +53,7 @@ impl Default for Switches {
             best_practice: BestPractice::Warning,
             aggregation_outside_bundles: true,
             html_in_markdown: HtmlInMarkdown::Warning,
+            bundle_rules: Vec::new(),
         }
     }
 }

@@ -10,6 +10,7 @@ use assure_fhirpath::{EvalContext, Item, ModelInfo, Node};
 use assure_model::{Element, Primitive};
 use rayon::prelude::*;
 
+use super::bundle_rule::EntryRules;
 use super::context::{Context, Scope};
 use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
@@ -39,6 +40,7 @@ impl Validator {
     /// Validates one resource (the root of a parsed document).
     pub fn validate(&self, resource: &Element, options: &Options) -> Vec<Issue> {
         let mut walk = Walk::new(Context::new(self, options));
+        walk.entry_rules = walk.bundle_rules(resource).map(Arc::new);
         walk.resource(
             resource,
             resource,
@@ -75,6 +77,9 @@ pub struct Walk<'v> {
     target_checks: Vec<(usize, String)>,
     /// Elements this walk has entered, to poll the [`Stop`](super::Stop) now and then.
     visits: u32,
+    /// The entries of the validated Bundle that `--bundle` rules select, with their
+    /// profiles; `None` in trial walks, so that slice matching is not changed by them.
+    entry_rules: Option<Arc<EntryRules<'v>>>,
 }
 
 impl<'v> Walk<'v> {
@@ -85,7 +90,29 @@ impl<'v> Walk<'v> {
             depth: 0,
             target_checks: Vec::new(),
             visits: 0,
+            entry_rules: None,
         }
+    }
+
+    /// The `--bundle` rules of the run matched to the entries of `root`, when it is a Bundle;
+    /// a rule whose type is no resource type, or whose profile cannot be used, is an error on
+    /// the Bundle and selects nothing.
+    fn bundle_rules(&mut self, root: &Element) -> Option<EntryRules<'v>> {
+        let rules = &self.cx.switches.bundle_rules;
+        if rules.is_empty() || root.resource_type.as_deref() != Some("Bundle") {
+            return None;
+        }
+        let mut usable = Vec::with_capacity(rules.len());
+        for rule in rules {
+            match self.cx.validator.bundle_rule_problem(rule) {
+                None => usable.push(rule),
+                Some(problem) => {
+                    self.report
+                        .add(Severity::Error, root, &root.name, "bundle-rule", problem);
+                }
+            }
+        }
+        EntryRules::new(root, usable)
     }
 
     /// Whether the run has been stopped; reads the clock once every [`POLL_EVERY`] elements.
@@ -105,6 +132,16 @@ impl<'v> Walk<'v> {
             depth: self.depth,
             target_checks: self.target_checks.clone(),
             visits: 0,
+            entry_rules: None,
+        }
+    }
+
+    /// A walk with the same settings and no issues that goes on with part of this one (some
+    /// of a large Bundle's entries), the `--bundle` rules included.
+    fn part(&self) -> Walk<'v> {
+        Walk {
+            entry_rules: self.entry_rules.clone(),
+            ..self.trial()
         }
     }
 
@@ -359,7 +396,15 @@ impl<'v> Walk<'v> {
                             self.report
                                 .add(Severity::Warning, node, location, &def.id, message);
                         }
-                        let profiles = usable;
+                        let mut profiles = usable;
+                        // An entry of the validated Bundle that a `--bundle` rule selects.
+                        if let Some(rules) = &self.entry_rules {
+                            for profile in rules.profiles_for(node) {
+                                if !profiles.iter().any(|p| p == profile) {
+                                    profiles.push(profile.to_owned());
+                                }
+                            }
+                        }
                         self.resource(node, root, scope.document, location, &profiles);
                     } else {
                         self.report.add(
@@ -608,7 +653,7 @@ impl<'v> Walk<'v> {
         let reports: Vec<Report> = nodes
             .par_chunks(part.max(1))
             .map(|part| {
-                let mut walk = this.trial();
+                let mut walk = this.part();
                 for node in part {
                     let loc = element_location(location, node);
                     walk.element(node, profile, index, &loc, scope);

@@ -9,7 +9,7 @@ use crate::suite::model::{
     StatusMatch,
 };
 use crate::suite::yaml::Node;
-use crate::validation::{SETTING_KEYS, SettingValue, ValidatorSettings};
+use crate::validation::{LIST_KEYS, SETTING_KEYS, SettingValue, ValidatorSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum AssertionKey {
@@ -418,7 +418,8 @@ fn conforms(node: &Node) -> Result<ConformsTo> {
 }
 
 /// Reads `conforms.options`: the validator settings of `assure validate`'s flags, by their
-/// config-file keys (`check_references: exists`, `allow_extension_domains: [fhir.nhs.uk]`).
+/// config-file keys (`check_references: exists`, `allow_extension_domains: [fhir.nhs.uk]`,
+/// `bundle: ["Patient:0 https://…"]`).
 fn validator_options(node: &Node) -> Result<ValidatorSettings> {
     let expected = format!(
         "a mapping of validator settings ({})",
@@ -435,7 +436,25 @@ fn validator_options(node: &Node) -> Result<ValidatorSettings> {
             seen.push(known);
         }
         let expected = "a boolean, a word or a list of words";
+        let at_key = |message: String| {
+            let at = if message.starts_with("unknown validator setting") {
+                key
+            } else {
+                value
+            };
+            Problem::at(at, message)
+        };
         let setting = match any(value, expected)? {
+            // A key whose items add up takes them one by one, each problem where it is.
+            Any::Sequence(items) if LIST_KEYS.contains(&name.as_str()) => {
+                for item in items {
+                    let text = Text::non_empty("a list item").read(item)?;
+                    settings
+                        .set(&name, SettingValue::Text(text))
+                        .map_err(|message| Problem::at(item, message))?;
+                }
+                continue;
+            }
             Any::Sequence(items) => SettingValue::List(
                 items
                     .iter()
@@ -448,14 +467,7 @@ fn validator_options(node: &Node) -> Result<ValidatorSettings> {
                 Err(_) => SettingValue::Text(Text::non_empty("a word").read(value)?),
             },
         };
-        settings.set(&name, setting).map_err(|message| {
-            let at = if message.starts_with("unknown validator setting") {
-                key
-            } else {
-                value
-            };
-            Problem::at(at, message)
-        })?;
+        settings.set(&name, setting).map_err(at_key)?;
     }
     Ok(settings)
 }
