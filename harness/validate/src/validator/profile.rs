@@ -111,6 +111,10 @@ pub struct ElementDef {
     pub min: u64,
     /// `None` for `*`.
     pub max: Option<u64>,
+    /// Whether the element repeats in the definition it comes from (`base.max`, else `max`,
+    /// is more than 1): JSON then holds it as an array whatever a profile allows (R4
+    /// json.html).
+    pub repeats: bool,
     pub types: Vec<TypeRef>,
     pub content_reference: Option<String>,
     /// `(suffix, value)` of `fixed[x]`.
@@ -331,6 +335,10 @@ fn compile_element(raw: &Value, expressions: &mut Expressions) -> ElementDef {
         Some("*") | None => None,
         Some(n) => n.parse().ok(),
     };
+    let repeats = !matches!(
+        raw["base"]["max"].as_str().or(raw["max"].as_str()),
+        Some("0" | "1") | None
+    );
     ElementDef {
         id: raw["id"]
             .as_str()
@@ -341,6 +349,7 @@ fn compile_element(raw: &Value, expressions: &mut Expressions) -> ElementDef {
         slice_name: raw["sliceName"].as_str().map(str::to_owned),
         min: raw["min"].as_u64().unwrap_or(0),
         max,
+        repeats,
         types: raw["type"]
             .as_array()
             .into_iter()

@@ -22,7 +22,7 @@ use super::report::{Report, element_location};
 use super::stop::{POLL_EVERY, STOPPED_RULE};
 use super::{
     CheckReferences, Options, Validator, attachment, binding, bounds, bundle, coding, differential,
-    narrative_language, narrative_links, nhs_identifier, obligations, reference, slicing,
+    narrative_language, narrative_links, nhs_identifier, obligations, reference, slicing, uri,
     vital_signs,
 };
 
@@ -544,6 +544,32 @@ impl<'v> Walk<'v> {
     }
 
     /// Matches the children of `node` to the child definitions of `parent` in `profile`.
+    /// In JSON, an element that repeats is an array even with one item, and one that does not
+    /// is never an array (R4 json.html, "JSON representation of elements").
+    fn json_shape(&mut self, matched: &[&Element], def: &ElementDef, location: &str) {
+        let Some(wrong) = matched
+            .iter()
+            .find(|child| child.index.is_some() != def.repeats)
+        else {
+            return;
+        };
+        let message = if def.repeats {
+            format!(
+                "The property '{}' repeats, so JSON holds it as an array, not a single value",
+                wrong.name
+            )
+        } else {
+            format!(
+                "The property '{}' does not repeat, so JSON holds it as a single value, not an \
+                 array",
+                wrong.name
+            )
+        };
+        let loc = element_location(location, wrong);
+        self.report
+            .add(Severity::Error, wrong, &loc, &def.id, message);
+    }
+
     fn children(
         &mut self,
         node: &Element,
@@ -581,6 +607,9 @@ impl<'v> Walk<'v> {
                 }
             }
             let child_location = |e: &Element| element_location(location, e);
+            if self.cx.json {
+                self.json_shape(&matched, child_def, location);
+            }
             self.cardinality(node, child_def, matched.len(), location);
             if matches!(child_def.name.as_str(), "extension" | "modifierExtension") {
                 let host = Host {
@@ -810,10 +839,14 @@ impl<'v> Walk<'v> {
             self.narrative(node, value, location, rule);
             return;
         }
-        if let Some(text) = node.text()
-            && let Err(why) = assure_model::check_primitive(code, text)
-        {
-            self.report.add(Severity::Error, node, location, rule, why);
+        if let Some(text) = node.text() {
+            if let Err(why) = assure_model::check_primitive(code, text) {
+                self.report.add(Severity::Error, node, location, rule, why);
+            } else if matches!(code, "uri" | "url" | "canonical" | "oid" | "uuid")
+                && let Some(why) = uri::value_problem(text)
+            {
+                self.report.add(Severity::Error, node, location, rule, why);
+            }
         }
         self.policy_checks(node, code, location, rule);
     }
