@@ -27,17 +27,24 @@ fn patient(properties: &str) -> Vec<String> {
 
 #[test]
 fn a_repeating_element_is_an_array_even_with_one_item() {
-    assert_eq!(patient(r#""name": [{"family": "Ames"}]"#), Vec::<String>::new());
+    assert_eq!(
+        patient(r#""name": [{"family": "Ames"}]"#),
+        Vec::<String>::new()
+    );
     assert_eq!(
         patient(r#""name": {"family": "Ames"}"#),
-        ["Patient.name: The property 'name' repeats, so JSON holds it as an array, not a single \
-          value"]
+        [
+            "Patient.name: The property 'name' repeats, so JSON holds it as an array, not a single \
+          value"
+        ]
     );
     // Inside a data type too.
     assert_eq!(
         patient(r#""name": [{"given": "Ann"}]"#),
-        ["Patient.name[0].given: The property 'given' repeats, so JSON holds it as an array, \
-          not a single value"]
+        [
+            "Patient.name[0].given: The property 'given' repeats, so JSON holds it as an array, \
+          not a single value"
+        ]
     );
 }
 
@@ -45,8 +52,10 @@ fn a_repeating_element_is_an_array_even_with_one_item() {
 fn a_single_element_is_never_an_array() {
     assert_eq!(
         patient(r#""gender": ["female"]"#),
-        ["Patient.gender[0]: The property 'gender' does not repeat, so JSON holds it as a single \
-          value, not an array"]
+        [
+            "Patient.gender[0]: The property 'gender' does not repeat, so JSON holds it as a single \
+          value, not an array"
+        ]
     );
     assert_eq!(
         patient(r#""maritalStatus": [{"text": "married"}]"#).len(),
@@ -90,8 +99,10 @@ fn oids_and_uuids_in_uris_take_their_urn_forms() {
     );
     assert_eq!(
         identifier("oid:2.16.840.1.113883.2.1.4.1"),
-        ["Patient.identifier[0].system: The URI 'oid:2.16.840.1.113883.2.1.4.1' starts with \
-          'oid:'; an OID is written 'urn:oid:'"]
+        [
+            "Patient.identifier[0].system: The URI 'oid:2.16.840.1.113883.2.1.4.1' starts with \
+          'oid:'; an OID is written 'urn:oid:'"
+        ]
     );
     assert_eq!(
         identifier("urn:oid:X.Y.Z"),

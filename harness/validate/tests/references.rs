@@ -255,3 +255,41 @@ fn references_outside_the_document_are_checked_with_the_callers_resolver() {
         ]
     );
 }
+
+#[test]
+fn reference_type_must_agree_with_the_type_the_reference_names() {
+    // R4 Reference.type: with both set and a FHIR URL, "both SHALL be consistent".
+    let observation = |reference: &str, kind: &str| {
+        format!(
+            r#"{{"resourceType": "Observation", "status": "final", "code": {{"text": "x"}},
+                "subject": {{"reference": "{reference}", "type": "{kind}"}}}}"#
+        )
+    };
+    let errors = |json: &str| issues(&validate(json), Severity::Error);
+    assert_eq!(
+        errors(&observation("Patient/p1", "Patient")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        errors(&observation(
+            "http://x.org/fhir/Patient/p1",
+            "http://hl7.org/fhir/StructureDefinition/Patient"
+        )),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        errors(&observation("Patient/p1", "Group")),
+        [
+            "Observation.subject: The reference 'Patient/p1' names the type Patient, but \
+          Reference.type says Group; the two must agree"
+        ]
+    );
+    // A reference that names no type (a urn:uuid:) has nothing to disagree with.
+    assert_eq!(
+        errors(&observation(
+            "urn:uuid:c757873d-ec9a-4326-a141-556f43239520",
+            "Group"
+        )),
+        Vec::<String>::new()
+    );
+}

@@ -24,6 +24,10 @@ pub fn check(
         return;
     };
     check_aggregation(walk, node, def, location, reference, scope);
+    if let Some(problem) = type_disagrees(node, reference) {
+        walk.report
+            .add(Severity::Error, node, location, &def.id, problem);
+    }
     let targets: Vec<&str> = def
         .types
         .iter()
@@ -262,6 +266,29 @@ fn check_aggregation(
             modes.join(", ")
         ),
     );
+}
+
+/// R4 Reference.type: "If both Reference.type and Reference.reference are populated and
+/// Reference.reference is a FHIR URL, both SHALL be consistent". Says so when the type a
+/// literal reference names is not the one `type` gives (a type name, or its canonical URL
+/// under `http://hl7.org/fhir/StructureDefinition/`).
+fn type_disagrees(node: &Element, reference: &str) -> Option<String> {
+    if reference.starts_with('#') || reference.starts_with("urn:") {
+        return None;
+    }
+    let given = node.child("type").and_then(Element::text)?;
+    let given_type = given.strip_prefix(CORE_SD_BASE).unwrap_or(given);
+    if given_type.contains(':') || given_type.contains('/') {
+        // A logical model's type: not a FHIR resource type to compare with.
+        return None;
+    }
+    let named = literal_type(reference)?;
+    (named != given_type).then(|| {
+        format!(
+            "The reference '{reference}' names the type {named}, but Reference.type says \
+             {given}; the two must agree"
+        )
+    })
 }
 
 /// Says so when `reference` names a type other than that of the resource it resolved to.
