@@ -294,7 +294,7 @@ impl Expected {
                 .errors()
                 .map(|i| format!("{} [{}] {}", i.location, i.rule, i.message))
                 .collect(),
-            locations: outcome.errors().map(|i| i.location.clone()).collect(),
+            locations: outcome.errors().map(|i| i.location.to_string()).collect(),
         }
     }
 }

@@ -267,11 +267,11 @@ fn render_json(outcomes: &[FileOutcome]) -> Value {
                 .map(|issue| {
                     json!({
                         "severity": issue.severity.code(),
-                        "location": issue.location,
+                        "location": &*issue.location,
                         "line": issue.line,
                         "col": issue.col,
-                        "message": issue.message,
-                        "rule": issue.rule,
+                        "message": &*issue.message,
+                        "rule": &*issue.rule,
                     })
                 })
                 .collect();

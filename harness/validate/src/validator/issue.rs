@@ -1,6 +1,7 @@
 //! Validation issues and their conversion to a FHIR OperationOutcome.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -9,25 +10,27 @@ use super::unchecked::{self, UNCHECKED_RULE};
 /// How serious an issue is: the parser's severity, so parse issues pass through unchanged.
 pub use assure_model::Severity;
 
-/// One finding about an instance.
+/// One finding about an instance. The message and the rule are shared strings: a large
+/// Bundle repeats the same few of them on many entries, and equal texts found one after the
+/// other share one allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     pub severity: Severity,
     /// FHIRPath-style location, e.g. `Patient.name[0].given[1]`.
-    pub location: String,
+    pub location: Box<str>,
     /// Source line and column (1-based; 0 when unknown).
     pub line: u32,
     pub col: u32,
-    pub message: String,
+    pub message: Arc<str>,
     /// The element definition id (or invariant key) behind the rule.
-    pub rule: String,
+    pub rule: Arc<str>,
 }
 
 impl Issue {
     /// For a `terminology-unchecked` issue, the URL of the code system that is not available
     /// offline (read back from its message, whose form that rule fixes).
     pub fn unchecked_system(&self) -> Option<&str> {
-        (self.rule == UNCHECKED_RULE)
+        (*self.rule == *UNCHECKED_RULE)
             .then(|| unchecked::system_of(&self.message))
             .flatten()
     }
@@ -81,8 +84,8 @@ fn issue_json(issue: &Issue) -> Value {
     let mut value = json!({
         "severity": issue.severity.code(),
         "code": code,
-        "details": {"text": issue.message},
-        "expression": [issue.location],
+        "details": {"text": &*issue.message},
+        "expression": [&*issue.location],
     });
     if issue.line > 0 {
         value["extension"] = json!([

@@ -51,11 +51,11 @@ impl Validator {
         if stopped {
             issues.push(Issue {
                 severity: Severity::Error,
-                location: resource.name.to_string(),
+                location: resource.name.as_str().into(),
                 line: resource.pos.line,
                 col: resource.pos.col,
-                message: options.stop.reason(),
-                rule: STOPPED_RULE.to_owned(),
+                message: options.stop.reason().into(),
+                rule: STOPPED_RULE.into(),
             });
         }
         issues
@@ -612,9 +612,7 @@ impl<'v> Walk<'v> {
                 walk.report
             })
             .collect();
-        for report in reports {
-            self.report.append(report);
-        }
+        self.report.append_all(reports);
     }
 
     /// Checks a count of repetitions against `min..max`.
@@ -1014,7 +1012,7 @@ mod tests {
         let errors: Vec<&str> = one_by_one
             .iter()
             .filter(|i| i.severity == super::Severity::Error)
-            .map(|i| i.location.as_str())
+            .map(|i| &*i.location)
             .collect();
         assert_eq!(errors[0], "Bundle.entry[0].resource.gender");
         assert!(errors.contains(&"Bundle.entry[182].resource.generalPractitioner[0]"));
