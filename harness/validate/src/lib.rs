@@ -12,6 +12,6 @@ pub mod validator;
 
 pub use definitions::Definitions;
 pub use validator::{
-    BestPractice, CheckReferences, Issue, KnownResources, Options, Outcome, Policy,
-    ReferenceResolver, STOPPED_RULE, Severity, Stop, Switches, UnknownValue, Validator,
+    BestPractice, CheckReferences, Issue, KnownResources, OperationOutcome, Options, Outcome,
+    Policy, ReferenceResolver, STOPPED_RULE, Severity, Stop, Switches, UnknownValue, Validator,
 };

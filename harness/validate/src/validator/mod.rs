@@ -47,7 +47,7 @@ use serde_json::Value;
 use crate::Definitions;
 use crate::terminology::Terminology;
 
-pub use issue::{Issue, Outcome, Severity};
+pub use issue::{Issue, OperationOutcome, Outcome, Severity};
 pub use nhs_identifier::{NHS_NUMBER_RULE, ODS_CODE_RULE};
 pub use policy::Policy;
 pub use profile::Profile;
