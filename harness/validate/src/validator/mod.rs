@@ -33,6 +33,7 @@ mod switches;
 mod to_json;
 mod type_model;
 mod unchecked;
+mod unique_full_urls;
 mod uri;
 mod vital_signs;
 mod walk;

@@ -22,7 +22,7 @@ use super::stop::{POLL_EVERY, STOPPED_RULE};
 use super::{
     CheckReferences, Options, Validator, attachment, binding, bounds, bundle, coding, differential,
     narrative_language, narrative_links, nhs_identifier, obligations, reference, slicing,
-    vital_signs,
+    unique_full_urls, vital_signs,
 };
 
 /// Deepest resource nesting (contained, bundled) followed.
@@ -832,8 +832,14 @@ impl<'v> Walk<'v> {
                 self.report.unsupported_invariant();
                 continue;
             };
+            let native = constraint
+                .is_bdl_7
+                .then(|| unique_full_urls::holds(node))
+                .flatten();
             let result = if constraint.is_ele_1 {
                 Ok(Some(has_value_or_children(node, focus_type.is_some())))
+            } else if let Some(answer) = native {
+                Ok(answer)
             } else {
                 let (focus, ctx) = engine.get_or_insert_with(|| {
                     let mut focus_node = Node::new(node);
