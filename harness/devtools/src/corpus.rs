@@ -318,7 +318,7 @@ impl Expected {
                 .errors()
                 .map(|i| format!("{} [{}] {}", i.location, i.rule, i.message))
                 .collect(),
-            locations: outcome.errors().map(|i| i.location.clone()).collect(),
+            locations: outcome.errors().map(|i| i.location.to_string()).collect(),
         }
     }
 }

@@ -52,7 +52,7 @@ fn ukcore_patient_profile_is_generated_and_enforced() {
         {"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9000000009"},
         {"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9000000017"}]}"#;
     let outcome = validator.validate_bytes(bad, Format::Json, &options);
-    let errors: Vec<String> = outcome.errors().map(|i| i.message.clone()).collect();
+    let errors: Vec<String> = outcome.errors().map(|i| i.message.to_string()).collect();
     assert!(
         errors
             .iter()

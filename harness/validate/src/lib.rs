@@ -13,6 +13,6 @@ pub mod validator;
 pub use definitions::Definitions;
 pub use validator::{
     BestPractice, BundleRule, BundleRuleError, CheckReferences, HtmlInMarkdown, Issue,
-    KnownResources, Options, Outcome, Policy, ReferenceResolver, STOPPED_RULE, Severity, Stop,
-    Switches, UnknownValue, Validator,
+    KnownResources, OperationOutcome, Options, Outcome, Policy, ReferenceResolver, STOPPED_RULE,
+    Severity, Stop, Switches, UnknownValue, Validator,
 };

@@ -86,13 +86,13 @@ fn a_quantity_below_the_minimum_is_one_error_after_ucum_conversion() {
         return;
     };
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0].location, "Observation.valueQuantity");
+    assert_eq!(&*errors[0].location, "Observation.valueQuantity");
     assert_eq!(
-        errors[0].message,
+        &*errors[0].message,
         "The value in the instance (-1 g) is less than the specified minValue (0 kg) after UCUM \
          conversion"
     );
-    assert_eq!(errors[0].rule, "Observation.value[x]");
+    assert_eq!(&*errors[0].rule, "Observation.value[x]");
     assert!(errors[0].line > 0);
 }
 
@@ -182,9 +182,12 @@ fn integers_are_bounded_inclusively() {
         return;
     };
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0].location, "Observation.component[0].valueInteger");
     assert_eq!(
-        errors[0].message,
+        &*errors[0].location,
+        "Observation.component[0].valueInteger"
+    );
+    assert_eq!(
+        &*errors[0].message,
         "The value in the instance (0) is less than the specified minValue (1)"
     );
     for within in [1, 10] {

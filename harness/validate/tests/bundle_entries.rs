@@ -263,8 +263,8 @@ fn a_search_result_without_a_mode_or_an_id_is_only_a_warning() {
             .issues
             .iter()
             .any(|i| i.severity == Severity::Warning
-                && i.location == "Bundle.entry[0].resource"
-                && i.message == "Search results should have ids"),
+                && &*i.location == "Bundle.entry[0].resource"
+                && &*i.message == "Search results should have ids"),
         "{:?}",
         outcome.issues
     );

@@ -94,7 +94,7 @@ fn a_valid_resource_passes_and_a_broken_one_fails() {
 
     let broken = br#"{"resourceType":"Patient","gender":"robot","birthDate":"1974-13-45"}"#;
     let outcome = validator.validate_bytes(broken, Format::Json, &Options::default());
-    let errors: Vec<_> = outcome.errors().map(|i| i.location.as_str()).collect();
+    let errors: Vec<_> = outcome.errors().map(|i| &*i.location).collect();
     assert!(errors.contains(&"Patient.gender"), "{:?}", outcome.issues);
     assert!(
         errors.contains(&"Patient.birthDate"),

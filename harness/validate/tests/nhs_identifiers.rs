@@ -21,9 +21,15 @@ fn issues(identifiers: &str, organization: &str) -> Vec<(String, String, String)
     outcome
         .issues
         .iter()
-        .filter(|i| i.rule == NHS_NUMBER_RULE || i.rule == ODS_CODE_RULE)
+        .filter(|i| [NHS_NUMBER_RULE, ODS_CODE_RULE].contains(&&*i.rule))
         .inspect(|i| assert_eq!(i.severity, Severity::Error, "{i:?}"))
-        .map(|i| (i.rule.clone(), i.location.clone(), i.message.clone()))
+        .map(|i| {
+            (
+                i.rule.to_string(),
+                i.location.to_string(),
+                i.message.to_string(),
+            )
+        })
         .collect()
 }
 

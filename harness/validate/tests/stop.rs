@@ -36,8 +36,8 @@ fn stopped(outcome: &Outcome) -> Vec<&str> {
     outcome
         .issues
         .iter()
-        .filter(|issue| issue.rule == STOPPED_RULE)
-        .map(|issue| issue.message.as_str())
+        .filter(|issue| &*issue.rule == STOPPED_RULE)
+        .map(|issue| &*issue.message)
         .collect()
 }
 

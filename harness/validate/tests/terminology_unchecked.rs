@@ -75,9 +75,9 @@ fn snomed_codes_are_one_information_issue_per_element() {
     let unchecked: Vec<_> = outcome
         .issues
         .iter()
-        .filter(|i| i.rule == UNCHECKED_RULE)
+        .filter(|i| &*i.rule == UNCHECKED_RULE)
         .collect();
-    let mut locations: Vec<&str> = unchecked.iter().map(|i| i.location.as_str()).collect();
+    let mut locations: Vec<&str> = unchecked.iter().map(|i| &*i.location).collect();
     locations.sort_unstable();
     assert_eq!(
         locations,
@@ -123,6 +123,6 @@ fn local_codes_are_still_checked() {
     assert!(!outcome.has_errors(), "{:?}", outcome.issues);
     assert_eq!(outcome.unchecked_codes().values().sum::<usize>(), 2);
     let outcome = validate(condition(snomed, local("other")));
-    let errors: Vec<&str> = outcome.errors().map(|i| i.location.as_str()).collect();
+    let errors: Vec<&str> = outcome.errors().map(|i| &*i.location).collect();
     assert_eq!(errors, ["Condition.category[0]"], "{:?}", outcome.issues);
 }

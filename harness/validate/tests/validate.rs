@@ -78,7 +78,7 @@ fn structural_errors_are_located() {
     let gender = outcome
         .issues
         .iter()
-        .find(|i| i.location == "Patient.gender")
+        .find(|i| &*i.location == "Patient.gender")
         .unwrap();
     assert_eq!((gender.line, gender.severity), (1, Severity::Error));
 }

@@ -9,9 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use assure_model::Element;
-use assure_validate::{KnownResources, Outcome, ReferenceResolver, Switches, Validator};
+use assure_validate::{
+    Issue, KnownResources, OperationOutcome, Outcome, ReferenceResolver, Switches, Validator,
+};
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use crate::cli::args::{ValidateArgs, ValidateFormat};
 use crate::cli::error::CliError;
@@ -150,15 +153,16 @@ pub fn validate(args: ValidateArgs) -> Result<Exit, CliError> {
             .retain(|issue| level.shows(issue.severity));
     }
 
-    let rendered = match args.format {
-        ValidateFormat::Text => render_text(&outcomes),
-        ValidateFormat::Json => pretty(&render_json(&outcomes)),
-        ValidateFormat::OperationOutcome => pretty(&render_operation_outcomes(&outcomes)),
-    };
-    std::io::stdout()
-        .lock()
-        .write_all(rendered.as_bytes())
-        .map_err(|e| CliError::internal(format!("cannot write the results: {e}")))?;
+    // The results are written as they are serialized: a large Bundle's can run to millions
+    // of issues, and no copy of them (as text or as a JSON tree) is built first.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        ValidateFormat::Text => write_text(&mut out, &outcomes),
+        ValidateFormat::Json => write_pretty(&mut out, &JsonResults(&outcomes)),
+        ValidateFormat::OperationOutcome => write_pretty(&mut out, &OperationOutcomes(&outcomes)),
+    }
+    .and_then(|()| out.flush())
+    .map_err(|e| CliError::internal(format!("cannot write the results: {e}")))?;
     Ok(if failed {
         Exit::ChecksFailed
     } else {
@@ -234,18 +238,15 @@ fn validate_one(
 /// Issue lines, then one summary line per file, then the codes that could not be checked
 /// offline by code system (when there are any); whatever the files hold, each stays one line
 /// with no control characters.
-fn render_text(outcomes: &[FileOutcome]) -> String {
-    let mut out = String::new();
+fn write_text(out: &mut impl Write, outcomes: &[FileOutcome]) -> std::io::Result<()> {
     let mut unchecked: BTreeMap<String, usize> = BTreeMap::new();
     for file in outcomes {
         let name = file.path.display().to_string();
         for issue in &file.outcome.issues {
-            out.push_str(&terminal_line(&issue_line(&name, issue)));
-            out.push('\n');
+            writeln!(out, "{}", terminal_line(&issue_line(&name, issue)))?;
         }
         let summary_line = format!("{name}: {}", summary(&file.outcome.issues));
-        out.push_str(&terminal_line(&summary_line));
-        out.push('\n');
+        writeln!(out, "{}", terminal_line(&summary_line))?;
         for (system, count) in file.outcome.unchecked_codes() {
             *unchecked.entry(system).or_default() += count;
         }
@@ -256,59 +257,98 @@ fn render_text(outcomes: &[FileOutcome]) -> String {
             .map(|(system, count)| format!("{system} {count}"))
             .collect();
         let line = format!("unchecked codes: {}", counts.join(", "));
-        out.push_str(&terminal_line(&line));
-        out.push('\n');
+        writeln!(out, "{}", terminal_line(&line))?;
     }
-    out
+    Ok(())
 }
 
 /// `[{"file", "valid", "issues": [{severity, location, line, col, message, rule}],
 /// "unchecked_codes": {system: count}}]`.
-fn render_json(outcomes: &[FileOutcome]) -> Value {
-    outcomes
-        .iter()
-        .map(|file| {
-            let issues: Vec<Value> = file
-                .outcome
-                .issues
-                .iter()
-                .map(|issue| {
-                    json!({
-                        "severity": issue.severity.code(),
-                        "location": issue.location,
-                        "line": issue.line,
-                        "col": issue.col,
-                        "message": issue.message,
-                        "rule": issue.rule,
-                    })
-                })
-                .collect();
-            json!({
-                "file": file.path.display().to_string(),
-                "valid": !file.outcome.has_errors(),
-                "issues": issues,
-                "unchecked_codes": file.outcome.unchecked_codes(),
-            })
-        })
-        .collect()
+struct JsonResults<'a>(&'a [FileOutcome]);
+
+impl Serialize for JsonResults<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(JsonFile))
+    }
+}
+
+/// One file's entry in [`JsonResults`].
+struct JsonFile<'a>(&'a FileOutcome);
+
+impl Serialize for JsonFile<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let outcome = &self.0.outcome;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("file", &self.0.path.display().to_string())?;
+        map.serialize_entry("valid", &!outcome.has_errors())?;
+        map.serialize_entry("issues", &JsonIssues(&outcome.issues))?;
+        map.serialize_entry("unchecked_codes", &outcome.unchecked_codes())?;
+        map.end()
+    }
+}
+
+/// The issues of one file in [`JsonResults`].
+struct JsonIssues<'a>(&'a [Issue]);
+
+impl Serialize for JsonIssues<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|issue| JsonIssue {
+            severity: issue.severity.code(),
+            location: &issue.location,
+            line: issue.line,
+            col: issue.col,
+            message: &issue.message,
+            rule: &issue.rule,
+        }))
+    }
+}
+
+/// One issue in [`JsonResults`].
+#[derive(Serialize)]
+struct JsonIssue<'a> {
+    severity: &'static str,
+    location: &'a str,
+    line: u32,
+    col: u32,
+    message: &'a str,
+    rule: &'a str,
 }
 
 /// One file: its OperationOutcome. Several: a `collection` Bundle with one OperationOutcome
 /// per file, each entry's `fullUrl` the file's `file:` URL.
-fn render_operation_outcomes(outcomes: &[FileOutcome]) -> Value {
-    if let [single] = outcomes {
-        return single.outcome.to_operation_outcome();
+struct OperationOutcomes<'a>(&'a [FileOutcome]);
+
+impl Serialize for OperationOutcomes<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let [single] = self.0 {
+            return single.outcome.operation_outcome().serialize(serializer);
+        }
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("resourceType", "Bundle")?;
+        map.serialize_entry("type", "collection")?;
+        map.serialize_entry("entry", &OutcomeEntries(self.0))?;
+        map.end()
     }
-    let entries: Vec<Value> = outcomes
-        .iter()
-        .map(|file| {
-            json!({
-                "fullUrl": file_url(&file.path),
-                "resource": file.outcome.to_operation_outcome(),
-            })
-        })
-        .collect();
-    json!({"resourceType": "Bundle", "type": "collection", "entry": entries})
+}
+
+/// The entries of the Bundle of [`OperationOutcomes`].
+struct OutcomeEntries<'a>(&'a [FileOutcome]);
+
+impl Serialize for OutcomeEntries<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|file| OutcomeEntry {
+            full_url: file_url(&file.path),
+            resource: file.outcome.operation_outcome(),
+        }))
+    }
+}
+
+/// One entry of the Bundle of [`OperationOutcomes`].
+#[derive(Serialize)]
+struct OutcomeEntry<'a> {
+    #[serde(rename = "fullUrl")]
+    full_url: String,
+    resource: OperationOutcome<'a>,
 }
 
 /// The `file:` URL of a path (made absolute first).
@@ -319,8 +359,8 @@ fn file_url(path: &Path) -> String {
         .unwrap_or_else(|()| format!("file://{}", absolute.display()))
 }
 
-fn pretty(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+/// `value` as indented JSON, and a line break.
+fn write_pretty(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
 }

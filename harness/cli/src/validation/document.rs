@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use assure_model::{Element, Format, Parsed};
+use assure_model::{Format, Parsed};
 use assure_validate::{
     BundleRule, Issue, KnownResources, Options, Outcome, ReferenceResolver, Severity, Stop,
     Switches, Validator,
@@ -54,15 +54,17 @@ pub fn validate_document(
     }
     match assure_model::parse(bytes, format) {
         Ok(parsed) if parsed.root.resource_type.as_deref() == Some("Bundle") => {
-            validate_entries(validator, &parsed, &options)
+            validate_entries(validator, parsed, &options)
         }
         _ => validator.validate_bytes(bytes, format, &options),
     }
 }
 
 /// A parsed Bundle against its base definition (and the Bundle rules), then each
-/// `entry.resource` against `options`' profiles, until `options.stop` stops them.
-fn validate_entries(validator: &Validator, bundle: &Parsed, options: &Options) -> Outcome {
+/// `entry.resource` against `options`' profiles, until `options.stop` stops them. Each
+/// resource is renamed in place for its issues' locations (not copied), and let go of once it
+/// is validated.
+fn validate_entries(validator: &Validator, mut bundle: Parsed, options: &Options) -> Outcome {
     let base_options = Options {
         resolver: options.resolver.clone(),
         switches: options.switches.clone(),
@@ -79,16 +81,19 @@ fn validate_entries(validator: &Validator, bundle: &Parsed, options: &Options) -
     };
     let mut outcome =
         validator.validate_parsed(&bundle.root, &bundle.issues, bundle.format, &base_options);
-    for (index, entry) in bundle.root.children_named("entry").enumerate() {
+    let entries = bundle
+        .root
+        .children
+        .iter_mut()
+        .filter(|c| c.name == "entry");
+    for (index, entry) in entries.enumerate() {
         if options.stop.is_stopped() {
             break;
         }
-        if let Some(resource) = entry.child("resource") {
-            let mut resource: Element = resource.clone();
+        if let Some(resource) = entry.children.iter_mut().find(|c| c.name == "resource") {
             resource.name = format!("Bundle.entry[{index}].resource").into();
-            outcome
-                .issues
-                .extend(validator.validate(&resource, options));
+            outcome.issues.extend(validator.validate(resource, options));
+            resource.children = Vec::new();
         }
     }
     dedup(&mut outcome.issues);
@@ -117,16 +122,15 @@ fn not_fhir(document: Document<'_>) -> &'static str {
 /// Removes repeated issues (an entry is checked against its base both inside the Bundle and
 /// on its own), keeping the first of each.
 fn dedup(issues: &mut Vec<Issue>) {
-    let mut seen = HashSet::new();
-    issues.retain(|issue| {
-        seen.insert((
-            issue.severity,
-            issue.location.clone(),
-            issue.line,
-            issue.col,
-            issue.message.clone(),
-        ))
-    });
+    let keep: Vec<bool> = {
+        let mut seen = HashSet::new();
+        issues
+            .iter()
+            .map(|i| seen.insert((i.severity, &*i.location, i.line, i.col, &*i.message)))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    issues.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn document_issue(message: &str) -> Issue {

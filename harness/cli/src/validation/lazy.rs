@@ -131,7 +131,7 @@ impl Validation {
         if outcome
             .issues
             .iter()
-            .any(|issue| issue.rule == STOPPED_RULE)
+            .any(|issue| *issue.rule == *STOPPED_RULE)
         {
             let limit = limit.map_or_else(String::new, |limit| {
                 format!(" within {}", humantime::format_duration(limit))

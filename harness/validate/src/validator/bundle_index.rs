@@ -2,46 +2,53 @@
 //! takes constant time per reference instead of a scan of every entry; and the `Type/id` that
 //! entry URLs and references end with.
 
+use std::hash::{BuildHasher, Hash};
+
 use assure_model::Element;
-use foldhash::{HashMap, HashMapExt};
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
 
 /// Where each entry of one Bundle sits among the Bundle's children: by `fullUrl`, by the
 /// type and id of its resource, and by its resource's address. The first entry wins when
-/// several share a key.
+/// several share a key. Only positions are stored: keys are read from the Bundle (which every
+/// lookup is given), so the URLs and ids of a Bundle of millions of entries are not copied.
 #[derive(Debug)]
 pub struct BundleIndex {
-    by_full_url: HashMap<String, usize>,
-    by_type_and_id: HashMap<(String, String), usize>,
-    by_resource: HashMap<usize, usize>,
+    by_full_url: Positions,
+    by_type_and_id: Positions,
+    by_resource: Positions,
 }
 
 impl BundleIndex {
     /// Indexes the entries of `bundle`.
     pub fn new(bundle: &Element) -> Self {
         let mut index = BundleIndex {
-            by_full_url: HashMap::new(),
-            by_type_and_id: HashMap::new(),
-            by_resource: HashMap::new(),
+            by_full_url: Positions::default(),
+            by_type_and_id: Positions::default(),
+            by_resource: Positions::default(),
         };
         for (at, entry) in bundle.children.iter().enumerate() {
             if entry.name != "entry" {
                 continue;
             }
-            if let Some(full_url) = entry.child("fullUrl").and_then(Element::text) {
-                index.by_full_url.entry(full_url.to_owned()).or_insert(at);
+            let Ok(at) = u32::try_from(at) else {
+                break;
+            };
+            if let Some(full_url) = full_url(entry) {
+                index
+                    .by_full_url
+                    .insert_first(at, full_url, |other| full_url_at(bundle, other));
             }
             let Some(resource) = entry.child("resource") else {
                 continue;
             };
-            index.by_resource.entry(address(resource)).or_insert(at);
-            if let (Some(kind), Some(id)) = (
-                resource.resource_type.as_deref(),
-                resource.child("id").and_then(Element::text),
-            ) {
+            index
+                .by_resource
+                .insert_first(at, address(resource), |other| resource_at(bundle, other));
+            if let Some(key) = type_and_id(resource) {
                 index
                     .by_type_and_id
-                    .entry((kind.to_owned(), id.to_owned()))
-                    .or_insert(at);
+                    .insert_first(at, key, |other| type_and_id_at(bundle, other));
             }
         }
         index
@@ -73,7 +80,9 @@ impl BundleIndex {
     ) -> Option<usize> {
         let reference = reference.split('#').next().unwrap_or_default();
         if reference.contains(':')
-            && let Some(&at) = self.by_full_url.get(reference)
+            && let Some(at) = self
+                .by_full_url
+                .find(reference, |at| full_url_at(bundle, at))
         {
             return Some(at);
         }
@@ -104,24 +113,24 @@ impl BundleIndex {
         from: &Element,
     ) -> Option<usize> {
         if reference.contains(':') {
-            return self.by_full_url.get(reference).copied();
+            return self
+                .by_full_url
+                .find(reference, |at| full_url_at(bundle, at));
         }
         let from_full_url = self
             .by_resource
-            .get(&address(from))
-            .and_then(|&at| bundle.children.get(at))
-            .and_then(|e| e.child("fullUrl"))
-            .and_then(Element::text);
+            .find(address(from), |at| resource_at(bundle, at))
+            .and_then(|at| bundle.children.get(at))
+            .and_then(full_url);
         let Some(from_full_url) = from_full_url else {
             let (kind, id) = restful_tail(reference).or_else(|| reference.split_once('/'))?;
             return self
                 .by_type_and_id
-                .get(&(kind.to_owned(), id.to_owned()))
-                .copied();
+                .find((kind, id), |at| type_and_id_at(bundle, at));
         };
+        let target = absolute_target(from_full_url, reference)?;
         self.by_full_url
-            .get(&absolute_target(from_full_url, reference)?)
-            .copied()
+            .find(target.as_str(), |at| full_url_at(bundle, at))
     }
 
     /// Says that `reference` does not resolve in `bundle`, and why when an entry holds a
@@ -138,10 +147,12 @@ impl BundleIndex {
             return plain;
         }
         let near = restful_tail(reference)
-            .and_then(|(kind, id)| self.by_type_and_id.get(&(kind.to_owned(), id.to_owned())))
-            .and_then(|&at| bundle.children.get(at))
-            .and_then(|entry| entry.child("fullUrl"))
-            .and_then(Element::text);
+            .and_then(|key| {
+                self.by_type_and_id
+                    .find(key, |at| type_and_id_at(bundle, at))
+            })
+            .and_then(|at| bundle.children.get(at))
+            .and_then(full_url);
         match near {
             Some(full_url) => format!(
                 "{plain}: an entry holds a resource with that type and id, but its fullUrl \
@@ -151,6 +162,71 @@ impl BundleIndex {
             None => plain,
         }
     }
+}
+
+/// Entry positions in a Bundle by a key read from the entry at each position, so that the
+/// table holds the positions alone.
+#[derive(Debug, Default)]
+struct Positions(HashTable<u32>);
+
+impl Positions {
+    /// Records that the entry at `at` has `key`, unless one recorded before has it;
+    /// `key_at` reads the key of the entry at a position.
+    fn insert_first<K: Hash + Eq>(&mut self, at: u32, key: K, key_at: impl Fn(u32) -> Option<K>) {
+        let key_hash = hash(&key);
+        if self
+            .0
+            .find(key_hash, |&other| key_at(other).as_ref() == Some(&key))
+            .is_none()
+        {
+            self.0
+                .insert_unique(key_hash, at, |&other| key_at(other).map_or(0, |k| hash(&k)));
+        }
+    }
+
+    /// The position of the first entry recorded with `key`.
+    fn find<K: Hash + Eq>(&self, key: K, key_at: impl Fn(u32) -> Option<K>) -> Option<usize> {
+        self.0
+            .find(hash(&key), |&other| key_at(other).as_ref() == Some(&key))
+            .map(|&at| at as usize)
+    }
+}
+
+/// The hash of a key in [`Positions`].
+fn hash(key: &impl Hash) -> u64 {
+    FixedState::default().hash_one(key)
+}
+
+/// The `fullUrl` of an entry.
+fn full_url(entry: &Element) -> Option<&str> {
+    entry.child("fullUrl").and_then(Element::text)
+}
+
+/// The resource type and id of an entry's resource.
+fn type_and_id(resource: &Element) -> Option<(&str, &str)> {
+    Some((
+        resource.resource_type.as_deref()?,
+        resource.child("id").and_then(Element::text)?,
+    ))
+}
+
+/// The `fullUrl` of the child of `bundle` at `at`.
+fn full_url_at(bundle: &Element, at: u32) -> Option<&str> {
+    full_url(bundle.children.get(at as usize)?)
+}
+
+/// The resource type and id of the resource of the child of `bundle` at `at`.
+fn type_and_id_at(bundle: &Element, at: u32) -> Option<(&str, &str)> {
+    type_and_id(bundle.children.get(at as usize)?.child("resource")?)
+}
+
+/// The address of the resource of the child of `bundle` at `at`.
+fn resource_at(bundle: &Element, at: u32) -> Option<usize> {
+    bundle
+        .children
+        .get(at as usize)?
+        .child("resource")
+        .map(address)
 }
 
 /// A reference without its `/_history/<version>` tail, and the version.

@@ -26,6 +26,7 @@ mod profile_ref;
 mod reference;
 mod report;
 mod resolver;
+mod shared_text;
 mod slicing;
 mod snapshot;
 mod stop;
@@ -33,6 +34,7 @@ mod switches;
 mod to_json;
 mod type_model;
 mod unchecked;
+mod unique_full_urls;
 mod uri;
 mod vital_signs;
 mod walk;
@@ -48,7 +50,7 @@ use crate::Definitions;
 use crate::terminology::Terminology;
 
 pub use bundle_rule::{BundleRule, BundleRuleError};
-pub use issue::{Issue, Outcome, Severity};
+pub use issue::{Issue, OperationOutcome, Outcome, Severity};
 pub use nhs_identifier::{NHS_NUMBER_RULE, ODS_CODE_RULE};
 pub use policy::Policy;
 pub use profile::Profile;
@@ -150,22 +152,23 @@ impl Validator {
         format: Format,
         options: &Options,
     ) -> Outcome {
-        let mut issues: Vec<Issue> = parse_issues
-            .iter()
-            .map(|p| Issue {
-                severity: p.severity,
-                location: p.path.clone(),
-                line: p.pos.line,
-                col: p.pos.col,
-                message: p.message.clone(),
-                rule: "format".into(),
-            })
-            .collect();
         let options = Options {
             format: Some(format),
             ..options.clone()
         };
-        issues.extend(self.validate(root, &options));
+        let mut issues = self.validate(root, &options);
+        // The parse issues come first; the (possibly very long) list is not copied for them.
+        issues.splice(
+            0..0,
+            parse_issues.iter().map(|p| Issue {
+                severity: p.severity,
+                location: p.path.as_str().into(),
+                line: p.pos.line,
+                col: p.pos.col,
+                message: shared_text::shared(&p.message),
+                rule: shared_text::shared("format"),
+            }),
+        );
         Outcome { issues }
     }
 
@@ -366,7 +369,7 @@ impl Outcome {
                 location: "(document)".into(),
                 line: error.pos.line,
                 col: error.pos.col,
-                message: error.message.clone(),
+                message: error.message.as_str().into(),
                 rule: "parse".into(),
             }],
         }

@@ -57,7 +57,11 @@ mod tests {
             "Patient.text.div",
             "Narrative.div",
         );
-        report.finish().into_iter().map(|i| i.message).collect()
+        report
+            .finish()
+            .into_iter()
+            .map(|i| i.message.to_string())
+            .collect()
     }
 
     #[test]

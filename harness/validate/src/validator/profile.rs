@@ -10,6 +10,7 @@ use assure_model::Element;
 use serde_json::Value;
 
 use super::additional_binding::{self, AdditionalBinding};
+use super::unique_full_urls;
 
 /// The extension that gives an element a minimum length.
 const MIN_LENGTH_EXTENSION: &str = "http://hl7.org/fhir/StructureDefinition/minLength";
@@ -84,6 +85,9 @@ pub struct Constraint {
     pub expression: Result<Arc<Expr>, String>,
     /// Whether the expression is `ele-1`'s, which the walk checks without the engine.
     pub is_ele_1: bool,
+    /// Whether the expression is bdl-7's, which the walk checks without the engine when the
+    /// Bundle is plain enough ([`super::unique_full_urls`]).
+    pub is_bdl_7: bool,
 }
 
 /// `ele-1`, the invariant of every element of every R4 definition: "All FHIR elements must
@@ -504,6 +508,7 @@ fn compile_constraint(raw: &Value, expressions: &mut Expressions) -> Option<Cons
             }),
         expression,
         is_ele_1: source == ELE_1,
+        is_bdl_7: source == unique_full_urls::BDL_7,
     })
 }
 

@@ -1,11 +1,15 @@
 //! The issues one validation run (or one trial walk) collects, each at a FHIRPath-style
 //! location, with a count of invariants that could not be evaluated.
 
-use foldhash::{HashSet, HashSetExt};
+use std::hash::BuildHasher;
+
+use foldhash::HashSet;
+use hashbrown::HashTable;
 
 use assure_model::Element;
 
 use super::issue::{Issue, Severity};
+use super::shared_text::shared;
 use super::unchecked::UNCHECKED_RULE;
 
 /// Issues found so far.
@@ -27,11 +31,11 @@ impl Report {
     ) {
         self.issues.push(Issue {
             severity,
-            location: location.to_owned(),
+            location: location.into(),
             line: node.pos.line,
             col: node.pos.col,
-            message,
-            rule: rule.to_owned(),
+            message: shared(&message),
+            rule: shared(rule),
         });
     }
 
@@ -47,6 +51,16 @@ impl Report {
         self.unsupported_invariants += later.unsupported_invariants;
     }
 
+    /// Adds the issues of `later`, reports of parts found after these one after the other,
+    /// making room for all of them at once.
+    pub fn append_all(&mut self, later: Vec<Report>) {
+        self.issues
+            .reserve_exact(later.iter().map(|r| r.issues.len()).sum());
+        for report in later {
+            self.append(report);
+        }
+    }
+
     /// Whether any issue is an error.
     pub fn has_errors(&self) -> bool {
         self.issues.iter().any(|i| i.severity == Severity::Error)
@@ -56,15 +70,29 @@ impl Report {
     pub fn finish(mut self) -> Vec<Issue> {
         // A rule reached through both the base type and a profile reports once, and so does a
         // code not checked offline (one issue per coded element, whichever binding found it).
-        // The sets borrow the texts: a large Bundle can have hundreds of thousands of issues.
+        // The issues seen are remembered by index: a large Bundle can have millions of issues.
         let keep: Vec<bool> = {
-            let mut seen = HashSet::with_capacity(self.issues.len());
-            let mut unchecked = HashSet::new();
-            self.issues
+            fn key(i: &Issue) -> (Severity, &str, &str) {
+                (i.severity, &i.location, &i.message)
+            }
+            let hasher = foldhash::fast::FixedState::default();
+            let mut seen: HashTable<u32> = HashTable::with_capacity(self.issues.len());
+            let mut unchecked = HashSet::default();
+            let issues = &self.issues;
+            issues
                 .iter()
-                .map(|i| {
-                    seen.insert((i.severity, i.location.as_str(), i.message.as_str()))
-                        && (i.rule != UNCHECKED_RULE || unchecked.insert(i.location.as_str()))
+                .enumerate()
+                .map(|(at, i)| {
+                    let hash = hasher.hash_one(key(i));
+                    let first = seen
+                        .find(hash, |&other| key(&issues[other as usize]) == key(i))
+                        .is_none();
+                    if first {
+                        seen.insert_unique(hash, at as u32, |&other| {
+                            hasher.hash_one(key(&issues[other as usize]))
+                        });
+                    }
+                    first && (*i.rule != *UNCHECKED_RULE || unchecked.insert(&*i.location))
                 })
                 .collect()
         };
@@ -73,13 +101,14 @@ impl Report {
         if self.unsupported_invariants > 0 {
             self.issues.push(Issue {
                 severity: Severity::Information,
-                location: String::new(),
+                location: "".into(),
                 line: 0,
                 col: 0,
                 message: format!(
                     "{} invariant evaluation(s) were skipped: the expression is not supported",
                     self.unsupported_invariants
-                ),
+                )
+                .into(),
                 rule: "invariants".into(),
             });
         }

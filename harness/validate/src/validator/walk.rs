@@ -22,8 +22,8 @@ use super::report::{Report, element_location};
 use super::stop::{POLL_EVERY, STOPPED_RULE};
 use super::{
     CheckReferences, Options, Validator, attachment, binding, bounds, bundle, coding, differential,
-    narrative_language, narrative_links, nhs_identifier, obligations, reference, slicing, uri,
-    vital_signs,
+    narrative_language, narrative_links, nhs_identifier, obligations, reference, slicing,
+    unique_full_urls, uri, vital_signs,
 };
 
 /// Deepest resource nesting (contained, bundled) followed.
@@ -53,11 +53,11 @@ impl Validator {
         if stopped {
             issues.push(Issue {
                 severity: Severity::Error,
-                location: resource.name.to_string(),
+                location: resource.name.as_str().into(),
                 line: resource.pos.line,
                 col: resource.pos.col,
-                message: options.stop.reason(),
-                rule: STOPPED_RULE.to_owned(),
+                message: options.stop.reason().into(),
+                rule: STOPPED_RULE.into(),
             });
         }
         issues
@@ -690,9 +690,7 @@ impl<'v> Walk<'v> {
                 walk.report
             })
             .collect();
-        for report in reports {
-            self.report.append(report);
-        }
+        self.report.append_all(reports);
     }
 
     /// Checks a count of repetitions against `min..max`.
@@ -928,8 +926,14 @@ impl<'v> Walk<'v> {
                 self.report.unsupported_invariant();
                 continue;
             };
+            let native = constraint
+                .is_bdl_7
+                .then(|| unique_full_urls::holds(node))
+                .flatten();
             let result = if constraint.is_ele_1 {
                 Ok(Some(has_value_or_children(node, focus_type.is_some())))
+            } else if let Some(answer) = native {
+                Ok(answer)
             } else {
                 let (focus, ctx) = engine.get_or_insert_with(|| {
                     let mut focus_node = Node::new(node);
@@ -1108,7 +1112,7 @@ mod tests {
         let errors: Vec<&str> = one_by_one
             .iter()
             .filter(|i| i.severity == super::Severity::Error)
-            .map(|i| i.location.as_str())
+            .map(|i| &*i.location)
             .collect();
         assert_eq!(errors[0], "Bundle.entry[0].resource.gender");
         assert!(errors.contains(&"Bundle.entry[182].resource.generalPractitioner[0]"));

@@ -66,7 +66,7 @@ pub async fn conforms(
         .errors()
         .take(MAX_LISTED_ISSUES)
         .map(|issue| IssueLocation {
-            path: issue.location.clone(),
+            path: issue.location.to_string(),
             line: issue.line,
             column: issue.col,
         })
