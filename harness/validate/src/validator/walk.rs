@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use assure_fhirpath::{EvalContext, Item, Node};
+use assure_fhirpath::{EvalContext, Item, ModelInfo, Node};
 use assure_model::{Element, Primitive};
 use rayon::prelude::*;
 
@@ -838,9 +838,14 @@ impl<'v> Walk<'v> {
                 Ok(Some(has_value_or_children(node, focus_type.is_some())))
             } else {
                 let (focus, ctx) = engine.get_or_insert_with(|| {
-                    let mut focus_node = Node::new(node);
-                    focus_node.type_name = focus_type.map(Arc::from);
-                    let mut ctx = EvalContext::new(self.cx.validator.model())
+                    let model = self.cx.validator.model();
+                    // The model's copy of the name: the model finds it faster than a new one.
+                    let focus_node = Node {
+                        element: node,
+                        type_name: focus_type
+                            .map(|t| model.shared_type_name(t).unwrap_or_else(|| Arc::from(t))),
+                    };
+                    let mut ctx = EvalContext::new(model)
                         .with_resource(scope.resource)
                         .as_filters_collections(true);
                     if !std::ptr::eq(scope.root, scope.resource) {
