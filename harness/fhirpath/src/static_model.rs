@@ -40,45 +40,68 @@ struct Flat {
     names: Vec<Arc<str>>,
     /// Child name → types, by type id.
     children: Vec<NameMap<ElementTypeInfo>>,
-    /// `(address of the text, type id)` of shared type names, each in the slot its address
-    /// hashes to (see [`Flat::slot`]); a name whose slot another took is found by its text.
-    slots: Box<[(usize, u32)]>,
+    /// The shared type names by the address of their text, each in the first free slot from
+    /// the one its address hashes to (see [`Flat::slot`]).
+    slots: Box<[Slot]>,
+    /// The shift that takes the hash of an address to its slot: 64 less the bits of a slot
+    /// index.
+    shift: u32,
+}
+
+/// Where a shared type name's text is, and the type's id; a free slot has address 0.
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    address: usize,
+    len: usize,
+    id: u32,
 }
 
 impl Flat {
     /// The id of a type name: found by address when `type_name` is the text of one of the
     /// shared names (which the model keeps alive, so no other text can be at that address),
     /// else by its text.
+    #[inline]
     fn type_id(&self, type_name: &str) -> Option<u32> {
         let address = type_name.as_ptr() as usize;
-        if let Some(&(at, id)) = self.slots.get(self.slot(address))
-            && at == address
-            && self.names[id as usize].len() == type_name.len()
-        {
-            return Some(id);
+        let mut slot = self.slot(address);
+        while let Some(found) = self.slots.get(slot) {
+            if found.address == address && found.len == type_name.len() {
+                return Some(found.id);
+            }
+            if found.address == 0 {
+                break;
+            }
+            slot = (slot + 1) & (self.slots.len() - 1);
         }
         self.ids.get(type_name).copied()
     }
 
-    /// The slot for a name at `address`: the top bits of a multiplicative hash.
+    /// The slot an address hashes to: the top bits of a multiplicative hash.
+    #[inline]
     fn slot(&self, address: usize) -> usize {
-        let bits = self.slots.len().trailing_zeros();
-        if bits == 0 {
-            return 0;
-        }
-        ((address as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (u64::BITS - bits)) as usize
+        (address as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .checked_shr(self.shift)
+            .unwrap_or(0) as usize
     }
 
-    /// Fills `slots` once every name is shared: four slots a name keep collisions rare.
+    /// Fills `slots` once every name is shared, with four slots a name so that a lookup
+    /// seldom looks past the first.
     fn place_names(&mut self) {
         let size = (self.names.len() * 4).next_power_of_two();
-        self.slots = vec![(0, 0); size].into_boxed_slice();
+        self.shift = u64::BITS - size.trailing_zeros();
+        self.slots = vec![Slot::default(); size].into_boxed_slice();
         for (id, name) in self.names.iter().enumerate() {
             let address = name.as_ptr() as usize;
-            let slot = self.slot(address);
-            if self.slots[slot].0 == 0 {
-                self.slots[slot] = (address, id as u32);
+            let mut slot = self.slot(address);
+            while self.slots[slot].address != 0 {
+                slot = (slot + 1) & (size - 1);
             }
+            self.slots[slot] = Slot {
+                address,
+                len: name.len(),
+                id: id as u32,
+            };
         }
     }
 
