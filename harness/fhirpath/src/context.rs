@@ -1,6 +1,6 @@
 //! The environment an expression is evaluated in: model, variables and host callbacks.
 
-use crate::model::ModelInfo;
+use crate::model::{ModelInfo, shared_or_new};
 use crate::value::{Collection, Item, Node};
 use assure_model::Element;
 use chrono::{DateTime, Local};
@@ -64,9 +64,21 @@ impl<'a> EvalContext<'a> {
         *self.now.get_or_init(Local::now)
     }
 
+    /// A node for `element` typed from its resource type (for resources) or untyped, as
+    /// [`Node::new`] makes it but with the model's copy of the type name.
+    pub(crate) fn node(&self, element: &'a Element) -> Node<'a> {
+        Node {
+            element,
+            type_name: element
+                .resource_type
+                .as_deref()
+                .map(|t| shared_or_new(self.model, t)),
+        }
+    }
+
     /// Sets `%resource` and `%rootResource` to `resource`.
     pub fn with_resource(mut self, resource: &'a Element) -> Self {
-        let item = Item::Node(Node::new(resource));
+        let item = Item::Node(self.node(resource));
         self.root_resource = Some(item.clone());
         self.resource = Some(item);
         self
@@ -74,7 +86,7 @@ impl<'a> EvalContext<'a> {
 
     /// Sets `%rootResource` separately (for a contained or bundled `%resource`).
     pub fn with_root_resource(mut self, root: &'a Element) -> Self {
-        self.root_resource = Some(Item::Node(Node::new(root)));
+        self.root_resource = Some(Item::Node(self.node(root)));
         self
     }
 

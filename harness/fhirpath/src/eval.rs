@@ -7,7 +7,7 @@ use crate::context::EvalContext;
 use crate::distinct::distinct;
 use crate::error::{EvalError, EvalResult};
 use crate::functions;
-use crate::model::{capitalizes_to, type_from_choice_suffix};
+use crate::model::{capitalizes_to, shared_or_new, type_from_choice_suffix};
 use crate::value::{Collection, Item, Node, Value};
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -244,14 +244,14 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                         continue;
                     };
                     if let Some(t) = info.types.iter().find(|t| capitalizes_to(t, suffix)) {
-                        out.push(Item::Node(typed(child, Some(t.clone()))));
+                        out.push(Item::Node(self.typed(child, Some(t.clone()))));
                     }
                 }
             }
             Some(info) => {
                 let type_name = info.types.first().cloned();
                 for child in element.children_named(name) {
-                    out.push(Item::Node(typed(child, type_name.clone())));
+                    out.push(Item::Node(self.typed(child, type_name.clone())));
                 }
             }
             None => {
@@ -268,10 +268,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                         && suffix.starts_with(|c: char| c.is_ascii_uppercase())
                         && parent_type.is_none()
                     {
-                        out.push(Item::Node(typed(
-                            child,
-                            Some(type_from_choice_suffix(suffix)),
-                        )));
+                        out.push(Item::Node(
+                            self.typed(child, Some(type_from_choice_suffix(suffix))),
+                        ));
                     }
                 }
             }
@@ -283,11 +282,11 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     /// `valueQuantity`).
     pub fn child_node(&self, parent: &Node<'a>, child: &'a assure_model::Element) -> Node<'a> {
         let Some(parent_type) = parent.type_name.as_deref() else {
-            return typed(child, None);
+            return self.typed(child, None);
         };
         let model = self.ctx.model;
         if let Some(info) = model.element_type_ref(parent_type, &child.name) {
-            return typed(child, info.types.first().cloned());
+            return self.typed(child, info.types.first().cloned());
         }
         for (at, c) in child.name.char_indices().skip(1) {
             if !c.is_ascii_uppercase() {
@@ -298,10 +297,21 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 && info.is_choice
                 && let Some(t) = info.types.iter().find(|t| capitalizes_to(t, suffix))
             {
-                return typed(child, Some(t.clone()));
+                return self.typed(child, Some(t.clone()));
             }
         }
-        typed(child, None)
+        self.typed(child, None)
+    }
+
+    /// `element` with type `type_name`, or its resource type when it is a resource.
+    fn typed(&self, element: &'a assure_model::Element, type_name: Option<Arc<str>>) -> Node<'a> {
+        Node {
+            element,
+            type_name: match element.resource_type.as_deref() {
+                Some(resource_type) => Some(shared_or_new(self.ctx.model, resource_type)),
+                None => type_name,
+            },
+        }
     }
 
     /// Whether `item` is of the (possibly `FHIR.`/`System.`-qualified) type (`is`):
@@ -494,17 +504,6 @@ impl<'c, 'a> Evaluator<'c, 'a> {
 /// Whether `ast` is a call of `children()` with no arguments.
 fn is_children_call(ast: &Ast) -> bool {
     matches!(ast, Ast::Call { name, args, .. } if name == "children" && args.is_empty())
-}
-
-fn typed<'a>(element: &'a assure_model::Element, type_name: Option<Arc<str>>) -> Node<'a> {
-    Node {
-        element,
-        type_name: element
-            .resource_type
-            .as_deref()
-            .map(Arc::from)
-            .or(type_name),
-    }
 }
 
 pub(crate) fn boolean<'a>(value: bool) -> Item<'a> {

@@ -32,6 +32,20 @@ pub trait ModelInfo {
 
     /// Whether `type_name` is a FHIR primitive type (`string`, `date`, ...).
     fn is_primitive(&self, type_name: &str) -> bool;
+
+    /// The model's own copy of a type name, when it keeps one: a node typed with it (as the
+    /// nodes typed through [`ModelInfo::element_type_ref`] are) may be looked up faster than
+    /// one typed with a copy made elsewhere. The default keeps none.
+    fn shared_type_name(&self, _type_name: &str) -> Option<Arc<str>> {
+        None
+    }
+}
+
+/// `type_name` as the model shares it, or a new copy when the model keeps none.
+pub(crate) fn shared_or_new(model: &dyn ModelInfo, type_name: &str) -> Arc<str> {
+    model
+        .shared_type_name(type_name)
+        .unwrap_or_else(|| Arc::from(type_name))
 }
 
 /// A model that knows no types: navigation goes by element names only and resources are

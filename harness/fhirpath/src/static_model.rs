@@ -18,9 +18,8 @@ pub struct StaticModel {
     /// Type → the type it derives from.
     bases: NameMap<String>,
     primitives: HashSet<String>,
-    /// Type → child name → types, inherited children included: built on the first lookup
-    /// after the last definition was added, so a lookup needs no walk up the base types.
-    flat: OnceLock<NameMap<NameMap<ElementTypeInfo>>>,
+    /// The lookup tables, built on the first lookup after the last definition was added.
+    flat: OnceLock<Flat>,
 }
 
 /// A map keyed by type or element name. The keys come from the definitions, not from the
@@ -28,6 +27,112 @@ pub struct StaticModel {
 /// matters for the long backbone paths (`StructureDefinition.snapshot.element`) the model is
 /// asked about for every node an expression visits.
 type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
+
+/// Every type's children, inherited ones included, so that a lookup needs no walk up the base
+/// types; and every type name the model hands out (in [`ElementTypeInfo::types`]) shared, one
+/// `Arc` per name, so that the evaluator asking about a child of a node it typed through the
+/// model finds the type by the address of its name instead of hashing the text.
+#[derive(Debug, Default, Clone)]
+struct Flat {
+    /// Type name → type id, the index into `names` and `children`.
+    ids: NameMap<u32>,
+    /// The shared type names, by type id.
+    names: Vec<Arc<str>>,
+    /// Child name → types, by type id.
+    children: Vec<NameMap<ElementTypeInfo>>,
+    /// The shared type names by the address of their text, each in the first free slot from
+    /// the one its address hashes to (see [`Flat::slot`]).
+    slots: Box<[Slot]>,
+    /// The shift that takes the hash of an address to its slot: 64 less the bits of a slot
+    /// index.
+    shift: u32,
+}
+
+/// Where a shared type name's text is, and the type's id; a free slot has address 0.
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    address: usize,
+    len: usize,
+    id: u32,
+}
+
+impl Flat {
+    /// The id of a type name: found by address when `type_name` is the text of one of the
+    /// shared names (which the model keeps alive, so no other text can be at that address),
+    /// else by its text.
+    #[inline]
+    fn type_id(&self, type_name: &str) -> Option<u32> {
+        let address = type_name.as_ptr() as usize;
+        let mut slot = self.slot(address);
+        while let Some(found) = self.slots.get(slot) {
+            if found.address == address && found.len == type_name.len() {
+                return Some(found.id);
+            }
+            if found.address == 0 {
+                break;
+            }
+            slot = (slot + 1) & (self.slots.len() - 1);
+        }
+        self.ids.get(type_name).copied()
+    }
+
+    /// The slot an address hashes to: the top bits of a multiplicative hash.
+    #[inline]
+    fn slot(&self, address: usize) -> usize {
+        (address as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .checked_shr(self.shift)
+            .unwrap_or(0) as usize
+    }
+
+    /// Fills `slots` once every name is shared, with four slots a name so that a lookup
+    /// seldom looks past the first.
+    fn place_names(&mut self) {
+        let size = (self.names.len() * 4).next_power_of_two();
+        self.shift = u64::BITS - size.trailing_zeros();
+        self.slots = vec![Slot::default(); size].into_boxed_slice();
+        for (id, name) in self.names.iter().enumerate() {
+            let address = name.as_ptr() as usize;
+            let mut slot = self.slot(address);
+            while self.slots[slot].address != 0 {
+                slot = (slot + 1) & (size - 1);
+            }
+            self.slots[slot] = Slot {
+                address,
+                len: name.len(),
+                id: id as u32,
+            };
+        }
+    }
+
+    /// The id of `name`, assigned (with an empty table of children) on first use.
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).expect("fewer than 2^32 types");
+        self.ids.insert(name.to_owned(), id);
+        self.names.push(Arc::from(name));
+        self.children.push(NameMap::default());
+        id
+    }
+
+    /// `info` with its type names replaced by the shared ones.
+    fn shared(&mut self, info: &ElementTypeInfo) -> ElementTypeInfo {
+        let types = info
+            .types
+            .iter()
+            .map(|t| {
+                let id = self.intern(t);
+                self.names[id as usize].clone()
+            })
+            .collect();
+        ElementTypeInfo {
+            types,
+            is_choice: info.is_choice,
+        }
+    }
+}
 
 /// Why a package could not be read.
 #[derive(Debug)]
@@ -109,11 +214,11 @@ impl StaticModel {
 
     /// Every type's own and inherited children: the nearest definition of a name wins, as
     /// when walking up at most 32 base types.
-    fn flatten(&self) -> NameMap<NameMap<ElementTypeInfo>> {
-        let types = self.elements.keys().chain(self.bases.keys());
-        let mut flat = NameMap::default();
-        for type_name in types {
-            if flat.contains_key(type_name) {
+    fn flatten(&self) -> Flat {
+        let mut flat = Flat::default();
+        for type_name in self.elements.keys().chain(self.bases.keys()) {
+            let id = flat.intern(type_name) as usize;
+            if !flat.children[id].is_empty() {
                 continue;
             }
             let mut children: NameMap<ElementTypeInfo> = NameMap::default();
@@ -121,7 +226,7 @@ impl StaticModel {
             for _ in 0..32 {
                 for (name, info) in self.elements.get(current).into_iter().flatten() {
                     if !children.contains_key(name) {
-                        children.insert(name.clone(), info.clone());
+                        children.insert(name.clone(), flat.shared(info));
                     }
                 }
                 let Some(base) = self.bases.get(current) else {
@@ -129,8 +234,9 @@ impl StaticModel {
                 };
                 current = base;
             }
-            flat.insert(type_name.clone(), children);
+            flat.children[id] = children;
         }
+        flat.place_names();
         flat
     }
 
@@ -225,9 +331,8 @@ impl ModelInfo for StaticModel {
 
     fn element_type_ref(&self, parent_type: &str, name: &str) -> Option<Cow<'_, ElementTypeInfo>> {
         let flat = self.flat.get_or_init(|| self.flatten());
-        flat.get(parent_type)
-            .and_then(|children| children.get(name))
-            .map(Cow::Borrowed)
+        let id = flat.type_id(parent_type)?;
+        flat.children[id as usize].get(name).map(Cow::Borrowed)
     }
 
     fn is_subtype(&self, type_name: &str, base: &str) -> bool {
@@ -246,6 +351,12 @@ impl ModelInfo for StaticModel {
 
     fn is_primitive(&self, type_name: &str) -> bool {
         self.primitives.contains(type_name)
+    }
+
+    fn shared_type_name(&self, type_name: &str) -> Option<Arc<str>> {
+        let flat = self.flat.get_or_init(|| self.flatten());
+        let id = flat.type_id(type_name)?;
+        Some(flat.names[id as usize].clone())
     }
 }
 
@@ -307,5 +418,38 @@ mod tests {
         ));
         assert_eq!(type_of(&model, "Derived2", "z").as_deref(), Some("uri"));
         assert_eq!(type_of(&model, "Derived2", "x").as_deref(), Some("code"));
+    }
+
+    #[test]
+    fn shared_type_names_are_found_by_address_and_text_alike() {
+        let mut model = StaticModel::default();
+        model.add_structure_definition(&json!({
+            "id": "Thing", "kind": "complex-type", "derivation": "specialization",
+            "snapshot": {"element": [
+                {"path": "Thing.part", "type": [{"code": "BackboneElement"}]},
+                {"path": "Thing.part.when", "type": [{"code": "dateTime"}]}
+            ]}
+        }));
+        let thing = model.shared_type_name("Thing").expect("a defined type");
+        assert!(Arc::ptr_eq(
+            &thing,
+            &model.shared_type_name("Thing").unwrap()
+        ));
+        assert!(model.shared_type_name("Nothing").is_none());
+        // The types the model hands out are its shared names.
+        let part = model.element_type("Thing", "part").unwrap().types[0].clone();
+        assert!(Arc::ptr_eq(
+            &part,
+            &model.shared_type_name("Thing.part").unwrap()
+        ));
+        let by_address = model.element_type(&part, "when");
+        assert_eq!(
+            by_address,
+            model.element_type(&String::from("Thing.part"), "when")
+        );
+        assert_eq!(&*by_address.unwrap().types[0], "dateTime");
+        // The start of a shared name is not taken for the whole name.
+        assert!(model.element_type(&part[..5], "part").is_some());
+        assert!(model.element_type(&part[..5], "when").is_none());
     }
 }

@@ -4,9 +4,9 @@
 use super::{Call, maybe, one};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::single;
+use crate::model::shared_or_new;
 use crate::value::{Collection, Item, Node, Value};
 use assure_model::Element;
-use std::sync::Arc;
 
 pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
     match call.name {
@@ -15,7 +15,7 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
             let Some(url) = call.arg_string(0)? else {
                 return Ok(Vec::new());
             };
-            let extension_type: Arc<str> = Arc::from("Extension");
+            let extension_type = shared_or_new(call.ev.ctx.model, "Extension");
             let mut out = Vec::new();
             for node in call.focus.iter().filter_map(Item::as_node) {
                 for extension in node.element.children_named("extension") {
@@ -47,7 +47,7 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
             let mut out = Vec::new();
             for item in call.focus {
                 if let Some(target) = reference_text(item).and_then(|r| resolve(call, &r)) {
-                    out.push(Item::Node(Node::new(target)));
+                    out.push(Item::Node(call.ev.ctx.node(target)));
                 }
             }
             Ok(out)

@@ -141,6 +141,69 @@ pub struct ElementDef {
     /// Indices of the slices of this element (definitions with the same path and a
     /// `sliceName`), in snapshot order.
     pub slices: Vec<usize>,
+    /// Which of `children` describes an instance property, found by name.
+    pub child_names: ChildNames,
+}
+
+/// The names of an element definition's children, so that the definition describing an
+/// instance property is found by looking its name up rather than by trying every child
+/// definition in turn.
+#[derive(Debug, Default)]
+pub struct ChildNames {
+    /// Name → position in `children` of the first definition of that name that is not a
+    /// choice.
+    exact: foldhash::HashMap<String, usize>,
+    /// Stem (`value` for `value[x]`) → position in `children` of the first choice definition
+    /// with that stem.
+    choices: foldhash::HashMap<String, usize>,
+}
+
+impl ChildNames {
+    /// The names of the definitions `children` (indices into `elements`).
+    fn new(elements: &[ElementDef], children: &[usize]) -> Self {
+        let mut names = ChildNames::default();
+        for (position, &child) in children.iter().enumerate() {
+            let def = &elements[child];
+            let map = if def.is_choice {
+                &mut names.choices
+            } else {
+                &mut names.exact
+            };
+            map.entry(def.name.clone()).or_insert(position);
+        }
+        names
+    }
+
+    /// The position in `children` (indices into `elements`, the definitions these names were
+    /// made from) of the first definition that describes the property `name`
+    /// ([`name_matches`]), passing over those `skipped` says take no properties.
+    pub fn claimant(
+        &self,
+        elements: &[ElementDef],
+        children: &[usize],
+        name: &str,
+        skipped: impl Fn(&ElementDef) -> bool,
+    ) -> Option<usize> {
+        let mut first = self.exact.get(name).copied();
+        if !self.choices.is_empty() {
+            // A choice's stem ends where its type's capital letter starts.
+            for (at, byte) in name.bytes().enumerate() {
+                if byte.is_ascii_uppercase()
+                    && let Some(&position) = self.choices.get(&name[..at])
+                {
+                    first = Some(first.map_or(position, |f| f.min(position)));
+                }
+            }
+        }
+        let first = first?;
+        if !skipped(&elements[children[first]]) {
+            return Some(first);
+        }
+        (first + 1..children.len()).find(|&position| {
+            let def = &elements[children[position]];
+            !skipped(def) && name_matches(def, name)
+        })
+    }
 }
 
 /// A compiled StructureDefinition.
@@ -172,6 +235,13 @@ impl Profile {
             .map(|e| compile_element(e, &mut expressions))
             .collect();
         link_children(&mut elements);
+        let child_names: Vec<ChildNames> = elements
+            .iter()
+            .map(|e| ChildNames::new(&elements, &e.children))
+            .collect();
+        for (element, names) in elements.iter_mut().zip(child_names) {
+            element.child_names = names;
+        }
         relax_vital_signs_units(sd, &mut elements);
         let by_id = elements
             .iter()
@@ -419,6 +489,7 @@ fn compile_element(raw: &Value, expressions: &mut Expressions) -> ElementDef {
         path,
         children: Vec::new(),
         slices: Vec::new(),
+        child_names: ChildNames::default(),
     }
 }
 

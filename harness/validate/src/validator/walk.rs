@@ -16,7 +16,7 @@ use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::policy::{html_tag_at, is_example_url};
-use super::profile::{ElementDef, Profile, name_matches, node_type_ref};
+use super::profile::{ElementDef, Profile, node_type_ref};
 use super::profile_ref::ProfileRef;
 use super::report::{Report, element_location};
 use super::stop::{POLL_EVERY, STOPPED_RULE};
@@ -580,15 +580,39 @@ impl<'v> Walk<'v> {
         scope: Scope<'_>,
     ) {
         let parent_def = &profile.elements[parent];
-        let mut claimed = vec![false; node.children.len()];
-        for &child_index in &parent_def.children {
+        let primitive = profile.kind == "primitive-type";
+        // A primitive's value is the node's own value, never a child element; a property named
+        // `resourceType` is the node's resource type, checked apart.
+        let skipped = |def: &ElementDef| {
+            (primitive && def.name == "value")
+                || (node.resource_type.is_some() && def.name == "resourceType")
+        };
+        // Each child with the position (among the definition's children) of the first
+        // definition that describes it, in the order of the definitions, then of the
+        // document; the children no definition describes come last.
+        let mut claims: Vec<(usize, usize)> = node
+            .children
+            .iter()
+            .enumerate()
+            .map(|(i, child)| {
+                let claimant = parent_def.child_names.claimant(
+                    &profile.elements,
+                    &parent_def.children,
+                    &child.name,
+                    skipped,
+                );
+                (claimant.unwrap_or(usize::MAX), i)
+            })
+            .collect();
+        claims.sort_unstable();
+        let mut next = 0;
+        for (position, &child_index) in parent_def.children.iter().enumerate() {
             let child_def = &profile.elements[child_index];
-            if child_def.name == "value" && profile.kind == "primitive-type" {
-                // A primitive's value is the node's own value, never a child element.
+            if primitive && child_def.name == "value" {
                 continue;
             }
-            if child_def.name == "resourceType"
-                && let Some(resource_type) = &node.resource_type
+            if let Some(resource_type) = &node.resource_type
+                && child_def.name == "resourceType"
             {
                 // A property named `resourceType` (ExampleScenario.instance) is kept by the
                 // JSON parser as the node's resource type: check it as the element it is.
@@ -599,18 +623,24 @@ impl<'v> Walk<'v> {
                 self.element(&property, profile, child_index, &loc, scope);
                 continue;
             }
-            let mut matched: Vec<&Element> = Vec::new();
-            for (i, child) in node.children.iter().enumerate() {
-                if !claimed[i] && name_matches(child_def, &child.name) {
-                    claimed[i] = true;
-                    matched.push(child);
-                }
+            let start = next;
+            while claims
+                .get(next)
+                .is_some_and(|&(claimant, _)| claimant == position)
+            {
+                next += 1;
             }
+            let claimed = &claims[start..next];
+            self.cardinality(node, child_def, claimed.len(), location);
+            if claimed.is_empty() && child_def.slices.is_empty() {
+                // No child to check, and no slice that could miss its minimum.
+                continue;
+            }
+            let matched: Vec<&Element> = claimed.iter().map(|&(_, i)| &node.children[i]).collect();
             let child_location = |e: &Element| element_location(location, e);
             if self.cx.json {
                 self.json_shape(&matched, child_def, location);
             }
-            self.cardinality(node, child_def, matched.len(), location);
             if matches!(child_def.name.as_str(), "extension" | "modifierExtension") {
                 let host = Host {
                     node,
@@ -645,8 +675,9 @@ impl<'v> Walk<'v> {
                 slicing::check(self, node, &matched, profile, child_index, location, scope);
             }
         }
-        for (i, child) in node.children.iter().enumerate() {
-            if claimed[i] || (child.name == "value" && node.value.is_some()) {
+        for &(_, i) in &claims[next..] {
+            let child = &node.children[i];
+            if child.name == "value" && node.value.is_some() {
                 continue;
             }
             // An element the definitions do not have has no FHIRPath location of its own: the
@@ -694,6 +725,7 @@ impl<'v> Walk<'v> {
     }
 
     /// Checks a count of repetitions against `min..max`.
+    #[inline]
     pub fn cardinality(
         &mut self,
         parent: &Element,
@@ -702,6 +734,19 @@ impl<'v> Walk<'v> {
         location: &str,
     ) {
         let count = count as u64;
+        if count < def.min || def.max.is_some_and(|max| count > max) {
+            self.cardinality_issues(parent, def, count, location);
+        }
+    }
+
+    /// Reports a count of repetitions outside `min..max`.
+    fn cardinality_issues(
+        &mut self,
+        parent: &Element,
+        def: &ElementDef,
+        count: u64,
+        location: &str,
+    ) {
         if count < def.min {
             let what = def
                 .slice_name
@@ -936,9 +981,14 @@ impl<'v> Walk<'v> {
                 Ok(answer)
             } else {
                 let (focus, ctx) = engine.get_or_insert_with(|| {
-                    let mut focus_node = Node::new(node);
-                    focus_node.type_name = focus_type.map(Arc::from);
-                    let mut ctx = EvalContext::new(self.cx.validator.model())
+                    let model = self.cx.validator.model();
+                    // The model's copy of the name: the model finds it faster than a new one.
+                    let focus_node = Node {
+                        element: node,
+                        type_name: focus_type
+                            .map(|t| model.shared_type_name(t).unwrap_or_else(|| Arc::from(t))),
+                    };
+                    let mut ctx = EvalContext::new(model)
                         .with_resource(scope.resource)
                         .as_filters_collections(true);
                     if !std::ptr::eq(scope.root, scope.resource) {
