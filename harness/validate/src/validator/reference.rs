@@ -8,7 +8,7 @@ use assure_model::{Element, Name};
 use super::CheckReferences;
 use super::context::{Context, Scope};
 use super::issue::Severity;
-use super::profile::ElementDef;
+use super::profile::{ElementDef, TypeRef};
 use super::walk::Walk;
 use crate::definitions::CORE_SD_BASE;
 
@@ -28,10 +28,7 @@ pub fn check(
         walk.report
             .add(Severity::Error, node, location, &def.id, problem);
     }
-    let targets: Vec<&str> = def
-        .types
-        .iter()
-        .filter(|t| t.code == "Reference")
+    let targets: Vec<&str> = reference_types(def)
         .flat_map(|t| t.target_profiles.iter().map(String::as_str))
         .collect();
     // A target outside the document, from the caller's resolver (looked up only when the
@@ -191,6 +188,11 @@ pub fn check(
         .add(Severity::Error, node, location, &def.id, message);
 }
 
+/// The `Reference` types of a definition.
+fn reference_types(def: &ElementDef) -> impl Iterator<Item = &TypeRef> {
+    def.types.iter().filter(|t| t.code == "Reference")
+}
+
 /// Where a reference's target is held, in the terms of `ElementDefinition.type.aggregation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Held {
@@ -215,10 +217,7 @@ fn check_aggregation(
     reference: &str,
     scope: Scope<'_>,
 ) {
-    let modes: Vec<&str> = def
-        .types
-        .iter()
-        .filter(|t| t.code == "Reference")
+    let modes: Vec<&str> = reference_types(def)
         .flat_map(|t| t.aggregation.iter().map(String::as_str))
         .collect();
     if modes.is_empty() {
