@@ -42,9 +42,18 @@ pub struct ParseIssue {
     /// The element path, e.g. `Patient.name[0].given[1]`.
     pub path: String,
     pub message: String,
+    /// The path of the element this problem leaves with no value and no children (an empty
+    /// JSON object or XML element, or the element holding an empty JSON array), if any.
+    pub emptied: Option<String>,
 }
 
 impl ParseIssue {
+    /// This issue, noting that it leaves the element at `path` empty.
+    pub fn emptying(mut self, path: impl Into<String>) -> Self {
+        self.emptied = Some(path.into());
+        self
+    }
+
     /// An issue of severity [`Severity::Error`].
     pub fn error(pos: Pos, path: impl Into<String>, message: impl Into<String>) -> Self {
         ParseIssue {
@@ -52,6 +61,7 @@ impl ParseIssue {
             pos,
             path: path.into(),
             message: message.into(),
+            emptied: None,
         }
     }
 
@@ -62,6 +72,7 @@ impl ParseIssue {
             pos,
             path: path.into(),
             message: message.into(),
+            emptied: None,
         }
     }
 
@@ -72,6 +83,7 @@ impl ParseIssue {
             pos,
             path: path.into(),
             message: message.into(),
+            emptied: None,
         }
     }
 }

@@ -50,6 +50,9 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     let mut issues = parser.issues;
     for issue in &mut issues {
         issue.path = with_root(&root_name, &issue.path);
+        if let Some(emptied) = &mut issue.emptied {
+            *emptied = with_root(&root_name, emptied);
+        }
     }
     Ok(Parsed {
         root,
@@ -182,7 +185,9 @@ impl<'a> JsonParser<'a> {
         if self.peek() == Some(b'}') {
             self.at += 1;
             let pos = self.tracker.pos(open);
-            self.issue(pos, self.path.below_root().to_owned(), "empty JSON object");
+            let path = self.path.below_root().to_owned();
+            let issue = ParseIssue::error(pos, path.clone(), "empty JSON object").emptying(path);
+            self.issues.push(issue);
             self.depth -= 1;
             return Ok(());
         }
@@ -309,8 +314,10 @@ impl<'a> JsonParser<'a> {
         if self.peek() == Some(b']') {
             self.at += 1;
             let pos = self.tracker.pos(open);
-            let path = format!("{}.{key}", self.path.below_root());
-            self.issue(pos, path, "empty JSON array");
+            let holder = self.path.below_root().to_owned();
+            let path = format!("{holder}.{key}");
+            let issue = ParseIssue::error(pos, path, "empty JSON array");
+            self.issues.push(issue.emptying(holder));
             self.depth -= 1;
             return Ok(());
         }

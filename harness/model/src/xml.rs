@@ -60,6 +60,9 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     let mut issues = parser.issues;
     for issue in &mut issues {
         issue.path = with_root(&root.name, &issue.path);
+        if let Some(emptied) = &mut issue.emptied {
+            *emptied = with_root(&root.name, emptied);
+        }
     }
     Ok(Parsed {
         root,
@@ -413,14 +416,12 @@ impl<'a> XmlParser<'a> {
                 || element.children.iter().any(|c| c.name != "id");
             if !has_content {
                 let path = self.path.below_root().to_owned();
-                self.issues.push(ParseIssue::error(
-                    element.pos,
-                    path,
-                    format!(
-                        "<{}> has no value attribute and no child elements",
-                        element.name
-                    ),
-                ));
+                let message = format!(
+                    "<{}> has no value attribute and no child elements",
+                    element.name
+                );
+                let issue = ParseIssue::error(element.pos, path.clone(), message);
+                self.issues.push(issue.emptying(path));
             }
             if !self.stack.is_empty() {
                 self.path.pop();

@@ -113,3 +113,44 @@ fn oids_and_uuids_in_uris_take_their_urn_forms() {
         ["Patient.identifier[0].system: '1234' in 'urn:uuid:1234' is not a valid UUID"]
     );
 }
+
+#[test]
+fn an_element_emptied_by_an_empty_array_or_object_is_one_error() {
+    assert_eq!(
+        patient(r#""maritalStatus": {"coding": []}"#),
+        ["Patient.maritalStatus.coding: empty JSON array"]
+    );
+    assert_eq!(
+        patient(r#""maritalStatus": {}"#),
+        ["Patient.maritalStatus: empty JSON object"]
+    );
+    assert_eq!(
+        patient(r#""name": [{}]"#),
+        ["Patient.name[0]: empty JSON object"]
+    );
+    // Beside other content the empty array leaves nothing empty.
+    assert_eq!(
+        patient(r#""maritalStatus": {"coding": [], "text": "married"}"#),
+        ["Patient.maritalStatus.coding: empty JSON array"]
+    );
+}
+
+#[test]
+fn an_empty_xml_element_is_one_error() {
+    let xml = r#"<Patient xmlns="http://hl7.org/fhir"><text><status value="generated"/><div xmlns="http://www.w3.org/1999/xhtml">x</div></text><maritalStatus/></Patient>"#;
+    assert_eq!(
+        errors(Format::Xml, xml),
+        ["Patient.maritalStatus: <maritalStatus> has no value attribute and no child elements"]
+    );
+}
+
+#[test]
+fn an_element_empty_without_a_parse_issue_still_fails_ele_1() {
+    // An id alone is no content (ele-1 counts children beside the id).
+    assert_eq!(
+        patient(r#""maritalStatus": {"id": "a"}"#),
+        [
+            "Patient.maritalStatus: Constraint failed: ele-1: 'All FHIR elements must have a @value or children'"
+        ]
+    );
+}

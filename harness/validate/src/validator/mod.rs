@@ -12,6 +12,7 @@ mod coding;
 mod context;
 mod differential;
 mod document;
+mod emptied;
 mod extension;
 mod issue;
 mod lean_definition;
@@ -157,6 +158,7 @@ impl Validator {
             ..options.clone()
         };
         let mut issues = self.validate(root, &options);
+        emptied::drop_repeated_ele_1(&mut issues, parse_issues);
         // The parse issues come first; the (possibly very long) list is not copied for them.
         issues.splice(
             0..0,
