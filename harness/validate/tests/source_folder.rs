@@ -170,3 +170,57 @@ fn a_folder_without_conformance_resources_says_so() {
         "{error}"
     );
 }
+
+#[test]
+fn xml_primitives_with_extensions_take_the_json_form() {
+    // R4 json.html: a primitive's extensions go to `_name`, item by item, beside its value.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Profile.xml",
+        r#"<StructureDefinition xmlns="http://hl7.org/fhir">
+  <url value="https://example.org/StructureDefinition/p"/>
+  <name value="P"/>
+  <status value="active"/>
+  <kind value="resource"/>
+  <abstract value="false"/>
+  <type value="Composition"/>
+  <baseDefinition value="http://hl7.org/fhir/StructureDefinition/Composition"/>
+  <derivation value="constraint"/>
+  <contact><telecom><system value="url"/><value value="https://example.org"/></telecom></contact>
+  <differential>
+    <element><path value="Composition.section"/><sliceName value="a"/>
+      <type><code value="BackboneElement"/>
+        <profile value="https://example.org/StructureDefinition/one"/>
+        <profile value="https://example.org/StructureDefinition/library">
+          <extension url="http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element">
+            <valueString value="Composition.section:a"/>
+          </extension>
+        </profile>
+      </type>
+      <short><extension url="http://example.org/note"><valueString value="only an extension"/></extension></short>
+    </element>
+  </differential>
+</StructureDefinition>"#,
+    );
+    let folder = SourceFolder::read(dir.path(), &reader()).unwrap();
+    let element = &folder.resources[0].1["differential"]["element"][0];
+    let profile_type = &element["type"][0];
+    assert_eq!(
+        profile_type["profile"],
+        serde_json::json!([
+            "https://example.org/StructureDefinition/one",
+            "https://example.org/StructureDefinition/library"
+        ])
+    );
+    assert_eq!(profile_type["_profile"][0], serde_json::Value::Null);
+    assert_eq!(
+        profile_type["_profile"][1]["extension"][0]["valueString"],
+        "Composition.section:a"
+    );
+    assert!(element.get("short").is_none(), "{element}");
+    assert_eq!(
+        element["_short"]["extension"][0]["valueString"],
+        "only an extension"
+    );
+}

@@ -178,7 +178,10 @@ fn discriminator_matches(
     }
     match kind {
         "value" | "pattern" => {
-            let expected = expected_values(profile, slice, nav_path);
+            let mut expected = expected_values(profile, slice, nav_path);
+            if expected.is_empty() {
+                expected = element_profile_values(walk, profile, slice, nav_path);
+            }
             targets
                 .iter()
                 .any(|t| expected.iter().any(|e| matches(t, e, kind == "value")))
@@ -420,6 +423,22 @@ fn expected_values(profile: &Profile, slice: usize, path: &str) -> Vec<Value> {
             def.fixed.clone().or_else(|| def.pattern.clone())
         })
         .collect()
+}
+
+/// The values a slice requires at `path` when its type profile names one of its elements
+/// for the slice to conform to (the `elementdefinition-profile-element` extension, as a
+/// library of section definitions is used by the profile of a document): those that element
+/// requires at `path`.
+fn element_profile_values(
+    walk: &Walk<'_>,
+    profile: &Profile,
+    slice: usize,
+    path: &str,
+) -> Vec<Value> {
+    match walk.profile_element(&profile.elements[slice]) {
+        Some((library, at)) => expected_values(&library, at, path),
+        None => Vec::new(),
+    }
 }
 
 /// The fixed or pattern value a slice requires at `path`: from the definition at that path,

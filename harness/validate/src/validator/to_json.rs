@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::Validator;
 use super::profile::{Profile, name_matches, node_type};
+use super::walk::is_primitive_code;
 use std::sync::Arc;
 
 impl Validator {
@@ -34,31 +35,65 @@ impl Validator {
     ) {
         for child in &node.children {
             let child_def = def.and_then(|(p, i)| self.child_def(p, i, &child.name));
+            let child_def = child_def.as_ref().map(|(p, i)| (p, *i));
             let repeats = child_def
-                .as_ref()
-                .map(|(p, i)| p.elements[*i].max != Some(1) && p.elements[*i].path.contains('.'))
+                .map(|(p, i)| p.elements[i].max != Some(1) && p.elements[i].path.contains('.'))
                 .unwrap_or(child.index.is_some());
-            let value = self.value_of(child, child_def.as_ref().map(|(p, i)| (p, *i)), depth + 1);
+            let (value, extras) = self.value_of(child, child_def, depth + 1);
+            let name = child.name.as_str();
+            // A primitive's id and extensions go to `_name`, item by item (R4 json.html,
+            // "Representation of primitive elements").
+            let extras_key = format!("_{name}");
             if repeats {
-                let slot = object
-                    .entry(child.name.clone())
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Some(items) = slot.as_array_mut() {
-                    items.push(value);
+                let items = array_at(object, name);
+                let before = items.len();
+                items.push(value);
+                match extras {
+                    Some(extras) => {
+                        let slot = object
+                            .entry(extras_key)
+                            .or_insert_with(|| Value::Array(vec![Value::Null; before]));
+                        if let Some(items) = slot.as_array_mut() {
+                            items.push(extras);
+                        }
+                    }
+                    None => {
+                        if let Some(items) =
+                            object.get_mut(&extras_key).and_then(Value::as_array_mut)
+                        {
+                            items.push(Value::Null);
+                        }
+                    }
                 }
             } else {
-                object.insert(child.name.to_string(), value);
+                if !value.is_null() {
+                    object.insert(name.to_owned(), value);
+                }
+                if let Some(extras) = extras {
+                    object.insert(extras_key, extras);
+                }
             }
         }
     }
 
-    fn value_of(&self, node: &Element, def: Option<(&Arc<Profile>, usize)>, depth: usize) -> Value {
+    /// The JSON value of `node`, and for a primitive with an id or extensions the object
+    /// holding them (its value is then `null` when it has none).
+    fn value_of(
+        &self,
+        node: &Element,
+        def: Option<(&Arc<Profile>, usize)>,
+        depth: usize,
+    ) -> (Value, Option<Value>) {
         if node.resource_type.is_some() {
-            return self.to_json(node);
+            return (self.to_json(node), None);
         }
         let type_code = def.and_then(|(p, i)| node_type(&p.elements[i], node));
+        let primitive = match type_code.as_deref() {
+            Some(code) => is_primitive_code(code),
+            None => node.value.is_some(),
+        };
         if node.children.is_empty() || depth > 64 {
-            return primitive_json(node, type_code.as_deref());
+            return (primitive_json(node, type_code.as_deref()), None);
         }
         let mut object = Map::new();
         let inner = def.and_then(|(p, i)| {
@@ -74,7 +109,14 @@ impl Validator {
             &mut object,
             depth,
         );
-        Value::Object(object)
+        if primitive {
+            let value = match node.value {
+                Some(_) => primitive_json(node, type_code.as_deref()),
+                None => Value::Null,
+            };
+            return (value, Some(Value::Object(object)));
+        }
+        (Value::Object(object), None)
     }
 
     fn child_def(
@@ -92,6 +134,20 @@ impl Validator {
             .iter()
             .find(|&&c| name_matches(&profile.elements[c], name))
             .map(|&c| (profile.clone(), c))
+    }
+}
+
+/// The array held under `name` in `object`, made empty when absent.
+fn array_at<'o>(object: &'o mut Map<String, Value>, name: &str) -> &'o mut Vec<Value> {
+    let slot = object
+        .entry(name.to_owned())
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if !slot.is_array() {
+        *slot = Value::Array(Vec::new());
+    }
+    match slot {
+        Value::Array(items) => items,
+        _ => unreachable!("made an array above"),
     }
 }
 

@@ -435,6 +435,26 @@ impl<'v> Walk<'v> {
             type_name: type_code.unwrap_or(&profile.type_name),
         };
         self.children(node, &child_profile, child_parent, location, &host, scope);
+        // Definitions of its own do not free the value from the element of a type profile
+        // it must conform to (`elementdefinition-profile-element`).
+        if child_parent == index
+            && Arc::ptr_eq(&child_profile, profile)
+            && let Some((library, at)) = self.profile_element(def)
+        {
+            self.children(node, &library, at, location, &host, scope);
+        }
+    }
+
+    /// The element of another profile that values of `def` conform to, when a type profile
+    /// names one with `elementdefinition-profile-element` and it defines children.
+    pub(super) fn profile_element(&self, def: &ElementDef) -> Option<(Arc<Profile>, usize)> {
+        let (url, id) = def
+            .types
+            .iter()
+            .find_map(|t| Some((t.profiles.first()?, t.profile_element.as_deref()?)))?;
+        let library = self.cx.validator.profile(url)?;
+        let at = library.element_with_children(id)?;
+        Some((library, at))
     }
 
     /// The profiles `def` puts on the data type `code` must be available: the value is
