@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::CodeCheck;
 use super::code_system::Concepts;
+use super::ucum::{self, UCUM};
 use crate::Definitions;
 
 /// A part of a value set that could not be expanded locally.
@@ -30,6 +31,11 @@ pub struct Expansion {
     pub unknown: Vec<Gap>,
     /// Set when an `exclude` could not be expanded: known codes may have been excluded.
     pub exclusions_unknown: Option<String>,
+    /// Set when the value set includes all of UCUM, whose codes are too many to list: every
+    /// valid UCUM code not in `ucum_excluded` is then in it too.
+    pub all_ucum: bool,
+    /// UCUM codes excluded from `all_ucum`.
+    pub ucum_excluded: HashSet<String>,
 }
 
 impl Expansion {
@@ -51,7 +57,7 @@ impl Expansion {
         let found = match system {
             Some(system) => self.codes.contains(&(system.to_owned(), code.to_owned())),
             None => self.codes.iter().any(|(_, c)| c == code),
-        };
+        } || (system.is_none_or(|s| s == UCUM) && self.has_ucum(code));
         if found {
             return match &self.exclusions_unknown {
                 Some(reason) => CodeCheck::CannotTell(reason.clone()),
@@ -76,6 +82,48 @@ impl Expansion {
             Some(gap) => CodeCheck::CannotTell(gap.reason.clone()),
             None => CodeCheck::NotInValueSet,
         }
+    }
+
+    /// Whether `code` is a member through `all_ucum`.
+    fn has_ucum(&self, code: &str) -> bool {
+        self.all_ucum && !self.ucum_excluded.contains(code) && ucum::is_valid(code)
+    }
+
+    /// Narrows this expansion to the codes also in `other` (an `include`'s parts).
+    fn intersect(&mut self, other: Expansion) {
+        let kept_by = |expansion: &Expansion, (system, code): &(String, String)| {
+            expansion.codes.contains(&(system.clone(), code.clone()))
+                || (system == UCUM && expansion.has_ucum(code))
+        };
+        let mut codes: HashSet<(String, String)> = self
+            .codes
+            .iter()
+            .filter(|pair| kept_by(&other, pair))
+            .cloned()
+            .collect();
+        codes.extend(
+            other
+                .codes
+                .iter()
+                .filter(|pair| kept_by(self, pair))
+                .cloned(),
+        );
+        self.codes = codes;
+        self.ucum_excluded.extend(other.ucum_excluded);
+        self.all_ucum &= other.all_ucum;
+        self.unknown.extend(other.unknown);
+    }
+
+    /// Takes the codes of `excluded` (an `exclude`) out of this expansion.
+    fn remove(&mut self, excluded: &Expansion) {
+        self.codes.retain(|pair| !excluded.codes.contains(pair));
+        if excluded.all_ucum {
+            self.all_ucum = false;
+            self.codes.retain(|(system, _)| system != UCUM);
+        }
+        let ucum_codes = excluded.codes.iter().filter(|(system, _)| system == UCUM);
+        self.ucum_excluded
+            .extend(ucum_codes.map(|(_, code)| code.clone()));
     }
 
     /// Whether every part was expanded.
@@ -149,6 +197,8 @@ fn from_compose(
         let part = expand_set(definitions, include, visiting);
         result.codes.extend(part.codes);
         result.unknown.extend(part.unknown);
+        result.all_ucum |= part.all_ucum;
+        result.ucum_excluded.extend(part.ucum_excluded);
     }
     for exclude in compose["exclude"].as_array().into_iter().flatten() {
         let part = expand_set(definitions, exclude, visiting);
@@ -156,7 +206,7 @@ fn from_compose(
             result.exclusions_unknown =
                 Some(format!("an exclude could not be expanded: {}", gap.reason));
         }
-        result.codes.retain(|pair| !part.codes.contains(pair));
+        result.remove(&part);
     }
     result
 }
@@ -176,8 +226,7 @@ fn expand_set(definitions: &Definitions, set: &Value, visiting: &mut Vec<String>
         return Expansion::default();
     };
     for other in parts {
-        result.codes.retain(|pair| other.codes.contains(pair));
-        result.unknown.extend(other.unknown);
+        result.intersect(other);
     }
     result
 }
@@ -206,6 +255,12 @@ fn expand_system_part(definitions: &Definitions, system: &str, set: &Value) -> E
             .collect();
         return Expansion {
             codes,
+            ..Expansion::default()
+        };
+    }
+    if system == UCUM && filters.is_empty() {
+        return Expansion {
+            all_ucum: true,
             ..Expansion::default()
         };
     }

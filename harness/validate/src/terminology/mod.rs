@@ -3,6 +3,7 @@
 
 mod code_system;
 mod expansion;
+pub mod ucum;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -110,3 +110,63 @@ fn falls_back_to_stored_expansion() {
         CodeCheck::NotInValueSet
     );
 }
+
+#[test]
+fn all_of_ucum_holds_the_valid_codes() {
+    let ucum = "http://unitsofmeasure.org";
+    let mut defs = Definitions::new();
+    defs.add_json(
+        json!({"resourceType": "ValueSet", "url": "http://vs/ucum",
+            "compose": {"include": [{"system": ucum}],
+                "exclude": [{"system": ucum, "concept": [{"code": "g"}]}]}}),
+        "test",
+    );
+    defs.add_json(
+        json!({"resourceType": "ValueSet", "url": "http://vs/listed",
+            "compose": {"include": [{"system": ucum,
+                "concept": [{"code": "kg"}, {"code": "kgg"}]}]}}),
+        "test",
+    );
+    defs.add_json(
+        json!({"resourceType": "ValueSet", "url": "http://vs/both",
+            "compose": {"include": [{"system": ucum, "valueSet": ["http://vs/listed"]}]}}),
+        "test",
+    );
+    let tx = Terminology::new(Arc::new(defs));
+    let check = |value_set: &str, system: Option<&str>, code: &str| {
+        tx.validate_code(value_set, system, code)
+    };
+    assert_eq!(
+        check("http://vs/ucum", Some(ucum), "mg/dL"),
+        CodeCheck::InValueSet
+    );
+    assert_eq!(
+        check("http://vs/ucum", None, "10*3/uL"),
+        CodeCheck::InValueSet
+    );
+    assert_eq!(
+        check("http://vs/ucum", Some(ucum), "kgg"),
+        CodeCheck::NotInValueSet
+    );
+    assert_eq!(
+        check("http://vs/ucum", Some(ucum), "g"),
+        CodeCheck::NotInValueSet
+    );
+    assert_eq!(
+        check("http://vs/ucum", Some("http://x"), "mg"),
+        CodeCheck::NotInValueSet
+    );
+    assert!(tx.expand("http://vs/ucum").is_complete());
+    assert_eq!(
+        check("http://vs/both", Some(ucum), "kg"),
+        CodeCheck::InValueSet
+    );
+    assert_eq!(
+        check("http://vs/both", Some(ucum), "kgg"),
+        CodeCheck::NotInValueSet
+    );
+    assert_eq!(
+        check("http://vs/both", Some(ucum), "mg"),
+        CodeCheck::NotInValueSet
+    );
+}

@@ -8,15 +8,18 @@ use super::context::Context;
 use super::issue::Severity;
 use super::profile::Binding;
 use super::report::Report;
+use super::ucum::UCUM_RULE;
 use super::unchecked::{self, UNCHECKED_RULE};
 use crate::terminology::CodeCheck;
+use crate::terminology::ucum::{self, UCUM};
 
 /// Checks `node` (of type `type_code`) against a required or extensible binding, and any
 /// binding against its maximum value set. A code outside the value set of a required binding
 /// is an error, of an extensible one a warning, of a preferred or example one nothing; a code
 /// outside the maximum value set is an error, and outside an additional binding's value set
 /// what its purpose makes it. A code whose system is not available offline is
-/// reported once, as information (rule `terminology-unchecked`), never as a failure.
+/// reported once, as information (rule `terminology-unchecked`), never as a failure. An
+/// invalid UCUM code is left to rule `ucum-code`, which reports it once.
 pub fn check(
     cx: &Context<'_>,
     report: &mut Report,
@@ -121,6 +124,15 @@ impl Site<'_> {
                 CodeCheck::CannotTell(reason) => cannot_tell = Some(reason),
             }
         }
+        if cannot_tell.is_none()
+            && unavailable.is_none()
+            && self
+                .codings
+                .iter()
+                .all(|(system, code)| self.ucum_reports(report, *system, code))
+        {
+            return;
+        }
         if let Some(system) = unavailable {
             report.add(
                 Severity::Information,
@@ -156,6 +168,17 @@ impl Site<'_> {
             ),
         };
         report.add(severity, self.node, self.location, self.rule, message);
+    }
+
+    /// Whether rule `ucum-code` reports `code` (from `system`, when known) as an invalid
+    /// UCUM code: it does for every UCUM Coding and Quantity, found before or after this
+    /// binding, and has already for a bare `code` of a UCUM Quantity.
+    fn ucum_reports(&self, report: &Report, system: Option<&str>, code: &str) -> bool {
+        let checked = match system {
+            Some(system) => system == UCUM,
+            None => report.has(self.location, UCUM_RULE),
+        };
+        checked && !ucum::is_valid(code)
     }
 }
 

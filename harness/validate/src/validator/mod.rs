@@ -34,6 +34,7 @@ mod stop;
 mod switches;
 mod to_json;
 mod type_model;
+mod ucum;
 mod unchecked;
 mod unique_full_urls;
 mod uri;
@@ -59,6 +60,7 @@ use profile_ref::ProfileRef;
 pub use resolver::{KnownResources, ReferenceResolver};
 pub use stop::{STOPPED_RULE, Stop};
 pub use switches::{BestPractice, CheckReferences, HtmlInMarkdown, Switches, UnknownValue};
+pub use ucum::UCUM_RULE;
 pub use unchecked::UNCHECKED_RULE;
 
 /// What to validate against besides the resource's own type and `meta.profile`.

@@ -39,6 +39,13 @@ impl Report {
         });
     }
 
+    /// Whether an issue of `rule` has been recorded at `location`.
+    pub fn has(&self, location: &str, rule: &str) -> bool {
+        self.issues
+            .iter()
+            .any(|issue| &*issue.location == location && &*issue.rule == rule)
+    }
+
     /// Counts an invariant whose expression could not be evaluated.
     pub fn unsupported_invariant(&mut self) {
         self.unsupported_invariants += 1;

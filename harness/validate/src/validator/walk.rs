@@ -22,7 +22,7 @@ use super::report::{Report, element_location};
 use super::stop::{POLL_EVERY, STOPPED_RULE};
 use super::{
     CheckReferences, Options, Validator, attachment, binding, bounds, bundle, coding, differential,
-    narrative_language, narrative_links, nhs_identifier, obligations, reference, slicing,
+    narrative_language, narrative_links, nhs_identifier, obligations, reference, slicing, ucum,
     unique_full_urls, uri, vital_signs,
 };
 
@@ -342,6 +342,9 @@ impl<'v> Walk<'v> {
             }
             if code == "Coding" {
                 coding::check(&self.cx, &mut self.report, node, location);
+            }
+            if ucum::applies_to(code) {
+                ucum::check(&mut self.report, node, location);
             }
             if code == "Reference" && self.cx.switches.check_references != CheckReferences::None {
                 reference::check(self, node, def, location, scope);
