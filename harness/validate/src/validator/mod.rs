@@ -12,6 +12,7 @@ mod coding;
 mod context;
 mod differential;
 mod document;
+mod element_ids;
 mod emptied;
 mod extension;
 mod issue;

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::bundle_rule::EntryRules;
 use super::context::{Context, Scope};
+use super::element_ids;
 use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
@@ -206,6 +207,7 @@ impl<'v> Walk<'v> {
                 format!("Invalid resource id: {why}"),
             );
         }
+        element_ids::check(&mut self.report, resource, location);
         if type_name == "Bundle" {
             bundle::check(&self.cx, &mut self.report, resource, location);
         }
