@@ -391,7 +391,8 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             op,
             BinaryOp::And | BinaryOp::Or | BinaryOp::Xor | BinaryOp::Implies
         ) {
-            return self.logical(op, left, right, input, frame);
+            let truth = self.logical_truth(op, left, right, input, frame)?;
+            return Ok(truth.map(boolean).into_iter().collect());
         }
         let a = self.eval(left, input, frame)?;
         let b = self.eval(right, input, frame)?;
@@ -457,47 +458,6 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                     .collect())
             }
         }
-    }
-
-    /// Three-valued `and`, `or`, `xor`, `implies`.
-    fn logical(
-        &self,
-        op: BinaryOp,
-        left: &Ast,
-        right: &Ast,
-        input: &[Item<'a>],
-        frame: &Frame<'_, 'a>,
-    ) -> EvalResult<Collection<'a>> {
-        let a = to_boolean(&self.eval(left, input, frame)?)?;
-        let short_circuit = match (op, a) {
-            (BinaryOp::And, Some(false)) => Some(false),
-            (BinaryOp::Or, Some(true)) => Some(true),
-            (BinaryOp::Implies, Some(false)) => Some(true),
-            _ => None,
-        };
-        if let Some(result) = short_circuit {
-            return Ok(vec![boolean(result)]);
-        }
-        let b = to_boolean(&self.eval(right, input, frame)?)?;
-        let result = match op {
-            BinaryOp::And => match (a, b) {
-                (_, Some(false)) => Some(false),
-                (Some(true), Some(true)) => Some(true),
-                _ => None,
-            },
-            BinaryOp::Or => match (a, b) {
-                (_, Some(true)) => Some(true),
-                (Some(false), Some(false)) => Some(false),
-                _ => None,
-            },
-            BinaryOp::Xor => a.zip(b).map(|(x, y)| x != y),
-            _ => match (a, b) {
-                (_, Some(true)) => Some(true),
-                (Some(true), Some(false)) => Some(false),
-                _ => None,
-            },
-        };
-        Ok(result.map(boolean).into_iter().collect())
     }
 }
 
