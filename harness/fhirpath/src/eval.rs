@@ -164,12 +164,22 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     /// An identifier starting a path: the focus itself when it names the focus's type
     /// (`Patient.name` on a Patient), else a member of the focus.
     fn root_identifier(&self, name: &str, input: &[Item<'a>]) -> EvalResult<Collection<'a>> {
+        if self.names_focus_type(name, input)? {
+            return Ok(input.to_vec());
+        }
+        self.members(input, name)
+    }
+
+    /// Whether an identifier starting a path names the type of the focus (`Patient` on a
+    /// Patient) rather than a member; in strict mode, a resource of another type is an
+    /// error.
+    pub fn names_focus_type(&self, name: &str, input: &[Item<'a>]) -> EvalResult<bool> {
         if name.starts_with(|c: char| c.is_ascii_uppercase())
             && let [Item::Node(node)] = input
             && let Some(type_name) = node.type_name.as_deref()
         {
             if self.ctx.model.is_subtype(type_name, name) {
-                return Ok(input.to_vec());
+                return Ok(true);
             }
             if self.ctx.strict && node.element.resource_type.is_some() {
                 return Err(EvalError::new(format!(
@@ -177,7 +187,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 )));
             }
         }
-        self.members(input, name)
+        Ok(false)
     }
 
     fn external(&self, name: &str) -> EvalResult<Collection<'a>> {
@@ -276,6 +286,63 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             }
         }
         Ok(())
+    }
+
+    /// Whether `members(focus, name)` has any item (its errors too), found without
+    /// collecting the members.
+    pub fn has_members(&self, focus: &[Item<'a>], name: &str) -> EvalResult<bool> {
+        let mut unknown_in: Option<String> = None;
+        let mut known_somewhere = false;
+        let mut found = false;
+        for item in focus {
+            match item {
+                Item::Node(node) => match self.has_member(node, name) {
+                    // Found on a known node: no error, whatever other nodes give.
+                    Ok(true) => return Ok(true),
+                    Ok(false) => known_somewhere = true,
+                    Err(error) => unknown_in = Some(error.message),
+                },
+                Item::Value(Value::TypeInfo { .. }) => {
+                    found |= matches!(name, "namespace" | "name");
+                }
+                Item::Value(_) => {}
+            }
+        }
+        match unknown_in {
+            Some(message) if !known_somewhere => Err(EvalError::new(message)),
+            _ => Ok(found),
+        }
+    }
+
+    /// Whether `members_of(node, name)` finds any child.
+    fn has_member(&self, node: &Node<'a>, name: &str) -> EvalResult<bool> {
+        let element = node.element;
+        let parent_type = node.type_name.as_deref();
+        let info = parent_type.and_then(|t| self.ctx.model.element_type_ref(t, name));
+        match info {
+            Some(info) if info.is_choice => Ok(element.children.iter().any(|child| {
+                child
+                    .name
+                    .strip_prefix(name)
+                    .is_some_and(|suffix| info.types.iter().any(|t| capitalizes_to(t, suffix)))
+            })),
+            Some(_) => Ok(element.children_named(name).next().is_some()),
+            None => {
+                if self.ctx.strict
+                    && let Some(parent) = parent_type
+                    && self.ctx.model.element_type(parent, "id").is_some()
+                {
+                    return Err(EvalError::new(format!("{parent} has no element '{name}'")));
+                }
+                Ok(element.children.iter().any(|child| {
+                    child.name == name
+                        || (parent_type.is_none()
+                            && child.name.strip_prefix(name).is_some_and(|suffix| {
+                                suffix.starts_with(|c: char| c.is_ascii_uppercase())
+                            }))
+                }))
+            }
+        }
     }
 
     /// Types a child found without a name-based lookup (for `children()`, choices named

@@ -97,7 +97,8 @@ impl<'a> Evaluator<'_, 'a> {
 
     /// Whether the focus of a call (its evaluated target, else the input) has any item.
     /// `x.where(criteria)` is answered without copying the items kept, the criteria still
-    /// evaluated for every item, as the full `where()` does.
+    /// evaluated for every item, as the full `where()` does; `x.name` without collecting
+    /// the members.
     fn any(
         &self,
         target: Option<&Ast>,
@@ -119,6 +120,15 @@ impl<'a> Evaluator<'_, 'a> {
                 }
                 Ok(kept)
             });
+        }
+        match target {
+            Some(Ast::Member(parent, name)) => {
+                return self.has_members(&self.eval(parent, input, frame)?, name);
+            }
+            Some(Ast::Identifier(name)) if !self.names_focus_type(name, input)? => {
+                return self.has_members(input, name);
+            }
+            _ => {}
         }
         self.with_focus(target, input, frame, |focus| Ok(!focus.is_empty()))
     }
@@ -163,7 +173,8 @@ mod tests {
 
     const PATIENT: &[u8] = br#"{"resourceType": "Patient", "id": "p", "active": true,
         "name": [{"family": "A", "given": ["B", "C"]}, {"text": "D"}],
-        "telecom": [{"system": "phone"}, {"system": "email", "value": "x@y"}]}"#;
+        "telecom": [{"system": "phone"}, {"system": "email", "value": "x@y"}],
+        "extension": [{"url": "u", "valueString": "v"}, {"url": "w"}]}"#;
 
     /// The fast answer and singleton evaluation of the full result, errors as messages.
     fn both(source: &str) -> (Result<Option<bool>, String>, Result<Option<bool>, String>) {
@@ -242,6 +253,20 @@ mod tests {
             "name.family.exists() xor name.text.exists()",
             "name.given",
             "active",
+            "extension.exists()",
+            "extension.value.exists()",
+            "extension.valueString.exists()",
+            "extension.where(value.exists()).exists()",
+            "extension.all(extension.exists() != value.exists())",
+            "Patient.name.exists()",
+            "Patient.exists()",
+            "Observation.exists()",
+            "Observation.name.empty()",
+            "name.given.exists()",
+            "nothing.nothing.empty()",
+            "active.type().name.exists()",
+            "active.type().other.exists()",
+            "(name | active.type()).name.exists()",
         ] {
             let _ = truth(source);
         }
