@@ -1,10 +1,11 @@
 //! Boolean readings of expressions that skip building result collections where the form
 //! allows: the logical operators, `not()`, `exists()`, `empty()`, `exists(criteria)`,
-//! `all(criteria)` and `where(criteria)` followed by `exists()` or `empty()`. Each gives
-//! what singleton evaluation of the full result gives, errors and their order included;
-//! any other form is evaluated in full.
+//! `all(criteria)`, `where(criteria)` followed by `exists()` or `empty()`, and `=`, `!=`
+//! between such forms or against a literal. Each gives what singleton evaluation of the
+//! full result gives, errors and their order included; any other form is evaluated in full.
 
 use crate::ast::{Ast, BinaryOp};
+use crate::compare::item_equals_value;
 use crate::error::EvalResult;
 use crate::eval::{Evaluator, Frame, to_boolean};
 use crate::value::{Item, Value};
@@ -24,6 +25,19 @@ impl<'a> Evaluator<'_, 'a> {
                 left,
                 right,
             ) => self.logical_truth(*op, left, right, input, frame),
+            Ast::Binary(op @ (BinaryOp::Equal | BinaryOp::NotEqual), left, right) => {
+                let negate = *op == BinaryOp::NotEqual;
+                if is_boolean_valued(left) && is_boolean_valued(right) {
+                    let a = self.truth(left, input, frame)?;
+                    let b = self.truth(right, input, frame)?;
+                    return Ok(a.zip(b).map(|(x, y)| (x == y) != negate));
+                }
+                if let Ast::Literal(value) = right.as_ref() {
+                    let equal = self.equals_literal(left, value, input, frame)?;
+                    return Ok(equal.map(|e| e != negate));
+                }
+                to_boolean(&self.eval(ast, input, frame)?)
+            }
             Ast::Call { target, name, args } => match (name.as_str(), args.as_slice()) {
                 ("not", []) => Ok(match target {
                     Some(target) => self.truth(target, input, frame)?,
@@ -133,6 +147,28 @@ impl<'a> Evaluator<'_, 'a> {
         self.with_focus(target, input, frame, |focus| Ok(!focus.is_empty()))
     }
 
+    /// `left = value` for a literal `value`, without copying the literal: as `=` on
+    /// collections, with an unknown answer on a present value noted in the context.
+    fn equals_literal(
+        &self,
+        left: &Ast,
+        value: &Value,
+        input: &[Item<'a>],
+        frame: &Frame<'_, 'a>,
+    ) -> EvalResult<Option<bool>> {
+        Ok(match self.eval(left, input, frame)?.as_slice() {
+            [] => None,
+            [item] => {
+                let equal = item_equals_value(item, value);
+                if equal.is_none() {
+                    self.ctx.unknown_comparison.set(true);
+                }
+                equal
+            }
+            _ => Some(false),
+        })
+    }
+
     /// Runs `body` on the focus of a call: `target` evaluated, or the input as it is.
     fn with_focus<T>(
         &self,
@@ -161,6 +197,23 @@ impl<'a> Evaluator<'_, 'a> {
             total: None,
         };
         self.truth(ast, this, &frame)
+    }
+}
+
+/// Whether `ast` always evaluates to one Boolean or to nothing (or fails), so that its
+/// truth is its whole value.
+fn is_boolean_valued(ast: &Ast) -> bool {
+    match ast {
+        Ast::Literal(Value::Boolean(_)) => true,
+        Ast::Binary(op, _, _) => matches!(
+            op,
+            BinaryOp::And | BinaryOp::Or | BinaryOp::Xor | BinaryOp::Implies
+        ),
+        Ast::Call { name, args, .. } => matches!(
+            (name.as_str(), args.len()),
+            ("exists" | "empty" | "not", 0) | ("exists" | "all", 1)
+        ),
+        _ => false,
     }
 }
 
@@ -267,8 +320,47 @@ mod tests {
             "active.type().name.exists()",
             "active.type().other.exists()",
             "(name | active.type()).name.exists()",
+            "extension.all(extension.exists() != value.exists())",
+            "extension.all(extension.exists() = value.exists())",
+            "extension.all((url = 'u') = value.exists())",
+            "extension.where(url = 'u').exists()",
+            "extension.where(url != 'u').exists()",
+            "extension.url = 'u'",
+            "extension.url != 'u'",
+            "nothing = 'u'",
+            "nothing != 'u'",
+            "telecom.exists(system = 'email')",
+            "active = true",
+            "active != false",
+            "active = 'true'",
+            "name.count() = 2",
+            "name.given.count() != 3",
+            "name.given.first() = 'B'",
+            "id = 'p'",
+            "name = 'p'",
+            "name.exists() = {}",
+            "{} != name.empty()",
+            "(true and {}) = true",
         ] {
             let _ = truth(source);
+        }
+    }
+
+    #[test]
+    fn an_unknown_comparison_with_a_literal_is_noted_as_in_full_evaluation() {
+        let ctx = EvalContext::new(&NoModel);
+        for (source, unknown) in [
+            ("@2020 = @2020-01", true),
+            ("@2020 != @2020-01", true),
+            ("{} = @2020-01", false),
+            ("(@2020 | @2021) = @2020-01", false),
+        ] {
+            let expr = crate::parse(source).unwrap();
+            let fast = expr.evaluate_boolean(&ctx, &[]).unwrap();
+            assert_eq!(ctx.take_unknown_comparison(), unknown, "{source}");
+            let full = to_boolean(&expr.evaluate(&ctx, &[]).unwrap()).unwrap();
+            assert_eq!(ctx.take_unknown_comparison(), unknown, "{source}");
+            assert_eq!(fast, full, "{source}");
         }
     }
 
@@ -282,6 +374,8 @@ mod tests {
             "telecom.exists(system, 1)",
             "name.all(given)",
             "name.given.not() or true",
+            "name.given.exists(1, 2) = true",
+            "true = name.all(given)",
         ] {
             let (fast, full) = both(source);
             assert_eq!(fast, full, "{source}");
