@@ -19,6 +19,20 @@ pub(crate) fn items_equal(left: &Item, right: &Item) -> Option<bool> {
     }
 }
 
+/// `=` on a single item and a value, as [`items_equal`] with the value as an item; a
+/// string node is compared with a String without copying its text.
+pub(crate) fn item_equals_value(item: &Item, value: &Value) -> Option<bool> {
+    if let (Item::Node(node), Value::String(text)) = (item, value)
+        && let Some(node_text) = node.string_text()
+    {
+        return Some(node_text == text);
+    }
+    match item.to_value() {
+        Some(item_value) => values_equal(&item_value, value),
+        None => Some(false),
+    }
+}
+
 /// `~` on two single items.
 pub(crate) fn items_equivalent(left: &Item, right: &Item) -> bool {
     match (left.to_value(), right.to_value()) {

@@ -67,6 +67,14 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 self.count_children(target, input, frame)
             }
             Ast::Call { target, name, args } => {
+                // `x.name.first()` (`snapshot.element.first()` in sdf-8) stops at the first.
+                if name == "first"
+                    && args.is_empty()
+                    && let Some(Ast::Member(parent, member)) = target.as_deref()
+                {
+                    let focus = self.eval(parent, input, frame)?;
+                    return self.members_up_to(&focus, member, 1);
+                }
                 // A call without a target reads the input as it is, uncopied.
                 let evaluated;
                 let focus = match target {
@@ -164,12 +172,22 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     /// An identifier starting a path: the focus itself when it names the focus's type
     /// (`Patient.name` on a Patient), else a member of the focus.
     fn root_identifier(&self, name: &str, input: &[Item<'a>]) -> EvalResult<Collection<'a>> {
+        if self.names_focus_type(name, input)? {
+            return Ok(input.to_vec());
+        }
+        self.members(input, name)
+    }
+
+    /// Whether an identifier starting a path names the type of the focus (`Patient` on a
+    /// Patient) rather than a member; in strict mode, a resource of another type is an
+    /// error.
+    pub fn names_focus_type(&self, name: &str, input: &[Item<'a>]) -> EvalResult<bool> {
         if name.starts_with(|c: char| c.is_ascii_uppercase())
             && let [Item::Node(node)] = input
             && let Some(type_name) = node.type_name.as_deref()
         {
             if self.ctx.model.is_subtype(type_name, name) {
-                return Ok(input.to_vec());
+                return Ok(true);
             }
             if self.ctx.strict && node.element.resource_type.is_some() {
                 return Err(EvalError::new(format!(
@@ -177,7 +195,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 )));
             }
         }
-        self.members(input, name)
+        Ok(false)
     }
 
     fn external(&self, name: &str) -> EvalResult<Collection<'a>> {
@@ -206,12 +224,26 @@ impl<'c, 'a> Evaluator<'c, 'a> {
 
     /// The children called `name` of every node in `focus`, typed through the model.
     pub fn members(&self, focus: &[Item<'a>], name: &str) -> EvalResult<Collection<'a>> {
+        self.members_up_to(focus, name, usize::MAX)
+    }
+
+    /// The first `limit` items of [`Self::members`], with its errors, found without
+    /// looking further once a node known to the model has filled them.
+    fn members_up_to(
+        &self,
+        focus: &[Item<'a>],
+        name: &str,
+        limit: usize,
+    ) -> EvalResult<Collection<'a>> {
         let mut out = Vec::new();
         let mut unknown_in: Option<String> = None;
         let mut known_somewhere = false;
         for item in focus {
+            if known_somewhere && out.len() >= limit {
+                break;
+            }
             if let Item::Node(node) = item {
-                match self.members_of(node, name, &mut out) {
+                match self.members_of(node, name, limit, &mut out) {
                     Ok(()) => known_somewhere = true,
                     Err(error) => unknown_in = Some(error.message),
                 }
@@ -227,19 +259,30 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 }
             }
         }
+        out.truncate(limit);
         match unknown_in {
             Some(message) if !known_somewhere => Err(EvalError::new(message)),
             _ => Ok(out),
         }
     }
 
-    fn members_of(&self, node: &Node<'a>, name: &str, out: &mut Collection<'a>) -> EvalResult<()> {
+    /// Adds the children called `name` of `node` to `out`, until it holds `limit` items.
+    fn members_of(
+        &self,
+        node: &Node<'a>,
+        name: &str,
+        limit: usize,
+        out: &mut Collection<'a>,
+    ) -> EvalResult<()> {
         let element = node.element;
         let parent_type = node.type_name.as_deref();
         let info = parent_type.and_then(|t| self.ctx.model.element_type_ref(t, name));
         match info {
             Some(info) if info.is_choice => {
                 for child in &element.children {
+                    if out.len() >= limit {
+                        break;
+                    }
                     let Some(suffix) = child.name.strip_prefix(name) else {
                         continue;
                     };
@@ -251,6 +294,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             Some(info) => {
                 let type_name = info.types.first().cloned();
                 for child in element.children_named(name) {
+                    if out.len() >= limit {
+                        break;
+                    }
                     out.push(Item::Node(self.typed(child, type_name.clone())));
                 }
             }
@@ -262,6 +308,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                     return Err(EvalError::new(format!("{parent} has no element '{name}'")));
                 }
                 for child in &element.children {
+                    if out.len() >= limit {
+                        break;
+                    }
                     if child.name == name {
                         out.push(Item::Node(self.child_node(node, child)));
                     } else if let Some(suffix) = child.name.strip_prefix(name)
@@ -276,6 +325,63 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             }
         }
         Ok(())
+    }
+
+    /// Whether `members(focus, name)` has any item (its errors too), found without
+    /// collecting the members.
+    pub fn has_members(&self, focus: &[Item<'a>], name: &str) -> EvalResult<bool> {
+        let mut unknown_in: Option<String> = None;
+        let mut known_somewhere = false;
+        let mut found = false;
+        for item in focus {
+            match item {
+                Item::Node(node) => match self.has_member(node, name) {
+                    // Found on a known node: no error, whatever other nodes give.
+                    Ok(true) => return Ok(true),
+                    Ok(false) => known_somewhere = true,
+                    Err(error) => unknown_in = Some(error.message),
+                },
+                Item::Value(Value::TypeInfo { .. }) => {
+                    found |= matches!(name, "namespace" | "name");
+                }
+                Item::Value(_) => {}
+            }
+        }
+        match unknown_in {
+            Some(message) if !known_somewhere => Err(EvalError::new(message)),
+            _ => Ok(found),
+        }
+    }
+
+    /// Whether `members_of(node, name)` finds any child.
+    fn has_member(&self, node: &Node<'a>, name: &str) -> EvalResult<bool> {
+        let element = node.element;
+        let parent_type = node.type_name.as_deref();
+        let info = parent_type.and_then(|t| self.ctx.model.element_type_ref(t, name));
+        match info {
+            Some(info) if info.is_choice => Ok(element.children.iter().any(|child| {
+                child
+                    .name
+                    .strip_prefix(name)
+                    .is_some_and(|suffix| info.types.iter().any(|t| capitalizes_to(t, suffix)))
+            })),
+            Some(_) => Ok(element.children_named(name).next().is_some()),
+            None => {
+                if self.ctx.strict
+                    && let Some(parent) = parent_type
+                    && self.ctx.model.element_type(parent, "id").is_some()
+                {
+                    return Err(EvalError::new(format!("{parent} has no element '{name}'")));
+                }
+                Ok(element.children.iter().any(|child| {
+                    child.name == name
+                        || (parent_type.is_none()
+                            && child.name.strip_prefix(name).is_some_and(|suffix| {
+                                suffix.starts_with(|c: char| c.is_ascii_uppercase())
+                            }))
+                }))
+            }
+        }
     }
 
     /// Types a child found without a name-based lookup (for `children()`, choices named
@@ -391,7 +497,8 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             op,
             BinaryOp::And | BinaryOp::Or | BinaryOp::Xor | BinaryOp::Implies
         ) {
-            return self.logical(op, left, right, input, frame);
+            let truth = self.logical_truth(op, left, right, input, frame)?;
+            return Ok(truth.map(boolean).into_iter().collect());
         }
         let a = self.eval(left, input, frame)?;
         let b = self.eval(right, input, frame)?;
@@ -457,47 +564,6 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                     .collect())
             }
         }
-    }
-
-    /// Three-valued `and`, `or`, `xor`, `implies`.
-    fn logical(
-        &self,
-        op: BinaryOp,
-        left: &Ast,
-        right: &Ast,
-        input: &[Item<'a>],
-        frame: &Frame<'_, 'a>,
-    ) -> EvalResult<Collection<'a>> {
-        let a = to_boolean(&self.eval(left, input, frame)?)?;
-        let short_circuit = match (op, a) {
-            (BinaryOp::And, Some(false)) => Some(false),
-            (BinaryOp::Or, Some(true)) => Some(true),
-            (BinaryOp::Implies, Some(false)) => Some(true),
-            _ => None,
-        };
-        if let Some(result) = short_circuit {
-            return Ok(vec![boolean(result)]);
-        }
-        let b = to_boolean(&self.eval(right, input, frame)?)?;
-        let result = match op {
-            BinaryOp::And => match (a, b) {
-                (_, Some(false)) => Some(false),
-                (Some(true), Some(true)) => Some(true),
-                _ => None,
-            },
-            BinaryOp::Or => match (a, b) {
-                (_, Some(true)) => Some(true),
-                (Some(false), Some(false)) => Some(false),
-                _ => None,
-            },
-            BinaryOp::Xor => a.zip(b).map(|(x, y)| x != y),
-            _ => match (a, b) {
-                (_, Some(true)) => Some(true),
-                (Some(true), Some(false)) => Some(false),
-                _ => None,
-            },
-        };
-        Ok(result.map(boolean).into_iter().collect())
     }
 }
 
@@ -571,6 +637,38 @@ mod tests {
     use crate::context::EvalContext;
     use crate::model::NoModel;
     use crate::value::{Item, Node, Value};
+
+    #[test]
+    fn the_first_member_matches_the_first_of_all_members() {
+        let json = br#"{"resourceType": "Patient", "id": "p",
+            "name": [{"family": "A", "given": ["B", "C"]}, {"given": ["D"]}],
+            "extension": [{"url": "u", "valueString": "v"}]}"#;
+        let parsed = assure_model::parse(json, assure_model::Format::Json).unwrap();
+        let focus = [Item::Node(Node::new(&parsed.root))];
+        let ctx = EvalContext::new(&NoModel);
+        for (fast, general) in [
+            ("name.first()", "name.where(true).first()"),
+            ("name.given.first()", "name.given.where(true).first()"),
+            ("name.family.first()", "name.family.where(true).first()"),
+            ("nothing.first()", "nothing.where(true).first()"),
+            (
+                "extension.value.first()",
+                "extension.value.where(true).first()",
+            ),
+            (
+                "(name | id).given.first()",
+                "(name | id).given.where(true).first()",
+            ),
+        ] {
+            let evaluate = |source: &str| {
+                crate::parse(source)
+                    .unwrap()
+                    .evaluate(&ctx, &focus)
+                    .map_err(|e| e.message)
+            };
+            assert_eq!(evaluate(fast), evaluate(general), "{fast}");
+        }
+    }
 
     #[test]
     fn counting_children_matches_counting_the_children_collection() {

@@ -65,6 +65,12 @@ impl Expr {
         ctx: &EvalContext<'a>,
         focus: &[Item<'a>],
     ) -> Result<Option<bool>, EvalError> {
-        crate::eval::to_boolean(&self.evaluate(ctx, focus)?)
+        let evaluator = Evaluator { ctx, root: focus };
+        let frame = Frame {
+            this: focus,
+            index: None,
+            total: None,
+        };
+        evaluator.truth(&self.ast, focus, &frame)
     }
 }

@@ -29,6 +29,7 @@ mod quantity;
 #[cfg(feature = "r4-model")]
 mod static_model;
 mod temporal;
+mod truth;
 mod value;
 
 pub use context::{EvalContext, ItemCheck, Resolver, StringFunction, Tracer};

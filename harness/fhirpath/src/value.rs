@@ -118,6 +118,24 @@ impl<'a> Node<'a> {
     }
 }
 
+impl<'a> Node<'a> {
+    /// The text [`Node::to_value`] gives as a String, borrowed; `None` when the node's
+    /// value is not a String.
+    pub(crate) fn string_text(&self) -> Option<&'a str> {
+        let element = self.element;
+        match self.type_name.as_deref().unwrap_or("") {
+            "" => match element.value.as_ref()? {
+                Primitive::String(s) | Primitive::Xhtml(s) => Some(s),
+                Primitive::Bool(_) | Primitive::Number(_) => None,
+            },
+            "boolean" | "integer" | "positiveInt" | "unsignedInt" | "integer64" | "decimal"
+            | "date" | "dateTime" | "instant" | "time" => None,
+            type_name if is_quantity_type(type_name) => None,
+            _ => element.value.as_ref().and(element.text()),
+        }
+    }
+}
+
 /// Parses a decimal in plain or scientific notation.
 pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
     Decimal::from_str(text)

@@ -4,7 +4,6 @@ use super::{Call, one};
 use crate::compare::collection_contains;
 use crate::distinct::{distinct, is_distinct};
 use crate::error::{EvalError, EvalResult};
-use crate::eval::to_boolean;
 use crate::value::{Collection, Item, Value};
 
 pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
@@ -20,7 +19,7 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
                 return one(Value::Boolean(!focus.is_empty()));
             }
             for (i, item) in focus.iter().enumerate() {
-                if to_boolean(&call.arg_for(0, item, i, None)?)? == Some(true) {
+                if call.ev.truth_for(&call.args[0], item, i)? == Some(true) {
                     return one(Value::Boolean(true));
                 }
             }
@@ -29,7 +28,7 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
         "all" => {
             call.arity(1, 1)?;
             for (i, item) in focus.iter().enumerate() {
-                if to_boolean(&call.arg_for(0, item, i, None)?)? != Some(true) {
+                if call.ev.truth_for(&call.args[0], item, i)? != Some(true) {
                     return one(Value::Boolean(false));
                 }
             }

@@ -3,7 +3,6 @@
 
 use super::Call;
 use crate::error::{EvalError, EvalResult};
-use crate::eval::to_boolean;
 use crate::value::{Collection, Item, Value};
 use assure_model::Element;
 use std::collections::HashSet;
@@ -18,7 +17,7 @@ pub(super) fn call<'a>(call: &Call<'_, '_, 'a>) -> EvalResult<Collection<'a>> {
             call.arity(1, 1)?;
             let mut out = Vec::new();
             for (i, item) in focus.iter().enumerate() {
-                if to_boolean(&call.arg_for(0, item, i, None)?)? == Some(true) {
+                if call.ev.truth_for(&call.args[0], item, i)? == Some(true) {
                     out.push(item.clone());
                 }
             }

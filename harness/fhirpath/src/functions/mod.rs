@@ -15,7 +15,7 @@ mod utility;
 
 use crate::ast::Ast;
 use crate::error::{EvalError, EvalResult};
-use crate::eval::{Evaluator, Frame, single, single_value};
+use crate::eval::{Evaluator, Frame, single};
 use crate::value::{Collection, Item, Value};
 
 /// Calls function `name` on `focus`. `input` and `frame` are the scope the call appears in,
@@ -131,9 +131,19 @@ impl<'a> Call<'_, '_, 'a> {
         self.ev.eval(&self.args[index], this, &frame)
     }
 
-    /// Argument `index` as one value (`None` when empty).
+    /// Argument `index` as one value (`None` when empty). A literal is copied once, a
+    /// value the argument evaluates to is moved out.
     pub fn arg_value(&self, index: usize) -> EvalResult<Option<Value>> {
-        single_value(&self.arg(index)?)
+        if let Ast::Literal(value) = &self.args[index] {
+            return Ok(Some(value.clone()));
+        }
+        let mut arg = self.arg(index)?;
+        single(&arg)?;
+        Ok(match arg.pop() {
+            Some(Item::Value(value)) => Some(value),
+            Some(item) => item.to_value(),
+            None => None,
+        })
     }
 
     /// Argument `index` as a String (`None` when empty).
