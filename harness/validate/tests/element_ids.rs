@@ -27,16 +27,20 @@ fn an_id_repeated_among_the_elements_of_one_parent_is_an_error() {
         errors(&patient(
             r#""identifier": [{"id": "2", "value": "1"}], "name": [{"id": "2", "family": "Ames"}]"#
         )),
-        ["Patient.name[0]: Duplicate element id '2': Patient.identifier[0] has it already, and \
-          the ids of the elements of one parent are unique"]
+        [
+            "Patient.name[0]: Duplicate element id '2': Patient.identifier[0] has it already, and \
+          the ids of the elements of one parent are unique"
+        ]
     );
     // Items of one list are elements of one parent too, and primitives have ids.
     assert_eq!(
         errors(&patient(
             r#""name": [{"given": ["A", "B"], "_given": [{"id": "g"}, {"id": "g"}]}]"#
         )),
-        ["Patient.name[0].given[1]: Duplicate element id 'g': Patient.name[0].given[0] has it \
-          already, and the ids of the elements of one parent are unique"]
+        [
+            "Patient.name[0].given[1]: Duplicate element id 'g': Patient.name[0].given[0] has it \
+          already, and the ids of the elements of one parent are unique"
+        ]
     );
 }
 
@@ -63,7 +67,9 @@ fn bundle_entries_with_one_id_are_an_error() {
          "resource": {"resourceType": "Basic", "id": "2", "code": {"text": "y"}}}]}"#;
     assert_eq!(
         errors(bundle),
-        ["Bundle.entry[1]: Duplicate element id 'e': Bundle.entry[0] has it already, and the \
-          ids of the elements of one parent are unique"]
+        [
+            "Bundle.entry[1]: Duplicate element id 'e': Bundle.entry[0] has it already, and the \
+          ids of the elements of one parent are unique"
+        ]
     );
 }
