@@ -293,11 +293,16 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             }
             Some(info) => {
                 let type_name = info.types.first().cloned();
-                for child in element.children_named(name) {
-                    if out.len() >= limit {
-                        break;
-                    }
-                    out.push(Item::Node(self.typed(child, type_name.clone())));
+                // A repeating property's items are counted before they are taken, so that
+                // `out` grows once for them.
+                for run in element.properties().filter(|run| run[0].name == name) {
+                    let taken = run.len().min(limit.saturating_sub(out.len()));
+                    out.reserve(taken);
+                    out.extend(
+                        run[..taken]
+                            .iter()
+                            .map(|child| Item::Node(self.typed(child, type_name.clone()))),
+                    );
                 }
             }
             None => {

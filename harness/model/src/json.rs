@@ -32,6 +32,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
         issues: Vec::new(),
         depth: 0,
         spare_key_sets: Vec::new(),
+        spare_children: Vec::new(),
         names: NameTable::default(),
     };
     let mut root = parser.parse_root()?;
@@ -156,6 +157,8 @@ struct JsonParser<'a> {
     depth: usize,
     /// Key sets of finished objects, for reuse.
     spare_key_sets: Vec<KeySet<'a>>,
+    /// Emptied buffers that objects collect their children in, for reuse.
+    spare_children: Vec<Vec<Element>>,
     /// The names given to nodes so far, shared between nodes of the same name.
     names: NameTable,
 }
@@ -195,6 +198,11 @@ impl<'a> JsonParser<'a> {
         let mut keys = self.spare_key_sets.pop().unwrap_or_default();
         keys.clear();
         let mut state = ObjectState::with_keys(keys);
+        // Children are collected in a recycled buffer, then moved to a vector of their exact
+        // size: the tree lives as long as the document is validated, without spare capacity.
+        let mut buffer = self.spare_children.pop().unwrap_or_default();
+        buffer.append(&mut element.children);
+        element.children = buffer;
         loop {
             self.skip_whitespace();
             let key_start = self.at;
@@ -222,8 +230,10 @@ impl<'a> JsonParser<'a> {
             }
         }
         self.merge_extensions(element, state.extensions, state.nulls);
-        // The tree lives as long as the document is validated: give back spare capacity.
-        element.children.shrink_to_fit();
+        let mut buffer = std::mem::take(&mut element.children);
+        element.children = Vec::with_capacity(buffer.len());
+        element.children.append(&mut buffer);
+        self.spare_children.push(buffer);
         self.spare_key_sets.push(state.keys);
         self.depth -= 1;
         Ok(())
