@@ -435,7 +435,8 @@ fn element_profile_values(
     slice: usize,
     path: &str,
 ) -> Vec<Value> {
-    match walk.profile_element(&profile.elements[slice]) {
+    let types = &profile.elements[slice].types;
+    match types.iter().find_map(|t| walk.profile_element(t)) {
         Some((library, at)) => expected_values(&library, at, path),
         None => Vec::new(),
     }

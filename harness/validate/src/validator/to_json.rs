@@ -45,25 +45,24 @@ impl Validator {
             // "Representation of primitive elements").
             let extras_key = format!("_{name}");
             if repeats {
-                let items = array_at(object, name);
-                let before = items.len();
-                items.push(value);
-                match extras {
-                    Some(extras) => {
-                        let slot = object
+                let slot = object
+                    .entry(name.to_owned())
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                let before = slot.as_array().map_or(0, Vec::len);
+                if let Some(items) = slot.as_array_mut() {
+                    items.push(value);
+                }
+                // The `_name` array, begun with nulls at the first item that has extras.
+                let extras_slot = match extras {
+                    Some(_) => Some(
+                        object
                             .entry(extras_key)
-                            .or_insert_with(|| Value::Array(vec![Value::Null; before]));
-                        if let Some(items) = slot.as_array_mut() {
-                            items.push(extras);
-                        }
-                    }
-                    None => {
-                        if let Some(items) =
-                            object.get_mut(&extras_key).and_then(Value::as_array_mut)
-                        {
-                            items.push(Value::Null);
-                        }
-                    }
+                            .or_insert_with(|| Value::Array(vec![Value::Null; before])),
+                    ),
+                    None => object.get_mut(&extras_key),
+                };
+                if let Some(items) = extras_slot.and_then(Value::as_array_mut) {
+                    items.push(extras.unwrap_or(Value::Null));
                 }
             } else {
                 if !value.is_null() {
@@ -134,20 +133,6 @@ impl Validator {
             .iter()
             .find(|&&c| name_matches(&profile.elements[c], name))
             .map(|&c| (profile.clone(), c))
-    }
-}
-
-/// The array held under `name` in `object`, made empty when absent.
-fn array_at<'o>(object: &'o mut Map<String, Value>, name: &str) -> &'o mut Vec<Value> {
-    let slot = object
-        .entry(name.to_owned())
-        .or_insert_with(|| Value::Array(Vec::new()));
-    if !slot.is_array() {
-        *slot = Value::Array(Vec::new());
-    }
-    match slot {
-        Value::Array(items) => items,
-        _ => unreachable!("made an array above"),
     }
 }
 

@@ -17,7 +17,7 @@ use super::extension::{self, Host};
 use super::issue::{Issue, Severity};
 use super::pattern::{describe, matches};
 use super::policy::{html_tag_at, is_example_url};
-use super::profile::{ElementDef, Profile, node_type_ref};
+use super::profile::{ElementDef, Profile, TypeRef, node_type_ref};
 use super::profile_ref::ProfileRef;
 use super::report::{Report, element_location};
 use super::stop::{POLL_EVERY, STOPPED_RULE};
@@ -444,20 +444,17 @@ impl<'v> Walk<'v> {
         // it must conform to (`elementdefinition-profile-element`).
         if child_parent == index
             && Arc::ptr_eq(&child_profile, profile)
-            && let Some((library, at)) = self.profile_element(def)
+            && let Some((library, at)) = def.types.iter().find_map(|t| self.profile_element(t))
         {
             self.children(node, &library, at, location, &host, scope);
         }
     }
 
-    /// The element of another profile that values of `def` conform to, when a type profile
-    /// names one with `elementdefinition-profile-element` and it defines children.
-    pub(super) fn profile_element(&self, def: &ElementDef) -> Option<(Arc<Profile>, usize)> {
-        let (url, id) = def
-            .types
-            .iter()
-            .find_map(|t| Some((t.profiles.first()?, t.profile_element.as_deref()?)))?;
-        let library = self.cx.validator.profile(url)?;
+    /// The element of another profile that values of type `t` conform to, when `t` names
+    /// one with `elementdefinition-profile-element` and it defines children.
+    pub(super) fn profile_element(&self, t: &TypeRef) -> Option<(Arc<Profile>, usize)> {
+        let id = t.profile_element.as_deref()?;
+        let library = self.cx.validator.profile(t.profiles.first()?)?;
         let at = library.element_with_children(id)?;
         Some((library, at))
     }
@@ -543,19 +540,18 @@ impl<'v> Walk<'v> {
                 return ChildSource::Definitions(ProfileRef::Shared(ext), root);
             }
         }
-        let declared = def.types.iter().find(|t| t.code == code);
-        let mut type_profile = declared
-            .and_then(|t| t.profiles.first())
-            .filter(|_| code != "Extension")
-            .and_then(|p| self.cx.validator.profile(p));
-        // The value may conform to an element of that profile rather than to its root.
-        if let Some(id) = declared.and_then(|t| t.profile_element.as_deref())
-            && let Some(p) = type_profile.take()
-            && let Some(at) = p.element_with_children(id)
-        {
+        let declared = def
+            .types
+            .iter()
+            .find(|t| t.code == code)
+            .filter(|_| code != "Extension");
+        // The value may conform to an element of its type profile rather than to its root.
+        if let Some((p, at)) = declared.and_then(|t| self.profile_element(t)) {
             return ChildSource::Definitions(ProfileRef::Shared(p), at);
         }
-        let type_profile = type_profile
+        let type_profile = declared
+            .and_then(|t| t.profiles.first())
+            .and_then(|p| self.cx.validator.profile(p))
             .map(ProfileRef::Shared)
             .or_else(|| self.cx.validator.type_profile_ref(code));
         match type_profile {
